@@ -1,0 +1,23 @@
+package rating
+
+// StyleCounts are the per-answer style totals of one battle, for A and B:
+// response tokens, Markdown headers, list items and bold spans.
+type StyleCounts struct {
+	A, B [NumStyleFeatures]float64
+}
+
+// NumStyleFeatures is the number of style features: length, header, list, bold.
+const NumStyleFeatures = 4
+
+// StyleFeatureNames names the style features in the order StyleCounts holds them.
+var StyleFeatureNames = [NumStyleFeatures]string{"length", "header", "list", "bold"}
+
+// BattleSet is a list of battles between named models, in chronological
+// order, as read from a battles file or built by Simulate.
+type BattleSet struct {
+	Models   []string
+	Outcomes []Outcome
+	// Style is nil when the battles carry no style columns; otherwise it
+	// has one entry per outcome.
+	Style []StyleCounts
+}

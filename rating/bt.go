@@ -1,0 +1,323 @@
+package rating
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Anchor pins one contender's rating to a score; every other rating moves
+// by the same amount, so differences (and probabilities) are unchanged.
+type Anchor struct {
+	Model int
+	Score float64
+}
+
+// BTParams are the constants of the Bradley–Terry arena score:
+// P(a beats b) = 1/(1+Base^(θb−θa)) and rating = Scale·θ + Initial.
+type BTParams struct {
+	Scale, Base, Initial float64
+	// Anchor, when set, shifts the ratings so that model has its score;
+	// otherwise the ratings average exactly Initial.
+	Anchor *Anchor
+	// FallbackRidge is the strength λ of a λ/2·‖θ‖² penalty added only when
+	// the data admit no finite maximum-likelihood estimate (some contender
+	// never lost or never won, or the comparison graph is split), so an
+	// early board still gets finite, shrunk ratings instead of none.
+	FallbackRidge float64
+}
+
+// DefaultBT is scale 400, base 10, centred at 1000, with a weak fallback
+// ridge for data that have no finite MLE.
+var DefaultBT = BTParams{Scale: 400, Base: 10, Initial: 1000, FallbackRidge: 0.01}
+
+// ErrNoConvergence means a Newton fit hit its iteration cap before its
+// gradient test passed.
+var ErrNoConvergence = errors.New("rating: fit did not converge")
+
+// maxNewtonIter caps Newton's method, which normally needs 5–15 iterations.
+const maxNewtonIter = 200
+
+// gradTol is the convergence test: the largest gradient component, in
+// battles, relative to the number of battles. One more Newton step is
+// taken after it passes, which lands at machine precision because Newton
+// converges quadratically.
+const gradTol = 1e-10
+
+// FitBT is the Bradley–Terry maximum-likelihood fit on cells over n
+// contenders, ties counting half a win each. It returns ratings on the
+// arena scale.
+func FitBT(n int, cells []Cell, p BTParams) ([]float64, error) {
+	prob := newBTProblem(n, cells)
+	prob.fill(cells, nil)
+	theta := make([]float64, n)
+	s := newBTSolver(n)
+	if err := s.solve(prob, theta, p); err != nil {
+		return nil, err
+	}
+	return p.ratings(theta), nil
+}
+
+// ratings maps θ to the arena scale, applying the anchor if any.
+func (p BTParams) ratings(theta []float64) []float64 {
+	r := make([]float64, len(theta))
+	for i, t := range theta {
+		r[i] = p.Scale*t + p.Initial
+	}
+	if a := p.Anchor; a != nil && a.Model >= 0 && a.Model < len(r) {
+		shift := a.Score - r[a.Model]
+		for i := range r {
+			r[i] += shift
+		}
+	}
+	return r
+}
+
+// alpha converts θ differences to logits.
+func (p BTParams) alpha() float64 { return math.Log(p.Base) }
+
+// btProblem is the BT likelihood reduced to unordered pairs: the seat does
+// not enter the model, so (a, b) and (b, a) cells pool into one binomial.
+type btProblem struct {
+	n      int
+	pi, pj []int
+	count  []float64 // battles per pair
+	score  []float64 // points of pi against pj, ties half
+	// per cell: which pair it feeds and whether its A is the pair's pj
+	cellPair []int
+	cellFlip []bool
+}
+
+// newBTProblem lays out the pairs once, so a bootstrap round only refills
+// the per-pair sums.
+func newBTProblem(n int, cells []Cell) *btProblem {
+	p := &btProblem{n: n, cellPair: make([]int, len(cells)), cellFlip: make([]bool, len(cells))}
+	index := make(map[[2]int]int)
+	for c, cell := range cells {
+		i, j, flip := cell.A, cell.B, false
+		if i > j {
+			i, j, flip = j, i, true
+		}
+		k, ok := index[[2]int{i, j}]
+		if !ok {
+			k = len(p.pi)
+			index[[2]int{i, j}] = k
+			p.pi = append(p.pi, i)
+			p.pj = append(p.pj, j)
+		}
+		p.cellPair[c], p.cellFlip[c] = k, flip
+	}
+	p.count = make([]float64, len(p.pi))
+	p.score = make([]float64, len(p.pi))
+	return p
+}
+
+// fill sets the pair sums from cell counts, or from counts when given
+// (one bootstrap round).
+func (p *btProblem) fill(cells []Cell, counts []int) {
+	clear(p.count)
+	clear(p.score)
+	for c, cell := range cells {
+		w := float64(cell.Count)
+		if counts != nil {
+			w = float64(counts[c])
+		}
+		if w == 0 {
+			continue
+		}
+		r := cell.Result
+		if p.cellFlip[c] {
+			r = 1 - r
+		}
+		k := p.cellPair[c]
+		p.count[k] += w
+		p.score[k] += w * r
+	}
+}
+
+// total is the number of battles in the problem.
+func (p *btProblem) total() float64 {
+	t := 0.0
+	for _, c := range p.count {
+		t += c
+	}
+	return t
+}
+
+// hasMLE reports whether a finite maximum-likelihood estimate exists: the
+// graph with an edge i→j whenever i took points from j must be strongly
+// connected (Zermelo's condition).
+func (p *btProblem) hasMLE() bool {
+	if p.n <= 1 {
+		return true
+	}
+	fwd := make([][]int, p.n)
+	rev := make([][]int, p.n)
+	edge := func(from, to int) {
+		fwd[from] = append(fwd[from], to)
+		rev[to] = append(rev[to], from)
+	}
+	for k := range p.pi {
+		if p.score[k] > 0 {
+			edge(p.pi[k], p.pj[k])
+		}
+		if p.score[k] < p.count[k] {
+			edge(p.pj[k], p.pi[k])
+		}
+	}
+	return reachesAll(fwd) && reachesAll(rev)
+}
+
+// reachesAll reports whether every node is reachable from node 0.
+func reachesAll(adj [][]int) bool {
+	seen := make([]bool, len(adj))
+	stack := []int{0}
+	seen[0] = true
+	count := 1
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, w := range adj[v] {
+			if !seen[w] {
+				seen[w] = true
+				count++
+				stack = append(stack, w)
+			}
+		}
+	}
+	return count == len(adj)
+}
+
+// btSolver holds Newton's work buffers so bootstrap rounds reuse them.
+type btSolver struct {
+	n             int
+	h, g, step, x []float64
+}
+
+func newBTSolver(n int) *btSolver {
+	return &btSolver{n: n, h: make([]float64, n*n), g: make([]float64, n), step: make([]float64, n), x: make([]float64, n)}
+}
+
+// solve runs damped Newton on the negative log-likelihood from theta (a
+// warm start is fine: the optimum is unique) and leaves the optimum there,
+// centred at zero.
+func (s *btSolver) solve(prob *btProblem, theta []float64, p BTParams) error {
+	ridge := 0.0
+	if !prob.hasMLE() {
+		ridge = p.FallbackRidge
+		if ridge <= 0 {
+			return fmt.Errorf("rating: no finite Bradley–Terry estimate (a model never lost or never won) and no fallback ridge")
+		}
+	}
+	alpha := p.alpha()
+	tol := gradTol * max(1, prob.total())
+	f := s.eval(prob, theta, alpha, ridge)
+	for it := 0; it < maxNewtonIter; it++ {
+		converged := maxAbs(s.g) <= tol
+		if err := s.newtonStep(ridge); err != nil {
+			return err
+		}
+		if converged {
+			axpy(theta, -1, s.step)
+			center(theta)
+			return nil
+		}
+		f = s.lineSearch(prob, theta, f, alpha, ridge)
+	}
+	return ErrNoConvergence
+}
+
+// newtonStep solves H·step = g. Without a ridge H is singular along the
+// all-ones direction (ratings are only defined up to a shift), so c·11ᵀ is
+// added: the gradient sums to zero, hence so does the step.
+func (s *btSolver) newtonStep(ridge float64) error {
+	n := s.n
+	if ridge == 0 {
+		c := 0.0
+		for i := 0; i < n; i++ {
+			c += s.h[i*n+i]
+		}
+		c = max(c/float64(n), 1e-12)
+		for i := range s.h {
+			s.h[i] += c
+		}
+	}
+	if err := cholesky(s.h, n); err != nil {
+		return fmt.Errorf("rating: the comparison graph is not connected: %w", err)
+	}
+	copy(s.step, s.g)
+	cholSolve(s.h, n, s.step)
+	return nil
+}
+
+// lineSearch halves the Newton step until the objective does not rise,
+// moves theta there and returns the new objective; the gradient and Hessian
+// buffers then hold the values at the new point.
+func (s *btSolver) lineSearch(prob *btProblem, theta []float64, f, alpha, ridge float64) float64 {
+	t := 1.0
+	for {
+		copy(s.x, theta)
+		axpy(s.x, -t, s.step)
+		fn := s.eval(prob, s.x, alpha, ridge)
+		if fn <= f+1e-12*math.Abs(f) || t < 1e-12 {
+			copy(theta, s.x)
+			return fn
+		}
+		t /= 2
+	}
+}
+
+// eval returns the negative log-likelihood (plus ridge) at theta and fills
+// its gradient and Hessian.
+func (s *btSolver) eval(prob *btProblem, theta []float64, alpha, ridge float64) float64 {
+	n := s.n
+	clear(s.h)
+	f := 0.0
+	for i, t := range theta {
+		s.g[i] = ridge * t
+		s.h[i*n+i] = ridge
+		f += ridge / 2 * t * t
+	}
+	a2 := alpha * alpha
+	for k, w := range prob.count {
+		if w == 0 {
+			continue
+		}
+		i, j := prob.pi[k], prob.pj[k]
+		d := alpha * (theta[i] - theta[j])
+		pr := sigmoid(d)
+		f += w*softplus(d) - prob.score[k]*d
+		r := alpha * (w*pr - prob.score[k])
+		s.g[i] += r
+		s.g[j] -= r
+		h := a2 * w * pr * (1 - pr)
+		s.h[i*n+i] += h
+		s.h[j*n+j] += h
+		s.h[i*n+j] -= h
+		s.h[j*n+i] -= h
+	}
+	return f
+}
+
+// axpy sets y += a·x.
+func axpy(y []float64, a float64, x []float64) {
+	for i := range y {
+		y[i] += a * x[i]
+	}
+}
+
+// center subtracts the mean, removing the rounding drift along the one
+// direction the likelihood cannot see.
+func center(x []float64) {
+	if len(x) == 0 {
+		return
+	}
+	m := 0.0
+	for _, v := range x {
+		m += v
+	}
+	m /= float64(len(x))
+	for i := range x {
+		x[i] -= m
+	}
+}
