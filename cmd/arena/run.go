@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// usage is printed for `arena help` and for an unknown subcommand.
+const usage = `usage: arena [command] [flags]
+
+commands:
+  serve       serve the arena (default)
+  import      import contenders or pre-generated outputs (arena import outputs FILE.jsonl)
+  ratings     run the rating engine on a battles CSV file
+  simulate    write synthetic battles drawn from known strengths
+  help        show this help
+`
+
+// run is the whole program: main only wires the process environment into it,
+// so tests can drive every subcommand in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return runServe(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, args, getenv, stdout, stderr)
+	case "ratings":
+		return runRatings(ctx, args, stdout, stderr)
+	case "simulate":
+		return runSimulate(ctx, args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

@@ -1,0 +1,79 @@
+package models
+
+import (
+	"context"
+	"slices"
+
+	"gorm.io/gorm"
+)
+
+// Contenders returns every contender ordered by slug.
+func (s *Store) Contenders(ctx context.Context) ([]Contender, error) {
+	var cs []Contender
+	err := s.db.WithContext(ctx).Order("slug").Find(&cs).Error
+	return cs, err
+}
+
+// ContenderBySlug returns the contender with that slug.
+func (s *Store) ContenderBySlug(ctx context.Context, slug string) (*Contender, error) {
+	var c Contender
+	err := s.db.WithContext(ctx).Where("slug = ?", slug).First(&c).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &c, nil
+}
+
+// UpsertStats counts what an import did.
+type UpsertStats struct {
+	Created, Updated, Unchanged int
+}
+
+// UpsertContenders creates or updates contenders by slug, all or nothing.
+// Enabled and Weight of existing contenders are kept: they are the admin's.
+func (s *Store) UpsertContenders(ctx context.Context, in []Contender, progress func()) (UpsertStats, error) {
+	var st UpsertStats
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, c := range in {
+			var cur Contender
+			err := tx.Where("slug = ?", c.Slug).First(&cur).Error
+			switch {
+			case err == gorm.ErrRecordNotFound:
+				c.ID, c.Enabled, c.Weight = 0, true, 1
+				if err := tx.Create(&c).Error; err != nil {
+					return err
+				}
+				st.Created++
+			case err != nil:
+				return err
+			case sameMetadata(cur, c):
+				st.Unchanged++
+			default:
+				cur.DisplayName, cur.Organization, cur.Country = c.DisplayName, c.Organization, c.Country
+				cur.License, cur.OpenWeights, cur.Aliases = c.License, c.OpenWeights, c.Aliases
+				if err := tx.Save(&cur).Error; err != nil {
+					return err
+				}
+				st.Updated++
+			}
+			if progress != nil {
+				progress()
+			}
+		}
+		return nil
+	})
+	return st, err
+}
+
+func sameMetadata(a, b Contender) bool {
+	return a.DisplayName == b.DisplayName && a.Organization == b.Organization &&
+		a.Country == b.Country && a.License == b.License && a.OpenWeights == b.OpenWeights &&
+		slices.Equal(nonNil(a.Aliases), nonNil(b.Aliases))
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

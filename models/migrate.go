@@ -1,0 +1,94 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migration is one ordered schema step that AutoMigrate cannot express.
+type migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// migrations run in order, each once, recorded in schema_migrations.
+// Append only: never edit or reorder a released step.
+var migrations = []migration{
+	{1, "partial index on counted votes for the leaderboard scan",
+		`CREATE INDEX IF NOT EXISTS idx_votes_counted_id ON votes (id) WHERE counted = true`},
+	{2, "index for resuming a voter's open battle",
+		`CREATE INDEX IF NOT EXISTS idx_battles_voter_state_created ON battles (voter_id, state, created_at)`},
+}
+
+// schemaMigration records an applied step.
+type schemaMigration struct {
+	Version   int `gorm:"primaryKey;autoIncrement:false"`
+	Name      string
+	AppliedAt time.Time
+}
+
+func (schemaMigration) TableName() string { return "schema_migrations" }
+
+// migrationLockKey is the PostgreSQL advisory lock that keeps replicas from
+// migrating at the same time.
+const migrationLockKey = 7_231_001
+
+// Migrate brings the schema up to date: AutoMigrate for the tables, then the
+// versioned steps not yet recorded.
+func (s *Store) Migrate(ctx context.Context) error {
+	return s.withMigrationLock(ctx, func(db *gorm.DB) error {
+		if err := db.AutoMigrate(append(allTables(), &schemaMigration{})...); err != nil {
+			return fmt.Errorf("auto-migrate: %w", err)
+		}
+		var done []int
+		if err := db.Model(&schemaMigration{}).Pluck("version", &done).Error; err != nil {
+			return err
+		}
+		applied := map[int]bool{}
+		for _, v := range done {
+			applied[v] = true
+		}
+		for _, m := range migrations {
+			if applied[m.Version] {
+				continue
+			}
+			err := db.Transaction(func(tx *gorm.DB) error {
+				if err := tx.Exec(m.SQL).Error; err != nil {
+					return err
+				}
+				return tx.Create(&schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}).Error
+			})
+			if err != nil {
+				return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+			}
+		}
+		return nil
+	})
+}
+
+// SchemaVersion returns the highest applied migration step.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.db.WithContext(ctx).Model(&schemaMigration{}).Select("COALESCE(MAX(version), 0)").Scan(&v).Error
+	return v, err
+}
+
+func (s *Store) withMigrationLock(ctx context.Context, fn func(*gorm.DB) error) error {
+	db := s.db.WithContext(ctx)
+	if !s.postgres {
+		return fn(db)
+	}
+	// A session-level advisory lock must be taken and released on the same
+	// connection, so pin one.
+	return db.Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec("SELECT pg_advisory_lock(?)", migrationLockKey).Error; err != nil {
+			return err
+		}
+		defer conn.Exec("SELECT pg_advisory_unlock(?)", migrationLockKey)
+		return fn(conn)
+	})
+}

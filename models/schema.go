@@ -1,0 +1,156 @@
+// Package models holds the arena's tables and the Store that reads and writes
+// them, on PostgreSQL or the embedded SQLite default.
+package models
+
+import "time"
+
+// Contender is one model taking part in battles. It is not called Model so
+// that it does not read as models.Model.
+type Contender struct {
+	ID           uint     `gorm:"primaryKey"`
+	Slug         string   `gorm:"size:128;not null;uniqueIndex"`
+	DisplayName  string   `gorm:"size:256;not null"`
+	Organization string   `gorm:"size:256;not null;default:''"`
+	Country      string   `gorm:"size:64;not null;default:''"`
+	License      string   `gorm:"size:128;not null;default:''"`
+	OpenWeights  bool     `gorm:"not null;default:false"`
+	Aliases      []string `gorm:"serializer:json;type:text"`
+	Enabled      bool     `gorm:"not null;default:true"`
+	// Weight scales how often the contender is sampled; 0 never, 1 normal.
+	Weight    float64 `gorm:"not null;default:1"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Prompt sources and statuses.
+const (
+	SourceBank   = "bank"
+	SourceUser   = "user"
+	SourceImport = "import"
+
+	StatusPending  = "pending"
+	StatusApproved = "approved"
+	StatusRejected = "rejected"
+	StatusFlagged  = "flagged"
+)
+
+// Prompt is a question put to the contenders.
+type Prompt struct {
+	ID uint `gorm:"primaryKey"`
+	// ExternalID is the prompt_id of an imported bank; empty for others.
+	ExternalID *string `gorm:"size:128;uniqueIndex"`
+	Text       string  `gorm:"type:text;not null"`
+	// Hash is of the normalised text, to find duplicates.
+	Hash       string   `gorm:"size:64;not null;index"`
+	Source     string   `gorm:"size:16;not null"`
+	Status     string   `gorm:"size:16;not null;index"`
+	Categories []string `gorm:"serializer:json;type:text"`
+	Language   string   `gorm:"size:16;not null;default:''"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Response is one contender's answer to one prompt. Pre-generated answers are
+// unique per prompt and contender.
+type Response struct {
+	ID          uint       `gorm:"primaryKey"`
+	PromptID    uint       `gorm:"not null;uniqueIndex:idx_response_prompt_contender"`
+	ContenderID uint       `gorm:"not null;uniqueIndex:idx_response_prompt_contender"`
+	Prompt      *Prompt    `gorm:"constraint:OnDelete:CASCADE"`
+	Contender   *Contender `gorm:"constraint:OnDelete:CASCADE"`
+	Text        string     `gorm:"type:text;not null"`
+	Tokens      int        `gorm:"not null;default:0"`
+	LatencyMS   int        `gorm:"not null;default:0"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Voter is an anonymous browser, known only by the id in its signed cookie.
+type Voter struct {
+	ID        string `gorm:"primaryKey;size:64"`
+	IPHash    string `gorm:"size:64;not null;default:'';index"`
+	Blocked   bool   `gorm:"not null;default:false"`
+	CreatedAt time.Time
+	LastSeen  time.Time
+}
+
+// Battle modes and states.
+const (
+	ModeBank = "bank"
+	ModeLive = "live"
+
+	StateOpen  = "open"
+	StateReady = "ready"
+	StateVoted = "voted"
+	StateVoid  = "void"
+)
+
+// Battle puts two contenders' answers to one prompt side by side for one voter.
+// A is the left side, B the right; which contender sits where is random.
+type Battle struct {
+	// ID is random and unguessable; it is the only handle the client gets.
+	ID           string     `gorm:"primaryKey;size:32"`
+	PromptID     uint       `gorm:"not null;index"`
+	Prompt       *Prompt    `gorm:"constraint:OnDelete:CASCADE"`
+	ContenderAID uint       `gorm:"not null;index"`
+	ContenderBID uint       `gorm:"not null;index"`
+	ContenderA   *Contender `gorm:"foreignKey:ContenderAID;constraint:OnDelete:CASCADE"`
+	ContenderB   *Contender `gorm:"foreignKey:ContenderBID;constraint:OnDelete:CASCADE"`
+	ResponseAID  *uint
+	ResponseBID  *uint
+	ResponseA    *Response `gorm:"foreignKey:ResponseAID;constraint:OnDelete:SET NULL"`
+	ResponseB    *Response `gorm:"foreignKey:ResponseBID;constraint:OnDelete:SET NULL"`
+	VoterID      string    `gorm:"size:64;not null;index"`
+	Mode         string    `gorm:"size:8;not null"`
+	State        string    `gorm:"size:8;not null;index"`
+	// Leak names the term by which an answer revealed its model; votes on
+	// such a battle are stored but not counted.
+	Leak       string `gorm:"size:256;not null;default:''"`
+	VoidReason string `gorm:"size:256;not null;default:''"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Winner values, as in the arena's public battle data.
+const (
+	WinnerA       = "model_a"
+	WinnerB       = "model_b"
+	WinnerTie     = "tie"
+	WinnerBothBad = "tie (bothbad)"
+)
+
+// ValidWinner reports whether w is one of the four vote values.
+func ValidWinner(w string) bool {
+	switch w {
+	case WinnerA, WinnerB, WinnerTie, WinnerBothBad:
+		return true
+	}
+	return false
+}
+
+// Vote is the single vote a battle takes.
+type Vote struct {
+	ID       uint    `gorm:"primaryKey"`
+	BattleID string  `gorm:"size:32;not null;uniqueIndex"`
+	Battle   *Battle `gorm:"constraint:OnDelete:CASCADE"`
+	Winner   string  `gorm:"size:16;not null"`
+	VoterID  string  `gorm:"size:64;not null;index"`
+	IPHash   string  `gorm:"size:64;not null;default:''"`
+	// ReadSeconds is the time between the battle being shown and the vote.
+	ReadSeconds float64 `gorm:"not null;default:0"`
+	Counted     bool    `gorm:"not null;index"`
+	Reason      string  `gorm:"size:256;not null;default:''"`
+	CreatedAt   time.Time
+}
+
+// Setting is a key-value pair the binary keeps for itself (for example the
+// secret it generated on first run).
+type Setting struct {
+	Key   string `gorm:"primaryKey;size:64"`
+	Value string `gorm:"type:text;not null"`
+}
+
+// allTables lists every table AutoMigrate keeps in shape, parents first.
+func allTables() []any {
+	return []any{&Setting{}, &Contender{}, &Prompt{}, &Response{}, &Voter{}, &Battle{}, &Vote{}}
+}

@@ -1,0 +1,71 @@
+package models
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// RecordVote stores v as its battle's only vote and marks the battle voted, in
+// one transaction. If the battle already has a vote, nothing changes and the
+// stored vote is returned with ErrAlreadyVoted. The unique battle_id index,
+// not a prior read, is what guarantees a single vote under concurrency.
+func (s *Store) RecordVote(ctx context.Context, v *Vote) (*Vote, error) {
+	var existing *Vote
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "battle_id"}}, DoNothing: true}).
+			Omit("Battle").Create(v)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			existing = &Vote{}
+			return tx.Where("battle_id = ?", v.BattleID).First(existing).Error
+		}
+		return tx.Model(&Battle{}).Where("id = ?", v.BattleID).Update("state", StateVoted).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	if existing != nil {
+		return existing, ErrAlreadyVoted
+	}
+	return v, nil
+}
+
+// Vote returns the vote of a battle.
+func (s *Store) Vote(ctx context.Context, battleID string) (*Vote, error) {
+	var v Vote
+	if err := s.db.WithContext(ctx).Where("battle_id = ?", battleID).First(&v).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &v, nil
+}
+
+// CountVotes returns the number of stored votes and how many of them count.
+func (s *Store) CountVotes(ctx context.Context) (total, counted int64, err error) {
+	db := s.db.WithContext(ctx).Model(&Vote{})
+	if err = db.Count(&total).Error; err != nil {
+		return
+	}
+	err = s.db.WithContext(ctx).Model(&Vote{}).Where("counted = ?", true).Count(&counted).Error
+	return
+}
+
+// CountedOutcome is one counted vote reduced to what the ratings need.
+type CountedOutcome struct {
+	ContenderAID uint
+	ContenderBID uint
+	Winner       string
+}
+
+// CountedOutcomes returns every counted vote in the order it was cast.
+func (s *Store) CountedOutcomes(ctx context.Context) ([]CountedOutcome, error) {
+	var out []CountedOutcome
+	err := s.db.WithContext(ctx).Table("votes v").
+		Select("b.contender_a_id, b.contender_b_id, v.winner").
+		Joins("JOIN battles b ON b.id = v.battle_id").
+		Where("v.counted = ?", true).Order("v.id").Scan(&out).Error
+	return out, err
+}
