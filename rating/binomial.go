@@ -1,0 +1,79 @@
+package rating
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// binomial draws from Binomial(n, p) in O(1) expected time: inversion when
+// n·p is small, otherwise Hörmann's BTRS transformed rejection (the method
+// numpy uses), which keeps a bootstrap round at O(cells) whatever the
+// number of battles.
+func binomial(r *rand.Rand, n int, p float64) int {
+	switch {
+	case n <= 0 || p <= 0:
+		return 0
+	case p >= 1:
+		return n
+	case p > 0.5:
+		return n - binomial(r, n, 1-p)
+	case float64(n)*p < 10:
+		return binomialInversion(r, n, p)
+	}
+	return binomialBTRS(r, n, p)
+}
+
+// binomialInversion walks the CDF from zero; the expected number of steps
+// is n·p + 1 < 11.
+func binomialInversion(r *rand.Rand, n int, p float64) int {
+	q := 1 - p
+	s := p / q
+	a := float64(n+1) * s
+	f := math.Pow(q, float64(n))
+	u := r.Float64()
+	x := 0
+	for u > f && x < n {
+		u -= f
+		x++
+		f *= a/float64(x) - s
+	}
+	return x
+}
+
+// binomialBTRS is algorithm BTRS from W. Hörmann, "The generation of
+// binomial random variates" (1993), for p <= 0.5 and n·p >= 10.
+func binomialBTRS(r *rand.Rand, n int, p float64) int {
+	nf := float64(n)
+	q := 1 - p
+	spq := math.Sqrt(nf * p * q)
+	b := 1.15 + 2.53*spq
+	a := -0.0873 + 0.0248*b + 0.01*p
+	c := nf*p + 0.5
+	vr := 0.92 - 4.2/b
+	alpha := (2.83 + 5.1/b) * spq
+	lpq := math.Log(p / q)
+	m := math.Floor((nf + 1) * p)
+	h := lgamma(m+1) + lgamma(nf-m+1)
+	for {
+		u := r.Float64() - 0.5
+		v := r.Float64()
+		us := 0.5 - math.Abs(u)
+		k := math.Floor((2*a/us+b)*u + c)
+		if k < 0 || k > nf {
+			continue
+		}
+		if us >= 0.07 && v <= vr {
+			return int(k)
+		}
+		v = math.Log(v * alpha / (a/(us*us) + b))
+		if v <= h-lgamma(k+1)-lgamma(nf-k+1)+(k-m)*lpq {
+			return int(k)
+		}
+	}
+}
+
+// lgamma is log Γ(x) for x > 0.
+func lgamma(x float64) float64 {
+	v, _ := math.Lgamma(x)
+	return v
+}

@@ -1,0 +1,65 @@
+package rating
+
+import (
+	"context"
+	"fmt"
+)
+
+// BootstrapBT resamples the battles opt.Rounds times (a multinomial draw
+// over the cells per round) and fits Bradley–Terry to each, returning
+// samples[round][model] on the arena scale.
+func BootstrapBT(ctx context.Context, n int, cells []Cell, p BTParams, opt BootstrapOptions) ([][]float64, error) {
+	weights := make([]int, len(cells))
+	for i, c := range cells {
+		weights[i] = c.Count
+	}
+	mn := newMultinomial(weights)
+	return bootstrapBT(ctx, n, cells, p, opt, opt.Rounds, func(round int, out []int) {
+		mn.draw(roundRand(opt.Seed, round), out)
+	})
+}
+
+// BootstrapBTCounts fits Bradley–Terry to given per-round cell counts,
+// counts[round][cell], such as another implementation's draws.
+func BootstrapBTCounts(ctx context.Context, n int, cells []Cell, counts [][]int, p BTParams, opt BootstrapOptions) ([][]float64, error) {
+	for r, c := range counts {
+		if len(c) != len(cells) {
+			return nil, fmt.Errorf("rating: bootstrap round %d has %d counts for %d cells", r, len(c), len(cells))
+		}
+	}
+	return bootstrapBT(ctx, n, cells, p, opt, len(counts), func(round int, out []int) {
+		copy(out, counts[round])
+	})
+}
+
+// bootstrapBT fits every round, each worker with its own buffers and each
+// fit warm-started from the full-data optimum (the optimum is unique, so
+// the start changes only the iteration count).
+func bootstrapBT(ctx context.Context, n int, cells []Cell, p BTParams, opt BootstrapOptions, rounds int, draw func(round int, out []int)) ([][]float64, error) {
+	start := make([]float64, n)
+	full := newBTProblem(n, cells)
+	full.fill(cells, nil)
+	if err := newBTSolver(n).solve(full, start, p); err != nil {
+		return nil, err
+	}
+	samples := make([][]float64, rounds)
+	err := runRounds(ctx, rounds, opt, func() func(int) error {
+		prob := newBTProblem(n, cells)
+		solver := newBTSolver(n)
+		counts := make([]int, len(cells))
+		return func(round int) error {
+			draw(round, counts)
+			prob.fill(cells, counts)
+			theta := append([]float64(nil), start...)
+			if err := solver.solve(prob, theta, p); err != nil {
+				return fmt.Errorf("bootstrap round %d: %w", round, err)
+			}
+			samples[round] = p.ratings(theta)
+			return nil
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return samples, nil
+}
