@@ -188,94 +188,48 @@ func reachesAll(adj [][]int) bool {
 	return count == len(adj)
 }
 
-// btSolver holds Newton's work buffers so bootstrap rounds reuse them.
+// btSolver fits the BT likelihood with Newton's method.
 type btSolver struct {
-	n             int
-	h, g, step, x []float64
+	n int
+	nt *newton
 }
 
-func newBTSolver(n int) *btSolver {
-	return &btSolver{n: n, h: make([]float64, n*n), g: make([]float64, n), step: make([]float64, n), x: make([]float64, n)}
-}
+func newBTSolver(n int) *btSolver { return &btSolver{n: n, nt: newNewton(n)} }
 
-// solve runs damped Newton on the negative log-likelihood from theta (a
-// warm start is fine: the optimum is unique) and leaves the optimum there,
-// centred at zero.
+// solve moves theta (a warm start is fine: the optimum is unique) to the
+// optimum, centred at zero.
 func (s *btSolver) solve(prob *btProblem, theta []float64, p BTParams) error {
-	ridge := 0.0
+	obj := &btObjective{prob: prob, alpha: p.alpha()}
+	gauge := s.n
 	if !prob.hasMLE() {
-		ridge = p.FallbackRidge
-		if ridge <= 0 {
+		obj.ridge = p.FallbackRidge
+		if obj.ridge <= 0 {
 			return fmt.Errorf("rating: no finite Bradley–Terry estimate (a model never lost or never won) and no fallback ridge")
 		}
+		gauge = 0
 	}
-	alpha := p.alpha()
-	tol := gradTol * max(1, prob.total())
-	f := s.eval(prob, theta, alpha, ridge)
-	for it := 0; it < maxNewtonIter; it++ {
-		converged := maxAbs(s.g) <= tol
-		if err := s.newtonStep(ridge); err != nil {
-			return err
-		}
-		if converged {
-			axpy(theta, -1, s.step)
-			center(theta)
-			return nil
-		}
-		f = s.lineSearch(prob, theta, f, alpha, ridge)
+	if err := s.nt.minimize(obj, theta, gradTol*max(1, prob.total()), gauge); err != nil {
+		return err
 	}
-	return ErrNoConvergence
-}
-
-// newtonStep solves H·step = g. Without a ridge H is singular along the
-// all-ones direction (ratings are only defined up to a shift), so c·11ᵀ is
-// added: the gradient sums to zero, hence so does the step.
-func (s *btSolver) newtonStep(ridge float64) error {
-	n := s.n
-	if ridge == 0 {
-		c := 0.0
-		for i := 0; i < n; i++ {
-			c += s.h[i*n+i]
-		}
-		c = max(c/float64(n), 1e-12)
-		for i := range s.h {
-			s.h[i] += c
-		}
-	}
-	if err := cholesky(s.h, n); err != nil {
-		return fmt.Errorf("rating: the comparison graph is not connected: %w", err)
-	}
-	copy(s.step, s.g)
-	cholSolve(s.h, n, s.step)
+	center(theta)
 	return nil
 }
 
-// lineSearch halves the Newton step until the objective does not rise,
-// moves theta there and returns the new objective; the gradient and Hessian
-// buffers then hold the values at the new point.
-func (s *btSolver) lineSearch(prob *btProblem, theta []float64, f, alpha, ridge float64) float64 {
-	t := 1.0
-	for {
-		copy(s.x, theta)
-		axpy(s.x, -t, s.step)
-		fn := s.eval(prob, s.x, alpha, ridge)
-		if fn <= f+1e-12*math.Abs(f) || t < 1e-12 {
-			copy(theta, s.x)
-			return fn
-		}
-		t /= 2
-	}
+// btObjective is the BT negative log-likelihood over pairs, plus an
+// optional ridge.
+type btObjective struct {
+	prob         *btProblem
+	alpha, ridge float64
 }
 
-// eval returns the negative log-likelihood (plus ridge) at theta and fills
-// its gradient and Hessian.
-func (s *btSolver) eval(prob *btProblem, theta []float64, alpha, ridge float64) float64 {
-	n := s.n
-	clear(s.h)
+func (o *btObjective) eval(theta, g, h []float64) float64 {
+	prob, alpha, ridge := o.prob, o.alpha, o.ridge
+	n := prob.n
+	clear(h)
 	f := 0.0
 	for i, t := range theta {
-		s.g[i] = ridge * t
-		s.h[i*n+i] = ridge
+		g[i] = ridge * t
+		h[i*n+i] = ridge
 		f += ridge / 2 * t * t
 	}
 	a2 := alpha * alpha
@@ -288,13 +242,9 @@ func (s *btSolver) eval(prob *btProblem, theta []float64, alpha, ridge float64) 
 		pr := sigmoid(d)
 		f += w*softplus(d) - prob.score[k]*d
 		r := alpha * (w*pr - prob.score[k])
-		s.g[i] += r
-		s.g[j] -= r
-		h := a2 * w * pr * (1 - pr)
-		s.h[i*n+i] += h
-		s.h[j*n+j] += h
-		s.h[i*n+j] -= h
-		s.h[j*n+i] -= h
+		g[i] += r
+		g[j] -= r
+		addPair(h, n, i, j, a2*w*pr*(1-pr))
 	}
 	return f
 }

@@ -1,0 +1,53 @@
+package rating
+
+import (
+	"context"
+	"fmt"
+)
+
+// StyleSamples are the per-round fits of a style-control bootstrap.
+type StyleSamples struct {
+	Ratings      [][]float64
+	Coefficients [][NumStyleFeatures]float64
+}
+
+// BootstrapStyle resamples battles opt.Rounds times (a multinomial draw
+// over the distinct (row, outcome) cells) and refits style control to
+// each. As in the arena's code the features keep the full data's
+// normalisation.
+func BootstrapStyle(ctx context.Context, n int, outcomes []Outcome, style []StyleCounts, p StyleParams, opt BootstrapOptions) (*StyleSamples, error) {
+	feats, _ := StyleFeatures(style)
+	full := newStyleProblem(n, outcomes, feats)
+	start := make([]float64, n+NumStyleFeatures)
+	if err := newStyleSolver(full, p).solve(start); err != nil {
+		return nil, err
+	}
+	mn := newMultinomial(full.cellWeights())
+	out := &StyleSamples{
+		Ratings:      make([][]float64, opt.Rounds),
+		Coefficients: make([][NumStyleFeatures]float64, opt.Rounds),
+	}
+	err := runRounds(ctx, opt.Rounds, opt, func() func(int) error {
+		// Rows are shared read-only; each worker has its own W and S.
+		prob := *full
+		prob.w = make([]float64, len(full.w))
+		prob.s = make([]float64, len(full.s))
+		solver := newStyleSolver(&prob, p)
+		counts := make([]int, len(mn.weights))
+		return func(round int) error {
+			mn.draw(roundRand(opt.Seed, round), counts)
+			prob.fillFromCounts(counts)
+			x := append([]float64(nil), start...)
+			if err := solver.solve(x); err != nil {
+				return fmt.Errorf("style bootstrap round %d: %w", round, err)
+			}
+			fit := p.result(x, n)
+			out.Ratings[round], out.Coefficients[round] = fit.Ratings, fit.Coefficients
+			return nil
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,104 @@
+package rating
+
+import "math"
+
+// styleProblem holds the style-controlled fit's data as distinct rows.
+// Battles with the same pair and features pool into one row; (b, a, −f)
+// is the same row as (a, b, f) with the outcome flipped, so rows are
+// stored with a < b. A row keeps its battle counts per outcome so a
+// bootstrap can still resample battles; the fit needs only the row's
+// battle total W and points S, its sufficient statistics.
+type styleProblem struct {
+	n    int // models
+	a, b []int32
+	feat [][NumStyleFeatures]float64
+	// counts[r] are the battles of row r won by b, tied, and won by a.
+	counts [][3]int
+	w, s   []float64
+	total  float64
+}
+
+// newStyleProblem pools battles into rows.
+func newStyleProblem(n int, outcomes []Outcome, feats [][NumStyleFeatures]float64) *styleProblem {
+	type key struct {
+		a, b int32
+		f    [NumStyleFeatures]uint64
+	}
+	p := &styleProblem{n: n}
+	index := make(map[key]int32, len(outcomes))
+	for i, o := range outcomes {
+		a, b, f, res := int32(o.A), int32(o.B), feats[i], o.Result
+		if a > b {
+			a, b, res = b, a, 1-res
+			for k := range f {
+				f[k] = -f[k]
+			}
+		}
+		k := key{a: a, b: b}
+		for j, v := range f {
+			k.f[j] = math.Float64bits(v + 0) // +0 folds −0 into 0
+		}
+		r, ok := index[k]
+		if !ok {
+			r = int32(len(p.a))
+			index[k] = r
+			p.a = append(p.a, a)
+			p.b = append(p.b, b)
+			p.feat = append(p.feat, f)
+			p.counts = append(p.counts, [3]int{})
+		}
+		p.counts[r][outcomeSlot(res)]++
+	}
+	p.w = make([]float64, len(p.a))
+	p.s = make([]float64, len(p.a))
+	p.fillFromCounts(nil)
+	return p
+}
+
+// outcomeSlot maps a result to its index in a row's counts.
+func outcomeSlot(res float64) int {
+	switch res {
+	case 0:
+		return 0
+	case 1:
+		return 2
+	}
+	return 1
+}
+
+// fillFromCounts sets W and S per row from the row counts, or from cell
+// counts drawn by a bootstrap round (cells as listed by cellWeights).
+func (p *styleProblem) fillFromCounts(cellCounts []int) {
+	p.total = 0
+	c := 0
+	for r, rc := range p.counts {
+		var k [3]int
+		if cellCounts == nil {
+			k = rc
+		} else {
+			for slot, n := range rc {
+				if n > 0 {
+					k[slot] = cellCounts[c]
+					c++
+				}
+			}
+		}
+		p.w[r] = float64(k[0] + k[1] + k[2])
+		p.s[r] = float64(k[1])/2 + float64(k[2])
+		p.total += p.w[r]
+	}
+}
+
+// cellWeights lists the battle count of every non-empty (row, outcome)
+// cell, in the order fillFromCounts reads them back.
+func (p *styleProblem) cellWeights() []int {
+	var w []int
+	for _, rc := range p.counts {
+		for _, n := range rc {
+			if n > 0 {
+				w = append(w, n)
+			}
+		}
+	}
+	return w
+}
