@@ -190,7 +190,7 @@ func reachesAll(adj [][]int) bool {
 
 // btSolver fits the BT likelihood with Newton's method.
 type btSolver struct {
-	n int
+	n  int
 	nt *newton
 }
 

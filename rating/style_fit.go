@@ -74,6 +74,9 @@ type styleObjective struct {
 	alpha, reg float64
 	pair       []float64 // Σ h per ordered (a, b), models×models
 	cross      []float64 // Σ h·f per model, signed by side, models×4
+	// outer makes eval fill h with Σ per battle of the gradient's outer
+	// product instead of the Hessian (the sandwich's middle matrix).
+	outer bool
 }
 
 func (o *styleObjective) eval(x, g, h []float64) float64 {
@@ -107,6 +110,9 @@ func (o *styleObjective) eval(x, g, h []float64) float64 {
 		f += w*sp - p.s[r]*eta
 		gr := w*pr - p.s[r]
 		hr := w * pr * (1 - pr)
+		if o.outer {
+			hr = outerWeight(p.counts[r], pr)
+		}
 		g[a] += alpha * gr
 		g[b] -= alpha * gr
 		o.pair[int(a)*n+int(b)] += hr
@@ -153,6 +159,9 @@ func (o *styleObjective) assemble(h []float64, bb *[NumStyleFeatures][NumStyleFe
 			h[(n+k)*dim+n+l] = bb[k][l]
 			h[(n+l)*dim+n+k] = bb[k][l]
 		}
+	}
+	if o.outer {
+		return
 	}
 	for i := 0; i < dim; i++ {
 		h[i*dim+i] += o.reg

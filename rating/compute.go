@@ -1,0 +1,218 @@
+package rating
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// ComputeBoard rates battles between the named models: online Elo in
+// battle order, the Bradley–Terry arena score with intervals and Rank
+// (UB), and, when asked and style counts are given (one per outcome), the
+// style-controlled view. Models without battles are left off the board.
+func ComputeBoard(ctx context.Context, models []string, outcomes []Outcome, style []StyleCounts, opt Options) (*Board, error) {
+	if err := checkInput(models, outcomes, style, opt); err != nil {
+		return nil, err
+	}
+	active, local := activeModels(len(models), outcomes)
+	n := len(active)
+	board := &Board{Battles: len(outcomes)}
+	if n == 0 {
+		return board, nil
+	}
+	if opt.GivenCounts != nil && n != len(models) {
+		return nil, errors.New("rating: given bootstrap counts need every named model to have battles")
+	}
+	elo := OnlineElo(len(models), outcomes, opt.Elo)
+	bt := opt.BT
+	if bt.Anchor != nil {
+		a := *bt.Anchor
+		a.Model = slices.Index(active, a.Model)
+		bt.Anchor = &a
+	}
+	scores, ci, err := arenaScores(ctx, n, local, bt, opt)
+	if err != nil {
+		return nil, err
+	}
+	counts := BattleCounts(len(models), outcomes)
+	ranks := RankUB(ci)
+	for i, m := range active {
+		board.Models = append(board.Models, ModelRating{
+			Model: models[m], Index: m, OnlineElo: elo[m], Score: scores[i], CI: ci[i], RankUB: ranks[i],
+			Battles: counts[m], Preliminary: counts[m] < opt.MinVotes,
+		})
+	}
+	if opt.StyleControl {
+		if err := addStyle(ctx, board, n, local, style, bt, opt); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortStableFunc(board.Models, func(x, y ModelRating) int { return cmp.Compare(y.Score, x.Score) })
+	return board, nil
+}
+
+// checkInput rejects inputs that would otherwise fail deep inside a fit.
+func checkInput(models []string, outcomes []Outcome, style []StyleCounts, opt Options) error {
+	for i, o := range outcomes {
+		if o.A < 0 || o.A >= len(models) || o.B < 0 || o.B >= len(models) || o.A == o.B {
+			return fmt.Errorf("rating: battle %d: bad models %d and %d for %d names", i, o.A, o.B, len(models))
+		}
+		if o.Result != 0 && o.Result != 0.5 && o.Result != 1 {
+			return fmt.Errorf("rating: battle %d: result %v, want 0, 0.5 or 1", i, o.Result)
+		}
+	}
+	if opt.StyleControl && len(style) != len(outcomes) {
+		return fmt.Errorf("rating: style control needs style counts for each of the %d battles, got %d", len(outcomes), len(style))
+	}
+	if opt.GivenCounts != nil && opt.CI == CISandwich {
+		return errors.New("rating: given bootstrap counts and sandwich intervals exclude each other")
+	}
+	return nil
+}
+
+// activeModels lists the models that fought, and the outcomes renumbered
+// over them, so absent models do not make the fit degenerate.
+func activeModels(n int, outcomes []Outcome) (active []int, local []Outcome) {
+	pos := make([]int, n)
+	for i := range pos {
+		pos[i] = -1
+	}
+	for _, o := range outcomes {
+		for _, m := range []int{o.A, o.B} {
+			if pos[m] < 0 {
+				pos[m] = 0
+			}
+		}
+	}
+	for m := range pos {
+		if pos[m] == 0 {
+			pos[m] = len(active)
+			active = append(active, m)
+		}
+	}
+	local = make([]Outcome, len(outcomes))
+	for i, o := range outcomes {
+		local[i] = Outcome{A: pos[o.A], B: pos[o.B], Result: o.Result}
+	}
+	return active, local
+}
+
+// arenaScores fits BT and its intervals in the chosen way.
+func arenaScores(ctx context.Context, n int, outcomes []Outcome, bt BTParams, opt Options) ([]float64, []Interval, error) {
+	cells := Cells(outcomes)
+	if opt.CI == CISandwich {
+		ci, err := SandwichBT(n, cells, bt, opt.Level)
+		if err != nil {
+			return nil, nil, err
+		}
+		scores := make([]float64, n)
+		for i, c := range ci {
+			scores[i] = c.Median
+		}
+		return scores, ci, nil
+	}
+	scores, err := FitBT(n, cells, bt)
+	if err != nil {
+		return nil, nil, err
+	}
+	bo := opt.Bootstrap
+	bo.Progress = progressOffset(bo.Progress, 0, totalRounds(opt))
+	var samples [][]float64
+	if opt.GivenCounts != nil {
+		samples, err = BootstrapBTCounts(ctx, n, opt.GivenCells, opt.GivenCounts, bt, bo)
+	} else {
+		samples, err = BootstrapBT(ctx, n, cells, bt, bo)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return scores, intervalsOrPoints(samples, scores, opt.Level), nil
+}
+
+// intervalsOrPoints summarises samples, or without any rounds gives
+// zero-width intervals at the fitted values.
+func intervalsOrPoints(samples [][]float64, fit []float64, level float64) []Interval {
+	if len(samples) > 0 {
+		return Intervals(samples, level)
+	}
+	ci := make([]Interval, len(fit))
+	for i, v := range fit {
+		ci[i] = Interval{Lower: v, Median: v, Upper: v}
+	}
+	return ci
+}
+
+// addStyle computes the style-controlled view and fills it into board,
+// whose models are still in active order.
+func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, style []StyleCounts, bt BTParams, opt Options) error {
+	sp := opt.Style
+	sp.BT = bt
+	var fit *StyleFit
+	var ci []Interval
+	var coefCI *[NumStyleFeatures]Interval
+	var err error
+	if opt.CI == CISandwich {
+		fit, ci, err = SandwichStyle(n, outcomes, style, sp, opt.Level)
+	} else {
+		fit, ci, coefCI, err = styleBootstrapCI(ctx, n, outcomes, style, sp, opt)
+	}
+	if err != nil {
+		return err
+	}
+	ranks := RankUB(ci)
+	for i := range board.Models {
+		board.Models[i].Style = &StyleRating{Score: fit.Ratings[i], CI: ci[i], RankUB: ranks[i]}
+	}
+	board.Style = &StyleSummary{Coefficients: fit.Coefficients, CI: coefCI, Norm: fit.Norm}
+	return nil
+}
+
+// styleBootstrapCI fits style control and bootstraps it.
+func styleBootstrapCI(ctx context.Context, n int, outcomes []Outcome, style []StyleCounts, sp StyleParams, opt Options) (*StyleFit, []Interval, *[NumStyleFeatures]Interval, error) {
+	fit, err := FitStyle(n, outcomes, style, sp)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	bo := opt.Bootstrap
+	done := len(opt.GivenCounts)
+	if opt.GivenCounts == nil {
+		done = bo.Rounds
+	}
+	bo.Progress = progressOffset(bo.Progress, done, totalRounds(opt))
+	samples, err := BootstrapStyle(ctx, n, outcomes, style, sp, bo)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	coefs := make([][]float64, len(samples.Coefficients))
+	for r, c := range samples.Coefficients {
+		coefs[r] = c[:]
+	}
+	if len(coefs) == 0 {
+		return fit, intervalsOrPoints(nil, fit.Ratings, opt.Level), nil, nil
+	}
+	var coefCI [NumStyleFeatures]Interval
+	copy(coefCI[:], Intervals(coefs, opt.Level))
+	return fit, Intervals(samples.Ratings, opt.Level), &coefCI, nil
+}
+
+// totalRounds is the number of bootstrap fits ComputeBoard will run.
+func totalRounds(opt Options) int {
+	t := opt.Bootstrap.Rounds
+	if opt.GivenCounts != nil {
+		t = len(opt.GivenCounts)
+	}
+	if opt.StyleControl {
+		t += opt.Bootstrap.Rounds
+	}
+	return t
+}
+
+// progressOffset reports one bootstrap's progress as part of the whole.
+func progressOffset(p func(done, total int), offset, total int) func(int, int) {
+	if p == nil {
+		return nil
+	}
+	return func(done, _ int) { p(offset+done, total) }
+}
