@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"openarena.dev/arena/rating"
+)
+
+// ratingsFlags are the options of `arena ratings`.
+type ratingsFlags struct {
+	battles, counts, ci, anchorModel string
+	rounds, minVotes, workers        int
+	seed                             uint64
+	anchorScore                      float64
+	style, verbose                   bool
+}
+
+// parseRatingsFlags reads the command line; errors are ready to show.
+func parseRatingsFlags(args []string, stderr io.Writer) (*ratingsFlags, error) {
+	f := &ratingsFlags{}
+	fs := flag.NewFlagSet("ratings", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: arena ratings --battles FILE.csv [flags]\n\nRates battles and prints the leaderboard as JSON.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&f.battles, "battles", "", "battles CSV: model_a,model_b,winner and optionally the 8 style columns")
+	fs.StringVar(&f.counts, "bootstrap-counts", "", "CSV of given per-round bootstrap counts (model_a,model_b,outcome,count,round_…) to use instead of random draws")
+	fs.IntVar(&f.rounds, "rounds", 100, "bootstrap rounds")
+	fs.Uint64Var(&f.seed, "seed", 0, "bootstrap seed; the same seed gives the same intervals on any number of cores")
+	fs.BoolVar(&f.style, "style-control", false, "add the style-controlled ratings (needs the style columns)")
+	fs.StringVar(&f.ci, "ci", string(rating.CIBootstrap), "interval method: bootstrap or sandwich")
+	fs.IntVar(&f.minVotes, "min-votes", rating.DefaultMinVotes, "models with fewer battles are marked preliminary")
+	fs.StringVar(&f.anchorModel, "anchor-model", "", "shift ratings so this model has --anchor-score (default: ratings average 1000)")
+	fs.Float64Var(&f.anchorScore, "anchor-score", 1000, "the anchor model's rating")
+	fs.IntVar(&f.workers, "workers", 0, "bootstrap rounds run at once (default: all cores)")
+	fs.BoolVar(&f.verbose, "v", false, "report timings on stderr")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return nil, fmt.Errorf("ratings: unexpected argument %q", fs.Arg(0))
+	case f.battles == "":
+		fs.Usage()
+		return nil, errors.New("ratings: --battles is required")
+	case f.ci != string(rating.CIBootstrap) && f.ci != string(rating.CISandwich):
+		return nil, fmt.Errorf("ratings: --ci %q: want bootstrap or sandwich", f.ci)
+	case f.rounds < 0:
+		return nil, fmt.Errorf("ratings: --rounds %d: want 0 or more", f.rounds)
+	case f.counts != "" && f.ci == string(rating.CISandwich):
+		return nil, errors.New("ratings: --bootstrap-counts needs --ci bootstrap")
+	}
+	return f, nil
+}
+
+// runRatings implements `arena ratings`.
+func runRatings(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, err := parseRatingsFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	set, err := readBattlesFile(f.battles)
+	if err != nil {
+		return err
+	}
+	if f.style && set.Style == nil {
+		return fmt.Errorf("%s: --style-control needs the style columns (sum_assistant_a_tokens, …)", f.battles)
+	}
+	opt, err := f.options(set)
+	if err != nil {
+		return err
+	}
+	read := time.Since(start)
+	bar := newProgress(stderr, totalFits(f), "bootstrap")
+	opt.Bootstrap.Progress = func(int, int) { bar.step() }
+	board, err := rating.ComputeBoard(ctx, set.Models, set.Outcomes, set.Style, opt)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	if f.verbose {
+		fmt.Fprintf(stderr, "read %d battles in %v; rated in %v\n", len(set.Outcomes), read.Round(time.Millisecond), (time.Since(start) - read).Round(time.Millisecond))
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(boardJSON(board))
+}
+
+// totalFits is the number of bootstrap rounds the progress bar counts.
+func totalFits(f *ratingsFlags) int {
+	if f.ci == string(rating.CISandwich) {
+		return 0
+	}
+	if f.style {
+		return 2 * f.rounds
+	}
+	return f.rounds
+}
+
+// options turns the flags into rating options for these battles.
+func (f *ratingsFlags) options(set *rating.BattleSet) (rating.Options, error) {
+	opt := rating.DefaultOptions()
+	opt.StyleControl = f.style
+	opt.CI = rating.CIMethod(f.ci)
+	opt.MinVotes = f.minVotes
+	opt.Bootstrap = rating.BootstrapOptions{Rounds: f.rounds, Seed: f.seed, Workers: f.workers}
+	if f.anchorModel != "" {
+		i := indexOf(set.Models, f.anchorModel)
+		if i < 0 {
+			return opt, fmt.Errorf("ratings: --anchor-model %q has no battles in %s", f.anchorModel, f.battles)
+		}
+		opt.BT.Anchor = &rating.Anchor{Model: i, Score: f.anchorScore}
+	}
+	if f.counts != "" {
+		cells, counts, err := readCountsFile(f.counts, set.Models)
+		if err != nil {
+			return opt, err
+		}
+		opt.GivenCells, opt.GivenCounts = cells, counts
+	}
+	return opt, nil
+}
+
+// indexOf is the position of s in list, or -1.
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// readBattlesFile reads a battles CSV, naming the file in errors.
+func readBattlesFile(path string) (*rating.BattleSet, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	set, err := rating.ReadBattles(fh)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%w", path, err)
+	}
+	return set, nil
+}
+
+// readCountsFile reads given bootstrap counts, naming the file in errors.
+func readCountsFile(path string, models []string) ([]rating.Cell, [][]int, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer fh.Close()
+	cells, counts, err := rating.ReadBootstrapCounts(fh, models)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s:%w", path, err)
+	}
+	return cells, counts, nil
+}
+
+// ratingsOutput is the JSON `arena ratings` prints.
+type ratingsOutput struct {
+	Battles           int                `json:"battles"`
+	Models            []modelOutput      `json:"models"`
+	StyleCoefficients *styleCoefficients `json:"style_coefficients,omitempty"`
+}
+
+// modelOutput is one leaderboard line.
+type modelOutput struct {
+	Model       string       `json:"model"`
+	OnlineElo   float64      `json:"online_elo"`
+	Score       float64      `json:"score"`
+	CILower     float64      `json:"ci_lower"`
+	CIUpper     float64      `json:"ci_upper"`
+	RankUB      int          `json:"rank_ub"`
+	Battles     int          `json:"battles"`
+	Preliminary bool         `json:"preliminary"`
+	Style       *styleOutput `json:"style,omitempty"`
+}
+
+// styleOutput is a model's style-controlled view.
+type styleOutput struct {
+	Score   float64 `json:"score"`
+	CILower float64 `json:"ci_lower"`
+	CIUpper float64 `json:"ci_upper"`
+	RankUB  int     `json:"rank_ub"`
+}
+
+// styleCoefficients are the fitted style effects in logit units per
+// standard deviation of each feature.
+type styleCoefficients struct {
+	Length float64 `json:"length"`
+	Header float64 `json:"header"`
+	List   float64 `json:"list"`
+	Bold   float64 `json:"bold"`
+}
+
+// boardJSON maps a computed board to the output format.
+func boardJSON(b *rating.Board) ratingsOutput {
+	out := ratingsOutput{Battles: b.Battles, Models: make([]modelOutput, 0, len(b.Models))}
+	for _, m := range b.Models {
+		mo := modelOutput{
+			Model: m.Model, OnlineElo: m.OnlineElo, Score: m.Score, CILower: m.CI.Lower, CIUpper: m.CI.Upper,
+			RankUB: m.RankUB, Battles: m.Battles, Preliminary: m.Preliminary,
+		}
+		if s := m.Style; s != nil {
+			mo.Style = &styleOutput{Score: s.Score, CILower: s.CI.Lower, CIUpper: s.CI.Upper, RankUB: s.RankUB}
+		}
+		out.Models = append(out.Models, mo)
+	}
+	if s := b.Style; s != nil {
+		c := s.Coefficients
+		out.StyleCoefficients = &styleCoefficients{Length: c[0], Header: c[1], List: c[2], Bold: c[3]}
+	}
+	return out
+}
