@@ -53,7 +53,7 @@ func binomialBTRS(r *rand.Rand, n int, p float64) int {
 	alpha := (2.83 + 5.1/b) * spq
 	lpq := math.Log(p / q)
 	m := math.Floor((nf + 1) * p)
-	h := lgamma(m+1) + lgamma(nf-m+1)
+	h := logFactorial(m) + logFactorial(nf-m)
 	for {
 		u := r.Float64() - 0.5
 		v := r.Float64()
@@ -66,14 +66,30 @@ func binomialBTRS(r *rand.Rand, n int, p float64) int {
 			return int(k)
 		}
 		v = math.Log(v * alpha / (a/(us*us) + b))
-		if v <= h-lgamma(k+1)-lgamma(nf-k+1)+(k-m)*lpq {
+		if v <= h-logFactorial(k)-logFactorial(nf-k)+(k-m)*lpq {
 			return int(k)
 		}
 	}
 }
 
-// lgamma is log Γ(x) for x > 0.
-func lgamma(x float64) float64 {
-	v, _ := math.Lgamma(x)
-	return v
+// logFactorials holds log(k!) for small k, where Stirling's series is
+// least accurate.
+var logFactorials = func() [64]float64 {
+	var t [64]float64
+	for k := 1; k < len(t); k++ {
+		t[k] = t[k-1] + math.Log(float64(k))
+	}
+	return t
+}()
+
+// logFactorial is log(k!) for integral k >= 0: a table below 64, above it
+// Stirling's series, accurate to double precision there and much cheaper
+// than math.Lgamma; BTRS needs two per draw.
+func logFactorial(k float64) float64 {
+	if k < float64(len(logFactorials)) {
+		return logFactorials[int(k)]
+	}
+	x := k + 1
+	x2 := x * x
+	return (x-0.5)*math.Log(x) - x + 0.5*math.Log(2*math.Pi) + (1/12.0-(1/360.0-1/(1260*x2))/x2)/x
 }

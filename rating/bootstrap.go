@@ -14,7 +14,7 @@ func BootstrapBT(ctx context.Context, n int, cells []Cell, p BTParams, opt Boots
 		weights[i] = c.Count
 	}
 	mn := newMultinomial(weights)
-	return bootstrapBT(ctx, n, cells, p, opt, opt.Rounds, func(round int, out []int) {
+	return bootstrapBT(ctx, n, cells, p, opt, opt.Rounds, func(round int, out []int32) {
 		mn.draw(roundRand(opt.Seed, round), out)
 	})
 }
@@ -27,15 +27,17 @@ func BootstrapBTCounts(ctx context.Context, n int, cells []Cell, counts [][]int,
 			return nil, fmt.Errorf("rating: bootstrap round %d has %d counts for %d cells", r, len(c), len(cells))
 		}
 	}
-	return bootstrapBT(ctx, n, cells, p, opt, len(counts), func(round int, out []int) {
-		copy(out, counts[round])
+	return bootstrapBT(ctx, n, cells, p, opt, len(counts), func(round int, out []int32) {
+		for i, c := range counts[round] {
+			out[i] = int32(c)
+		}
 	})
 }
 
 // bootstrapBT fits every round, each worker with its own buffers and each
 // fit warm-started from the full-data optimum (the optimum is unique, so
 // the start changes only the iteration count).
-func bootstrapBT(ctx context.Context, n int, cells []Cell, p BTParams, opt BootstrapOptions, rounds int, draw func(round int, out []int)) ([][]float64, error) {
+func bootstrapBT(ctx context.Context, n int, cells []Cell, p BTParams, opt BootstrapOptions, rounds int, draw func(round int, out []int32)) ([][]float64, error) {
 	start := make([]float64, n)
 	full := newBTProblem(n, cells)
 	full.fill(cells, nil)
@@ -46,7 +48,7 @@ func bootstrapBT(ctx context.Context, n int, cells []Cell, p BTParams, opt Boots
 	err := runRounds(ctx, rounds, opt, func() func(int) error {
 		prob := newBTProblem(n, cells)
 		solver := newBTSolver(n)
-		counts := make([]int, len(cells))
+		counts := make([]int32, len(cells))
 		return func(round int) error {
 			draw(round, counts)
 			prob.fill(cells, counts)

@@ -44,7 +44,7 @@ func TestMultinomialKeepsTotal(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newMultinomial(tc.weights)
-			out := make([]int, len(tc.weights))
+			out := make([]int32, len(tc.weights))
 			r := roundRand(1, 0)
 			for range 100 {
 				m.draw(r, out)
@@ -53,7 +53,7 @@ func TestMultinomialKeepsTotal(t *testing.T) {
 					if tc.weights[i] == 0 && c != 0 {
 						t.Fatalf("cell %d has weight 0 but drew %d", i, c)
 					}
-					sum += c
+					sum += int(c)
 				}
 				if sum != m.total {
 					t.Fatalf("drew %d trials, want %d", sum, m.total)
@@ -169,4 +169,13 @@ func readRounds(t *testing.T, path string, models []string) [][]float64 {
 		out = append(out, row)
 	}
 	return out
+}
+
+func TestLogFactorial(t *testing.T) {
+	for _, k := range []float64{0, 1, 5, 63, 64, 65, 100, 1000, 123456, 1e7} {
+		want, _ := math.Lgamma(k + 1)
+		if got := logFactorial(k); math.Abs(got-want) > 1e-12*math.Max(1, want) {
+			t.Errorf("logFactorial(%v) = %.17g, want %.17g", k, got, want)
+		}
+	}
 }

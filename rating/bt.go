@@ -114,7 +114,7 @@ func newBTProblem(n int, cells []Cell) *btProblem {
 
 // fill sets the pair sums from cell counts, or from counts when given
 // (one bootstrap round).
-func (p *btProblem) fill(cells []Cell, counts []int) {
+func (p *btProblem) fill(cells []Cell, counts []int32) {
 	clear(p.count)
 	clear(p.score)
 	for c, cell := range cells {

@@ -14,6 +14,48 @@ type Cell struct {
 // Cells aggregates outcomes into distinct cells, ordered by (A, B, Result)
 // so the same battles in any order give the same cells.
 func Cells(outcomes []Outcome) []Cell {
+	n := 0
+	for _, o := range outcomes {
+		n = max(n, o.A+1, o.B+1)
+	}
+	var cells []Cell
+	if n*n <= 1<<20 {
+		cells = denseCells(n, outcomes)
+	} else {
+		cells = sparseCells(outcomes)
+	}
+	sort.Slice(cells, func(i, j int) bool {
+		x, y := cells[i], cells[j]
+		if x.A != y.A {
+			return x.A < y.A
+		}
+		if x.B != y.B {
+			return x.B < y.B
+		}
+		return x.Result < y.Result
+	})
+	return cells
+}
+
+// denseCells counts into an n×n×3 array: for up to ~1000 models that is
+// far cheaper than hashing a million battles, and comes out sorted.
+func denseCells(n int, outcomes []Outcome) []Cell {
+	counts := make([]int, n*n*3)
+	for _, o := range outcomes {
+		counts[(o.A*n+o.B)*3+outcomeSlot(o.Result)]++
+	}
+	var cells []Cell
+	for k, c := range counts {
+		if c > 0 {
+			ab, slot := k/3, k%3
+			cells = append(cells, Cell{A: ab / n, B: ab % n, Result: float64(slot) / 2, Count: c})
+		}
+	}
+	return cells
+}
+
+// sparseCells counts with a map, for boards with very many models.
+func sparseCells(outcomes []Outcome) []Cell {
 	type key struct {
 		a, b int
 		r    float64
@@ -30,16 +72,6 @@ func Cells(outcomes []Outcome) []Cell {
 		}
 		cells[i].Count++
 	}
-	sort.Slice(cells, func(i, j int) bool {
-		x, y := cells[i], cells[j]
-		if x.A != y.A {
-			return x.A < y.A
-		}
-		if x.B != y.B {
-			return x.B < y.B
-		}
-		return x.Result < y.Result
-	})
 	return cells
 }
 

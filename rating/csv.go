@@ -1,10 +1,12 @@
 package rating
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"strconv"
 	"strings"
@@ -42,7 +44,32 @@ func (e *LineError) Unwrap() error { return e.Err }
 // style columns, in any column order. Models are numbered in order of first
 // appearance.
 func ReadBattles(r io.Reader) (*BattleSet, error) {
-	cr := csv.NewReader(r)
+	data, err := readAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if plainCSV(data) {
+		return readBattlesFast(data)
+	}
+	return readBattlesCSV(data)
+}
+
+// readAll reads r whole, sized up front when r can tell its size (files),
+// sparing a 50 MB file a dozen grow-and-copy rounds.
+func readAll(r io.Reader) ([]byte, error) {
+	var buf bytes.Buffer
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
+			buf.Grow(int(fi.Size()) + 1)
+		}
+	}
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
+}
+
+// readBattlesCSV is the general reader, for files with quoted fields.
+func readBattlesCSV(data []byte) (*BattleSet, error) {
+	cr := csv.NewReader(bytes.NewReader(data))
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -51,22 +78,20 @@ func ReadBattles(r io.Reader) (*BattleSet, error) {
 	if err != nil {
 		return nil, csvError(err)
 	}
-	cols, err := battleColumns(header)
+	b, err := newBattleBuilder(header)
 	if err != nil {
 		return nil, &LineError{1, err}
 	}
-	set := &BattleSet{}
-	index := make(map[string]int)
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return set, nil
+			return b.set, nil
 		}
 		if err != nil {
 			return nil, csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
-		if err := cols.add(set, index, rec); err != nil {
+		if err := addRecord(b, rec); err != nil {
 			return nil, &LineError{line, err}
 		}
 	}
@@ -81,16 +106,19 @@ func csvError(err error) error {
 	return err
 }
 
-// columnIndex records where each known column sits in the file.
-type columnIndex struct {
+// battleBuilder turns records into a BattleSet, knowing where each column
+// sits in the file.
+type battleBuilder struct {
 	a, b, winner int
 	style        [NumStyleFeatures][2]int
 	hasStyle     bool
+	set          *BattleSet
+	index        map[string]int
 }
 
-// battleColumns finds the required columns and, if any style column is
+// newBattleBuilder finds the required columns and, if any style column is
 // present, all of them.
-func battleColumns(header []string) (*columnIndex, error) {
+func newBattleBuilder(header []string) (*battleBuilder, error) {
 	pos := make(map[string]int, len(header))
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
@@ -99,7 +127,7 @@ func battleColumns(header []string) (*columnIndex, error) {
 		}
 		pos[h] = i
 	}
-	c := &columnIndex{}
+	c := &battleBuilder{set: &BattleSet{}, index: make(map[string]int)}
 	for name, dst := range map[string]*int{"model_a": &c.a, "model_b": &c.b, "winner": &c.winner} {
 		i, ok := pos[name]
 		if !ok {
@@ -126,36 +154,54 @@ func battleColumns(header []string) (*columnIndex, error) {
 	return c, nil
 }
 
-// add appends one record to set.
-func (c *columnIndex) add(set *BattleSet, index map[string]int, rec []string) error {
+// field is a CSV field as the fast reader ([]byte) or encoding/csv
+// (string) hands it over.
+type field interface{ ~string | ~[]byte }
+
+// addRecord appends one record to the set being built.
+func addRecord[F field](c *battleBuilder, rec []F) error {
 	for _, i := range []int{c.a, c.b, c.winner} {
 		if i >= len(rec) {
 			return fmt.Errorf("row has %d fields, want at least %d", len(rec), i+1)
 		}
 	}
-	nameA, nameB := strings.TrimSpace(rec[c.a]), strings.TrimSpace(rec[c.b])
-	if nameA == "" || nameB == "" {
+	nameA, nameB := trimSpace(rec[c.a]), trimSpace(rec[c.b])
+	if len(nameA) == 0 || len(nameB) == 0 {
 		return errors.New("empty model name")
 	}
-	if nameA == nameB {
-		return fmt.Errorf("model %q battles itself", nameA)
+	if string(nameA) == string(nameB) {
+		return fmt.Errorf("model %q battles itself", string(nameA))
 	}
-	res, err := parseWinner(rec[c.winner])
+	res, err := parseWinner(string(rec[c.winner]))
 	if err != nil {
 		return err
 	}
 	var style StyleCounts
 	if c.hasStyle {
-		if style, err = c.parseStyle(rec); err != nil {
+		if style, err = parseStyle(c, rec); err != nil {
 			return err
 		}
 	}
-	o := Outcome{A: modelIndex(set, index, nameA), B: modelIndex(set, index, nameB), Result: res}
-	set.Outcomes = append(set.Outcomes, o)
+	o := Outcome{A: c.model(nameA), B: c.model(nameB), Result: res}
+	c.set.Outcomes = append(c.set.Outcomes, o)
 	if c.hasStyle {
-		set.Style = append(set.Style, style)
+		c.set.Style = append(c.set.Style, style)
 	}
 	return nil
+}
+
+// model returns the number of a model, adding it on first sight; the
+// lookup converts without allocating.
+func (c *battleBuilder) model(name []byte) int {
+	if i, ok := c.index[string(name)]; ok {
+		return i
+	}
+	return modelIndex(c.set, c.index, string(name))
+}
+
+// trimSpace trims ASCII and Unicode space from a field.
+func trimSpace[F field](f F) []byte {
+	return bytes.TrimSpace([]byte(f))
 }
 
 // parseWinner maps a winner label to the outcome for A.
@@ -173,16 +219,16 @@ func parseWinner(s string) (float64, error) {
 
 // parseStyle reads the eight style counts, which must be finite and >= 0
 // so that (a−b)/(a+b+1) is well defined.
-func (c *columnIndex) parseStyle(rec []string) (StyleCounts, error) {
+func parseStyle[F field](c *battleBuilder, rec []F) (StyleCounts, error) {
 	var s StyleCounts
 	for k, pair := range c.style {
 		for side, i := range pair {
 			if i >= len(rec) {
 				return s, fmt.Errorf("row has %d fields, want at least %d", len(rec), i+1)
 			}
-			v, err := strconv.ParseFloat(strings.TrimSpace(rec[i]), 64)
-			if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-				return s, fmt.Errorf("%s: want a count >= 0, got %q", styleColumns[k][side], rec[i])
+			v, ok := parseCount(trimSpace(rec[i]))
+			if !ok {
+				return s, fmt.Errorf("%s: want a count >= 0, got %q", styleColumns[k][side], string(rec[i]))
 			}
 			if side == 0 {
 				s.A[k] = v
@@ -192,6 +238,27 @@ func (c *columnIndex) parseStyle(rec []string) (StyleCounts, error) {
 		}
 	}
 	return s, nil
+}
+
+// parseCount reads a non-negative finite number; plain digits, the usual
+// case, skip strconv.
+func parseCount(b []byte) (float64, bool) {
+	if len(b) > 0 && len(b) < 16 {
+		v := 0
+		for _, ch := range b {
+			if ch < '0' || ch > '9' {
+				goto general
+			}
+			v = v*10 + int(ch-'0')
+		}
+		return float64(v), true
+	}
+general:
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, false
+	}
+	return v + 0, true // +0 folds −0 into 0
 }
 
 // modelIndex returns the number of a model, adding it on first sight.

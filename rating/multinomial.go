@@ -31,11 +31,12 @@ func newMultinomial(weights []int) *multinomial {
 }
 
 // draw fills out (len(weights)) with one multinomial sample.
-func (m *multinomial) draw(r *rand.Rand, out []int) {
+func (m *multinomial) draw(r *rand.Rand, out []int32) {
 	clear(out)
 	if m.owner != nil {
+		total := uint32(m.total)
 		for range m.total {
-			out[m.owner[r.IntN(m.total)]]++
+			out[m.owner[r.Uint32N(total)]]++
 		}
 		return
 	}
@@ -47,11 +48,11 @@ func (m *multinomial) draw(r *rand.Rand, out []int) {
 			break
 		}
 		if w == rest {
-			out[c] = left
+			out[c] = int32(left)
 			break
 		}
 		k := binomial(r, left, float64(w)/float64(rest))
-		out[c] = k
+		out[c] = int32(k)
 		left -= k
 		rest -= w
 	}

@@ -33,7 +33,7 @@ func BootstrapStyle(ctx context.Context, n int, outcomes []Outcome, style []Styl
 		prob.w = make([]float64, len(full.w))
 		prob.s = make([]float64, len(full.s))
 		solver := newStyleSolver(&prob, p)
-		counts := make([]int, len(mn.weights))
+		counts := make([]int32, len(mn.weights))
 		return func(round int) error {
 			mn.draw(roundRand(opt.Seed, round), counts)
 			prob.fillFromCounts(counts)

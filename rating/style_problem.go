@@ -13,19 +13,18 @@ type styleProblem struct {
 	a, b []int32
 	feat [][NumStyleFeatures]float64
 	// counts[r] are the battles of row r won by b, tied, and won by a.
-	counts [][3]int
+	counts [][3]int32
 	w, s   []float64
 	total  float64
 }
 
 // newStyleProblem pools battles into rows.
 func newStyleProblem(n int, outcomes []Outcome, feats [][NumStyleFeatures]float64) *styleProblem {
-	type key struct {
-		a, b int32
-		f    [NumStyleFeatures]uint64
+	p := &styleProblem{
+		n: n, a: make([]int32, 0, len(outcomes)), b: make([]int32, 0, len(outcomes)),
+		feat: make([][NumStyleFeatures]float64, 0, len(outcomes)), counts: make([][3]int32, 0, len(outcomes)),
 	}
-	p := &styleProblem{n: n}
-	index := make(map[key]int32, len(outcomes))
+	table := newRowTable(len(outcomes))
 	for i, o := range outcomes {
 		a, b, f, res := int32(o.A), int32(o.B), feats[i], o.Result
 		if a > b {
@@ -34,25 +33,56 @@ func newStyleProblem(n int, outcomes []Outcome, feats [][NumStyleFeatures]float6
 				f[k] = -f[k]
 			}
 		}
-		k := key{a: a, b: b}
-		for j, v := range f {
-			k.f[j] = math.Float64bits(v + 0) // +0 folds −0 into 0
+		for k := range f {
+			f[k] += 0 // folds −0 into 0 so equal rows compare equal
 		}
-		r, ok := index[k]
-		if !ok {
-			r = int32(len(p.a))
-			index[k] = r
-			p.a = append(p.a, a)
-			p.b = append(p.b, b)
-			p.feat = append(p.feat, f)
-			p.counts = append(p.counts, [3]int{})
-		}
+		r := table.find(p, a, b, &f)
 		p.counts[r][outcomeSlot(res)]++
 	}
 	p.w = make([]float64, len(p.a))
 	p.s = make([]float64, len(p.a))
 	p.fillFromCounts(nil)
 	return p
+}
+
+// rowTable is an open-addressing hash index from (a, b, features) to a
+// row. A Go map with a 40-byte key costs several times more per battle,
+// and pooling runs once per fit over every battle.
+type rowTable struct {
+	slots []int32 // row+1, 0 for empty
+	mask  uint64
+}
+
+func newRowTable(n int) *rowTable {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	return &rowTable{slots: make([]int32, size), mask: uint64(size - 1)}
+}
+
+// find returns the row for (a, b, f), appending a new one to p if absent.
+func (t *rowTable) find(p *styleProblem, a, b int32, f *[NumStyleFeatures]float64) int32 {
+	h := uint64(a)<<32 | uint64(uint32(b))
+	for _, v := range f {
+		h = (h ^ math.Float64bits(v)) * 0x9e3779b97f4a7c15
+		h ^= h >> 29
+	}
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		r := t.slots[i] - 1
+		if r < 0 {
+			r = int32(len(p.a))
+			t.slots[i] = r + 1
+			p.a = append(p.a, a)
+			p.b = append(p.b, b)
+			p.feat = append(p.feat, *f)
+			p.counts = append(p.counts, [3]int32{})
+			return r
+		}
+		if p.a[r] == a && p.b[r] == b && p.feat[r] == *f {
+			return r
+		}
+	}
 }
 
 // outcomeSlot maps a result to its index in a row's counts.
@@ -68,11 +98,11 @@ func outcomeSlot(res float64) int {
 
 // fillFromCounts sets W and S per row from the row counts, or from cell
 // counts drawn by a bootstrap round (cells as listed by cellWeights).
-func (p *styleProblem) fillFromCounts(cellCounts []int) {
+func (p *styleProblem) fillFromCounts(cellCounts []int32) {
 	p.total = 0
 	c := 0
 	for r, rc := range p.counts {
-		var k [3]int
+		var k [3]int32
 		if cellCounts == nil {
 			k = rc
 		} else {
@@ -96,7 +126,7 @@ func (p *styleProblem) cellWeights() []int {
 	for _, rc := range p.counts {
 		for _, n := range rc {
 			if n > 0 {
-				w = append(w, n)
+				w = append(w, int(n))
 			}
 		}
 	}

@@ -39,6 +39,6 @@ func SandwichStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams
 
 // outerWeight is Σ over a row's battles of (y−p)², the weight of the
 // row's gradient outer product in the sandwich's middle matrix.
-func outerWeight(counts [3]int, pr float64) float64 {
+func outerWeight(counts [3]int32, pr float64) float64 {
 	return float64(counts[0])*pr*pr + float64(counts[1])*math.Pow(0.5-pr, 2) + float64(counts[2])*math.Pow(1-pr, 2)
 }

@@ -1,0 +1,92 @@
+package rating
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+)
+
+// benchSet is the benchmark workload: 1,000,000 simulated battles over 100
+// models with style columns, the same shape as docs/BENCHMARKS.md uses.
+var benchSet = sync.OnceValue(func() *BattleSet {
+	set, _ := Simulate(SimConfig{Models: 100, Battles: 1000000, Seed: 1, TieRate: 0.2, StyleEffect: DefaultStyleEffect})
+	return set
+})
+
+func BenchmarkReadBattles(b *testing.B) {
+	var buf bytes.Buffer
+	if err := WriteBattles(&buf, benchSet()); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	for b.Loop() {
+		if _, err := ReadBattles(bytes.NewReader(buf.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkOnlineElo(b *testing.B) {
+	set := benchSet()
+	for b.Loop() {
+		OnlineElo(len(set.Models), set.Outcomes, DefaultElo)
+	}
+}
+
+func BenchmarkCells(b *testing.B) {
+	set := benchSet()
+	for b.Loop() {
+		Cells(set.Outcomes)
+	}
+}
+
+func BenchmarkFitBT(b *testing.B) {
+	set := benchSet()
+	cells := Cells(set.Outcomes)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := FitBT(len(set.Models), cells, DefaultBT); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBootstrapBT100(b *testing.B) {
+	set := benchSet()
+	cells := Cells(set.Outcomes)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := BootstrapBT(context.Background(), len(set.Models), cells, DefaultBT, BootstrapOptions{Rounds: 100, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkFitStyle(b *testing.B) {
+	set := benchSet()
+	for b.Loop() {
+		if _, err := FitStyle(len(set.Models), set.Outcomes, set.Style, DefaultStyle); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBootstrapStyle10(b *testing.B) {
+	set := benchSet()
+	for b.Loop() {
+		if _, err := BootstrapStyle(context.Background(), len(set.Models), set.Outcomes, set.Style, DefaultStyle, BootstrapOptions{Rounds: 10, Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBoardPlain(b *testing.B) {
+	set := benchSet()
+	opt := DefaultOptions()
+	for b.Loop() {
+		if _, err := ComputeBoard(context.Background(), set.Models, set.Outcomes, nil, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
