@@ -278,8 +278,11 @@ func WriteBattles(w io.Writer, set *BattleSet) error {
 	cw := csv.NewWriter(w)
 	header := []string{"model_a", "model_b", "winner"}
 	if set.Style != nil {
-		for _, pair := range styleColumns {
-			header = append(header, pair[0], pair[1])
+		// The reference data's order: all of A's columns, then all of B's.
+		for side := range 2 {
+			for _, pair := range styleColumns {
+				header = append(header, pair[side])
+			}
 		}
 	}
 	if err := cw.Write(header); err != nil {
@@ -291,8 +294,8 @@ func WriteBattles(w io.Writer, set *BattleSet) error {
 		if set.Style != nil {
 			s := set.Style[i]
 			for k := range styleColumns {
-				rec[3+2*k] = strconv.FormatFloat(s.A[k], 'f', -1, 64)
-				rec[4+2*k] = strconv.FormatFloat(s.B[k], 'f', -1, 64)
+				rec[3+k] = strconv.FormatFloat(s.A[k], 'f', -1, 64)
+				rec[3+NumStyleFeatures+k] = strconv.FormatFloat(s.B[k], 'f', -1, 64)
 			}
 		}
 		if err := cw.Write(rec); err != nil {

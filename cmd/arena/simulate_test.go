@@ -35,7 +35,7 @@ func TestSimulateDeterministic(t *testing.T) {
 		t.Error("different seeds wrote the same file")
 	}
 	header, _, _ := strings.Cut(string(files[0]), "\n")
-	want := "model_a,model_b,winner,sum_assistant_a_tokens,sum_assistant_b_tokens,header_count_a,header_count_b,list_count_a,list_count_b,bold_count_a,bold_count_b"
+	want := "model_a,model_b,winner,sum_assistant_a_tokens,header_count_a,list_count_a,bold_count_a,sum_assistant_b_tokens,header_count_b,list_count_b,bold_count_b"
 	if diff := cmp.Diff(want, header); diff != "" {
 		t.Errorf("header (-want +got):\n%s", diff)
 	}
