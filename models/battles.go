@@ -10,13 +10,17 @@ func (s *Store) CreateBattle(ctx context.Context, b *Battle) error {
 	return s.db.WithContext(ctx).Omit("Prompt", "ContenderA", "ContenderB", "ResponseA", "ResponseB").Create(b).Error
 }
 
-// Battle returns a battle with its prompt, contenders and answers loaded.
+// Battle returns a battle with its prompt, contenders and answers loaded, in
+// one query: it is on the path of every vote.
 func (s *Store) Battle(ctx context.Context, id string) (*Battle, error) {
+	return s.battleWhere(ctx, "battles.id = ?", id)
+}
+
+func (s *Store) battleWhere(ctx context.Context, query string, args ...any) (*Battle, error) {
 	var b Battle
 	err := s.db.WithContext(ctx).
-		Preload("Prompt").Preload("ContenderA").Preload("ContenderB").
-		Preload("ResponseA").Preload("ResponseB").
-		Where("id = ?", id).First(&b).Error
+		Joins("Prompt").Joins("ContenderA").Joins("ContenderB").Joins("ResponseA").Joins("ResponseB").
+		Where(query, args...).Order("battles.created_at DESC").First(&b).Error
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -26,12 +30,5 @@ func (s *Store) Battle(ctx context.Context, id string) (*Battle, error) {
 // OpenBattle returns the voter's newest battle still waiting for a vote and
 // created after since, so a reload shows the same battle instead of a new pair.
 func (s *Store) OpenBattle(ctx context.Context, voterID string, since time.Time) (*Battle, error) {
-	var b Battle
-	err := s.db.WithContext(ctx).Select("id").
-		Where("voter_id = ? AND state = ? AND created_at > ?", voterID, StateReady, since).
-		Order("created_at DESC").First(&b).Error
-	if err != nil {
-		return nil, notFound(err)
-	}
-	return s.Battle(ctx, b.ID)
+	return s.battleWhere(ctx, "battles.voter_id = ? AND battles.state = ? AND battles.created_at > ?", voterID, StateReady, since)
 }

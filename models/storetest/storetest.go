@@ -61,8 +61,10 @@ func SQLiteDSN(t testing.TB) string {
 	return filepath.Join(t.TempDir(), "arena.db")
 }
 
-// PostgresDSN creates an empty database for this test and returns its URL;
-// the database is dropped when the test ends.
+// PostgresDSN creates an empty schema for this test and returns a URL whose
+// search_path points at it; the schema is dropped when the test ends. A schema
+// is much cheaper than a database (no template copy and checkpoint), and
+// synchronous_commit is off because tests need no crash durability.
 func PostgresDSN(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("ARENA_TEST_POSTGRES_URL")
@@ -80,27 +82,30 @@ func PostgresDSN(t testing.TB) string {
 	}
 	defer admin.Close(context.Background())
 	name := "arena_test_" + randomHex(6)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("create test database: %v", err)
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
+		t.Fatalf("create test schema: %v", err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		c, err := pgx.Connect(ctx, base)
 		if err != nil {
-			t.Logf("drop test database %s: %v", name, err)
+			t.Logf("drop test schema %s: %v", name, err)
 			return
 		}
 		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Logf("drop test database %s: %v", name, err)
+		if _, err := c.Exec(ctx, "DROP SCHEMA IF EXISTS "+name+" CASCADE"); err != nil {
+			t.Logf("drop test schema %s: %v", name, err)
 		}
 	})
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("parse ARENA_TEST_POSTGRES_URL: %v", err)
 	}
-	u.Path = "/" + name
+	q := u.Query()
+	q.Set("search_path", name)
+	q.Set("synchronous_commit", "off")
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 

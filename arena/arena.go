@@ -1,0 +1,59 @@
+// Package arena holds the domain rules of the arena: which battle a voter
+// gets, how a vote is recorded and counted, and what the board shows. It knows
+// nothing of HTTP or HTML.
+package arena
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"openarena.dev/arena/models"
+)
+
+// Options tune the arena's rules.
+type Options struct {
+	// ResumeWindow is how long an unvoted battle is shown again on reload
+	// instead of a fresh pair, so reloading cannot be used to fish for models.
+	ResumeWindow time.Duration
+	// BankRefresh is how long the list of servable prompts is cached.
+	BankRefresh time.Duration
+	// BoardMaxAge bounds how stale the board may be when other instances
+	// record votes this one does not see.
+	BoardMaxAge time.Duration
+}
+
+// DefaultOptions are the rules used when a field is zero.
+var DefaultOptions = Options{ResumeWindow: time.Hour, BankRefresh: 30 * time.Second, BoardMaxAge: 10 * time.Second}
+
+// Arena applies the domain rules over a store.
+type Arena struct {
+	store *models.Store
+	opt   Options
+	now   func() time.Time
+
+	bankMu   sync.Mutex
+	bankIDs  []uint
+	bankAt   time.Time
+	boardMu  sync.Mutex
+	board    *Board
+	boardGen uint64
+	votesGen atomic.Uint64
+}
+
+// New returns an Arena over store; zero fields of opt take DefaultOptions.
+func New(store *models.Store, opt Options) *Arena {
+	if opt.ResumeWindow == 0 {
+		opt.ResumeWindow = DefaultOptions.ResumeWindow
+	}
+	if opt.BankRefresh == 0 {
+		opt.BankRefresh = DefaultOptions.BankRefresh
+	}
+	if opt.BoardMaxAge == 0 {
+		opt.BoardMaxAge = DefaultOptions.BoardMaxAge
+	}
+	return &Arena{store: store, opt: opt, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Store returns the store the arena works on.
+func (a *Arena) Store() *models.Store { return a.store }

@@ -1,0 +1,129 @@
+package arena
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+
+	"openarena.dev/arena/models"
+)
+
+// StartBankBattle gives the voter a battle from the prompt bank: their open
+// battle if they have a recent one, otherwise a random servable prompt, a
+// random pair of its answers (weighted by contender weight) on random sides.
+func (a *Arena) StartBankBattle(ctx context.Context, voterID string) (*models.Battle, error) {
+	b, err := a.store.OpenBattle(ctx, voterID, a.now().Add(-a.opt.ResumeWindow))
+	if err == nil {
+		return b, nil
+	}
+	if !errors.Is(err, models.ErrNotFound) {
+		return nil, err
+	}
+	// A prompt can lose its pair between the cache and the read (a contender
+	// disabled); try a few before giving up.
+	for range 5 {
+		pid, err := a.randomBankPrompt(ctx)
+		if err != nil {
+			return nil, err
+		}
+		prompt, answers, err := a.store.PromptAnswers(ctx, pid)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return nil, err
+		}
+		if len(answers) < 2 {
+			a.forgetBank()
+			continue
+		}
+		return a.createBankBattle(ctx, voterID, prompt, answers)
+	}
+	return nil, ErrNoBattles
+}
+
+func (a *Arena) createBankBattle(ctx context.Context, voterID string, p *models.Prompt, answers []models.Response) (*models.Battle, error) {
+	i, j := samplePair(answers)
+	if mrand.IntN(2) == 1 {
+		i, j = j, i
+	}
+	ra, rb := answers[i], answers[j]
+	b := &models.Battle{
+		ID: newID(), PromptID: p.ID, VoterID: voterID, Mode: models.ModeBank, State: models.StateReady,
+		ContenderAID: ra.ContenderID, ContenderBID: rb.ContenderID, ResponseAID: &ra.ID, ResponseBID: &rb.ID,
+		Leak: leakReason(ra, rb),
+	}
+	if err := a.store.CreateBattle(ctx, b); err != nil {
+		return nil, fmt.Errorf("create battle: %w", err)
+	}
+	b.Prompt, b.ResponseA, b.ResponseB, b.ContenderA, b.ContenderB = p, &ra, &rb, ra.Contender, rb.Contender
+	return b, nil
+}
+
+// samplePair draws two different answers, each pick weighted by its
+// contender's sampling weight.
+func samplePair(answers []models.Response) (int, int) {
+	i := weightedPick(answers, -1)
+	return i, weightedPick(answers, i)
+}
+
+func weightedPick(answers []models.Response, skip int) int {
+	total := 0.0
+	for k, r := range answers {
+		if k != skip {
+			total += r.Contender.Weight
+		}
+	}
+	x := mrand.Float64() * total
+	last := -1
+	for k, r := range answers {
+		if k == skip || r.Contender.Weight <= 0 {
+			continue
+		}
+		last = k
+		if x -= r.Contender.Weight; x < 0 {
+			return k
+		}
+	}
+	return last
+}
+
+func (a *Arena) randomBankPrompt(ctx context.Context) (uint, error) {
+	a.bankMu.Lock()
+	defer a.bankMu.Unlock()
+	if a.bankIDs == nil || a.now().Sub(a.bankAt) > a.opt.BankRefresh {
+		ids, err := a.store.BankPromptIDs(ctx)
+		if err != nil {
+			return 0, err
+		}
+		a.bankIDs, a.bankAt = ids, a.now()
+	}
+	if len(a.bankIDs) == 0 {
+		a.bankIDs = nil
+		return 0, ErrNoBattles
+	}
+	return a.bankIDs[mrand.IntN(len(a.bankIDs))], nil
+}
+
+// forgetBank drops the cached prompt list so the next battle reads it anew.
+func (a *Arena) forgetBank() {
+	a.bankMu.Lock()
+	a.bankIDs = nil
+	a.bankMu.Unlock()
+}
+
+// newID returns 128 random bits in hex: battle ids must not be guessable.
+func newID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Battle returns the voter's battle; another voter's battle is not found.
+func (a *Arena) Battle(ctx context.Context, id, voterID string) (*models.Battle, error) {
+	b, err := a.store.Battle(ctx, id)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && b.VoterID != voterID) {
+		return nil, ErrBattleNotFound
+	}
+	return b, err
+}

@@ -1,0 +1,84 @@
+package arena
+
+import (
+	"context"
+	"errors"
+
+	"openarena.dev/arena/models"
+)
+
+// VoteRequest is one voter's verdict on one battle.
+type VoteRequest struct {
+	BattleID string
+	VoterID  string
+	Winner   string
+	IPHash   string
+}
+
+// VoteResult is what the voter learns once the vote is stored.
+type VoteResult struct {
+	Battle *models.Battle
+	Vote   *models.Vote
+}
+
+// Vote records the voter's single vote on their battle. The same vote again
+// returns the stored result; a different one is ErrVoteConflict. A vote on a
+// battle whose answers leaked a model's identity is stored but not counted.
+func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) {
+	if !models.ValidWinner(req.Winner) {
+		return nil, ErrBadWinner
+	}
+	b, err := a.Battle(ctx, req.BattleID, req.VoterID)
+	if err != nil {
+		return nil, err
+	}
+	if b.State == models.StateVoid {
+		return nil, ErrBattleVoid
+	}
+	if b.State == models.StateVoted {
+		return a.repeatVote(ctx, b, req.Winner)
+	}
+	v := &models.Vote{
+		BattleID: b.ID, Winner: req.Winner, VoterID: req.VoterID, IPHash: req.IPHash,
+		ReadSeconds: a.now().Sub(b.CreatedAt).Seconds(), Counted: b.Leak == "", Reason: b.Leak,
+	}
+	stored, err := a.store.RecordVote(ctx, v)
+	if errors.Is(err, models.ErrAlreadyVoted) {
+		return sameVote(b, stored, req.Winner)
+	}
+	if err != nil {
+		return nil, err
+	}
+	b.State = models.StateVoted
+	if stored.Counted {
+		a.votesChanged()
+	}
+	return &VoteResult{Battle: b, Vote: stored}, nil
+}
+
+func (a *Arena) repeatVote(ctx context.Context, b *models.Battle, winner string) (*VoteResult, error) {
+	v, err := a.store.Vote(ctx, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	return sameVote(b, v, winner)
+}
+
+// sameVote answers a retry: idempotent when it repeats the stored vote.
+func sameVote(b *models.Battle, v *models.Vote, winner string) (*VoteResult, error) {
+	if v.Winner != winner {
+		return nil, ErrVoteConflict
+	}
+	b.State = models.StateVoted
+	return &VoteResult{Battle: b, Vote: v}, nil
+}
+
+// Reveal returns the voter's battle and, once voted, its vote (nil before).
+func (a *Arena) Reveal(ctx context.Context, battleID, voterID string) (*models.Battle, *models.Vote, error) {
+	b, err := a.Battle(ctx, battleID, voterID)
+	if err != nil || b.State != models.StateVoted {
+		return b, nil, err
+	}
+	v, err := a.store.Vote(ctx, b.ID)
+	return b, v, err
+}

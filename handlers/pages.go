@@ -1,0 +1,66 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"openarena.dev/arena/arena"
+	"openarena.dev/arena/views"
+)
+
+func render(c echo.Context, status int, page templ.Component) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(status)
+	return page.Render(c.Request().Context(), c.Response())
+}
+
+// votePage serves the voter's battle, or tells the operator how to fill an
+// empty bank.
+func (s *Server) votePage(c echo.Context) error {
+	ctx := c.Request().Context()
+	b, err := s.startBattle(c)
+	if errors.Is(err, arena.ErrNoBattles) {
+		prompts, answers, err := s.arena.Store().BankSize(ctx)
+		if err != nil {
+			return err
+		}
+		return render(c, http.StatusOK, views.EmptyPage(s.meta("No battles yet", "vote"), views.EmptyView{Prompts: prompts, Answers: answers}))
+	}
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.BattlePage(s.meta("Vote", "vote"), battleView(b)))
+}
+
+// battlePage shows the battle, with the names once it has its vote.
+func (s *Server) battlePage(c echo.Context) error {
+	b, v, err := s.arena.Reveal(c.Request().Context(), c.Param("id"), voterID(c))
+	if err != nil {
+		return err
+	}
+	if v == nil {
+		return render(c, http.StatusOK, views.BattlePage(s.meta("Vote", "vote"), battleView(b)))
+	}
+	return render(c, http.StatusOK, views.RevealPage(s.meta("Result", "vote"), revealView(b, v)))
+}
+
+// voteForm takes the plain form's vote and redirects to the reveal, so a
+// reload of the result page does not post again.
+func (s *Server) voteForm(c echo.Context) error {
+	if _, err := s.vote(c, c.FormValue("winner")); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/battles/"+c.Param("id"))
+}
+
+func (s *Server) leaderboardPage(c echo.Context) error {
+	b, err := s.arena.Leaderboard(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.LeaderboardPage(s.meta("Leaderboard", "leaderboard"), boardView(b)))
+}

@@ -1,0 +1,40 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// routes registers every route of the arena in one place.
+func (s *Server) routes(e *echo.Echo) {
+	e.Pre(middleware.RemoveTrailingSlash())
+	e.Use(middleware.Recover())
+	e.Use(s.requestLog())
+	e.Use(securityHeaders())
+	e.Use(middleware.BodyLimit(s.cfg.BodyLimit))
+	e.Use(crossOriginProtection())
+	e.Use(s.voterCookie)
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET(staticRoute, echo.WrapHandler(s.assets))
+
+	limited := s.rateLimits()
+	e.GET("/", s.votePage, limited...)
+	e.GET("/battles/:id", s.battlePage)
+	e.POST("/battles/:id/vote", s.voteForm, limited...)
+	e.GET("/leaderboard", s.leaderboardPage)
+
+	api := e.Group("/api/v1")
+	api.POST("/battles", s.apiStartBattle, limited...)
+	api.POST("/battles/:id/vote", s.apiVote, limited...)
+	api.GET("/leaderboard", s.apiLeaderboard)
+
+	e.RouteNotFound("/*", func(c echo.Context) error {
+		return echo.NewHTTPError(http.StatusNotFound, "There is no page at this address.")
+	})
+}
+
+const staticRoute = "/static/*"

@@ -1,0 +1,79 @@
+// Package handlers is the arena's HTTP layer: it binds and validates requests,
+// calls the arena, and renders views or JSON. All routes are in routes.go.
+package handlers
+
+import (
+	"log/slog"
+	"net"
+
+	"github.com/labstack/echo/v4"
+
+	"openarena.dev/arena/arena"
+	"openarena.dev/arena/static"
+	"openarena.dev/arena/views"
+)
+
+// Config is the HTTP layer's share of the arena's configuration.
+type Config struct {
+	// Secret keys the voter cookie signature and the address hashes.
+	Secret []byte
+	// RateLimit is battle and vote requests per minute per voter; each
+	// address gets AddressFactor times as many (many voters share NATs).
+	// 0 turns limiting off.
+	RateLimit     int
+	AddressFactor int
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	// Empty means the connection's own address is the client's.
+	TrustedProxies []*net.IPNet
+	// BodyLimit caps request bodies, e.g. "64K".
+	BodyLimit string
+	// SecureCookies marks cookies Secure (set when served over TLS).
+	SecureCookies bool
+}
+
+// Server holds what the handlers share.
+type Server struct {
+	cfg    Config
+	arena  *arena.Arena
+	assets *static.Assets
+	log    *slog.Logger
+}
+
+// New builds the Echo instance with every route and middleware.
+func New(cfg Config, a *arena.Arena, log *slog.Logger) (*echo.Echo, error) {
+	assets, err := static.New(map[string][]byte{"highlight.css": []byte(views.HighlightCSS())})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.AddressFactor == 0 {
+		cfg.AddressFactor = 5
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "64K"
+	}
+	s := &Server{cfg: cfg, arena: a, assets: assets, log: log}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
+	e.HTTPErrorHandler = s.handleError
+	s.routes(e)
+	return e, nil
+}
+
+// ipExtractor is set explicitly: Echo v4 would otherwise believe any
+// client's X-Forwarded-For.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// meta fills the page frame.
+func (s *Server) meta(title, nav string) views.Meta {
+	return views.Meta{Title: title, Nav: nav, CSSURL: s.assets.URL("app.css"), HighlightURL: s.assets.URL("highlight.css"), JSURL: s.assets.URL("app.js")}
+}

@@ -1,0 +1,85 @@
+// Package views renders the arena's pages with templ. Components take view
+// models built by the handlers and never see the store.
+package views
+
+// Meta is what every page's frame needs.
+type Meta struct {
+	Title string
+	// Nav is the active navigation entry: "vote" or "leaderboard".
+	Nav    string
+	CSSURL string
+	// HighlightURL is the code-highlighting stylesheet.
+	HighlightURL string
+	JSURL        string
+}
+
+// BattleView is a battle before its vote: the prompt and two anonymous answers.
+type BattleView struct {
+	ID         string
+	PromptHTML string
+	AHTML      string
+	BHTML      string
+	// VoteURL is where the plain vote form posts.
+	VoteURL string
+}
+
+// Side names a contender after the vote.
+type Side struct {
+	DisplayName  string
+	Organization string
+}
+
+// RevealView is a voted battle: the answers, who wrote them, and the verdict.
+type RevealView struct {
+	Battle  BattleView
+	A, B    Side
+	Winner  string
+	Counted bool
+	Reason  string
+}
+
+// WinnerLabel is the vote in words.
+func (r RevealView) WinnerLabel() string {
+	switch r.Winner {
+	case "model_a":
+		return "You preferred A: " + r.A.DisplayName
+	case "model_b":
+		return "You preferred B: " + r.B.DisplayName
+	case "tie":
+		return "You called it a tie"
+	}
+	return "You found both answers bad"
+}
+
+// BoardRowView is one leaderboard row.
+type BoardRowView struct {
+	Rank         int
+	DisplayName  string
+	Slug         string
+	Organization string
+	License      string
+	OpenWeights  bool
+	Elo          string
+	Votes        int
+	WinRate      string
+}
+
+// BoardView is the leaderboard page.
+type BoardView struct {
+	Rows       []BoardRowView
+	Votes      int
+	ComputedAt string
+}
+
+// EmptyView tells the operator how to fill an empty bank.
+type EmptyView struct {
+	Prompts int64
+	Answers int64
+}
+
+// ErrorView is a page for a request that could not be served.
+type ErrorView struct {
+	Status  int
+	Title   string
+	Message string
+}
