@@ -1,8 +1,9 @@
 package rating
 
 import (
-	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -15,15 +16,26 @@ var benchSet = sync.OnceValue(func() *BattleSet {
 })
 
 func BenchmarkReadBattles(b *testing.B) {
-	var buf bytes.Buffer
-	if err := WriteBattles(&buf, benchSet()); err != nil {
+	path := filepath.Join(b.TempDir(), "battles.csv")
+	f, err := os.Create(path)
+	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(buf.Len()))
+	if err := WriteBattles(f, benchSet()); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	fi, _ := os.Stat(path)
+	b.SetBytes(fi.Size())
 	for b.Loop() {
-		if _, err := ReadBattles(bytes.NewReader(buf.Bytes())); err != nil {
+		f, err := os.Open(path)
+		if err != nil {
 			b.Fatal(err)
 		}
+		if _, err := ReadBattles(f); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
 	}
 }
 

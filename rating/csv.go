@@ -44,14 +44,26 @@ func (e *LineError) Unwrap() error { return e.Err }
 // style columns, in any column order. Models are numbered in order of first
 // appearance.
 func ReadBattles(r io.Reader) (*BattleSet, error) {
+	return readBattles(r, true)
+}
+
+// ReadOutcomes is ReadBattles without the style columns, which it neither
+// checks nor keeps: a plain board needs only who met whom and who won,
+// and a million battles' style counts are 64 MB.
+func ReadOutcomes(r io.Reader) (*BattleSet, error) {
+	return readBattles(r, false)
+}
+
+// readBattles reads a battles file, with or without style.
+func readBattles(r io.Reader, withStyle bool) (*BattleSet, error) {
 	data, err := readAll(r)
 	if err != nil {
 		return nil, err
 	}
 	if plainCSV(data) {
-		return readBattlesFast(data)
+		return readBattlesFast(data, withStyle)
 	}
-	return readBattlesCSV(data)
+	return readBattlesCSV(data, withStyle)
 }
 
 // readAll reads r whole, sized up front when r can tell its size (files),
@@ -68,7 +80,7 @@ func readAll(r io.Reader) ([]byte, error) {
 }
 
 // readBattlesCSV is the general reader, for files with quoted fields.
-func readBattlesCSV(data []byte) (*BattleSet, error) {
+func readBattlesCSV(data []byte, withStyle bool) (*BattleSet, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -78,7 +90,7 @@ func readBattlesCSV(data []byte) (*BattleSet, error) {
 	if err != nil {
 		return nil, csvError(err)
 	}
-	b, err := newBattleBuilder(header)
+	b, err := newBattleBuilder(header, withStyle)
 	if err != nil {
 		return nil, &LineError{1, err}
 	}
@@ -91,7 +103,11 @@ func readBattlesCSV(data []byte) (*BattleSet, error) {
 			return nil, csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
-		if err := addRecord(b, rec); err != nil {
+		fields := make([][]byte, len(rec))
+		for i, f := range rec {
+			fields[i] = []byte(f)
+		}
+		if err := addRecord(b, fields); err != nil {
 			return nil, &LineError{line, err}
 		}
 	}
@@ -112,13 +128,14 @@ type battleBuilder struct {
 	a, b, winner int
 	style        [NumStyleFeatures][2]int
 	hasStyle     bool
+	maxCol       int // highest column index a row must reach
 	set          *BattleSet
 	index        map[string]int
 }
 
 // newBattleBuilder finds the required columns and, if any style column is
 // present, all of them.
-func newBattleBuilder(header []string) (*battleBuilder, error) {
+func newBattleBuilder(header []string, withStyle bool) (*battleBuilder, error) {
 	pos := make(map[string]int, len(header))
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
@@ -144,35 +161,38 @@ func newBattleBuilder(header []string) (*battleBuilder, error) {
 			}
 		}
 	}
+	c.maxCol = max(c.a, c.b, c.winner)
+	if !withStyle {
+		return c, nil
+	}
 	switch found {
 	case 0:
 	case 2 * NumStyleFeatures:
 		c.hasStyle = true
+		for _, pair := range c.style {
+			c.maxCol = max(c.maxCol, pair[0], pair[1])
+		}
 	default:
 		return nil, fmt.Errorf("found %d of the 8 style columns; give all of them or none", found)
 	}
 	return c, nil
 }
 
-// field is a CSV field as the fast reader ([]byte) or encoding/csv
-// (string) hands it over.
-type field interface{ ~string | ~[]byte }
-
-// addRecord appends one record to the set being built.
-func addRecord[F field](c *battleBuilder, rec []F) error {
-	for _, i := range []int{c.a, c.b, c.winner} {
-		if i >= len(rec) {
-			return fmt.Errorf("row has %d fields, want at least %d", len(rec), i+1)
-		}
+// addRecord appends one record to the set being built. Fields are byte
+// slices so the fast reader's rows convert nothing; lookups and switches
+// on string(b) do not allocate.
+func addRecord(c *battleBuilder, rec [][]byte) error {
+	if len(rec) <= c.maxCol {
+		return fmt.Errorf("row has %d fields, want at least %d", len(rec), c.maxCol+1)
 	}
-	nameA, nameB := trimSpace(rec[c.a]), trimSpace(rec[c.b])
+	nameA, nameB := bytes.TrimSpace(rec[c.a]), bytes.TrimSpace(rec[c.b])
 	if len(nameA) == 0 || len(nameB) == 0 {
 		return errors.New("empty model name")
 	}
-	if string(nameA) == string(nameB) {
-		return fmt.Errorf("model %q battles itself", string(nameA))
+	if bytes.Equal(nameA, nameB) {
+		return fmt.Errorf("model %q battles itself", nameA)
 	}
-	res, err := parseWinner(string(rec[c.winner]))
+	res, err := parseWinner(rec[c.winner])
 	if err != nil {
 		return err
 	}
@@ -190,8 +210,7 @@ func addRecord[F field](c *battleBuilder, rec []F) error {
 	return nil
 }
 
-// model returns the number of a model, adding it on first sight; the
-// lookup converts without allocating.
+// model returns the number of a model, adding it on first sight.
 func (c *battleBuilder) model(name []byte) int {
 	if i, ok := c.index[string(name)]; ok {
 		return i
@@ -199,14 +218,9 @@ func (c *battleBuilder) model(name []byte) int {
 	return modelIndex(c.set, c.index, string(name))
 }
 
-// trimSpace trims ASCII and Unicode space from a field.
-func trimSpace[F field](f F) []byte {
-	return bytes.TrimSpace([]byte(f))
-}
-
 // parseWinner maps a winner label to the outcome for A.
-func parseWinner(s string) (float64, error) {
-	switch strings.TrimSpace(s) {
+func parseWinner(b []byte) (float64, error) {
+	switch string(bytes.TrimSpace(b)) {
 	case WinnerA:
 		return 1, nil
 	case WinnerB:
@@ -214,21 +228,18 @@ func parseWinner(s string) (float64, error) {
 	case WinnerTie, WinnerBothBad:
 		return 0.5, nil
 	}
-	return 0, fmt.Errorf("unknown winner %q (want model_a, model_b, tie or tie (bothbad))", s)
+	return 0, fmt.Errorf("unknown winner %q (want model_a, model_b, tie or tie (bothbad))", b)
 }
 
 // parseStyle reads the eight style counts, which must be finite and >= 0
 // so that (a−b)/(a+b+1) is well defined.
-func parseStyle[F field](c *battleBuilder, rec []F) (StyleCounts, error) {
+func parseStyle(c *battleBuilder, rec [][]byte) (StyleCounts, error) {
 	var s StyleCounts
 	for k, pair := range c.style {
 		for side, i := range pair {
-			if i >= len(rec) {
-				return s, fmt.Errorf("row has %d fields, want at least %d", len(rec), i+1)
-			}
-			v, ok := parseCount(trimSpace(rec[i]))
+			v, ok := parseCount(bytes.TrimSpace(rec[i]))
 			if !ok {
-				return s, fmt.Errorf("%s: want a count >= 0, got %q", styleColumns[k][side], string(rec[i]))
+				return s, fmt.Errorf("%s: want a count >= 0, got %q", styleColumns[k][side], rec[i])
 			}
 			if side == 0 {
 				s.A[k] = v

@@ -15,7 +15,7 @@ func plainCSV(data []byte) bool {
 // readBattlesFast reads a quote-free battles file with encoding/csv's
 // rules: "\r\n" ends a line like "\n", empty lines are skipped, and every
 // row must have as many fields as the header.
-func readBattlesFast(data []byte) (*BattleSet, error) {
+func readBattlesFast(data []byte, withStyle bool) (*BattleSet, error) {
 	var b *battleBuilder
 	var rec [][]byte
 	nFields := 0
@@ -33,7 +33,7 @@ func readBattlesFast(data []byte) (*BattleSet, error) {
 				header[i] = string(f)
 			}
 			var err error
-			if b, err = newBattleBuilder(header); err != nil {
+			if b, err = newBattleBuilder(header, withStyle); err != nil {
 				return nil, &LineError{line, err}
 			}
 			nFields = len(rec)

@@ -97,7 +97,7 @@ func FuzzReadBattles(f *testing.F) {
 		set, err := ReadBattles(strings.NewReader(in))
 		if plainCSV([]byte(in)) {
 			// The fast path must agree with encoding/csv exactly.
-			slow, slowErr := readBattlesCSV([]byte(in))
+			slow, slowErr := readBattlesCSV([]byte(in), true)
 			if (err == nil) != (slowErr == nil) {
 				t.Fatalf("fast reader error %v, encoding/csv error %v", err, slowErr)
 			}
@@ -111,6 +111,14 @@ func FuzzReadBattles(f *testing.F) {
 		}
 		if err != nil {
 			return
+		}
+		// Without style, the same battles come back.
+		plain, err := ReadOutcomes(strings.NewReader(in))
+		if err != nil {
+			t.Fatalf("ReadBattles accepted what ReadOutcomes rejects: %v", err)
+		}
+		if diff := cmp.Diff(set.Outcomes, plain.Outcomes, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("ReadOutcomes differs (-ReadBattles +ReadOutcomes):\n%s", diff)
 		}
 		if set.Style != nil && len(set.Style) != len(set.Outcomes) {
 			t.Fatalf("%d style rows for %d battles", len(set.Style), len(set.Outcomes))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 	"time"
 
 	"openarena.dev/arena/rating"
@@ -71,7 +72,7 @@ func runRatings(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	start := time.Now()
-	set, err := readBattlesFile(f.battles)
+	set, err := readBattlesFile(f.battles, f.style)
 	if err != nil {
 		return err
 	}
@@ -91,11 +92,22 @@ func runRatings(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if f.verbose {
-		fmt.Fprintf(stderr, "read %d battles in %v; rated in %v\n", len(set.Outcomes), read.Round(time.Millisecond), (time.Since(start) - read).Round(time.Millisecond))
+		fmt.Fprintf(stderr, "read %d battles in %v; rated in %v; process CPU %v\n", len(set.Outcomes),
+			read.Round(time.Millisecond), (time.Since(start) - read).Round(time.Millisecond), cpuTime().Round(time.Millisecond))
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(boardJSON(board))
+}
+
+// cpuTime is the user plus system CPU this process has used, which on a
+// shared machine says more about the work done than wall time does.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // totalFits is the number of bootstrap rounds the progress bar counts.
@@ -143,14 +155,19 @@ func indexOf(list []string, s string) int {
 	return -1
 }
 
-// readBattlesFile reads a battles CSV, naming the file in errors.
-func readBattlesFile(path string) (*rating.BattleSet, error) {
+// readBattlesFile reads a battles CSV, naming the file in errors; the
+// style columns are read only when wanted.
+func readBattlesFile(path string, withStyle bool) (*rating.BattleSet, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	set, err := rating.ReadBattles(fh)
+	read := rating.ReadOutcomes
+	if withStyle {
+		read = rating.ReadBattles
+	}
+	set, err := read(fh)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%w", path, err)
 	}
