@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"gorm.io/gorm"
@@ -76,4 +77,16 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// SetContenderWeight sets how often a contender is sampled (0 never).
+func (s *Store) SetContenderWeight(ctx context.Context, slug string, weight float64) error {
+	if weight < 0 {
+		return errors.New("a sampling weight cannot be negative")
+	}
+	res := s.db.WithContext(ctx).Model(&Contender{}).Where("slug = ?", slug).Update("weight", weight)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return res.Error
 }
