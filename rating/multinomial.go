@@ -1,16 +1,19 @@
 package rating
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"sync"
+)
 
 // multinomial draws "resample all battles with replacement" as counts over
 // cells: Multinomial(total, weights/total).
 type multinomial struct {
 	weights []int
 	total   int
-	// owner maps each battle to its cell; set when cells are nearly as many
-	// as battles (style rows), where drawing battles directly is cheaper
-	// than one binomial per cell.
-	owner []int32
+	// perBattle is set when cells are nearly as many as battles (style
+	// rows): drawing battles directly then beats one binomial per cell.
+	perBattle bool
+	scratch   sync.Pool // []int32 of length total, per concurrent draw
 }
 
 // newMultinomial prepares draws over cells with the given battle counts.
@@ -19,25 +22,15 @@ func newMultinomial(weights []int) *multinomial {
 	for _, w := range weights {
 		m.total += w
 	}
-	if 4*len(weights) > m.total {
-		m.owner = make([]int32, 0, m.total)
-		for c, w := range weights {
-			for range w {
-				m.owner = append(m.owner, int32(c))
-			}
-		}
-	}
+	m.perBattle = 4*len(weights) > m.total
 	return m
 }
 
 // draw fills out (len(weights)) with one multinomial sample.
 func (m *multinomial) draw(r *rand.Rand, out []int32) {
 	clear(out)
-	if m.owner != nil {
-		total := uint32(m.total)
-		for range m.total {
-			out[m.owner[r.Uint32N(total)]]++
-		}
+	if m.perBattle {
+		m.drawBattles(r, out)
 		return
 	}
 	// Conditional binomials: cell c takes Binomial(left, w_c / rest) of the
@@ -56,6 +49,32 @@ func (m *multinomial) draw(r *rand.Rand, out []int32) {
 		left -= k
 		rest -= w
 	}
+}
+
+// drawBattles picks total battles uniformly with replacement, counting
+// picks per battle, then sums each cell's consecutive battles. One random
+// access per pick, and the fold is sequential.
+func (m *multinomial) drawBattles(r *rand.Rand, out []int32) {
+	picks, _ := m.scratch.Get().([]int32)
+	if picks == nil {
+		picks = make([]int32, m.total)
+	} else {
+		clear(picks)
+	}
+	total := uint32(m.total)
+	for range m.total {
+		picks[r.Uint32N(total)]++
+	}
+	i := 0
+	for c, w := range m.weights {
+		var k int32
+		for _, p := range picks[i : i+w] {
+			k += p
+		}
+		out[c] = k
+		i += w
+	}
+	m.scratch.Put(picks)
 }
 
 // roundRand is the random source of bootstrap round i: its own PCG stream,
