@@ -40,6 +40,14 @@ const (
 // covering the code in any ordinary answer.
 const highlightBudget = 16 << 10
 
+// maxLineNesting bounds how many containers (list items, block quotes) one
+// line may open, counting two columns of indentation before the first marker
+// as one level. goldmark's cost grows with the square of the nesting depth
+// (20,000 nested "- " in 40 KB took seconds), so a hostile prompt could tie
+// up a CPU on every render. Real Markdown never nests anywhere near this
+// deep; see limitNesting.
+const maxLineNesting = 32
+
 // plainAttr marks a fenced code block, during one render, as over the
 // highlighting budget. The attribute lives on that render's own AST, so the
 // shared renderer needs no per-document state.
@@ -71,7 +79,7 @@ const maxLanguageLen = 32
 // concurrent use.
 func RenderMarkdown(src string) string {
 	md := markdown()
-	source := []byte(src)
+	source := []byte(limitNesting(src))
 	doc := md.Parser().Parse(text.NewReader(source))
 	budgetHighlighting(doc, source)
 	var buf bytes.Buffer
@@ -238,6 +246,94 @@ func budgetHighlighting(doc ast.Node, source []byte) {
 		}
 		return ast.WalkSkipChildren, nil
 	})
+}
+
+// limitNesting returns src with a backslash inserted before the container
+// marker that would take a line past maxLineNesting, so that marker and any
+// after it are literal text rather than more nesting. Every other line, and
+// src itself when no line is that deep, is unchanged. It does not know about
+// code fences: a code line that starts with more than 32 ">" or "- " would
+// show the backslash, a cost accepted for a bound that cannot be dodged.
+func limitNesting(src string) string {
+	var b strings.Builder
+	last, changed := 0, false
+	for start := 0; start < len(src); {
+		end := strings.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += start + 1
+		}
+		if cut := nestingCut(src[start:end]); cut >= 0 {
+			if !changed {
+				b.Grow(len(src) + 64)
+				changed = true
+			}
+			b.WriteString(src[last : start+cut])
+			b.WriteByte('\\')
+			last = start + cut
+		}
+		start = end
+	}
+	if !changed {
+		return src
+	}
+	b.WriteString(src[last:])
+	return b.String()
+}
+
+// nestingCut returns the offset in line at which to insert a backslash to
+// stop it opening more than maxLineNesting containers, or -1 if it does not.
+// It reads only the line's leading run of indentation and container markers:
+// ">", a bullet ("-", "*", "+") or an ordered marker ("12." or "12)")
+// followed by a space, tab or the line end.
+func nestingCut(line string) int {
+	cols, depth := 0, 0
+	spaceAfter := func(i int) bool {
+		return i == len(line) || line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r'
+	}
+	for i := 0; i < len(line); {
+		c := line[i]
+		switch {
+		case c == ' ':
+			cols++
+			i++
+			continue
+		case c == '\t':
+			cols += 4
+			i++
+			continue
+		case c == '>':
+			if depth++; depth+cols/2 > maxLineNesting {
+				return i
+			}
+			i++
+		case (c == '-' || c == '*' || c == '+') && spaceAfter(i+1):
+			if depth++; depth+cols/2 > maxLineNesting {
+				return i
+			}
+			i++
+		case '0' <= c && c <= '9':
+			j := i
+			for j < len(line) && j-i < 9 && '0' <= line[j] && line[j] <= '9' {
+				j++
+			}
+			if j == len(line) || (line[j] != '.' && line[j] != ')') || !spaceAfter(j+1) {
+				return -1
+			}
+			if depth++; depth+cols/2 > maxLineNesting {
+				return j // a backslash escapes the delimiter, not the digits
+			}
+			i = j + 1
+		default:
+			return -1
+		}
+		// The one space that belongs to a marker is not indentation.
+		if i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+	}
+	return -1
 }
 
 // lexerFor picks a lexer by the fence's info string, or returns nil for no

@@ -113,6 +113,46 @@ func TestRenderMarkdownHighlightBudget(t *testing.T) {
 	}
 }
 
+func TestLimitNesting(t *testing.T) {
+	deep := func(marker string, n int) string { return strings.Repeat(marker, n) + "x" }
+	tests := []struct{ name, in, want string }{
+		{"ordinary answer unchanged", sampleAnswer, sampleAnswer},
+		{"32 bullets unchanged", deep("- ", 32), deep("- ", 32)},
+		{"33rd bullet escaped", deep("- ", 33), strings.Repeat("- ", 32) + `\- x`},
+		{"quotes", deep(">", 40), strings.Repeat(">", 32) + `\` + deep(">", 8)},
+		{"spaced quotes", deep("> ", 33), strings.Repeat("> ", 32) + `\> x`},
+		{"ordered escapes the delimiter", deep("1. ", 33), strings.Repeat("1. ", 32) + `1\. x`},
+		{"mixed", deep("> * 2) ", 11), strings.Repeat("> * 2) ", 10) + "> * 2\\) x"},
+		{"deep indentation counts", strings.Repeat(" ", 70) + "- x", strings.Repeat(" ", 70) + `\- x`},
+		{"only the deep line changes", "a\n" + deep("- ", 33) + "\nb\n", "a\n" + strings.Repeat("- ", 32) + `\- x` + "\nb\n"},
+		{"thematic break is not a marker", strings.Repeat("-", 100), strings.Repeat("-", 100)},
+		{"indented code without markers", strings.Repeat(" ", 100) + "code", strings.Repeat(" ", 100) + "code"},
+		{"numbers that are not markers", strings.Repeat("1.5 ", 50), strings.Repeat("1.5 ", 50)},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, limitNesting(tt.in)); diff != "" {
+			t.Errorf("%s: limitNesting mismatch (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// TestRenderMarkdownDeepNestingIsBounded checks that hostile nesting renders
+// as at most maxLineNesting levels, which is what keeps it fast.
+func TestRenderMarkdownDeepNestingIsBounded(t *testing.T) {
+	for _, in := range []string{
+		strings.Repeat("- ", 20_000) + "x",
+		strings.Repeat(">", 40_000) + "x",
+		strings.Repeat("1. ", 10_000) + "x",
+		strings.Repeat("> - ", 10_000) + "x",
+	} {
+		out := RenderMarkdown(in)
+		if n := strings.Count(out, "<ul>") + strings.Count(out, "<ol>") + strings.Count(out, "<blockquote>"); n > maxLineNesting {
+			t.Errorf("%q...: %d containers, want at most %d", in[:12], n, maxLineNesting)
+		}
+	}
+}
+
 // TestSanitiserKeepsHighlighting checks that the sanitiser lets through
 // every class and element the chroma bridge emits; otherwise highlighting
 // would be stripped silently.
@@ -232,6 +272,7 @@ func BenchmarkRenderMarkdown(b *testing.B) {
 		{"long-100KB", strings.Repeat(sampleAnswer, 100_000/len(sampleAnswer))},
 		{"code-60KB", "```go\n" + strings.Repeat("x := fmt.Sprintf(\"%d\", i) // c\n", 60_000/33) + "```\n"},
 		{"prose-100KB", strings.Repeat("Lorem ipsum *dolor* sit amet, consectetur adipiscing elit. ", 100_000/60)},
+		{"nested-40KB", strings.Repeat("- ", 20_000) + "x"},
 	}
 	for _, s := range sizes {
 		b.Run(s.name, func(b *testing.B) {
