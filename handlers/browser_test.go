@@ -82,6 +82,11 @@ func TestMain(m *testing.M) {
 // use; it skips (or fails) the test when there is no Chromium.
 func startBrowser(t *testing.T) context.Context {
 	t.Helper()
+	if testing.Short() {
+		// The race run (go test -race -short) covers the server's concurrency;
+		// the full run drives the browser.
+		t.Skip("skipping browser test in -short mode")
+	}
 	path := chromiumPath(t)
 	chromium.once.Do(func() { chromium.ctx, chromium.stop, chromium.err = launchChromium(path) })
 	if chromium.err != nil {

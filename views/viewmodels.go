@@ -2,6 +2,8 @@
 // models built by the handlers and never see the store.
 package views
 
+import "strconv"
+
 // Meta is what every page's frame needs.
 type Meta struct {
 	Title string
@@ -82,4 +84,12 @@ type ErrorView struct {
 	Status  int
 	Title   string
 	Message string
+}
+
+// plural writes a count with its noun, adding an s unless the count is one.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -129,6 +129,8 @@ func checkOutput(o outputLine) string {
 		return `"category" is longer than 64 characters`
 	case !utf8.ValidString(o.Prompt) || !utf8.ValidString(o.Output):
 		return "text is not valid UTF-8"
+	case strings.ContainsRune(o.Prompt+o.Output+o.PromptID+o.Category, 0):
+		return "text contains a NUL character (\\u0000), which databases cannot store"
 	}
 	return ""
 }
