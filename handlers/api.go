@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -40,28 +39,6 @@ type voteJSON struct {
 	Reason  string        `json:"reason"`
 	ModelA  contenderJSON `json:"model_a"`
 	ModelB  contenderJSON `json:"model_b"`
-}
-
-type boardRowJSON struct {
-	Model        string  `json:"model"`
-	DisplayName  string  `json:"display_name"`
-	Organization string  `json:"organization"`
-	Country      string  `json:"country"`
-	License      string  `json:"license"`
-	OpenWeights  bool    `json:"open_weights"`
-	Score        float64 `json:"score"`
-	Votes        int     `json:"votes"`
-	Wins         int     `json:"wins"`
-	Ties         int     `json:"ties"`
-	Losses       int     `json:"losses"`
-	WinRate      float64 `json:"win_rate"`
-}
-
-type boardJSON struct {
-	Method     string         `json:"method"`
-	Votes      int            `json:"votes"`
-	ComputedAt time.Time      `json:"computed_at"`
-	Models     []boardRowJSON `json:"models"`
 }
 
 func (s *Server) apiStartBattle(c echo.Context) error {
@@ -102,21 +79,6 @@ func voteResultJSON(r *arena.VoteResult) voteJSON {
 	}
 	return voteJSON{Winner: r.Vote.Winner, Counted: r.Vote.Counted, Reason: r.Vote.Reason,
 		ModelA: side(r.Battle.ContenderA), ModelB: side(r.Battle.ContenderB)}
-}
-
-func (s *Server) apiLeaderboard(c echo.Context) error {
-	b, err := s.arena.Leaderboard(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	out := boardJSON{Method: "online_elo", Votes: b.Votes, ComputedAt: b.ComputedAt, Models: make([]boardRowJSON, len(b.Rows))}
-	for i, r := range b.Rows {
-		c := r.Contender
-		out.Models[i] = boardRowJSON{Model: c.Slug, DisplayName: c.DisplayName, Organization: c.Organization,
-			Country: c.Country, License: c.License, OpenWeights: c.OpenWeights, Score: r.Elo,
-			Votes: r.Votes, Wins: r.Wins, Ties: r.Ties, Losses: r.Losses, WinRate: r.WinRate()}
-	}
-	return c.JSON(http.StatusOK, out)
 }
 
 // errBadJSON is a body that is not the JSON object the endpoint takes.

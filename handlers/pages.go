@@ -56,11 +56,3 @@ func (s *Server) voteForm(c echo.Context) error {
 	}
 	return c.Redirect(http.StatusSeeOther, "/battles/"+c.Param("id"))
 }
-
-func (s *Server) leaderboardPage(c echo.Context) error {
-	b, err := s.arena.Leaderboard(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, views.LeaderboardPage(s.meta("Leaderboard", "leaderboard"), boardView(b)))
-}
