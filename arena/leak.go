@@ -173,7 +173,9 @@ func termWeight(folded string) int {
 // fold normalises s for comparison as LeakDetector describes, returning its
 // words separated by single spaces. fold(fold(s)) == fold(s).
 func fold(s string) string {
-	s = norm.NFKD.String(s)
+	// Invalid UTF-8 becomes a separator first: norm passes such bytes
+	// through and can then leave the character after them undecomposed.
+	s = norm.NFKD.String(strings.ToValidUTF8(s, " "))
 	var b strings.Builder
 	b.Grow(len(s))
 	const (

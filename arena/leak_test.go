@@ -130,6 +130,8 @@ func TestFold(t *testing.T) {
 		{"GPT-4o mini", "gpt 4 o mini"},
 		{"é", "e"},
 		{"Ⅻ", "xii"},
+		{"\xf4ŝ", "s"},
+		{"Me\xffta", "me ta"},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, fold(tt.in)); diff != "" {
@@ -220,6 +222,7 @@ func FuzzDetectLeak(f *testing.F) {
 	f.Add("通义千问", "通义千问")
 	f.Add("Straße ẞ ß", "STRASSE")
 	f.Add("\xff\xfe invalid", "\x00")
+	f.Add("\xf4ŝ", "s\u0302")
 	f.Fuzz(func(t *testing.T, text, term string) {
 		once := fold(text)
 		if twice := fold(once); twice != once {
