@@ -75,8 +75,10 @@ const maxLanguageLen = 32
 // logo that gives its model away before the vote. A link is fetched only
 // when the reader chooses to follow it.
 //
-// The whole input is rendered, however long; RenderMarkdown is safe for
-// concurrent use.
+// The whole input is rendered, however long, in time close to linear in its
+// size: fenced code past highlightBudget is shown without colours, and list
+// or quote markers past maxLineNesting on one line are shown as text.
+// RenderMarkdown is safe for concurrent use.
 func RenderMarkdown(src string) string {
 	md := markdown()
 	source := []byte(limitNesting(src))
