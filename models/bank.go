@@ -19,6 +19,9 @@ type BankRow struct {
 	Category string
 	Model    string
 	Output   string
+	// Style is the measured style of Output; nil leaves the answer to be
+	// measured later (see StyleCounts).
+	Style *StyleCounts
 }
 
 // BankStats counts what a bank import did.
@@ -81,15 +84,27 @@ func (b *bankImport) row(i int, r BankRow) error {
 	switch {
 	case err == gorm.ErrRecordNotFound:
 		b.st.ResponsesCreated++
-		return b.tx.Create(&Response{PromptID: p.ID, ContenderID: cid, Text: r.Output}).Error
+		resp := Response{PromptID: p.ID, ContenderID: cid, Text: r.Output}
+		if r.Style != nil {
+			resp.Style = *r.Style
+		}
+		return b.tx.Create(&resp).Error
 	case err != nil:
 		return err
-	case cur.Text == r.Output:
+	case cur.Text == r.Output && (r.Style == nil || *r.Style == cur.Style):
 		b.st.Unchanged++
 		return nil
 	default:
+		// Same text with other counts means the answer predates measuring
+		// (or the rules changed): refreshing them is an update.
 		b.st.ResponsesUpdated++
-		return b.tx.Model(&cur).Update("text", r.Output).Error
+		up := map[string]any{"text": r.Output}
+		if r.Style != nil {
+			up["style_tokens"], up["style_headers"], up["style_lists"], up["style_bold"] = r.Style.Tokens, r.Style.Headers, r.Style.Lists, r.Style.Bold
+		} else {
+			up["style_tokens"] = -1
+		}
+		return b.tx.Model(&cur).Updates(up).Error
 	}
 }
 

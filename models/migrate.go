@@ -22,6 +22,8 @@ var migrations = []migration{
 		`CREATE INDEX IF NOT EXISTS idx_votes_counted_id ON votes (id) WHERE counted = true`},
 	{2, "index for resuming a voter's open battle",
 		`CREATE INDEX IF NOT EXISTS idx_battles_voter_state_created ON battles (voter_id, state, created_at)`},
+	{3, "partial index on answers whose style is not yet measured",
+		`CREATE INDEX IF NOT EXISTS idx_responses_unmeasured ON responses (id) WHERE style_tokens < 0`},
 }
 
 // schemaMigration records an applied step.

@@ -61,8 +61,11 @@ type Response struct {
 	Text        string     `gorm:"type:text;not null"`
 	Tokens      int        `gorm:"not null;default:0"`
 	LatencyMS   int        `gorm:"not null;default:0"`
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Style holds what style control compares (see StyleCounts); its
+	// Tokens is -1 until the answer has been measured.
+	Style     StyleCounts `gorm:"embedded;embeddedPrefix:style_"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Voter is an anonymous browser, known only by the id in its signed cookie.
@@ -152,5 +155,5 @@ type Setting struct {
 
 // allTables lists every table AutoMigrate keeps in shape, parents first.
 func allTables() []any {
-	return []any{&Setting{}, &Contender{}, &Prompt{}, &Response{}, &Voter{}, &Battle{}, &Vote{}}
+	return []any{&Setting{}, &Contender{}, &Prompt{}, &Response{}, &Voter{}, &Battle{}, &Vote{}, &RatingSnapshot{}}
 }

@@ -1,0 +1,94 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// CategoryOverall is the category of the board over all counted votes.
+const CategoryOverall = "overall"
+
+// RatingSnapshot is one stored computation of the leaderboard. The board is
+// served from the newest one instead of being recomputed per request, and
+// the older ones are its history.
+type RatingSnapshot struct {
+	ID        uint      `gorm:"primaryKey;index:idx_snapshot_category_id,priority:2"`
+	CreatedAt time.Time `gorm:"not null"`
+	Category  string    `gorm:"size:64;not null;default:'overall';index:idx_snapshot_category_id,priority:1"`
+	// Method names how the scores were computed, e.g. "bradley_terry".
+	Method string `gorm:"size:64;not null"`
+	// VotesUsed and LastVoteID say which counted votes went in, so any
+	// instance can tell cheaply whether newer votes are missing.
+	VotesUsed  int  `gorm:"not null"`
+	LastVoteID uint `gorm:"not null;default:0"`
+	// Result is the computed board as JSON; its shape belongs to the arena.
+	Result string `gorm:"type:text;not null"`
+	// ContentHash is the SHA-256 of Result, to skip storing a computation
+	// identical to the newest one.
+	ContentHash string `gorm:"size:64;not null;index"`
+}
+
+// SnapshotHead is a snapshot without its result: enough to decide whether a
+// cached board or the votes behind it are out of date.
+type SnapshotHead struct {
+	ID         uint
+	CreatedAt  time.Time
+	VotesUsed  int
+	LastVoteID uint
+}
+
+// CreateSnapshot stores snap unless the newest snapshot of its category has
+// the same content hash; then snap is filled with that one and created is
+// false. Only the newest is compared, not all: a board that returns to an
+// earlier state (votes excluded, say) must still become the newest again.
+func (s *Store) CreateSnapshot(ctx context.Context, snap *RatingSnapshot) (created bool, err error) {
+	if snap.Category == "" {
+		snap.Category = CategoryOverall
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var latest RatingSnapshot
+		err := tx.Where("category = ?", snap.Category).Order("id DESC").Limit(1).Take(&latest).Error
+		if err == nil && latest.ContentHash == snap.ContentHash {
+			*snap = latest
+			return nil
+		}
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		created = true
+		return tx.Create(snap).Error
+	})
+	return created, err
+}
+
+// LatestSnapshot returns the newest snapshot of a category, or ErrNotFound.
+func (s *Store) LatestSnapshot(ctx context.Context, category string) (*RatingSnapshot, error) {
+	var snap RatingSnapshot
+	err := s.db.WithContext(ctx).Where("category = ?", category).Order("id DESC").Limit(1).Take(&snap).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &snap, nil
+}
+
+// LatestSnapshotHead returns the newest snapshot of a category without its
+// result (one index lookup), or ErrNotFound.
+func (s *Store) LatestSnapshotHead(ctx context.Context, category string) (*SnapshotHead, error) {
+	var h SnapshotHead
+	err := s.db.WithContext(ctx).Model(&RatingSnapshot{}).Select("id, created_at, votes_used, last_vote_id").
+		Where("category = ?", category).Order("id DESC").Limit(1).Take(&h).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &h, nil
+}
+
+// Snapshots returns up to limit snapshots of a category, newest first.
+func (s *Store) Snapshots(ctx context.Context, category string, limit int) ([]RatingSnapshot, error) {
+	var out []RatingSnapshot
+	err := s.db.WithContext(ctx).Where("category = ?", category).Order("id DESC").Limit(limit).Find(&out).Error
+	return out, err
+}
