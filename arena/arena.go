@@ -21,6 +21,11 @@ type Options struct {
 	// BoardMaxAge bounds how stale the board may be when other instances
 	// record votes this one does not see.
 	BoardMaxAge time.Duration
+	// Ratings tune the recomputation of the published board; zero fields
+	// take DefaultRatingsOptions.
+	Ratings RatingsOptions
+	// Live tunes live battles; zero fields take DefaultLiveOptions.
+	Live LiveOptions
 }
 
 // DefaultOptions are the rules used when a field is zero.
@@ -30,6 +35,7 @@ var DefaultOptions = Options{ResumeWindow: time.Hour, BankRefresh: 30 * time.Sec
 type Arena struct {
 	store *models.Store
 	opt   Options
+	live  LiveOptions
 	now   func() time.Time
 
 	bankMu   sync.Mutex
@@ -39,6 +45,7 @@ type Arena struct {
 	board    *Board
 	boardGen uint64
 	votesGen atomic.Uint64
+	ratings  ratingsState
 }
 
 // New returns an Arena over store; zero fields of opt take DefaultOptions.
@@ -52,7 +59,7 @@ func New(store *models.Store, opt Options) *Arena {
 	if opt.BoardMaxAge == 0 {
 		opt.BoardMaxAge = DefaultOptions.BoardMaxAge
 	}
-	return &Arena{store: store, opt: opt, now: func() time.Time { return time.Now().UTC() }}
+	return &Arena{store: store, opt: opt, live: liveDefaults(opt.Live), now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Store returns the store the arena works on.

@@ -63,29 +63,12 @@ func (a *Arena) createBankBattle(ctx context.Context, voterID string, p *models.
 // samplePair draws two different answers, each pick weighted by its
 // contender's sampling weight.
 func samplePair(answers []models.Response) (int, int) {
-	i := weightedPick(answers, -1)
-	return i, weightedPick(answers, i)
-}
-
-func weightedPick(answers []models.Response, skip int) int {
-	total := 0.0
+	w := make([]float64, len(answers))
 	for k, r := range answers {
-		if k != skip {
-			total += r.Contender.Weight
-		}
+		w[k] = r.Contender.Weight
 	}
-	x := mrand.Float64() * total
-	last := -1
-	for k, r := range answers {
-		if k == skip || r.Contender.Weight <= 0 {
-			continue
-		}
-		last = k
-		if x -= r.Contender.Weight; x < 0 {
-			return k
-		}
-	}
-	return last
+	i := pickWeighted(w, -1)
+	return i, pickWeighted(w, i)
 }
 
 func (a *Arena) randomBankPrompt(ctx context.Context) (uint, error) {

@@ -38,6 +38,9 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 	if b.State == models.StateVoted {
 		return a.repeatVote(ctx, b, req.Winner)
 	}
+	if b.State != models.StateReady {
+		return nil, ErrNotReady
+	}
 	v := &models.Vote{
 		BattleID: b.ID, Winner: req.Winner, VoterID: req.VoterID, IPHash: req.IPHash,
 		ReadSeconds: a.now().Sub(b.CreatedAt).Seconds(), Counted: b.Leak == "", Reason: b.Leak,

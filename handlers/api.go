@@ -41,9 +41,20 @@ type voteJSON struct {
 	ModelB  contenderJSON `json:"model_b"`
 }
 
+// apiStartBattle starts a live battle when the body has a prompt, and serves
+// a bank battle otherwise.
 func (s *Server) apiStartBattle(c echo.Context) error {
-	if err := readJSON(c, &struct{}{}, true); err != nil {
+	var body promptBody
+	if err := readJSON(c, &body, true); err != nil {
 		return err
+	}
+	if body.Prompt != nil {
+		id, err := s.newLiveBattle(c, *body.Prompt)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusCreated, liveBattleJSON{ID: id, Mode: "live", Stream: streamURL(id),
+			Prompt: textHTML{*body.Prompt, views.RenderMarkdown(*body.Prompt)}})
 	}
 	b, err := s.startBattle(c)
 	if err != nil {

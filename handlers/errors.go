@@ -15,6 +15,7 @@ import (
 // Anything unknown is a 500 whose detail stays in the log.
 func statusOf(err error) (int, string) {
 	var he *echo.HTTPError
+	var pe *arena.PromptError
 	switch {
 	case errors.As(err, &he):
 		if msg, ok := he.Message.(string); ok {
@@ -29,8 +30,16 @@ func statusOf(err error) (int, string) {
 		return http.StatusConflict, err.Error()
 	case errors.Is(err, arena.ErrBattleVoid):
 		return http.StatusConflict, err.Error()
-	case errors.Is(err, arena.ErrNoBattles):
+	case errors.Is(err, arena.ErrNoBattles), errors.Is(err, arena.ErrNoLiveModels):
 		return http.StatusServiceUnavailable, err.Error()
+	case errors.Is(err, arena.ErrFlooding):
+		return http.StatusTooManyRequests, arena.ErrFlooding.Reason
+	case errors.As(err, &pe):
+		return http.StatusBadRequest, pe.Reason
+	case errors.Is(err, arena.ErrNotReady), errors.Is(err, arena.ErrStreamBusy), errors.Is(err, arena.ErrTooManyTurns):
+		return http.StatusConflict, err.Error()
+	case errors.Is(err, arena.ErrNotLive):
+		return http.StatusBadRequest, err.Error()
 	}
 	return http.StatusInternalServerError, "Something went wrong on our side; nothing was changed. Please try again."
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
 
@@ -22,8 +23,12 @@ func render(c echo.Context, status int, page templ.Component) error {
 // empty bank.
 func (s *Server) votePage(c echo.Context) error {
 	ctx := c.Request().Context()
+	live := s.arena.LiveAvailable(ctx)
 	b, err := s.startBattle(c)
 	if errors.Is(err, arena.ErrNoBattles) {
+		if live {
+			return render(c, http.StatusOK, views.AskPage(s.meta("Ask", "vote"), "/battles"))
+		}
 		prompts, answers, err := s.arena.Store().BankSize(ctx)
 		if err != nil {
 			return err
@@ -33,19 +38,37 @@ func (s *Server) votePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.BattlePage(s.meta("Vote", "vote"), battleView(b)))
+	bv, err := s.battleView(ctx, b)
+	if err != nil {
+		return err
+	}
+	if live {
+		bv.AskURL = "/battles"
+	}
+	return render(c, http.StatusOK, views.BattlePage(s.meta("Vote", "vote"), bv))
 }
 
 // battlePage shows the battle, with the names once it has its vote.
 func (s *Server) battlePage(c echo.Context) error {
-	b, v, err := s.arena.Reveal(c.Request().Context(), c.Param("id"), voterID(c))
+	ctx := c.Request().Context()
+	b, v, err := s.arena.Reveal(ctx, c.Param("id"), voterID(c))
+	if err != nil {
+		return err
+	}
+	if b.State == models.StateVoid {
+		return render(c, http.StatusConflict, views.ErrorPage(s.meta("Battle void", "vote"), views.ErrorView{
+			Status: http.StatusConflict, Title: "This battle is void",
+			Message: "One of the answers failed (" + b.VoidReason + "). Nothing was counted; start a new battle."}))
+	}
+	bv, err := s.battleView(ctx, b)
 	if err != nil {
 		return err
 	}
 	if v == nil {
-		return render(c, http.StatusOK, views.BattlePage(s.meta("Vote", "vote"), battleView(b)))
+		return render(c, http.StatusOK, views.BattlePage(s.meta("Vote", "vote"), bv))
 	}
-	return render(c, http.StatusOK, views.RevealPage(s.meta("Result", "vote"), revealView(b, v)))
+	bv.TurnURL = ""
+	return render(c, http.StatusOK, views.RevealPage(s.meta("Result", "vote"), revealView(bv, b, v)))
 }
 
 // voteForm takes the plain form's vote and redirects to the reveal, so a

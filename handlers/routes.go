@@ -24,12 +24,16 @@ func (s *Server) routes(e *echo.Echo) {
 	limited := s.rateLimits()
 	e.GET("/", s.votePage, limited...)
 	e.GET("/battles/:id", s.battlePage)
+	e.POST("/battles", s.liveForm, limited...)
 	e.POST("/battles/:id/vote", s.voteForm, limited...)
+	e.POST("/battles/:id/turns", s.turnForm, limited...)
 	e.GET("/leaderboard", s.leaderboardPage)
 
 	api := e.Group("/api/v1")
 	api.POST("/battles", s.apiStartBattle, limited...)
 	api.POST("/battles/:id/vote", s.apiVote, limited...)
+	api.POST("/battles/:id/turns", s.apiTurn, limited...)
+	api.GET("/battles/:id/stream", s.apiStream)
 	api.GET("/leaderboard", s.apiLeaderboard)
 
 	e.RouteNotFound("/*", func(c echo.Context) error {

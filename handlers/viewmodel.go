@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"context"
+
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -24,9 +26,38 @@ func answerText(r *models.Response) string {
 	return r.Text
 }
 
-func revealView(b *models.Battle, v *models.Vote) views.RevealView {
+// battleView builds the page of a battle; a live battle shows its whole
+// conversation and, while the latest turn is unanswered, where to stream it.
+func (s *Server) battleView(ctx context.Context, b *models.Battle) (views.BattleView, error) {
+	if b.Mode != models.ModeLive {
+		return battleView(b), nil
+	}
+	turns, err := s.arena.Store().Turns(ctx, b.ID)
+	if err != nil || len(turns) == 0 {
+		return views.BattleView{}, err
+	}
+	bv := views.BattleView{ID: b.ID, VoteURL: "/battles/" + b.ID + "/vote"}
+	for _, t := range turns[:len(turns)-1] {
+		bv.Earlier = append(bv.Earlier, views.TurnView{PromptHTML: views.RenderMarkdown(t.Prompt.Text),
+			AHTML: views.RenderMarkdown(answerText(t.ResponseA)), BHTML: views.RenderMarkdown(answerText(t.ResponseB))})
+	}
+	last := turns[len(turns)-1]
+	bv.PromptHTML = views.RenderMarkdown(last.Prompt.Text)
+	switch b.State {
+	case models.StateOpen, models.StateStreaming:
+		bv.StreamURL = streamURL(b.ID)
+	default:
+		bv.AHTML, bv.BHTML = views.RenderMarkdown(answerText(last.ResponseA)), views.RenderMarkdown(answerText(last.ResponseB))
+		if b.State == models.StateReady && s.arena.MoreTurns(len(turns)) {
+			bv.TurnURL = "/battles/" + b.ID + "/turns"
+		}
+	}
+	return bv, nil
+}
+
+func revealView(bv views.BattleView, b *models.Battle, v *models.Vote) views.RevealView {
 	return views.RevealView{
-		Battle: battleView(b),
+		Battle: bv,
 		A:      views.Side{DisplayName: b.ContenderA.DisplayName, Organization: b.ContenderA.Organization},
 		B:      views.Side{DisplayName: b.ContenderB.DisplayName, Organization: b.ContenderB.Organization},
 		Winner: v.Winner, Counted: v.Counted, Reason: v.Reason,

@@ -27,8 +27,9 @@ func (s *Store) battleWhere(ctx context.Context, query string, args ...any) (*Ba
 	return &b, nil
 }
 
-// OpenBattle returns the voter's newest battle still waiting for a vote and
+// OpenBattle returns the voter's newest bank battle still waiting for a vote and
 // created after since, so a reload shows the same battle instead of a new pair.
 func (s *Store) OpenBattle(ctx context.Context, voterID string, since time.Time) (*Battle, error) {
-	return s.battleWhere(ctx, "battles.voter_id = ? AND battles.state = ? AND battles.created_at > ?", voterID, StateReady, since)
+	return s.battleWhere(ctx, "battles.voter_id = ? AND battles.mode = ? AND battles.state = ? AND battles.created_at > ?",
+		voterID, ModeBank, StateReady, since)
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 
@@ -52,6 +53,7 @@ func (s *Store) UpsertContenders(ctx context.Context, in []Contender, progress f
 			default:
 				cur.DisplayName, cur.Organization, cur.Country = c.DisplayName, c.Organization, c.Country
 				cur.License, cur.OpenWeights, cur.Aliases = c.License, c.OpenWeights, c.Aliases
+				cur.Provider = c.Provider
 				if err := tx.Save(&cur).Error; err != nil {
 					return err
 				}
@@ -69,7 +71,16 @@ func (s *Store) UpsertContenders(ctx context.Context, in []Contender, progress f
 func sameMetadata(a, b Contender) bool {
 	return a.DisplayName == b.DisplayName && a.Organization == b.Organization &&
 		a.Country == b.Country && a.License == b.License && a.OpenWeights == b.OpenWeights &&
-		slices.Equal(nonNil(a.Aliases), nonNil(b.Aliases))
+		slices.Equal(nonNil(a.Aliases), nonNil(b.Aliases)) && sameProvider(a.Provider, b.Provider)
+}
+
+func sameProvider(a, b Provider) bool {
+	if a.Kind != b.Kind || a.BaseURL != b.BaseURL || a.Model != b.Model || a.APIKeyEnv != b.APIKeyEnv {
+		return false
+	}
+	ja, _ := json.Marshal(a.Params)
+	jb, _ := json.Marshal(b.Params)
+	return string(ja) == string(jb) || (len(a.Params) == 0 && len(b.Params) == 0)
 }
 
 func nonNil(s []string) []string {

@@ -17,9 +17,23 @@ type Contender struct {
 	Aliases      []string `gorm:"serializer:json;type:text"`
 	Enabled      bool     `gorm:"not null;default:true"`
 	// Weight scales how often the contender is sampled; 0 never, 1 normal.
-	Weight    float64 `gorm:"not null;default:1"`
+	Weight float64 `gorm:"not null;default:1"`
+	// Provider says how to reach the model for live battles; an empty
+	// Kind means the contender only answers from the prompt bank.
+	Provider  Provider `gorm:"embedded;embeddedPrefix:provider_"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// Provider is how a contender is reached: "openai" for any
+// OpenAI-compatible chat-completions server, "demo" for a built-in demo bot.
+// The API key itself is never stored, only the name of the variable holding it.
+type Provider struct {
+	Kind      string         `gorm:"size:16;not null;default:''"`
+	BaseURL   string         `gorm:"size:512;not null;default:''"`
+	Model     string         `gorm:"size:256;not null;default:''"`
+	APIKeyEnv string         `gorm:"size:128;not null;default:''"`
+	Params    map[string]any `gorm:"serializer:json;type:text"`
 }
 
 // Prompt sources and statuses.
@@ -82,10 +96,13 @@ const (
 	ModeBank = "bank"
 	ModeLive = "live"
 
-	StateOpen  = "open"
-	StateReady = "ready"
-	StateVoted = "voted"
-	StateVoid  = "void"
+	StateOpen = "open"
+	// StateStreaming is a live battle whose answers are being generated; it
+	// guards against two streams generating for one battle.
+	StateStreaming = "streaming"
+	StateReady     = "ready"
+	StateVoted     = "voted"
+	StateVoid      = "void"
 )
 
 // Battle puts two contenders' answers to one prompt side by side for one voter.
@@ -105,13 +122,28 @@ type Battle struct {
 	ResponseB    *Response `gorm:"foreignKey:ResponseBID;constraint:OnDelete:SET NULL"`
 	VoterID      string    `gorm:"size:64;not null;index"`
 	Mode         string    `gorm:"size:8;not null"`
-	State        string    `gorm:"size:8;not null;index"`
+	State        string    `gorm:"size:16;not null;index"`
 	// Leak names the term by which an answer revealed its model; votes on
 	// such a battle are stored but not counted.
 	Leak       string `gorm:"size:256;not null;default:''"`
 	VoidReason string `gorm:"size:256;not null;default:''"`
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+}
+
+// Turn is one exchange of a live battle: the voter's prompt and both answers.
+// A live battle may run several turns with the same two contenders.
+type Turn struct {
+	ID          uint    `gorm:"primaryKey"`
+	BattleID    string  `gorm:"size:32;not null;uniqueIndex:idx_turn_battle_n"`
+	N           int     `gorm:"not null;uniqueIndex:idx_turn_battle_n"`
+	PromptID    uint    `gorm:"not null"`
+	Prompt      *Prompt `gorm:"constraint:OnDelete:CASCADE"`
+	ResponseAID *uint
+	ResponseBID *uint
+	ResponseA   *Response `gorm:"foreignKey:ResponseAID;constraint:OnDelete:SET NULL"`
+	ResponseB   *Response `gorm:"foreignKey:ResponseBID;constraint:OnDelete:SET NULL"`
+	CreatedAt   time.Time
 }
 
 // Winner values, as in the arena's public battle data.
@@ -155,5 +187,5 @@ type Setting struct {
 
 // allTables lists every table AutoMigrate keeps in shape, parents first.
 func allTables() []any {
-	return []any{&Setting{}, &Contender{}, &Prompt{}, &Response{}, &Voter{}, &Battle{}, &Vote{}, &RatingSnapshot{}}
+	return []any{&Setting{}, &Contender{}, &Prompt{}, &Response{}, &Voter{}, &Battle{}, &Turn{}, &Vote{}, &RatingSnapshot{}}
 }

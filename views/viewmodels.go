@@ -23,6 +23,23 @@ type BattleView struct {
 	BHTML      string
 	// VoteURL is where the plain vote form posts.
 	VoteURL string
+	// Earlier holds the finished turns before the latest one (live
+	// conversations only); the latest turn is the fields above.
+	Earlier []TurnView
+	// StreamURL is set while the latest turn's answers are still to be
+	// streamed; voting waits until both are complete.
+	StreamURL string
+	// TurnURL is set when the voter may continue the conversation.
+	TurnURL string
+	// AskURL is set when live battles are available: where a new prompt posts.
+	AskURL string
+}
+
+// TurnView is one finished exchange of a live conversation.
+type TurnView struct {
+	PromptHTML string
+	AHTML      string
+	BHTML      string
 }
 
 // Side names a contender after the vote.

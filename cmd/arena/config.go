@@ -25,6 +25,8 @@ type Config struct {
 	SecureCookies  bool
 	LogLevel       slog.Level
 	ShutdownGrace  time.Duration
+	// Demo registers the built-in demo bots as contenders at start-up.
+	Demo bool
 }
 
 // loadConfig reads the environment, then the flags of the serve command.
@@ -43,6 +45,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	if cfg.SecureCookies, err = envBool(getenv, "ARENA_SECURE_COOKIES"); err != nil {
 		return cfg, err
 	}
+	if cfg.Demo, err = envBool(getenv, "ARENA_DEMO"); err != nil {
+		return cfg, err
+	}
 	if cfg.TrustedProxies, err = parseCIDRs(getenv("ARENA_TRUSTED_PROXIES")); err != nil {
 		return cfg, err
 	}
@@ -53,6 +58,7 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (ARENA_ADDR)")
 	fs.StringVar(&cfg.DatabaseURL, "db", cfg.DatabaseURL, "postgres:// URL or SQLite file (ARENA_DATABASE_URL)")
+	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "add the built-in offline demo bots as contenders (ARENA_DEMO)")
 	fs.IntVar(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "battle and vote requests per minute per voter, 0 for none (ARENA_RATE_LIMIT)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"openarena.dev/arena/llm"
 	"openarena.dev/arena/models"
 )
 
@@ -160,6 +161,8 @@ type contenderEntry struct {
 	License      string   `json:"license"`
 	OpenWeights  bool     `json:"open_weights"`
 	Aliases      []string `json:"aliases"`
+	// Provider, when present, makes the contender answer live prompts.
+	Provider *llm.ProviderConfig `json:"provider"`
 }
 
 func readContendersFile(path string) ([]models.Contender, error) {
@@ -202,11 +205,18 @@ func parseContenders(path string, data []byte) ([]models.Contender, error) {
 			continue
 		}
 		seen[c.Slug] = line
+		if c.Provider != nil {
+			if err := c.Provider.Validate(); err != nil {
+				bad.add(line, "provider of %q: %v", c.Slug, err)
+				continue
+			}
+		}
 		if c.DisplayName == "" {
 			c.DisplayName = c.Slug
 		}
 		out = append(out, models.Contender{Slug: c.Slug, DisplayName: c.DisplayName, Organization: c.Organization,
-			Country: c.Country, License: c.License, OpenWeights: c.OpenWeights, Aliases: nonEmpty(c.Aliases)})
+			Country: c.Country, License: c.License, OpenWeights: c.OpenWeights, Aliases: nonEmpty(c.Aliases),
+			Provider: providerOf(c.Provider)})
 	}
 	if err := bad.err(); err != nil {
 		return nil, err
@@ -215,6 +225,14 @@ func parseContenders(path string, data []byte) ([]models.Contender, error) {
 		return nil, fmt.Errorf("%s:%d: the array is not closed", path, lineAt(data, dec.InputOffset()))
 	}
 	return out, nil
+}
+
+// providerOf converts an import's provider block to its stored form.
+func providerOf(p *llm.ProviderConfig) models.Provider {
+	if p == nil {
+		return models.Provider{}
+	}
+	return models.Provider{Kind: p.Kind, BaseURL: p.BaseURL, Model: p.Model, APIKeyEnv: p.APIKeyEnv, Params: p.Params}
 }
 
 func checkContender(c contenderEntry) string {

@@ -34,10 +34,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	if cfg.Demo {
+		if err := addDemoBots(ctx, store, stdout); err != nil {
+			return err
+		}
+	}
+	live := arena.LiveOptions{Backend: newBackendCache(getenv).For}
 	e, err := handlers.New(handlers.Config{
 		Secret: secret, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies,
 		BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies,
-	}, arena.New(store, arena.Options{}), log)
+	}, arena.New(store, arena.Options{Live: live}), log)
 	if err != nil {
 		return err
 	}

@@ -38,3 +38,60 @@
     });
   }
 })();
+
+// Live battles: both answers arrive over one EventSource as plain text. When
+// both are done the page reloads, so the server renders the final Markdown
+// (sanitised) and unlocks the vote buttons; without JavaScript a reload
+// after the answers finish shows the same.
+(function () {
+  "use strict";
+  var paneA = document.getElementById("answer-a");
+  var url = paneA && paneA.dataset.stream;
+  if (!url || !window.EventSource) {
+    return;
+  }
+  var panes = { a: paneA, b: document.getElementById("answer-b") };
+  var status = document.getElementById("stream-status");
+  var done = {};
+  panes.a.textContent = "";
+  panes.b.textContent = "";
+  panes.a.classList.add("streaming");
+  panes.b.classList.add("streaming");
+  var es = new EventSource(url);
+  es.addEventListener("delta", function (ev) {
+    var d = JSON.parse(ev.data);
+    var pane = panes[d.side];
+    if (pane) {
+      pane.appendChild(document.createTextNode(d.text));
+    }
+  });
+  es.addEventListener("done", function (ev) {
+    var d = JSON.parse(ev.data);
+    done[d.side] = true;
+    if (done.a && done.b) {
+      es.close();
+      if (status) {
+        status.textContent = "Both answers are complete.";
+      }
+      window.location.reload();
+    }
+  });
+  es.addEventListener("error", function (ev) {
+    es.close();
+    var text = "The connection was lost. This battle may be void; start a new one.";
+    if (ev.data) {
+      try { text = JSON.parse(ev.data).text; } catch (e) { /* keep the default */ }
+    }
+    if (status) {
+      status.textContent = text;
+      status.classList.add("failed");
+      var next = document.createElement("a");
+      next.href = "/";
+      next.className = "next";
+      next.id = "next";
+      next.textContent = "New battle";
+      status.appendChild(document.createTextNode(" "));
+      status.appendChild(next);
+    }
+  });
+})();

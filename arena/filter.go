@@ -1,0 +1,119 @@
+package arena
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// PromptRules are the automatic filter a live prompt passes before any model
+// sees it. The zero value is not useful; start from DefaultPromptRules.
+type PromptRules struct {
+	// MaxChars bounds a prompt's length in characters.
+	MaxChars int
+	// Blocked are words or phrases refused anywhere in a prompt, matched
+	// case-insensitively on word boundaries.
+	Blocked []string
+	// Patterns are further regular expressions refused in a prompt.
+	Patterns []*regexp.Regexp
+	// PerMinute bounds how many live prompts one voter may send a minute.
+	PerMinute int
+}
+
+// DefaultPromptRules are the arena's defaults: prompts up to 8,000 characters
+// (room for a long question with code, short of what floods two models) and
+// at most 6 live prompts a minute per voter.
+func DefaultPromptRules() PromptRules {
+	return PromptRules{MaxChars: 8000, PerMinute: 6}
+}
+
+// PromptError is a prompt the filter refused; its text tells the voter why
+// and what to change.
+type PromptError struct{ Reason string }
+
+func (e *PromptError) Error() string { return e.Reason }
+
+var (
+	emailPattern = regexp.MustCompile(`(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b`)
+	// phonePattern catches international and common national phone
+	// numbers: 9 to 15 digits with the usual separators, optionally led by +.
+	phonePattern = regexp.MustCompile(`(?:^|[^\w])(\+?\d[\d ()./-]{7,18}\d)(?:$|[^\w])`)
+)
+
+// CheckPrompt applies the length, blocked-word, pattern and personal-data
+// rules. Flooding is checked by the caller, which knows the voter's history.
+func (r PromptRules) CheckPrompt(text string) error {
+	trimmed := strings.TrimSpace(text)
+	switch n := utf8.RuneCountInString(trimmed); {
+	case n == 0:
+		return &PromptError{"Type a prompt first."}
+	case !utf8.ValidString(text) || strings.ContainsRune(text, 0):
+		return &PromptError{"The prompt contains characters that cannot be stored."}
+	case n > r.MaxChars:
+		return &PromptError{fmt.Sprintf("The prompt is %d characters long; the limit is %d.", n, r.MaxChars)}
+	}
+	if m := emailPattern.FindString(text); m != "" {
+		return &PromptError{"The prompt contains an e-mail address. Remove personal data: prompts and answers may be published."}
+	}
+	if m := phonePattern.FindStringSubmatch(text); m != nil && digits(m[1]) >= 9 && digits(m[1]) <= 15 {
+		return &PromptError{"The prompt seems to contain a phone number. Remove personal data: prompts and answers may be published."}
+	}
+	low := strings.ToLower(text)
+	for _, w := range r.Blocked {
+		if w = strings.ToLower(strings.TrimSpace(w)); w != "" && containsWord(low, w) {
+			return &PromptError{"The prompt contains a word this arena does not accept."}
+		}
+	}
+	for _, p := range r.Patterns {
+		if p.MatchString(text) {
+			return &PromptError{"The prompt matches a pattern this arena does not accept."}
+		}
+	}
+	return nil
+}
+
+func digits(s string) int {
+	n := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// containsWord reports whether w occurs in s not glued to other letters.
+func containsWord(s, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(w)
+		if !isWordByteBefore(s, start) && !isWordByteAt(s, end) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isWordByteBefore(s string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return isWordRune(r)
+}
+
+func isWordByteAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return isWordRune(r)
+}
+
+func isWordRune(r rune) bool {
+	return r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127
+}

@@ -1,0 +1,205 @@
+package arena
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"time"
+
+	"openarena.dev/arena/llm"
+	"openarena.dev/arena/models"
+)
+
+// LiveOptions tune live battles.
+type LiveOptions struct {
+	// Backend builds the backend a contender's provider block describes.
+	Backend func(c *models.Contender) (llm.Backend, error)
+	// Tick and Pace set the common release pace of both answers.
+	Tick time.Duration
+	Pace Pace
+	// Timeout bounds one turn's generation on both sides.
+	Timeout time.Duration
+	// MaxTurns bounds a conversation.
+	MaxTurns int
+	// Rules is the automatic prompt filter.
+	Rules PromptRules
+}
+
+// DefaultLiveOptions release about 300 characters a second per side, give a
+// turn two minutes and allow ten turns.
+func DefaultLiveOptions() LiveOptions {
+	return LiveOptions{Tick: 40 * time.Millisecond, Pace: Pace{Chars: 12}, Timeout: 2 * time.Minute,
+		MaxTurns: 10, Rules: DefaultPromptRules()}
+}
+
+// liveDefaults fills the zero fields of o from DefaultLiveOptions.
+func liveDefaults(o LiveOptions) LiveOptions {
+	d := DefaultLiveOptions()
+	if o.Tick == 0 {
+		o.Tick = d.Tick
+	}
+	if o.Pace.Chars == 0 {
+		o.Pace = d.Pace
+	}
+	if o.Timeout == 0 {
+		o.Timeout = d.Timeout
+	}
+	if o.MaxTurns == 0 {
+		o.MaxTurns = d.MaxTurns
+	}
+	if o.Rules.MaxChars == 0 {
+		o.Rules = d.Rules
+	}
+	return o
+}
+
+// Live-battle errors shown to voters as they are.
+var (
+	ErrNoLiveModels = errors.New("no models are set up for live battles yet; vote on the prompt bank instead")
+	ErrNotLive      = errors.New("this battle is from the prompt bank and takes no further prompts")
+	ErrTooManyTurns = errors.New("this conversation has reached its last turn; vote on it")
+	ErrNotReady     = errors.New("the answers are not finished yet; vote when both are complete")
+	ErrStreamBusy   = errors.New("this battle is already streaming in another tab")
+	ErrFlooding     = &PromptError{"You are sending prompts faster than this arena allows; wait a minute and try again."}
+)
+
+// Event is one message of a live battle's stream. It names only the side
+// ("a" or "b"), never a model.
+type Event struct {
+	Kind string // "delta", "done" or "error"
+	Side string
+	Text string
+}
+
+// StartLiveBattle checks the voter's prompt, samples two live contenders on
+// random sides and stores the battle with the prompt as its first turn.
+// Generation starts when the voter opens the stream.
+func (a *Arena) StartLiveBattle(ctx context.Context, voterID, prompt string) (*models.Battle, error) {
+	if err := a.checkLivePrompt(ctx, voterID, prompt); err != nil {
+		return nil, err
+	}
+	cs, err := a.store.LiveContenders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) < 2 {
+		return nil, ErrNoLiveModels
+	}
+	i, j := a.sampleLivePair(ctx, cs)
+	if mrand.IntN(2) == 1 {
+		i, j = j, i
+	}
+	p := livePrompt(prompt)
+	b := &models.Battle{ID: newID(), VoterID: voterID, Mode: models.ModeLive, State: models.StateOpen,
+		ContenderAID: cs[i].ID, ContenderBID: cs[j].ID}
+	if err := a.store.StartLiveBattle(ctx, b, p); err != nil {
+		return nil, fmt.Errorf("start live battle: %w", err)
+	}
+	b.Prompt, b.ContenderA, b.ContenderB = p, &cs[i], &cs[j]
+	return b, nil
+}
+
+// ContinueLiveBattle adds the voter's next prompt to their finished, unvoted
+// live battle; both hidden models answer it with the conversation so far.
+func (a *Arena) ContinueLiveBattle(ctx context.Context, battleID, voterID, prompt string) error {
+	b, err := a.Battle(ctx, battleID, voterID)
+	if err != nil {
+		return err
+	}
+	if b.Mode != models.ModeLive {
+		return ErrNotLive
+	}
+	if err := a.checkLivePrompt(ctx, voterID, prompt); err != nil {
+		return err
+	}
+	turns, err := a.store.Turns(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	if len(turns) >= a.live.MaxTurns {
+		return ErrTooManyTurns
+	}
+	_, err = a.store.AddTurn(ctx, b.ID, livePrompt(prompt))
+	if errors.Is(err, models.ErrBattleBusy) {
+		return a.stateError(b)
+	}
+	return err
+}
+
+func livePrompt(text string) *models.Prompt {
+	return &models.Prompt{Text: text, Hash: models.PromptHash(text), Source: models.SourceUser,
+		Status: models.StatusApproved, Categories: []string{}}
+}
+
+func (a *Arena) checkLivePrompt(ctx context.Context, voterID, prompt string) error {
+	if err := a.live.Rules.CheckPrompt(prompt); err != nil {
+		return err
+	}
+	if a.live.Rules.PerMinute > 0 {
+		n, err := a.store.LivePromptsSince(ctx, voterID, a.now().Add(-time.Minute))
+		if err != nil {
+			return err
+		}
+		if n >= int64(a.live.Rules.PerMinute) {
+			return ErrFlooding
+		}
+	}
+	return nil
+}
+
+// stateError explains why a battle cannot do what was asked in its state.
+func (a *Arena) stateError(b *models.Battle) error {
+	switch b.State {
+	case models.StateVoid:
+		return ErrBattleVoid
+	case models.StateVoted:
+		return ErrVoteConflict
+	case models.StateStreaming, models.StateOpen:
+		return ErrNotReady
+	}
+	return ErrNotReady
+}
+
+// sampleLivePair draws two different contenders, each weighted.
+func (a *Arena) sampleLivePair(_ context.Context, cs []models.Contender) (int, int) {
+	w := make([]float64, len(cs))
+	for k, c := range cs {
+		w[k] = c.Weight
+	}
+	i := pickWeighted(w, -1)
+	return i, pickWeighted(w, i)
+}
+
+// pickWeighted draws an index with probability proportional to its weight,
+// never skip.
+func pickWeighted(w []float64, skip int) int {
+	total := 0.0
+	for k, x := range w {
+		if k != skip && x > 0 {
+			total += x
+		}
+	}
+	r := mrand.Float64() * total
+	last := -1
+	for k, x := range w {
+		if k == skip || x <= 0 {
+			continue
+		}
+		last = k
+		if r -= x; r < 0 {
+			return k
+		}
+	}
+	return last
+}
+
+// LiveAvailable reports whether live battles can be served: at least two
+// enabled contenders have a provider.
+func (a *Arena) LiveAvailable(ctx context.Context) bool {
+	cs, err := a.store.LiveContenders(ctx)
+	return err == nil && len(cs) >= 2
+}
+
+// MoreTurns reports whether a conversation of n turns may take another.
+func (a *Arena) MoreTurns(n int) bool { return n < a.live.MaxTurns }
