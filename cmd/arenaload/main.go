@@ -1,0 +1,217 @@
+// Command arenaload measures the vote endpoint of a running arena (or of
+// cmd/votebaseline) on this machine: votes per second and latency
+// percentiles at several numbers of concurrent clients.
+//
+// For each level it first creates the battles to vote on, untimed, each with
+// a new voter (the server's cookie is kept with the battle id), then sends a
+// few untimed warm-up votes, then times one vote per remaining battle with
+// that many concurrent clients, each waiting for its answer before sending
+// the next (closed loop). Only loopback URLs are accepted, and every run is
+// bounded by -votes, -duration and -timeout.
+//
+//	arenaload -url http://127.0.0.1:8080 -mode arena -clients 1,16,64 -votes 5000
+//	arenaload -url http://127.0.0.1:18081 -mode baseline -clients 16 -out results.jsonl
+//	arenaload -report results.jsonl   # Markdown tables, medians over rounds
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "arenaload:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	url       string
+	mode      Mode
+	clients   []int
+	votes     int
+	duration  time.Duration
+	warmup    int
+	setupConc int
+	timeout   time.Duration
+	reqTime   time.Duration
+	out       string
+	jsonOut   bool
+	round     int
+	note      string
+	setupOnly bool
+	watch     cpuWatch
+}
+
+func parseFlags(args []string, stderr io.Writer) (opt options, report string, err error) {
+	fs := flag.NewFlagSet("arenaload", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&opt.url, "url", "http://127.0.0.1:8080", "base URL of the server under load (loopback only)")
+	mode := fs.String("mode", "arena", "arena (the JSON API) or baseline (cmd/votebaseline)")
+	clients := fs.String("clients", "1,16,64", "comma-separated numbers of concurrent clients, one level each")
+	fs.IntVar(&opt.votes, "votes", 5000, "timed votes per level (that many battles are created first)")
+	fs.DurationVar(&opt.duration, "duration", 0, "if set, also stop a level's timed phase after this long")
+	fs.IntVar(&opt.warmup, "warmup", 200, "untimed votes sent before each level's timed phase")
+	fs.IntVar(&opt.setupConc, "setup-clients", 16, "concurrent clients creating battles in the untimed setup")
+	fs.DurationVar(&opt.timeout, "timeout", 15*time.Minute, "give up on the whole run after this long")
+	fs.DurationVar(&opt.reqTime, "request-timeout", 30*time.Second, "give up on one request after this long")
+	fs.StringVar(&opt.out, "out", "", "append one JSON line per level to this file")
+	fs.IntVar(&opt.round, "round", 0, "label the results of this run as round N (for repeated, interleaved runs)")
+	fs.StringVar(&opt.note, "note", "", "free text kept with the results (e.g. how busy the machine was)")
+	fs.IntVar(&opt.watch.serverPID, "server-pid", 0, "if set, report this process's CPU time per vote (Linux /proc)")
+	fs.StringVar(&opt.watch.pgDB, "pg-db", "", "if set, report the CPU time per vote of the local PostgreSQL backends serving this database (Linux /proc)")
+	fs.BoolVar(&opt.setupOnly, "setup-only", false, "create the battles of each level and send no vote (to time the setup alone)")
+	fs.BoolVar(&opt.jsonOut, "json", false, "print the results as JSON lines on stdout instead of a table")
+	fs.StringVar(&report, "report", "", "read JSON lines written by -out and print the arena/baseline Markdown table; sends no request")
+	if err = fs.Parse(args); err != nil {
+		return
+	}
+	if fs.NArg() > 0 {
+		return opt, "", fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if report != "" {
+		return opt, report, nil
+	}
+	if opt.mode, err = parseMode(*mode); err != nil {
+		return
+	}
+	if opt.clients, err = parseLevels(*clients); err != nil {
+		return
+	}
+	switch {
+	case opt.votes < 1 || opt.votes > 1_000_000:
+		err = errors.New("-votes must be between 1 and 1000000")
+	case opt.warmup < 0 || opt.warmup > 100_000:
+		err = errors.New("-warmup must be between 0 and 100000")
+	case opt.setupConc < 1 || opt.setupConc > 256:
+		err = errors.New("-setup-clients must be between 1 and 256")
+	case opt.timeout <= 0 || opt.reqTime <= 0 || opt.duration < 0:
+		err = errors.New("-timeout and -request-timeout must be positive, -duration 0 or positive")
+	}
+	return
+}
+
+func parseLevels(s string) ([]int, error) {
+	var out []int
+	for f := range strings.SplitSeq(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 1024 {
+			return nil, fmt.Errorf("-clients: %q is not a number of clients between 1 and 1024", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	opt, report, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if report != "" {
+		f, err := os.Open(report)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		results, err := readResults(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", report, err)
+		}
+		writeComparison(stdout, results)
+		fmt.Fprintln(stdout)
+		writeCPU(stdout, results)
+		fmt.Fprintln(stdout)
+		writeRuns(stdout, results)
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, opt.timeout)
+	defer cancel()
+	base, err := parseBaseURL(ctx, opt.url, net.DefaultResolver)
+	if err != nil {
+		return err
+	}
+	l := &loader{client: newClient(max(slices.Max(opt.clients), opt.setupConc), opt.reqTime), base: base, mode: opt.mode, prog: newProgress(stderr)}
+	if !opt.jsonOut {
+		printHeader(stdout)
+	}
+	for _, c := range opt.clients {
+		r, err := level(ctx, l, opt, c)
+		if err != nil {
+			return fmt.Errorf("%s, %d clients: %w", opt.mode, c, err)
+		}
+		r.Mode, r.URL, r.Clients, r.Round, r.Note = opt.mode, base.String(), c, opt.round, opt.note
+		if opt.jsonOut {
+			b, _ := json.Marshal(r)
+			fmt.Fprintf(stdout, "%s\n", b)
+		} else {
+			printRow(stdout, r)
+		}
+		if opt.out != "" {
+			if err := appendResult(opt.out, r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// level measures one number of concurrent clients.
+func level(ctx context.Context, l *loader, opt options, clients int) (Result, error) {
+	t0 := time.Now()
+	battles, err := l.createBattles(ctx, opt.warmup+opt.votes, opt.setupConc)
+	if err != nil {
+		return Result{}, err
+	}
+	setup := time.Since(t0)
+	if opt.setupOnly {
+		return Result{SetupSeconds: setup.Seconds(), At: time.Now().UTC()}, nil
+	}
+	if opt.warmup > 0 {
+		w, _ := l.vote(ctx, battles[:opt.warmup], clients, 0, fmt.Sprintf("warm-up, %d clients", clients))
+		if len(w.lat) == 0 {
+			for k, n := range w.errors {
+				return Result{}, fmt.Errorf("every warm-up vote failed (%d × %s, first: %s)", n, k, w.first[k])
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	before, cpu0 := load1(), opt.watch.snapshot()
+	s, wall := l.vote(ctx, battles[opt.warmup:], clients, opt.duration, fmt.Sprintf("votes, %d clients", clients))
+	after, cpu1 := load1(), opt.watch.snapshot()
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("stopped before the level ended: %w", err)
+	}
+	r := summarize(s, wall)
+	r.Warmup, r.SetupSeconds, r.At = opt.warmup, setup.Seconds(), time.Now().UTC()
+	r.Load1Before, r.Load1After = before, after
+	if sent := r.Votes + r.Errors; sent > 0 {
+		server, backends, self := cpuUsed(cpu0, cpu1)
+		perVote := func(d time.Duration) float64 { return ms(d) / float64(sent) }
+		r.ClientCPUMSPerVote = perVote(self)
+		if opt.watch.serverPID > 0 {
+			r.ServerCPUMSPerVote = perVote(server)
+		}
+		if opt.watch.pgDB != "" {
+			r.PGCPUMSPerVote = perVote(backends)
+		}
+	}
+	return r, nil
+}
