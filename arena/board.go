@@ -17,6 +17,8 @@ type BoardRow struct {
 	Wins      int
 	Ties      int
 	Losses    int
+	// Preliminary marks fewer votes than RatingsOptions.MinVotes.
+	Preliminary bool
 }
 
 // WinRate is wins plus half the ties over the row's votes (0 with none).
@@ -27,7 +29,8 @@ func (r BoardRow) WinRate() float64 {
 	return (float64(r.Wins) + float64(r.Ties)/2) / float64(r.Votes)
 }
 
-// Board is the leaderboard at one moment.
+// Board is the online-Elo leaderboard, computed on request from the counted
+// votes. It is what the arena shows until the first ratings snapshot exists.
 type Board struct {
 	Rows       []BoardRow
 	Votes      int
@@ -51,9 +54,13 @@ func (a *Arena) Leaderboard(ctx context.Context) (*Board, error) {
 	return b, nil
 }
 
-// votesChanged marks the board stale without taking boardMu: a vote never
-// waits for a recomputation.
-func (a *Arena) votesChanged() { a.votesGen.Add(1) }
+// votesChanged marks the online-Elo board stale and wakes the recomputer of
+// the published ratings, without taking a lock: a vote never waits for a
+// recomputation.
+func (a *Arena) votesChanged() {
+	a.votesGen.Add(1)
+	a.rs().kick()
+}
 
 func (a *Arena) computeBoard(ctx context.Context) (*Board, error) {
 	cs, err := a.store.Contenders(ctx)
@@ -85,6 +92,7 @@ func (a *Arena) computeBoard(ctx context.Context) (*Board, error) {
 	shown := rows[:0]
 	for i := range rows {
 		rows[i].Elo = elo[i]
+		rows[i].Preliminary = rows[i].Votes < a.rs().opt.MinVotes
 		if rows[i].Votes > 0 || rows[i].Contender.Enabled {
 			shown = append(shown, rows[i])
 		}

@@ -1,0 +1,153 @@
+package arena
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"openarena.dev/arena/models"
+)
+
+// RatedBoard is the published leaderboard: the Bradley–Terry arena score
+// with bootstrap intervals, Rank (UB) and the style-controlled view, as
+// stored in one snapshot. It is stored as JSON, so its field names are a
+// stored format: add fields, do not rename them.
+type RatedBoard struct {
+	// SnapshotID and ComputedAt come from the snapshot row.
+	SnapshotID uint      `json:"-"`
+	ComputedAt time.Time `json:"-"`
+
+	Category string `json:"category"`
+	// Method is how Score is computed; CI how the intervals are.
+	Method string  `json:"method"`
+	CI     string  `json:"ci"`
+	Level  float64 `json:"level"`
+	Rounds int     `json:"rounds"`
+	Seed   uint64  `json:"seed"`
+	// MinVotes is the threshold below which a model is preliminary.
+	MinVotes int `json:"min_votes"`
+	// Votes is the number of counted votes rated; LastVoteID the newest
+	// counted vote when the board was computed.
+	Votes      int  `json:"votes"`
+	LastVoteID uint `json:"last_vote_id"`
+	// votesRead is every counted vote read, even one the ratings had to
+	// skip; it goes into the snapshot row to compare with VoteMark.
+	votesRead int
+	Models    []RatedRow `json:"models"`
+	// Style holds the fitted style effects; nil when style control failed,
+	// and StyleError then says why.
+	Style      *StyleEffects `json:"style,omitempty"`
+	StyleError string        `json:"style_error,omitempty"`
+}
+
+// RatedRow is one model on the published board, best score first.
+type RatedRow struct {
+	ContenderID  uint    `json:"contender_id"`
+	Slug         string  `json:"model"`
+	DisplayName  string  `json:"display_name"`
+	Organization string  `json:"organization"`
+	Country      string  `json:"country"`
+	License      string  `json:"license"`
+	OpenWeights  bool    `json:"open_weights"`
+	Score        float64 `json:"score"`
+	CILower      float64 `json:"ci_lower"`
+	CIUpper      float64 `json:"ci_upper"`
+	RankUB       int     `json:"rank_ub"`
+	Votes        int     `json:"votes"`
+	Wins         int     `json:"wins"`
+	Ties         int     `json:"ties"`
+	Losses       int     `json:"losses"`
+	OnlineElo    float64 `json:"online_elo"`
+	// Preliminary marks a model with fewer votes than MinVotes: it is
+	// shown, but its interval is wide and its place may still move a lot.
+	Preliminary bool        `json:"preliminary"`
+	Style       *RatedStyle `json:"style,omitempty"`
+}
+
+// WinRate is wins plus half the ties over the row's votes (0 with none).
+func (r RatedRow) WinRate() float64 {
+	if r.Votes == 0 {
+		return 0
+	}
+	return (float64(r.Wins) + float64(r.Ties)/2) / float64(r.Votes)
+}
+
+// RatedStyle is a model's score, interval and rank with style held equal.
+type RatedStyle struct {
+	Score   float64 `json:"score"`
+	CILower float64 `json:"ci_lower"`
+	CIUpper float64 `json:"ci_upper"`
+	RankUB  int     `json:"rank_ub"`
+}
+
+// StyleEffects are the fitted pulls of length and Markdown on votes, in
+// logit units per standard deviation of each feature.
+type StyleEffects struct {
+	Coefficients StyleVector  `json:"coefficients"`
+	CILower      *StyleVector `json:"ci_lower,omitempty"`
+	CIUpper      *StyleVector `json:"ci_upper,omitempty"`
+}
+
+// StyleVector holds one number per style feature.
+type StyleVector struct {
+	Length float64 `json:"length"`
+	Header float64 `json:"header"`
+	List   float64 `json:"list"`
+	Bold   float64 `json:"bold"`
+}
+
+// RatedLeaderboard returns the newest published board, or nil before the
+// first snapshot. Requests are served from memory: the database is asked
+// whether a newer snapshot exists at most once per BoardCheck, and only
+// then is the snapshot read and decoded.
+func (a *Arena) RatedLeaderboard(ctx context.Context) (*RatedBoard, error) {
+	r := a.rs()
+	r.cacheMu.Lock()
+	defer r.cacheMu.Unlock()
+	now := time.Now()
+	if !r.checkedAt.IsZero() && now.Sub(r.checkedAt) < r.opt.BoardCheck {
+		return r.cached, nil
+	}
+	head, err := a.store.LatestSnapshotHead(ctx, models.CategoryOverall)
+	if errors.Is(err, models.ErrNotFound) {
+		r.cached, r.checkedAt = nil, now
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.cached == nil || r.cached.SnapshotID != head.ID {
+		snap, err := a.store.LatestSnapshot(ctx, models.CategoryOverall)
+		if err != nil {
+			return nil, err
+		}
+		b, err := decodeBoard(snap)
+		if err != nil {
+			return nil, err
+		}
+		r.cached = b
+	}
+	r.checkedAt = now
+	return r.cached, nil
+}
+
+// remember puts a board this process just stored into the cache, so the
+// next request sees it without waiting for BoardCheck.
+func (r *ratingsState) remember(b *RatedBoard) {
+	r.cacheMu.Lock()
+	defer r.cacheMu.Unlock()
+	if r.cached == nil || b.SnapshotID >= r.cached.SnapshotID {
+		r.cached, r.checkedAt = b, time.Now()
+	}
+}
+
+func decodeBoard(snap *models.RatingSnapshot) (*RatedBoard, error) {
+	var b RatedBoard
+	if err := json.Unmarshal([]byte(snap.Result), &b); err != nil {
+		return nil, fmt.Errorf("rating snapshot %d: %w", snap.ID, err)
+	}
+	b.SnapshotID, b.ComputedAt = snap.ID, snap.CreatedAt
+	return &b, nil
+}

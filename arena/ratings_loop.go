@@ -1,0 +1,65 @@
+package arena
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// StartRatings keeps the published board up to date until ctx ends, and
+// returns a channel closed once it has stopped (wait for it before closing
+// the store). Call it once per Arena.
+//
+// It checks at once, so votes cast while no instance was running are rated
+// at start-up. After that it recomputes Debounce after the first vote not
+// yet rated, and every Interval looks for votes other instances recorded.
+// Each check compares the counted votes with the newest snapshot's, so a
+// wake-up for votes already rated (by this or another instance) is cheap.
+// When another instance holds the lock it tries again after Debounce, so no
+// vote is left out.
+func (a *Arena) StartRatings(ctx context.Context) <-chan struct{} {
+	r := a.rs()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.ratingsLoop(ctx, r)
+	}()
+	return done
+}
+
+func (a *Arena) ratingsLoop(ctx context.Context, r *ratingsState) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	tick := time.NewTicker(r.opt.Interval)
+	defer tick.Stop()
+	// pending is true while timer is set: kicks and ticks then join the
+	// computation already due instead of postponing it.
+	pending := true
+	schedule := func(d time.Duration) {
+		if !pending {
+			pending = true
+			timer.Reset(d)
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.kicks:
+			schedule(r.opt.Debounce)
+		case <-tick.C:
+			schedule(0)
+		case <-timer.C:
+			pending = false
+			_, err := a.recompute(ctx, false)
+			switch {
+			case errors.Is(err, ErrRatingsBusy):
+				schedule(r.opt.Debounce)
+			case err != nil && ctx.Err() == nil:
+				// The next vote or tick tries again; retrying at once
+				// would only repeat a failure that needs a person.
+				r.opt.Log.Error("recompute ratings", "err", err)
+			}
+		}
+	}
+}
