@@ -28,7 +28,10 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 	if !models.ValidWinner(req.Winner) {
 		return nil, ErrBadWinner
 	}
-	b, err := a.Battle(ctx, req.BattleID, req.VoterID)
+	b, err := a.store.BattleHeader(ctx, req.BattleID)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && b.VoterID != req.VoterID) {
+		return nil, ErrBattleNotFound
+	}
 	if err != nil {
 		return nil, err
 	}
