@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"openarena.dev/arena/arena"
 	"openarena.dev/arena/llm"
 	"openarena.dev/arena/models"
 )
@@ -144,10 +145,14 @@ func jsonReason(err error) string {
 	return err.Error()
 }
 
+// rowsOf converts checked lines to bank rows, measuring each answer's style
+// here so that the store keeps SQL and the arena keeps the counting rules.
 func rowsOf(lines []outputLine) []models.BankRow {
 	out := make([]models.BankRow, len(lines))
 	for i, o := range lines {
-		out[i] = models.BankRow{PromptID: o.PromptID, Prompt: o.Prompt, Category: o.Category, Model: o.Model, Output: o.Output}
+		style := arena.MeasureStyle(o.Output)
+		out[i] = models.BankRow{PromptID: o.PromptID, Prompt: o.Prompt, Category: o.Category, Model: o.Model,
+			Output: o.Output, Style: &style}
 	}
 	return out
 }

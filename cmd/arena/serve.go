@@ -24,6 +24,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	ratings, err := ratingsOptions(getenv)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	store, err := openStore(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -40,13 +44,24 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	live := arena.LiveOptions{Backend: newBackendCache(getenv).For}
+	ratings.Log = log
+	a := arena.New(store, arena.Options{Live: live, Ratings: ratings})
 	e, err := handlers.New(handlers.Config{
 		Secret: secret, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies,
 		BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies,
-	}, arena.New(store, arena.Options{Live: live}), log)
+	}, a, log)
 	if err != nil {
 		return err
 	}
+	// The recomputer rates votes cast while the server was down at once,
+	// then follows new ones. It is stopped and waited for before the
+	// deferred store.Close, so no computation runs on a closed pool.
+	rctx, stopRatings := context.WithCancel(ctx)
+	ratingsDone := a.StartRatings(rctx)
+	defer func() {
+		stopRatings()
+		<-ratingsDone
+	}()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -67,6 +82,36 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	return nil
+}
+
+// ratingsOptions reads the recomputer's settings from ARENA_MIN_VOTES,
+// ARENA_RATINGS_DEBOUNCE and ARENA_BOOTSTRAP_ROUNDS.
+func ratingsOptions(getenv func(string) string) (arena.RatingsOptions, error) {
+	var o arena.RatingsOptions
+	minVotes, err := envInt(getenv, "ARENA_MIN_VOTES", arena.DefaultRatingsOptions.MinVotes)
+	if err != nil {
+		return o, err
+	}
+	if minVotes < 0 {
+		return o, fmt.Errorf("ARENA_MIN_VOTES must be 0 or more, not %d", minVotes)
+	}
+	// 0 in the environment means "mark none"; in RatingsOptions 0 is the default.
+	o.MinVotes = minVotes
+	if minVotes == 0 {
+		o.MinVotes = -1
+	}
+	if o.Rounds, err = envInt(getenv, "ARENA_BOOTSTRAP_ROUNDS", arena.DefaultRatingsOptions.Rounds); err != nil {
+		return o, err
+	}
+	if o.Rounds < 1 || o.Rounds > 10_000 {
+		return o, fmt.Errorf("ARENA_BOOTSTRAP_ROUNDS must be between 1 and 10000, not %d", o.Rounds)
+	}
+	if v := getenv("ARENA_RATINGS_DEBOUNCE"); v != "" {
+		if o.Debounce, err = time.ParseDuration(v); err != nil || o.Debounce <= 0 {
+			return o, fmt.Errorf("ARENA_RATINGS_DEBOUNCE must be a positive duration such as 2s, not %q", v)
+		}
+	}
+	return o, nil
 }
 
 func openStore(ctx context.Context, dsn string) (*models.Store, error) {

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"openarena.dev/arena/arena"
+)
+
+func TestRatingsOptions(t *testing.T) {
+	cases := []struct {
+		name    string
+		env     map[string]string
+		want    arena.RatingsOptions
+		wantErr bool
+	}{
+		{"defaults", nil, arena.RatingsOptions{MinVotes: 300, Rounds: 100}, false},
+		{"all set", map[string]string{"ARENA_MIN_VOTES": "50", "ARENA_BOOTSTRAP_ROUNDS": "200", "ARENA_RATINGS_DEBOUNCE": "500ms"},
+			arena.RatingsOptions{MinVotes: 50, Rounds: 200, Debounce: 500 * time.Millisecond}, false},
+		{"zero marks none preliminary", map[string]string{"ARENA_MIN_VOTES": "0"}, arena.RatingsOptions{MinVotes: -1, Rounds: 100}, false},
+		{"negative min votes", map[string]string{"ARENA_MIN_VOTES": "-3"}, arena.RatingsOptions{}, true},
+		{"min votes not a number", map[string]string{"ARENA_MIN_VOTES": "many"}, arena.RatingsOptions{}, true},
+		{"no rounds", map[string]string{"ARENA_BOOTSTRAP_ROUNDS": "0"}, arena.RatingsOptions{}, true},
+		{"bad debounce", map[string]string{"ARENA_RATINGS_DEBOUNCE": "soon"}, arena.RatingsOptions{}, true},
+		{"negative debounce", map[string]string{"ARENA_RATINGS_DEBOUNCE": "-1s"}, arena.RatingsOptions{}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := ratingsOptions(func(k string) string { return c.env[k] })
+			if (err != nil) != c.wantErr {
+				t.Fatalf("err = %v, want error %v", err, c.wantErr)
+			}
+			if !c.wantErr && (got.MinVotes != c.want.MinVotes || got.Rounds != c.want.Rounds || got.Debounce != c.want.Debounce) {
+				t.Errorf("options = %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}
