@@ -60,6 +60,9 @@ type ratingsState struct {
 	opt       RatingsOptions
 	kicks     chan struct{}
 	computeMu sync.Mutex
+	// thinnedAt is when this process last thinned the snapshot history;
+	// guarded by computeMu.
+	thinnedAt time.Time
 
 	cacheMu   sync.Mutex
 	cached    *RatedBoard

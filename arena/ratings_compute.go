@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
@@ -52,10 +53,14 @@ func (a *Arena) recompute(ctx context.Context, force bool) (*RatedBoard, error) 
 		if err != nil {
 			return err
 		}
-		if err := a.storeBoard(ctx, b); err != nil {
+		created, err := a.storeBoard(ctx, b)
+		if err != nil {
 			return err
 		}
 		out = b
+		if created {
+			return a.thinHistory(ctx, time.Now())
+		}
 		return nil
 	})
 	if err != nil {
@@ -154,21 +159,21 @@ func (a *Arena) measurePending(ctx context.Context) error {
 
 // storeBoard saves b as a snapshot, or finds it equal to the newest, and
 // fills in the snapshot's id and time.
-func (a *Arena) storeBoard(ctx context.Context, b *RatedBoard) error {
+func (a *Arena) storeBoard(ctx context.Context, b *RatedBoard) (created bool, err error) {
 	result, err := json.Marshal(b)
 	if err != nil {
-		return fmt.Errorf("encode ratings: %w", err)
+		return false, fmt.Errorf("encode ratings: %w", err)
 	}
 	sum := sha256.Sum256(result)
 	snap := &models.RatingSnapshot{
 		Category: b.Category, Method: b.Method, VotesUsed: b.votesRead, LastVoteID: b.LastVoteID,
 		Result: string(result), ContentHash: hex.EncodeToString(sum[:]),
 	}
-	if _, err := a.store.CreateSnapshot(ctx, snap); err != nil {
-		return err
+	if created, err = a.store.CreateSnapshot(ctx, snap); err != nil {
+		return false, err
 	}
 	b.SnapshotID, b.ComputedAt = snap.ID, snap.CreatedAt
-	return nil
+	return created, nil
 }
 
 func ratedRow(c models.Contender, m rating.ModelRating, t tallies) RatedRow {

@@ -269,3 +269,38 @@ func TestRatingsAcrossInstances(t *testing.T) {
 	}
 	t.Logf("%d computations, %d direct recomputations refused as busy", ov.total.Load(), busy.Load())
 }
+
+// TestRatingsThinHistory stores older snapshots by hand, three in one hour,
+// and checks that a new computation keeps only the newest of that hour.
+func TestRatingsThinHistory(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	seedBank(t, s, "alpha", "beta")
+	ctx := context.Background()
+	old := time.Now().UTC().Add(-3 * time.Hour).Truncate(time.Hour)
+	var ids []uint
+	for i := range 3 {
+		snap := &models.RatingSnapshot{CreatedAt: old.Add(time.Duration(i) * time.Minute), Method: "bradley_terry",
+			Result: "{}", ContentHash: fmt.Sprint("old-", i)}
+		if _, err := s.CreateSnapshot(ctx, snap); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, snap.ID)
+	}
+	a := arena.New(s, arena.Options{Ratings: fastRatings()})
+	castVotes(t, a, 2)
+	b, err := a.RecomputeRatings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Snapshots(ctx, models.CategoryOverall, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []uint
+	for _, snap := range all {
+		got = append(got, snap.ID)
+	}
+	if want := []uint{b.SnapshotID, ids[2]}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("snapshots left = %v, want %v", got, want)
+	}
+}

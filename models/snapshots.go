@@ -92,3 +92,27 @@ func (s *Store) Snapshots(ctx context.Context, category string, limit int) ([]Ra
 	err := s.db.WithContext(ctx).Where("category = ?", category).Order("id DESC").Limit(limit).Find(&out).Error
 	return out, err
 }
+
+// SnapshotHeads returns the heads of a category's snapshots created before
+// a time, oldest first, for thinning out the history.
+func (s *Store) SnapshotHeads(ctx context.Context, category string, before time.Time) ([]SnapshotHead, error) {
+	var out []SnapshotHead
+	err := s.db.WithContext(ctx).Model(&RatingSnapshot{}).Select("id, created_at, votes_used, last_vote_id").
+		Where("category = ? AND created_at < ?", category, before).Order("id").Scan(&out).Error
+	return out, err
+}
+
+// DeleteSnapshots removes snapshots by id, in batches small enough for
+// SQLite's limit on query parameters.
+func (s *Store) DeleteSnapshots(ctx context.Context, ids []uint) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for len(ids) > 0 {
+			n := min(len(ids), 500)
+			if err := tx.Where("id IN ?", ids[:n]).Delete(&RatingSnapshot{}).Error; err != nil {
+				return err
+			}
+			ids = ids[n:]
+		}
+		return nil
+	})
+}

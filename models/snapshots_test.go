@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -139,6 +140,16 @@ func TestSnapshotsRoundTrip(t *testing.T) {
 		}
 		if all, _ := s.Snapshots(ctx, "coding", 10); len(all) != 1 {
 			t.Errorf("coding history has %d snapshots, want 1", len(all))
+		}
+		heads, err := s.SnapshotHeads(ctx, models.CategoryOverall, time.Now().Add(time.Hour))
+		if err != nil || len(heads) != 3 || heads[0].ID != stored[0].ID {
+			t.Fatalf("heads = %+v, %v; want the 3 overall snapshots, oldest first", heads, err)
+		}
+		if err := s.DeleteSnapshots(ctx, []uint{heads[0].ID, heads[1].ID}); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := s.Snapshots(ctx, models.CategoryOverall, 10); len(left) != 1 || left[0].ID != stored[4].ID {
+			t.Errorf("after deleting two, overall history = %+v", left)
 		}
 	})
 }
