@@ -13,6 +13,7 @@ const usage = `usage: arena [command] [flags]
 commands:
   serve       serve the arena (default)
   import      import contenders or pre-generated outputs (arena import outputs FILE.jsonl)
+  contenders  list a local Ollama's models as contenders (arena contenders discover [-add])
   ratings     run the rating engine on a battles CSV file
   simulate    write synthetic battles drawn from known strengths
   help        show this help
@@ -30,6 +31,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, args, getenv, stdout, stderr)
 	case "import":
 		return runImport(ctx, args, getenv, stdout, stderr)
+	case "contenders":
+		return runContenders(ctx, args, getenv, stdout, stderr)
 	case "ratings":
 		return runRatings(ctx, args, stdout, stderr)
 	case "simulate":
