@@ -89,6 +89,7 @@
       next.href = "/";
       next.className = "next";
       next.id = "next";
+      next.dataset.key = "n";
       next.textContent = "New battle";
       status.appendChild(document.createTextNode(" "));
       status.appendChild(next);
