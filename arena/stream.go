@@ -166,6 +166,7 @@ func (a *Arena) pump(ctx context.Context, b *models.Battle, turns []models.Turn,
 func (a *Arena) finishTurn(ctx context.Context, b *models.Battle, turns []models.Turn, res [2]llm.Result, send func(Event) error) error {
 	ra := &models.Response{ContenderID: b.ContenderAID, Text: res[0].Text, Tokens: res[0].Usage.CompletionTokens, LatencyMS: int(res[0].Latency.Milliseconds())}
 	rb := &models.Response{ContenderID: b.ContenderBID, Text: res[1].Text, Tokens: res[1].Usage.CompletionTokens, LatencyMS: int(res[1].Latency.Milliseconds())}
+	ra.Style, rb.Style = MeasureStyle(ra.Text), MeasureStyle(rb.Text)
 	ra.Contender, rb.Contender = b.ContenderA, b.ContenderB
 	leak := leakReason(*ra, *rb)
 	if last := turns[len(turns)-1]; leak == "" && IdentityQuestion(last.Prompt.Text) {

@@ -20,12 +20,27 @@ type CountedBattle struct {
 func (s *Store) CountedBattles(ctx context.Context) ([]CountedBattle, error) {
 	rows, err := s.db.WithContext(ctx).Raw(`
 		SELECT v.id, b.contender_a_id, b.contender_b_id, v.winner,
-			COALESCE(ra.style_tokens, 0), COALESCE(ra.style_headers, 0), COALESCE(ra.style_lists, 0), COALESCE(ra.style_bold, 0),
-			COALESCE(rb.style_tokens, 0), COALESCE(rb.style_headers, 0), COALESCE(rb.style_lists, 0), COALESCE(rb.style_bold, 0)
+			COALESCE(ts.a_tokens, ra.style_tokens, 0), COALESCE(ts.a_headers, ra.style_headers, 0),
+			COALESCE(ts.a_lists, ra.style_lists, 0), COALESCE(ts.a_bold, ra.style_bold, 0),
+			COALESCE(ts.b_tokens, rb.style_tokens, 0), COALESCE(ts.b_headers, rb.style_headers, 0),
+			COALESCE(ts.b_lists, rb.style_lists, 0), COALESCE(ts.b_bold, rb.style_bold, 0)
 		FROM votes v
 		JOIN battles b ON b.id = v.battle_id
 		LEFT JOIN responses ra ON ra.id = b.response_a_id
 		LEFT JOIN responses rb ON rb.id = b.response_b_id
+		-- A live conversation is judged whole: its style is the sum over
+		-- turns, as the arena sums a multi-turn battle's answers.
+		LEFT JOIN (
+			SELECT t.battle_id,
+				SUM(xa.style_tokens) AS a_tokens, SUM(xa.style_headers) AS a_headers,
+				SUM(xa.style_lists) AS a_lists, SUM(xa.style_bold) AS a_bold,
+				SUM(xb.style_tokens) AS b_tokens, SUM(xb.style_headers) AS b_headers,
+				SUM(xb.style_lists) AS b_lists, SUM(xb.style_bold) AS b_bold
+			FROM turns t
+			JOIN responses xa ON xa.id = t.response_a_id
+			JOIN responses xb ON xb.id = t.response_b_id
+			GROUP BY t.battle_id
+		) ts ON ts.battle_id = b.id
 		WHERE v.counted = ?
 		ORDER BY v.id`, true).Rows()
 	if err != nil {

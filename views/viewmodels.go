@@ -70,26 +70,6 @@ func (r RevealView) WinnerLabel() string {
 	return "You found both answers bad"
 }
 
-// BoardRowView is one leaderboard row.
-type BoardRowView struct {
-	Rank         int
-	DisplayName  string
-	Slug         string
-	Organization string
-	License      string
-	OpenWeights  bool
-	Elo          string
-	Votes        int
-	WinRate      string
-}
-
-// BoardView is the leaderboard page.
-type BoardView struct {
-	Rows       []BoardRowView
-	Votes      int
-	ComputedAt string
-}
-
 // EmptyView tells the operator how to fill an empty bank.
 type EmptyView struct {
 	Prompts int64
