@@ -9,6 +9,7 @@ import (
 
 	"openarena.dev/arena/llm"
 	"openarena.dev/arena/models"
+	"openarena.dev/arena/rating"
 )
 
 // LiveOptions tune live battles.
@@ -24,6 +25,9 @@ type LiveOptions struct {
 	MaxTurns int
 	// Rules is the automatic prompt filter.
 	Rules PromptRules
+	// Sampling picks which two contenders meet, within their sampling
+	// weights; nil means rating.InformativePolicy (ARENA_SAMPLING).
+	Sampling rating.PairPolicy
 }
 
 // DefaultLiveOptions release about 300 characters a second per side, give a
@@ -161,8 +165,14 @@ func (a *Arena) stateError(b *models.Battle) error {
 	return ErrNotReady
 }
 
-// sampleLivePair draws two different contenders, each weighted.
-func (a *Arena) sampleLivePair(_ context.Context, cs []models.Contender) (int, int) {
+// sampleLivePair draws two different contenders with the sampling policy,
+// each pair's chance scaled by both weights. Should the policy find no pair
+// (it cannot with two live contenders, all of positive weight) the old
+// weighted draw is the fallback, so a battle never fails for sampling.
+func (a *Arena) sampleLivePair(ctx context.Context, cs []models.Contender) (int, int) {
+	if i, j, ok := a.samplePolicyPair(ctx, cs); ok {
+		return i, j
+	}
 	w := make([]float64, len(cs))
 	for k, c := range cs {
 		w[k] = c.Weight

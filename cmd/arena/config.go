@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"openarena.dev/arena/models"
+	"openarena.dev/arena/rating"
 )
 
 // Config is the whole configuration of a running arena, read from ARENA_*
@@ -27,6 +28,9 @@ type Config struct {
 	ShutdownGrace  time.Duration
 	// Demo registers the built-in demo bots as contenders at start-up.
 	Demo bool
+	// Sampling is the live pair policy (ARENA_SAMPLING: informative, the
+	// default, or uniform).
+	Sampling rating.PairPolicy
 }
 
 // loadConfig reads the environment, then the flags of the serve command.
@@ -53,6 +57,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(envOr(getenv, "ARENA_LOG_LEVEL", "info"))); err != nil {
 		return cfg, fmt.Errorf("ARENA_LOG_LEVEL: %w", err)
+	}
+	if cfg.Sampling, err = rating.ParsePairPolicy(envOr(getenv, "ARENA_SAMPLING", rating.PolicyInformative)); err != nil {
+		return cfg, fmt.Errorf("ARENA_SAMPLING: %w", err)
 	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)

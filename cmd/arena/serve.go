@@ -43,7 +43,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 	}
-	live := arena.LiveOptions{Backend: newBackendCache(getenv).For}
+	live := arena.LiveOptions{Backend: newBackendCache(getenv).For, Sampling: cfg.Sampling}
 	ratings.Log = log
 	a := arena.New(store, arena.Options{Live: live, Ratings: ratings})
 	e, err := handlers.New(handlers.Config{

@@ -19,7 +19,10 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: arena simulate --models M --battles N --seed S --out FILE.csv\n\nWrites synthetic battles drawn from known strengths.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: arena simulate --models M --battles N --seed S --out FILE.csv\n"+
+			"       arena simulate --compare-policies [--models 30 --battles 100000 --seeds 20]\n\n"+
+			"Writes synthetic battles drawn from known strengths, or compares pair-sampling\n"+
+			"policies by the votes each needs to recover the true top models.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	cfg := rating.SimConfig{StyleEffect: rating.DefaultStyleEffect}
@@ -30,6 +33,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	noStyle := fs.Bool("no-style-effect", false, "style columns do not sway the votes")
 	out := fs.String("out", "", "output CSV file, - for standard output")
 	truth := fs.String("truth", "", "also write the true ratings as JSON to this file")
+	policies := addPolicyFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -39,6 +43,14 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	switch {
 	case fs.NArg() > 0:
 		return fmt.Errorf("simulate: unexpected argument %q", fs.Arg(0))
+	case policies.compare:
+		if cfg.TieRate < 0 || cfg.TieRate > 1 {
+			return fmt.Errorf("simulate: --tie-rate %v: want a share between 0 and 1", cfg.TieRate)
+		}
+		if cfg.Models < 2 {
+			return fmt.Errorf("simulate: --models %d: want at least 2", cfg.Models)
+		}
+		return runComparePolicies(ctx, fs, cfg, policies, stdout, stderr)
 	case *out == "":
 		fs.Usage()
 		return errors.New("simulate: --out is required")
