@@ -79,7 +79,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+		// Live streams still open after the grace period are cut; their
+		// battles are voided by the arena when their requests end.
+		log.Warn("grace period over, closing remaining connections", "err", err)
+		return srv.Close()
 	}
 	return nil
 }
