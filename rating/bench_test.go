@@ -2,6 +2,7 @@ package rating
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -15,7 +16,12 @@ var benchSet = sync.OnceValue(func() *BattleSet {
 	return set
 })
 
-func BenchmarkReadBattles(b *testing.B) {
+func BenchmarkReadBattles(b *testing.B) { benchmarkRead(b, ReadBattles) }
+
+// BenchmarkReadOutcomes reads the same file for a plain board: no style.
+func BenchmarkReadOutcomes(b *testing.B) { benchmarkRead(b, ReadOutcomes) }
+
+func benchmarkRead(b *testing.B, read func(io.Reader) (*BattleSet, error)) {
 	path := filepath.Join(b.TempDir(), "battles.csv")
 	f, err := os.Create(path)
 	if err != nil {
@@ -32,7 +38,7 @@ func BenchmarkReadBattles(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := ReadBattles(f); err != nil {
+		if _, err := read(f); err != nil {
 			b.Fatal(err)
 		}
 		f.Close()
@@ -98,6 +104,17 @@ func BenchmarkBoardPlain(b *testing.B) {
 	opt := DefaultOptions()
 	for b.Loop() {
 		if _, err := ComputeBoard(context.Background(), set.Models, set.Outcomes, nil, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBoardStyle(b *testing.B) {
+	set := benchSet()
+	opt := DefaultOptions()
+	opt.StyleControl = true
+	for b.Loop() {
+		if _, err := ComputeBoard(context.Background(), set.Models, set.Outcomes, set.Style, opt); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -27,7 +27,11 @@ func binomial(r *rand.Rand, n int, p float64) int {
 // is n·p + 1 < 11.
 func binomialInversion(r *rand.Rand, n int, p float64) int {
 	q := 1 - p
-	s := p / q
+	return binomialInversionQ(r, n, p, q, p/q)
+}
+
+// binomialInversionQ is binomialInversion given q = 1−p and s = p/q.
+func binomialInversionQ(r *rand.Rand, n int, p, q, s float64) int {
 	a := float64(n+1) * s
 	f := math.Pow(q, float64(n))
 	u := r.Float64()
@@ -43,17 +47,23 @@ func binomialInversion(r *rand.Rand, n int, p float64) int {
 // binomialBTRS is algorithm BTRS from W. Hörmann, "The generation of
 // binomial random variates" (1993), for p <= 0.5 and n·p >= 10.
 func binomialBTRS(r *rand.Rand, n int, p float64) int {
-	nf := float64(n)
 	q := 1 - p
+	return binomialBTRSQ(r, n, p, q, math.Log(p/q))
+}
+
+// binomialBTRSQ is binomialBTRS given q = 1−p and lpq = log(p/q).
+func binomialBTRSQ(r *rand.Rand, n int, p, q, lpq float64) int {
+	nf := float64(n)
 	spq := math.Sqrt(nf * p * q)
 	b := 1.15 + 2.53*spq
 	a := -0.0873 + 0.0248*b + 0.01*p
 	c := nf*p + 0.5
 	vr := 0.92 - 4.2/b
 	alpha := (2.83 + 5.1/b) * spq
-	lpq := math.Log(p / q)
 	m := math.Floor((nf + 1) * p)
-	h := logFactorial(m) + logFactorial(nf-m)
+	// h is needed only when the quick acceptance fails, about one draw
+	// in three; its log-factorial is the costliest part of a draw.
+	h, haveH := 0.0, false
 	for {
 		u := r.Float64() - 0.5
 		v := r.Float64()
@@ -65,11 +75,59 @@ func binomialBTRS(r *rand.Rand, n int, p float64) int {
 		if us >= 0.07 && v <= vr {
 			return int(k)
 		}
+		if !haveH {
+			h, haveH = logFactorial(m)+logFactorial(nf-m), true
+		}
 		v = math.Log(v * alpha / (a/(us*us) + b))
 		if v <= h-logFactorial(k)-logFactorial(nf-k)+(k-m)*lpq {
 			return int(k)
 		}
 	}
+}
+
+// fixedBinomial is Binomial(n, p) for one p and any n, with what depends
+// on p alone worked out once: a multinomial draw takes one per cell with
+// the same p in every bootstrap round. It draws exactly what binomial does.
+type fixedBinomial struct {
+	p    float64 // the success chance, as given
+	flip bool    // p > 0.5: draw the failures, with chance pp
+	// pp = min(p, 1−p) as binomial computes it, q = 1−pp, s = pp/q and
+	// lpq = log(pp/q)
+	pp, q, s, lpq float64
+}
+
+func newFixedBinomial(p float64) fixedBinomial {
+	b := fixedBinomial{p: p, pp: p}
+	if p > 0.5 && p < 1 {
+		b.flip, b.pp = true, 1-p
+	}
+	b.q = 1 - b.pp
+	b.s = b.pp / b.q
+	b.lpq = math.Log(b.pp / b.q)
+	return b
+}
+
+// draw is binomial(r, n, b.p).
+func (b *fixedBinomial) draw(r *rand.Rand, n int) int {
+	switch {
+	case n <= 0 || b.p <= 0:
+		return 0
+	case b.p >= 1:
+		return n
+	case b.pp <= 0:
+		// 1−p rounded to 0: binomial's complement draw gives n.
+		return n
+	}
+	var k int
+	if float64(n)*b.pp < 10 {
+		k = binomialInversionQ(r, n, b.pp, b.q, b.s)
+	} else {
+		k = binomialBTRSQ(r, n, b.pp, b.q, b.lpq)
+	}
+	if b.flip {
+		return n - k
+	}
+	return k
 }
 
 // logFactorials holds log(k!) for small k, where Stirling's series is

@@ -87,6 +87,9 @@ type btProblem struct {
 	// per cell: which pair it feeds and whether its A is the pair's pj
 	cellPair []int
 	cellFlip []bool
+	// hasMLE's pair lists per model and search buffers, built on first use
+	incStart, incident, stack []int
+	seen                      []bool
 }
 
 // newBTProblem lays out the pairs once, so a bootstrap round only refills
@@ -147,46 +150,71 @@ func (p *btProblem) total() float64 {
 
 // hasMLE reports whether a finite maximum-likelihood estimate exists: the
 // graph with an edge i→j whenever i took points from j must be strongly
-// connected (Zermelo's condition).
+// connected (Zermelo's condition). It runs once per bootstrap round, so
+// the pair lists and search buffers are built once and kept.
 func (p *btProblem) hasMLE() bool {
 	if p.n <= 1 {
 		return true
 	}
-	fwd := make([][]int, p.n)
-	rev := make([][]int, p.n)
-	edge := func(from, to int) {
-		fwd[from] = append(fwd[from], to)
-		rev[to] = append(rev[to], from)
+	if p.incident == nil {
+		p.buildIncidence()
 	}
-	for k := range p.pi {
-		if p.score[k] > 0 {
-			edge(p.pi[k], p.pj[k])
-		}
-		if p.score[k] < p.count[k] {
-			edge(p.pj[k], p.pi[k])
-		}
-	}
-	return reachesAll(fwd) && reachesAll(rev)
+	return p.reachesAll(true) && p.reachesAll(false)
 }
 
-// reachesAll reports whether every node is reachable from node 0.
-func reachesAll(adj [][]int) bool {
-	seen := make([]bool, len(adj))
-	stack := []int{0}
-	seen[0] = true
+// buildIncidence lists each model's pairs, CSR style.
+func (p *btProblem) buildIncidence() {
+	p.incStart = make([]int, p.n+1)
+	for k := range p.pi {
+		p.incStart[p.pi[k]+1]++
+		p.incStart[p.pj[k]+1]++
+	}
+	for i := range p.n {
+		p.incStart[i+1] += p.incStart[i]
+	}
+	p.incident = make([]int, p.incStart[p.n])
+	fill := append([]int(nil), p.incStart[:p.n]...)
+	for k := range p.pi {
+		p.incident[fill[p.pi[k]]] = k
+		fill[p.pi[k]]++
+		p.incident[fill[p.pj[k]]] = k
+		fill[p.pj[k]]++
+	}
+	p.seen = make([]bool, p.n)
+	p.stack = make([]int, 0, p.n)
+}
+
+// reachesAll reports whether every model is reachable from model 0 along
+// edges i→j (i took points from j), or against them when forward is false.
+func (p *btProblem) reachesAll(forward bool) bool {
+	clear(p.seen)
+	stack := append(p.stack[:0], 0)
+	p.seen[0] = true
 	count := 1
 	for len(stack) > 0 {
 		v := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, w := range adj[v] {
-			if !seen[w] {
-				seen[w] = true
+		for _, k := range p.incident[p.incStart[v]:p.incStart[v+1]] {
+			// Along pi→pj when pi scored; along pj→pi when pj scored.
+			iScored, jScored := p.score[k] > 0, p.score[k] < p.count[k]
+			var w int
+			switch {
+			case v == p.pi[k] && (forward && iScored || !forward && jScored):
+				w = p.pj[k]
+			case v == p.pj[k] && (forward && jScored || !forward && iScored):
+				w = p.pi[k]
+			default:
+				continue
+			}
+			if !p.seen[w] {
+				p.seen[w] = true
 				count++
 				stack = append(stack, w)
 			}
 		}
 	}
-	return count == len(adj)
+	p.stack = stack
+	return count == p.n
 }
 
 // btSolver fits the BT likelihood with Newton's method.
@@ -224,13 +252,34 @@ type btObjective struct {
 }
 
 func (o *btObjective) eval(theta, g, h []float64) float64 {
+	f, _ := o.pass(theta, g, h, nil, true)
+	return f
+}
+
+func (o *btObjective) evalStep(theta, g, h, step []float64) float64 {
+	_, move := o.pass(theta, g, h, step, false)
+	return move
+}
+
+func (o *btObjective) value(theta []float64) float64 {
+	f, _ := o.pass(theta, nil, nil, nil, true)
+	return f
+}
+
+// pass goes over the pairs once, gathering the value when wantF, the
+// gradient and Hessian when g is not nil, and the largest logit change
+// along step when it is not nil.
+func (o *btObjective) pass(theta, g, h, step []float64, wantF bool) (f, move float64) {
 	prob, alpha, ridge := o.prob, o.alpha, o.ridge
 	n := prob.n
-	clear(h)
-	f := 0.0
+	if g != nil {
+		clear(h)
+	}
 	for i, t := range theta {
-		g[i] = ridge * t
-		h[i*n+i] = ridge
+		if g != nil {
+			g[i] = ridge * t
+			h[i*n+i] = ridge
+		}
 		f += ridge / 2 * t * t
 	}
 	a2 := alpha * alpha
@@ -240,14 +289,22 @@ func (o *btObjective) eval(theta, g, h []float64) float64 {
 		}
 		i, j := prob.pi[k], prob.pj[k]
 		d := alpha * (theta[i] - theta[j])
+		if wantF {
+			f += w*softplus(d) - prob.score[k]*d
+		}
+		if step != nil {
+			move = max(move, math.Abs(alpha*(step[i]-step[j])))
+		}
+		if g == nil {
+			continue
+		}
 		pr := sigmoid(d)
-		f += w*softplus(d) - prob.score[k]*d
 		r := alpha * (w*pr - prob.score[k])
 		g[i] += r
 		g[j] -= r
 		addPair(h, n, i, j, a2*w*pr*(1-pr))
 	}
-	return f
+	return f, move
 }
 
 // axpy sets y += a·x.

@@ -16,7 +16,8 @@ func ComputeBoard(ctx context.Context, models []string, outcomes []Outcome, styl
 	if err := checkInput(models, outcomes, style, opt); err != nil {
 		return nil, err
 	}
-	active, local := activeModels(len(models), outcomes)
+	counts := BattleCounts(len(models), outcomes)
+	active, local := activeModels(counts, outcomes)
 	n := len(active)
 	board := &Board{Battles: len(outcomes)}
 	if n == 0 {
@@ -25,7 +26,10 @@ func ComputeBoard(ctx context.Context, models []string, outcomes []Outcome, styl
 	if opt.GivenCounts != nil && n != len(models) {
 		return nil, errors.New("rating: given bootstrap counts need every named model to have battles")
 	}
-	elo := OnlineElo(len(models), outcomes, opt.Elo)
+	// Online Elo is one sequential pass over every battle; it runs beside
+	// the Bradley–Terry fit, which leaves a core idle until its bootstrap.
+	eloDone := make(chan []float64, 1)
+	go func() { eloDone <- OnlineElo(len(models), outcomes, opt.Elo) }()
 	bt := opt.BT
 	if bt.Anchor != nil {
 		a := *bt.Anchor
@@ -36,7 +40,7 @@ func ComputeBoard(ctx context.Context, models []string, outcomes []Outcome, styl
 	if err != nil {
 		return nil, err
 	}
-	counts := BattleCounts(len(models), outcomes)
+	elo := <-eloDone
 	ranks := RankUB(ci)
 	for i, m := range active {
 		board.Models = append(board.Models, ModelRating{
@@ -72,25 +76,21 @@ func checkInput(models []string, outcomes []Outcome, style []StyleCounts, opt Op
 	return nil
 }
 
-// activeModels lists the models that fought, and the outcomes renumbered
-// over them, so absent models do not make the fit degenerate.
-func activeModels(n int, outcomes []Outcome) (active []int, local []Outcome) {
-	pos := make([]int, n)
-	for i := range pos {
-		pos[i] = -1
-	}
-	for _, o := range outcomes {
-		for _, m := range []int{o.A, o.B} {
-			if pos[m] < 0 {
-				pos[m] = 0
-			}
-		}
-	}
-	for m := range pos {
-		if pos[m] == 0 {
+// activeModels lists the models that fought (counts[m] > 0), and the
+// outcomes renumbered over them, so absent models do not make the fit
+// degenerate. When every model fought, the outcomes are returned as they
+// are rather than copied.
+func activeModels(counts []int, outcomes []Outcome) (active []int, local []Outcome) {
+	pos := make([]int, len(counts))
+	for m, c := range counts {
+		pos[m] = -1
+		if c > 0 {
 			pos[m] = len(active)
 			active = append(active, m)
 		}
+	}
+	if len(active) == len(counts) {
+		return active, outcomes
 	}
 	local = make([]Outcome, len(outcomes))
 	for i, o := range outcomes {
@@ -171,7 +171,7 @@ func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, styl
 
 // styleBootstrapCI fits style control and bootstraps it.
 func styleBootstrapCI(ctx context.Context, n int, outcomes []Outcome, style []StyleCounts, sp StyleParams, opt Options) (*StyleFit, []Interval, *[NumStyleFeatures]Interval, error) {
-	fit, err := FitStyle(n, outcomes, style, sp)
+	fit, full, start, err := fitStyle(n, outcomes, style, sp)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -181,7 +181,7 @@ func styleBootstrapCI(ctx context.Context, n int, outcomes []Outcome, style []St
 		done = bo.Rounds
 	}
 	bo.Progress = progressOffset(bo.Progress, done, totalRounds(opt))
-	samples, err := BootstrapStyle(ctx, n, outcomes, style, sp, bo)
+	samples, err := bootstrapStyle(ctx, full, start, sp, bo)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -54,20 +54,20 @@ func ReadOutcomes(r io.Reader) (*BattleSet, error) {
 	return readBattles(r, false)
 }
 
-// readBattles reads a battles file, with or without style.
+// readBattles reads a battles file, with or without style. Files (and
+// anything else that can be read at offsets and knows its size) are read in
+// blocks on all cores without ever holding the whole file; other readers
+// are read whole first.
 func readBattles(r io.Reader, withStyle bool) (*BattleSet, error) {
-	data, err := readAll(r)
+	src, err := openSource(r)
 	if err != nil {
 		return nil, err
 	}
-	if plainCSV(data) {
-		return readBattlesFast(data, withStyle)
-	}
-	return readBattlesCSV(data, withStyle)
+	return readSource(src, withStyle, readBlockSize, 0)
 }
 
-// readAll reads r whole, sized up front when r can tell its size (files),
-// sparing a 50 MB file a dozen grow-and-copy rounds.
+// readAll reads r whole, sized up front when r can tell its size,
+// sparing a large input a dozen grow-and-copy rounds.
 func readAll(r io.Reader) ([]byte, error) {
 	var buf bytes.Buffer
 	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
@@ -81,7 +81,12 @@ func readAll(r io.Reader) ([]byte, error) {
 
 // readBattlesCSV is the general reader, for files with quoted fields.
 func readBattlesCSV(data []byte, withStyle bool) (*BattleSet, error) {
-	cr := csv.NewReader(bytes.NewReader(data))
+	return readBattlesCSVFrom(bytes.NewReader(data), withStyle)
+}
+
+// readBattlesCSVFrom reads a battles file with encoding/csv.
+func readBattlesCSVFrom(r io.Reader, withStyle bool) (*BattleSet, error) {
+	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -94,21 +99,29 @@ func readBattlesCSV(data []byte, withStyle bool) (*BattleSet, error) {
 	if err != nil {
 		return nil, &LineError{1, err}
 	}
+	names := newNameIndex()
+	var fields [][]byte
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
+			b.set.Models = names.names
 			return b.set, nil
 		}
 		if err != nil {
 			return nil, csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
-		fields := make([][]byte, len(rec))
-		for i, f := range rec {
-			fields[i] = []byte(f)
+		fields = fields[:0]
+		for _, f := range rec {
+			fields = append(fields, []byte(f))
 		}
-		if err := addRecord(b, fields); err != nil {
+		o, style, err := b.parseRecord(fields, names)
+		if err != nil {
 			return nil, &LineError{line, err}
+		}
+		b.set.Outcomes = append(b.set.Outcomes, o)
+		if b.hasStyle {
+			b.set.Style = append(b.set.Style, style)
 		}
 	}
 }
@@ -122,15 +135,14 @@ func csvError(err error) error {
 	return err
 }
 
-// battleBuilder turns records into a BattleSet, knowing where each column
-// sits in the file.
+// battleBuilder turns records into battles, knowing where each column
+// sits in the file; set collects them on the encoding/csv path.
 type battleBuilder struct {
 	a, b, winner int
 	style        [NumStyleFeatures][2]int
 	hasStyle     bool
 	maxCol       int // highest column index a row must reach
 	set          *BattleSet
-	index        map[string]int
 }
 
 // newBattleBuilder finds the required columns and, if any style column is
@@ -144,8 +156,12 @@ func newBattleBuilder(header []string, withStyle bool) (*battleBuilder, error) {
 		}
 		pos[h] = i
 	}
-	c := &battleBuilder{set: &BattleSet{}, index: make(map[string]int)}
-	for name, dst := range map[string]*int{"model_a": &c.a, "model_b": &c.b, "winner": &c.winner} {
+	c := &battleBuilder{set: &BattleSet{}}
+	for _, col := range []struct {
+		name string
+		dst  *int
+	}{{"model_a", &c.a}, {"model_b", &c.b}, {"winner", &c.winner}} {
+		name, dst := col.name, col.dst
 		i, ok := pos[name]
 		if !ok {
 			return nil, fmt.Errorf("missing column %q (want model_a,model_b,winner)", name)
@@ -178,44 +194,62 @@ func newBattleBuilder(header []string, withStyle bool) (*battleBuilder, error) {
 	return c, nil
 }
 
-// addRecord appends one record to the set being built. Fields are byte
-// slices so the fast reader's rows convert nothing; lookups and switches
-// on string(b) do not allocate.
-func addRecord(c *battleBuilder, rec [][]byte) error {
+// parseRecord reads one record, numbering its models with names. Fields
+// are byte slices so the fast reader's rows convert nothing; lookups and
+// switches on string(b) do not allocate.
+func (c *battleBuilder) parseRecord(rec [][]byte, names *nameIndex) (Outcome, StyleCounts, error) {
+	var style StyleCounts
 	if len(rec) <= c.maxCol {
-		return fmt.Errorf("row has %d fields, want at least %d", len(rec), c.maxCol+1)
+		return Outcome{}, style, fmt.Errorf("row has %d fields, want at least %d", len(rec), c.maxCol+1)
 	}
 	nameA, nameB := bytes.TrimSpace(rec[c.a]), bytes.TrimSpace(rec[c.b])
 	if len(nameA) == 0 || len(nameB) == 0 {
-		return errors.New("empty model name")
+		return Outcome{}, style, errors.New("empty model name")
 	}
 	if bytes.Equal(nameA, nameB) {
-		return fmt.Errorf("model %q battles itself", nameA)
+		return Outcome{}, style, fmt.Errorf("model %q battles itself", nameA)
 	}
 	res, err := parseWinner(rec[c.winner])
 	if err != nil {
-		return err
+		return Outcome{}, style, err
 	}
-	var style StyleCounts
 	if c.hasStyle {
 		if style, err = parseStyle(c, rec); err != nil {
-			return err
+			return Outcome{}, style, err
 		}
 	}
-	o := Outcome{A: c.model(nameA), B: c.model(nameB), Result: res}
-	c.set.Outcomes = append(c.set.Outcomes, o)
-	if c.hasStyle {
-		c.set.Style = append(c.set.Style, style)
-	}
-	return nil
+	a := names.id(nameA)
+	return Outcome{A: a, B: names.id(nameB), Result: res}, style, nil
 }
 
-// model returns the number of a model, adding it on first sight.
-func (c *battleBuilder) model(name []byte) int {
-	if i, ok := c.index[string(name)]; ok {
-		return i
+// nameIndex numbers model names in order of first appearance. For the
+// block reader it also lists, per block, the names in the order the block
+// first used them, so blocks read apart can be numbered as one file.
+type nameIndex struct {
+	index map[string]int
+	names []string
+	stamp []int // per name, the block that last used it
+	block int   // the current block, from 1; 0 keeps no lists
+	seen  []int // names the current block used, in first-use order
+}
+
+func newNameIndex() *nameIndex { return &nameIndex{index: make(map[string]int)} }
+
+// id returns the number of a model, adding it on first sight.
+func (x *nameIndex) id(name []byte) int {
+	i, ok := x.index[string(name)]
+	if !ok {
+		i = len(x.names)
+		s := string(name)
+		x.index[s] = i
+		x.names = append(x.names, s)
+		x.stamp = append(x.stamp, 0)
 	}
-	return modelIndex(c.set, c.index, string(name))
+	if x.stamp[i] != x.block {
+		x.stamp[i] = x.block
+		x.seen = append(x.seen, i)
+	}
+	return i
 }
 
 // parseWinner maps a winner label to the outcome for A.

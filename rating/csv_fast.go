@@ -3,60 +3,416 @@ package rating
 import (
 	"bytes"
 	"errors"
+	"io"
+	"io/fs"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
-// plainCSV reports whether data has no quotes, so that splitting lines at
-// '\n' and fields at ',' is exactly what encoding/csv would do. Battle
-// files almost always qualify, and the split is several times faster.
-func plainCSV(data []byte) bool {
-	return bytes.IndexByte(data, '"') < 0
+// readBlockSize is the nominal size of the blocks a battles file is read
+// and parsed in: large enough that a block's bookkeeping is noise, small
+// enough that a 50 MB file gives every core dozens of blocks to share.
+const readBlockSize = 1 << 20
+
+// source is the bytes of a battles file, read at offsets.
+type source interface {
+	size() int64
+	// read returns bytes [off, off+n), fewer at the end of the data. It
+	// reads into *buf (growing it) when it has to copy.
+	read(buf *[]byte, off int64, n int) ([]byte, error)
+	// reader reads the data from the start, for encoding/csv.
+	reader() io.Reader
 }
 
-// readBattlesFast reads a quote-free battles file with encoding/csv's
-// rules: "\r\n" ends a line like "\n", empty lines are skipped, and every
-// row must have as many fields as the header.
-func readBattlesFast(data []byte, withStyle bool) (*BattleSet, error) {
-	var b *battleBuilder
-	var rec [][]byte
-	nFields := 0
-	for line := 1; len(data) > 0; line++ {
+// memSource is data already in memory.
+type memSource []byte
+
+func (m memSource) size() int64 { return int64(len(m)) }
+
+func (m memSource) read(_ *[]byte, off int64, n int) ([]byte, error) {
+	return m[off:min(off+int64(n), int64(len(m)))], nil
+}
+
+func (m memSource) reader() io.Reader { return bytes.NewReader(m) }
+
+// fileSource is the n bytes of a file from base on. Reading a 50 MB file
+// into one buffer costs more than parsing it (every page of a new buffer
+// is a page fault), so blocks are read into buffers each worker reuses.
+type fileSource struct {
+	r       io.ReaderAt
+	base, n int64
+}
+
+func (f *fileSource) size() int64 { return f.n }
+
+func (f *fileSource) read(buf *[]byte, off int64, n int) ([]byte, error) {
+	n = int(min(int64(n), f.n-off))
+	if cap(*buf) < n {
+		*buf = make([]byte, n)
+	}
+	b := (*buf)[:n]
+	k, err := f.r.ReadAt(b, f.base+off)
+	if k == n {
+		return b, nil
+	}
+	if err == nil || err == io.EOF {
+		err = io.ErrUnexpectedEOF // the file shrank while being read
+	}
+	return nil, err
+}
+
+func (f *fileSource) reader() io.Reader { return io.NewSectionReader(f.r, f.base, f.n) }
+
+// openSource reads a regular file in place from its current offset
+// (leaving the offset at the end, as reading through would), and anything
+// else whole into memory.
+func openSource(r io.Reader) (source, error) {
+	type file interface {
+		io.ReaderAt
+		io.Seeker
+		Stat() (fs.FileInfo, error)
+	}
+	if f, ok := r.(file); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			if off, err := f.Seek(0, io.SeekCurrent); err == nil && off <= fi.Size() {
+				if _, err := f.Seek(0, io.SeekEnd); err == nil {
+					return &fileSource{r: f, base: off, n: fi.Size() - off}, nil
+				}
+			}
+		}
+	}
+	data, err := readAll(r)
+	if err != nil {
+		return nil, err
+	}
+	return memSource(data), nil
+}
+
+// readSource reads a battles file. A quote-free file, the usual case, is
+// split at '\n' and ',' directly, exactly as encoding/csv would split it
+// ("\r\n" ends a line like "\n", empty lines are skipped, every row must
+// have as many fields as the header), in blocks of about blockSize bytes
+// on workers goroutines (0 means GOMAXPROCS):
+//
+//  1. block boundaries are moved to line starts, and a first pass counts
+//     each block's lines and looks for quotes;
+//  2. each block is parsed straight into its place in the result, with
+//     models numbered per worker;
+//  3. blocks are taken in file order to number models by first appearance
+//     in the whole file, and each block's numbers are rewritten.
+//
+// So the result, errors included (the first bad line wins), is the same
+// as reading line by line. A file with quotes goes to encoding/csv.
+func readSource(src source, withStyle bool, blockSize, workers int) (*BattleSet, error) {
+	size := src.size()
+	var buf []byte
+	header, headerLine, body, err := readHeader(src, &buf)
+	if err != nil {
+		return nil, err
+	}
+	if header == nil {
+		return nil, &LineError{1, errors.New("empty file, want a header with model_a,model_b,winner")}
+	}
+	if bytes.IndexByte(header, '"') >= 0 {
+		return readBattlesCSVFrom(src.reader(), withStyle)
+	}
+	rec := splitFields(nil, header)
+	names := make([]string, len(rec))
+	for i, f := range rec {
+		names[i] = string(f)
+	}
+	c, err := newBattleBuilder(names, withStyle)
+	if err != nil {
+		return nil, &LineError{headerLine, err}
+	}
+	nFields := len(rec)
+
+	// Blocks start at line starts: bounds[k] is the first line start at or
+	// after body + k·blockSize.
+	nBlocks := int(max(1, (size-body+int64(blockSize)-1)/int64(blockSize)))
+	bounds := make([]int64, nBlocks+1)
+	bounds[0], bounds[nBlocks] = body, size
+	for k := 1; k < nBlocks; k++ {
+		if bounds[k], err = lineStart(src, &buf, max(body+int64(k)*int64(blockSize), bounds[k-1])); err != nil {
+			return nil, err
+		}
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, nBlocks))
+
+	// Both passes read into the same buffer per worker: fresh memory
+	// costs a page fault per 4 kB, more than parsing what goes in it.
+	bufs := make([][]byte, workers)
+
+	// Pass 1: lines per block, and whether there are quotes anywhere.
+	newlines := make([]int, nBlocks)
+	lines := make([]int, nBlocks)
+	var quoted atomic.Bool
+	err = forBlocks(nBlocks, workers, func(w int) func(k int) error {
+		buf := &bufs[w]
+		return func(k int) error {
+			data, err := src.read(buf, bounds[k], int(bounds[k+1]-bounds[k]))
+			if err != nil {
+				return err
+			}
+			if bytes.IndexByte(data, '"') >= 0 {
+				quoted.Store(true)
+			}
+			newlines[k] = bytes.Count(data, []byte{'\n'})
+			lines[k] = newlines[k]
+			if len(data) > 0 && data[len(data)-1] != '\n' {
+				lines[k]++
+			}
+			return nil
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if quoted.Load() {
+		return readBattlesCSVFrom(src.reader(), withStyle)
+	}
+
+	// Each block's rows go at base[k], its first line's number is first[k].
+	base := make([]int, nBlocks+1)
+	first := make([]int, nBlocks)
+	line := headerLine + 1
+	for k := range nBlocks {
+		base[k+1] = base[k] + lines[k]
+		first[k] = line
+		line += newlines[k]
+	}
+	set := &BattleSet{Outcomes: make([]Outcome, base[nBlocks])}
+	if c.hasStyle {
+		set.Style = make([]StyleCounts, base[nBlocks])
+	}
+
+	// Pass 2: parse each block in place, numbering models per worker.
+	type blockResult struct {
+		rows   int
+		worker int
+		seen   []int // the worker's model numbers, in first use in the block
+		err    error
+	}
+	results := make([]blockResult, nBlocks)
+	workerNames := make([]*nameIndex, workers)
+	var failed atomic.Int64 // the earliest block known to have a bad line
+	failed.Store(int64(nBlocks))
+	err = forBlocks(nBlocks, workers, func(w int) func(k int) error {
+		buf := &bufs[w]
+		var rec [][]byte
+		names := newNameIndex()
+		workerNames[w] = names
+		return func(k int) error {
+			if int64(k) > failed.Load() {
+				return nil // an earlier block fails; no need to read this one
+			}
+			data, err := src.read(buf, bounds[k], int(bounds[k+1]-bounds[k]))
+			if err != nil {
+				return err
+			}
+			names.block, names.seen = k+1, nil
+			out := set.Outcomes[base[k]:base[k+1]]
+			var style []StyleCounts
+			if c.hasStyle {
+				style = set.Style[base[k]:base[k+1]]
+			}
+			r := &results[k]
+			r.worker = w
+			r.rows, rec, r.err = parseBlock(c, nFields, data, first[k], names, rec, out, style)
+			r.seen = names.seen
+			if r.err != nil {
+				for f := failed.Load(); int64(k) < f && !failed.CompareAndSwap(f, int64(k)); f = failed.Load() {
+				}
+			}
+			return nil
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// Number models by first appearance across blocks, in file order.
+	global := newNameIndex()
+	remap := make([][]int, len(workerNames))
+	for w, names := range workerNames {
+		if names != nil {
+			remap[w] = make([]int, len(names.names))
+		}
+	}
+	identity := true
+	for k := range results {
+		r := &results[k]
+		if r.err != nil {
+			return nil, r.err
+		}
+		for _, id := range r.seen {
+			g := global.id([]byte(workerNames[r.worker].names[id]))
+			remap[r.worker][id] = g
+			identity = identity && g == id
+		}
+	}
+	set.Models = global.names
+
+	// Rewrite model numbers, and close the gaps empty lines left.
+	if !identity {
+		err = forBlocks(nBlocks, workers, func(int) func(k int) error {
+			return func(k int) error {
+				m := remap[results[k].worker]
+				out := set.Outcomes[base[k] : base[k]+results[k].rows]
+				for i := range out {
+					out[i].A, out[i].B = m[out[i].A], m[out[i].B]
+				}
+				return nil
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	n := 0
+	for k, r := range results {
+		if n != base[k] {
+			copy(set.Outcomes[n:], set.Outcomes[base[k]:base[k]+r.rows])
+			if set.Style != nil {
+				copy(set.Style[n:], set.Style[base[k]:base[k]+r.rows])
+			}
+		}
+		n += r.rows
+	}
+	set.Outcomes = set.Outcomes[:n]
+	if set.Style != nil {
+		set.Style = set.Style[:n]
+	}
+	return set, nil
+}
+
+// parseBlock parses the rows of one block, whose first line is number
+// line, into out (and style, when kept), returning how many it filled.
+func parseBlock(c *battleBuilder, nFields int, data []byte, line int, names *nameIndex, rec [][]byte, out []Outcome, style []StyleCounts) (int, [][]byte, error) {
+	rows := 0
+	for ; len(data) > 0; line++ {
 		var row []byte
-		row, data, _ = bytes.Cut(data, []byte{'\n'})
-		row = bytes.TrimSuffix(row, []byte{'\r'})
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			row, data = data[:i], data[i+1:]
+		} else {
+			row, data = data, nil
+		}
+		if n := len(row); n > 0 && row[n-1] == '\r' {
+			row = row[:n-1]
+		}
 		if len(row) == 0 {
 			continue
 		}
-		rec = splitFields(rec[:0], row)
-		if b == nil {
-			header := make([]string, len(rec))
-			for i, f := range rec {
-				header[i] = string(f)
-			}
-			var err error
-			if b, err = newBattleBuilder(header, withStyle); err != nil {
-				return nil, &LineError{line, err}
-			}
-			nFields = len(rec)
-			// One battle per line: size the slices once instead of
-			// growing them through a million appends.
-			rows := bytes.Count(data, []byte{'\n'}) + 1
-			b.set.Outcomes = make([]Outcome, 0, rows)
-			if b.hasStyle {
-				b.set.Style = make([]StyleCounts, 0, rows)
-			}
-			continue
+		var fields int
+		rec, fields = splitFieldsUpTo(rec[:0], row, c.maxCol)
+		if fields != nFields {
+			return rows, rec, &LineError{line, errors.New("wrong number of fields")}
 		}
-		if len(rec) != nFields {
-			return nil, &LineError{line, errors.New("wrong number of fields")}
+		o, s, err := c.parseRecord(rec, names)
+		if err != nil {
+			return rows, rec, &LineError{line, err}
 		}
-		if err := addRecord(b, rec); err != nil {
-			return nil, &LineError{line, err}
+		out[rows] = o
+		if style != nil {
+			style[rows] = s
+		}
+		rows++
+	}
+	return rows, rec, nil
+}
+
+// readHeader finds the first non-empty line: the header, its line number,
+// and the offset of the line after it. header is nil if there is none.
+func readHeader(src source, buf *[]byte) (header []byte, line int, next int64, err error) {
+	size := src.size()
+	for line = 1; next < size; line++ {
+		var row []byte
+		row, next, err = readLine(src, buf, next)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		if row = bytes.TrimSuffix(row, []byte{'\r'}); len(row) > 0 {
+			return bytes.Clone(row), line, next, nil
 		}
 	}
-	if b == nil {
-		return nil, &LineError{1, errors.New("empty file, want a header with model_a,model_b,winner")}
+	return nil, 0, size, nil
+}
+
+// readLine reads the line starting at off, without its '\n', and returns
+// the offset after it.
+func readLine(src source, buf *[]byte, off int64) ([]byte, int64, error) {
+	size := src.size()
+	for n := 4096; ; n *= 2 {
+		data, err := src.read(buf, off, n)
+		if err != nil {
+			return nil, 0, err
+		}
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			return data[:i], off + int64(i) + 1, nil
+		}
+		if off+int64(len(data)) >= size {
+			return data, size, nil
+		}
 	}
-	return b.set, nil
+}
+
+// lineStart is the first line start at or after off (past the header),
+// or the end of the data.
+func lineStart(src source, buf *[]byte, off int64) (int64, error) {
+	size := src.size()
+	if off >= size {
+		return size, nil
+	}
+	// A line starts at off if the byte before it ends a line; otherwise
+	// the next line starts after the line off is in.
+	_, next, err := readLine(src, buf, off-1)
+	return next, err
+}
+
+// forBlocks runs blocks 0..n-1 on workers goroutines, each with the state
+// newWorker builds for worker w; it returns the first error.
+func forBlocks(n, workers int, newWorker func(w int) func(k int) error) error {
+	if workers <= 1 {
+		do := newWorker(0)
+		for k := range n {
+			if err := do(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			do := newWorker(w)
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= n {
+					return
+				}
+				if err := do(k); err != nil {
+					errs[w] = err
+					next.Store(int64(n))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // splitFields splits a row at commas into rec, reusing its storage.
@@ -69,4 +425,25 @@ func splitFields(rec [][]byte, row []byte) [][]byte {
 		rec = append(rec, row[:i])
 		row = row[i+1:]
 	}
+}
+
+// splitFieldsUpTo splits a row's fields 0..last into rec and counts the
+// rest without splitting them; it returns rec and the number of fields.
+func splitFieldsUpTo(rec [][]byte, row []byte, last int) ([][]byte, int) {
+	for len(rec) <= last {
+		i := bytes.IndexByte(row, ',')
+		if i < 0 {
+			rec = append(rec, row)
+			return rec, len(rec)
+		}
+		rec = append(rec, row[:i])
+		row = row[i+1:]
+	}
+	return rec, len(rec) + 1 + bytes.Count(row, []byte{','})
+}
+
+// plainCSV reports whether data has no quotes, so that splitting lines at
+// '\n' and fields at ',' is exactly what encoding/csv would do.
+func plainCSV(data []byte) bool {
+	return bytes.IndexByte(data, '"') < 0
 }

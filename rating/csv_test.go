@@ -3,6 +3,12 @@ package rating
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -109,6 +115,17 @@ func FuzzReadBattles(f *testing.F) {
 				t.Logf("errors differ in wording: %v / %v", err, slowErr)
 			}
 		}
+		// Read in blocks of a few bytes on several workers, the result,
+		// errors included, is the same.
+		for _, bs := range []int{1, 3, 16} {
+			blocks, blockErr := readSource(memSource(in), true, bs, 3)
+			if (err == nil) != (blockErr == nil) || err != nil && err.Error() != blockErr.Error() {
+				t.Fatalf("blocks of %d: error %v, want %v", bs, blockErr, err)
+			}
+			if diff := cmp.Diff(set, blocks, cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("blocks of %d differ (-whole +blocks):\n%s", bs, diff)
+			}
+		}
 		if err != nil {
 			return
 		}
@@ -143,4 +160,95 @@ func FuzzReadBattles(f *testing.F) {
 			t.Fatalf("round trip (-first +second):\n%s", diff)
 		}
 	})
+}
+
+// TestReadBattlesBlocks reads a larger file in small blocks on several
+// workers, with empty lines, CRLF endings and bad lines placed anywhere,
+// and checks it against encoding/csv.
+func TestReadBattlesBlocks(t *testing.T) {
+	set, _ := Simulate(SimConfig{Models: 30, Battles: 3000, Seed: 2, TieRate: 0.2, StyleEffect: DefaultStyleEffect})
+	var buf bytes.Buffer
+	if err := WriteBattles(&buf, set); err != nil {
+		t.Fatal(err)
+	}
+	clean := strings.Split(buf.String(), "\n")
+	r := rand.New(rand.NewPCG(1, 2))
+	for trial := range 20 {
+		lines := append([]string(nil), clean...)
+		for range r.IntN(20) {
+			i := 1 + r.IntN(len(lines)-1)
+			switch r.IntN(4) {
+			case 0:
+				lines = append(lines[:i], append([]string{""}, lines[i:]...)...)
+			case 1:
+				lines[i] += "\r"
+			case 2:
+				if trial%3 == 0 {
+					lines[i] = "m1,m1,tie,1,1,1,1,1,1,1,1"
+				}
+			case 3:
+				if trial%5 == 0 {
+					lines[i] = "m1,m2"
+				}
+			}
+		}
+		in := strings.Join(lines, "\n")
+		want, wantErr := readBattlesCSV([]byte(in), true)
+		for _, withStyle := range []bool{true, false} {
+			if !withStyle {
+				want, wantErr = readBattlesCSV([]byte(in), false)
+			}
+			for _, bs := range []int{7, 1000, 1 << 20} {
+				got, err := readSource(memSource(in), withStyle, bs, 4)
+				name := fmt.Sprintf("trial %d, style %v, blocks of %d", trial, withStyle, bs)
+				if (err == nil) != (wantErr == nil) {
+					t.Fatalf("%s: error %v, want %v", name, err, wantErr)
+				}
+				if err != nil {
+					var le, wle *LineError
+					if !errors.As(err, &le) || !errors.As(wantErr, &wle) || le.Line != wle.Line {
+						t.Fatalf("%s: error %v, want %v", name, err, wantErr)
+					}
+					continue
+				}
+				// cmp.Diff on thousands of battles is slow; diff only to report.
+				if !slices.Equal(want.Models, got.Models) || !slices.Equal(want.Outcomes, got.Outcomes) || !slices.Equal(want.Style, got.Style) {
+					t.Fatalf("%s (-csv +blocks):\n%s", name, cmp.Diff(want, got, cmpopts.EquateEmpty()))
+				}
+			}
+		}
+	}
+}
+
+// TestReadBattlesFile reads an open file from its current offset, as
+// reading through it would, and leaves it at the end.
+func TestReadBattlesFile(t *testing.T) {
+	set, _ := Simulate(SimConfig{Models: 10, Battles: 500, Seed: 3, TieRate: 0.2, StyleEffect: DefaultStyleEffect})
+	var buf bytes.Buffer
+	buf.WriteString("skipped\n")
+	if err := WriteBattles(&buf, set); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "battles.csv")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(int64(len("skipped\n")), io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadBattles(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(renumber(set), got); diff != "" {
+		t.Errorf("(-written +read):\n%s", diff)
+	}
+	if rest, _ := io.ReadAll(f); len(rest) != 0 {
+		t.Errorf("%d bytes left to read after ReadBattles", len(rest))
+	}
 }

@@ -16,8 +16,11 @@ func OnlineElo(n int, outcomes []Outcome, p EloParams) []float64 {
 	for i := range r {
 		r[i] = p.Initial
 	}
+	// Base^(d/Scale) as exp(d·ln(Base)/Scale): several times cheaper than
+	// math.Pow, and within a few ulps of it.
+	c := math.Log(p.Base) / p.Scale
 	for _, o := range outcomes {
-		ea := 1 / (1 + math.Pow(p.Base, (r[o.B]-r[o.A])/p.Scale))
+		ea := 1 / (1 + math.Exp(c*(r[o.B]-r[o.A])))
 		d := p.K * (o.Result - ea)
 		r[o.A] += d
 		r[o.B] -= d

@@ -13,14 +13,21 @@ type multinomial struct {
 	// perBattle is set when cells are nearly as many as battles (style
 	// rows): drawing battles directly then beats one binomial per cell.
 	perBattle bool
+	unit      bool      // every weight is 1 (and so total = cells)
 	scratch   sync.Pool // []int32 of length total, per concurrent draw
+	// cond[c] draws cell c's share of the trials left; cell last takes
+	// them all. Built on the first draw.
+	cond []fixedBinomial
+	last int
+	once sync.Once
 }
 
 // newMultinomial prepares draws over cells with the given battle counts.
 func newMultinomial(weights []int) *multinomial {
-	m := &multinomial{weights: weights}
+	m := &multinomial{weights: weights, unit: true}
 	for _, w := range weights {
 		m.total += w
+		m.unit = m.unit && w == 1
 	}
 	m.perBattle = 4*len(weights) > m.total
 	return m
@@ -34,19 +41,35 @@ func (m *multinomial) draw(r *rand.Rand, out []int32) {
 		return
 	}
 	// Conditional binomials: cell c takes Binomial(left, w_c / rest) of the
-	// trials not yet placed. Integer weights keep the ratios exact.
-	left, rest := m.total, m.total
-	for c, w := range m.weights {
+	// trials not yet placed. Integer weights keep the ratios exact, and
+	// they are the same in every round.
+	m.once.Do(m.prepare)
+	left := m.total
+	for c := range m.cond {
 		if left == 0 {
 			break
 		}
-		if w == rest {
+		if c == m.last {
 			out[c] = int32(left)
 			break
 		}
-		k := binomial(r, left, float64(w)/float64(rest))
+		k := m.cond[c].draw(r, left)
 		out[c] = int32(k)
 		left -= k
+	}
+}
+
+// prepare works out each cell's conditional binomial.
+func (m *multinomial) prepare() {
+	m.cond = make([]fixedBinomial, len(m.weights))
+	m.last = len(m.weights)
+	rest := m.total
+	for c, w := range m.weights {
+		if w == rest {
+			m.last = c
+			break
+		}
+		m.cond[c] = newFixedBinomial(float64(w) / float64(rest))
 		rest -= w
 	}
 }
@@ -55,13 +78,20 @@ func (m *multinomial) draw(r *rand.Rand, out []int32) {
 // picks per battle, then sums each cell's consecutive battles. One random
 // access per pick, and the fold is sequential.
 func (m *multinomial) drawBattles(r *rand.Rand, out []int32) {
+	total := uint32(m.total)
+	if m.unit {
+		// One battle per cell: the picks are the counts.
+		for range m.total {
+			out[r.Uint32N(total)]++
+		}
+		return
+	}
 	picks, _ := m.scratch.Get().([]int32)
 	if picks == nil {
 		picks = make([]int32, m.total)
 	} else {
 		clear(picks)
 	}
-	total := uint32(m.total)
 	for range m.total {
 		picks[r.Uint32N(total)]++
 	}

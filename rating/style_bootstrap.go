@@ -16,13 +16,25 @@ type StyleSamples struct {
 // each. As in the arena's code the features keep the full data's
 // normalisation.
 func BootstrapStyle(ctx context.Context, n int, outcomes []Outcome, style []StyleCounts, p StyleParams, opt BootstrapOptions) (*StyleSamples, error) {
-	feats, _ := StyleFeatures(style)
-	full := newStyleProblem(n, outcomes, feats)
-	start := make([]float64, n+NumStyleFeatures)
-	if err := newStyleSolver(full, p).solve(start); err != nil {
+	_, full, start, err := fitStyle(n, outcomes, style, p)
+	if err != nil {
 		return nil, err
 	}
+	return bootstrapStyle(ctx, full, start, p, opt)
+}
+
+// bootstrapStyle is BootstrapStyle given the pooled problem and its
+// full-data optimum.
+func bootstrapStyle(ctx context.Context, full *styleProblem, start []float64, p StyleParams, opt BootstrapOptions) (*StyleSamples, error) {
+	n := full.n
+	if opt.Rounds <= 0 {
+		return &StyleSamples{Ratings: [][]float64{}, Coefficients: [][NumStyleFeatures]float64{}}, nil
+	}
+	// Every round starts at the full-data fit, where the rows' win
+	// probabilities are the same whatever the round's weights.
+	startPr := newStyleSolver(full, p).obj.rowProbs(start)
 	mn := newMultinomial(full.cellWeights())
+	full.listCells() // before the workers copy the problem
 	out := &StyleSamples{
 		Ratings:      make([][]float64, opt.Rounds),
 		Coefficients: make([][NumStyleFeatures]float64, opt.Rounds),
@@ -32,7 +44,9 @@ func BootstrapStyle(ctx context.Context, n int, outcomes []Outcome, style []Styl
 		prob := *full
 		prob.w = make([]float64, len(full.w))
 		prob.s = make([]float64, len(full.s))
+		prob.active = nil
 		solver := newStyleSolver(&prob, p)
+		solver.obj.start, solver.obj.startPr = start, startPr
 		counts := make([]int32, len(mn.weights))
 		return func(round int) error {
 			mn.draw(roundRand(opt.Seed, round), counts)

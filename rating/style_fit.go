@@ -1,6 +1,9 @@
 package rating
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // StyleParams are the constants of the style-controlled fit.
 type StyleParams struct {
@@ -28,15 +31,22 @@ type StyleFit struct {
 // features f of each battle (see StyleFeatures), minimising the log loss
 // plus p.Reg/2·‖[θ, β]‖², to machine precision.
 func FitStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams) (*StyleFit, error) {
+	fit, _, _, err := fitStyle(n, outcomes, style, p)
+	return fit, err
+}
+
+// fitStyle is FitStyle that also returns the pooled problem and the
+// optimum's parameter vector, from which a bootstrap starts.
+func fitStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams) (*StyleFit, *styleProblem, []float64, error) {
 	feats, norm := StyleFeatures(style)
 	prob := newStyleProblem(n, outcomes, feats)
 	x := make([]float64, n+NumStyleFeatures)
 	if err := newStyleSolver(prob, p).solve(x); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	fit := p.result(x, n)
 	fit.Norm = norm
-	return fit, nil
+	return fit, prob, x, nil
 }
 
 // result splits the parameter vector into ratings and coefficients.
@@ -55,7 +65,7 @@ type styleSolver struct {
 func newStyleSolver(prob *styleProblem, p StyleParams) *styleSolver {
 	dim := prob.n + NumStyleFeatures
 	return &styleSolver{
-		obj: &styleObjective{prob: prob, alpha: p.BT.alpha(), reg: p.Reg, pair: make([]float64, prob.n*prob.n), cross: make([]float64, prob.n*NumStyleFeatures)},
+		obj: &styleObjective{prob: prob, alpha: p.BT.alpha(), reg: p.Reg, pair: make([]float64, prob.n*prob.n), cross: make([][NumStyleFeatures]float64, prob.n)},
 		nt:  newNewton(dim),
 	}
 }
@@ -72,44 +82,118 @@ func (s *styleSolver) solve(x []float64) error {
 type styleObjective struct {
 	prob       *styleProblem
 	alpha, reg float64
-	pair       []float64 // Σ h per ordered (a, b), models×models
-	cross      []float64 // Σ h·f per model, signed by side, models×4
+	pair       []float64                   // Σ h per ordered (a, b), models×models
+	cross      [][NumStyleFeatures]float64 // Σ h·f per model, signed by side
 	// outer makes eval fill h with Σ per battle of the gradient's outer
 	// product instead of the Hessian (the sandwich's middle matrix).
 	outer bool
+	// start, when set, is a point whose per-row win probabilities are in
+	// startPr: every bootstrap round starts from the full-data fit, and
+	// the rows' probabilities there do not depend on the round's weights.
+	start, startPr []float64
+}
+
+// rowProbs returns each row's probability that a wins at x, as pass
+// computes it.
+func (o *styleObjective) rowProbs(x []float64) []float64 {
+	p := o.prob
+	theta, beta := x[:p.n], x[p.n:]
+	out := make([]float64, len(p.a))
+	for r := range out {
+		out[r] = rowProb(o.alpha, theta, beta, p.a[r], p.b[r], &p.feat[r])
+	}
+	return out
+}
+
+// rowProb is a row's logit and probability that a wins, at θ and β.
+func rowProb(alpha float64, theta, beta []float64, a, b int32, fr *[NumStyleFeatures]float64) float64 {
+	eta := alpha*(theta[a]-theta[b]) + fr[0]*beta[0] + fr[1]*beta[1] + fr[2]*beta[2] + fr[3]*beta[3]
+	return sigmoidFromExp(eta, math.Exp(-math.Abs(eta)))
+}
+
+// sigmoidFromExp is σ(η) given e = exp(−|η|): 1/(1+e), or 1 minus that
+// for η < 0. The choice is made on bits, not by a branch: the sign of η is
+// a coin toss row to row, and a mispredicted branch costs as much as the
+// arithmetic. (η = −0 picks 1−½ = ½, the same value.)
+func sigmoidFromExp(eta, e float64) float64 {
+	p := 1 / (1 + e)
+	q := 1 - p
+	neg := -(math.Float64bits(eta) >> 63) // all ones when η < 0
+	return math.Float64frombits(math.Float64bits(p)&^neg | math.Float64bits(q)&neg)
 }
 
 func (o *styleObjective) eval(x, g, h []float64) float64 {
+	f, _ := o.pass(x, g, h, nil, true)
+	return f
+}
+
+func (o *styleObjective) evalStep(x, g, h, step []float64) float64 {
+	_, move := o.pass(x, g, h, step, false)
+	return move
+}
+
+func (o *styleObjective) value(x []float64) float64 {
+	f, _ := o.pass(x, nil, nil, nil, true)
+	return f
+}
+
+// pass goes over the rows once, gathering the value when wantF, the
+// gradient and Hessian when g is not nil, and the largest logit change
+// along step when it is not nil.
+func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move float64) {
 	p := o.prob
 	n := p.n
 	theta, beta := x[:n], x[n:]
-	clear(g)
-	clear(o.pair)
-	clear(o.cross)
-	var bb [NumStyleFeatures][NumStyleFeatures]float64
-	var gb [NumStyleFeatures]float64
-	f := 0.0
+	if g != nil {
+		clear(g)
+		clear(o.pair)
+		clear(o.cross)
+	}
+	// At the bootstrap's start the probabilities are known.
+	var prs []float64
+	if g != nil && step == nil && !wantF && o.start != nil && slices.Equal(x, o.start) {
+		prs = o.startPr
+	}
 	alpha := o.alpha
 	b0, b1, b2, b3 := beta[0], beta[1], beta[2], beta[3]
-	for r, w := range p.w {
-		if w == 0 {
-			continue
-		}
+	var s0, s1, s2, s3 float64
+	if step != nil {
+		s0, s1, s2, s3 = step[n], step[n+1], step[n+2], step[n+3]
+	}
+	// The coefficients' gradient and Hessian block.
+	var bb [NumStyleFeatures][NumStyleFeatures]float64
+	var gb [NumStyleFeatures]float64
+	for _, r := range p.active {
+		w := p.w[r]
 		a, b := p.a[r], p.b[r]
 		fr := &p.feat[r]
-		eta := alpha*(theta[a]-theta[b]) + fr[0]*b0 + fr[1]*b1 + fr[2]*b2 + fr[3]*b3
-		// One exp serves the probability and the log loss; log(1+e) in
-		// place of Log1p costs only absolute rounding of ~1e-16 per row in
-		// a value used solely to compare line-search points.
-		e := math.Exp(-math.Abs(eta))
-		pr := 1 / (1 + e)
-		sp := math.Log(1 + e)
-		if eta < 0 {
-			pr = 1 - pr
+		var pr float64
+		if prs != nil {
+			pr = prs[r]
 		} else {
-			sp += eta
+			eta := alpha*(theta[a]-theta[b]) + fr[0]*b0 + fr[1]*b1 + fr[2]*b2 + fr[3]*b3
+			if step != nil {
+				d := math.Abs(alpha*(step[a]-step[b]) + fr[0]*s0 + fr[1]*s1 + fr[2]*s2 + fr[3]*s3)
+				if d > move {
+					move = d
+				}
+			}
+			// One exp serves the probability and the log loss; log(1+e)
+			// in place of Log1p costs only absolute rounding of ~1e-16 per
+			// row in a value used solely to compare line-search points.
+			e := math.Exp(-math.Abs(eta))
+			if wantF {
+				sp := math.Log(1 + e)
+				if eta >= 0 {
+					sp += eta
+				}
+				f += w*sp - p.s[r]*eta
+			}
+			if g == nil {
+				continue
+			}
+			pr = sigmoidFromExp(eta, e)
 		}
-		f += w*sp - p.s[r]*eta
 		gr := w*pr - p.s[r]
 		hr := w * pr * (1 - pr)
 		if o.outer {
@@ -118,7 +202,7 @@ func (o *styleObjective) eval(x, g, h []float64) float64 {
 		g[a] += alpha * gr
 		g[b] -= alpha * gr
 		o.pair[int(a)*n+int(b)] += hr
-		ca, cb := o.cross[int(a)*NumStyleFeatures:], o.cross[int(b)*NumStyleFeatures:]
+		ca, cb := &o.cross[a], &o.cross[b]
 		for k := range NumStyleFeatures {
 			hf := hr * fr[k]
 			gb[k] += gr * fr[k]
@@ -129,13 +213,18 @@ func (o *styleObjective) eval(x, g, h []float64) float64 {
 			}
 		}
 	}
+	for _, v := range x {
+		f += o.reg / 2 * v * v
+	}
+	if g == nil {
+		return f, move
+	}
 	copy(g[n:], gb[:])
 	o.assemble(h, &bb)
 	for i, v := range x {
-		f += o.reg / 2 * v * v
 		g[i] += o.reg * v
 	}
-	return f
+	return f, move
 }
 
 // assemble writes the Hessian from the pass's sums plus the penalty.
@@ -151,7 +240,7 @@ func (o *styleObjective) assemble(h []float64, bb *[NumStyleFeatures][NumStyleFe
 			}
 		}
 		for k := range NumStyleFeatures {
-			v := o.alpha * o.cross[i*NumStyleFeatures+k]
+			v := o.alpha * o.cross[i][k]
 			h[i*dim+n+k] = v
 			h[(n+k)*dim+i] = v
 		}

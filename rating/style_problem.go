@@ -16,13 +16,21 @@ type styleProblem struct {
 	counts [][3]int32
 	w, s   []float64
 	total  float64
+	active []int32 // rows with w > 0, in order
+	// cellRow and cellScore map a bootstrap's cells to rows (listCells);
+	// built once and shared by copies of the problem.
+	cellRow   []int32
+	cellScore []float64
 }
 
-// newStyleProblem pools battles into rows.
+// newStyleProblem pools battles into rows. It takes over feats' storage
+// for the rows' features: row r is written only once battle r ≥ it has
+// been read, and a million battles' features are 32 MB of fresh memory
+// otherwise.
 func newStyleProblem(n int, outcomes []Outcome, feats [][NumStyleFeatures]float64) *styleProblem {
 	p := &styleProblem{
 		n: n, a: make([]int32, 0, len(outcomes)), b: make([]int32, 0, len(outcomes)),
-		feat: make([][NumStyleFeatures]float64, 0, len(outcomes)), counts: make([][3]int32, 0, len(outcomes)),
+		feat: feats[:0], counts: make([][3]int32, 0, len(outcomes)),
 	}
 	table := newRowTable(len(outcomes))
 	for i, o := range outcomes {
@@ -100,22 +108,78 @@ func outcomeSlot(res float64) int {
 // counts drawn by a bootstrap round (cells as listed by cellWeights).
 func (p *styleProblem) fillFromCounts(cellCounts []int32) {
 	p.total = 0
-	c := 0
-	for r, rc := range p.counts {
-		var k [3]int32
-		if cellCounts == nil {
-			k = rc
-		} else {
-			for slot, n := range rc {
-				if n > 0 {
-					k[slot] = cellCounts[c]
-					c++
-				}
-			}
-		}
+	if cellCounts != nil {
+		p.fillFromCells(cellCounts)
+		return
+	}
+	for r, k := range p.counts {
 		p.w[r] = float64(k[0] + k[1] + k[2])
 		p.s[r] = float64(k[1])/2 + float64(k[2])
 		p.total += p.w[r]
+	}
+	p.listActive()
+}
+
+// listActive lists the rows with battles, in order. A bootstrap round
+// leaves about a third of the rows empty, at random; a pass that skipped
+// them by testing each row would mispredict that test a third of the time.
+func (p *styleProblem) listActive() {
+	if cap(p.active) < len(p.w) {
+		p.active = make([]int32, len(p.w))
+	}
+	active := p.active[:len(p.w)]
+	n := 0
+	for r, w := range p.w {
+		active[n] = int32(r)
+		inc := 0
+		if w != 0 {
+			inc = 1
+		}
+		n += inc
+	}
+	p.active = active[:n]
+}
+
+// fillFromCells is fillFromCounts for a bootstrap round: one branch-free
+// step per cell. The sums are of small integers and halves, so they are
+// exact in any order.
+func (p *styleProblem) fillFromCells(cellCounts []int32) {
+	if p.cellRow == nil {
+		p.listCells()
+	}
+	clear(p.w)
+	clear(p.s)
+	total := 0
+	for c, k := range cellCounts {
+		r := p.cellRow[c]
+		p.w[r] += float64(k)
+		p.s[r] += float64(k) * p.cellScore[c]
+		total += int(k)
+	}
+	p.total = float64(total)
+	p.listActive()
+}
+
+// listCells records each cell's row and points per battle (b won 0, tie
+// ½, a won 1), in cellWeights order.
+func (p *styleProblem) listCells() {
+	cells := 0
+	for _, rc := range p.counts {
+		for _, n := range rc {
+			if n > 0 {
+				cells++
+			}
+		}
+	}
+	p.cellRow = make([]int32, 0, cells)
+	p.cellScore = make([]float64, 0, cells)
+	for r, rc := range p.counts {
+		for slot, n := range rc {
+			if n > 0 {
+				p.cellRow = append(p.cellRow, int32(r))
+				p.cellScore = append(p.cellScore, float64(slot)/2)
+			}
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 // ratingsFlags are the options of `arena ratings`.
 type ratingsFlags struct {
 	battles, counts, ci, anchorModel string
+	cpuProfile                       string
 	rounds, minVotes, workers        int
 	seed                             uint64
 	anchorScore                      float64
@@ -43,6 +45,7 @@ func parseRatingsFlags(args []string, stderr io.Writer) (*ratingsFlags, error) {
 	fs.Float64Var(&f.anchorScore, "anchor-score", 1000, "the anchor model's rating")
 	fs.IntVar(&f.workers, "workers", 0, "bootstrap rounds run at once (default: all cores)")
 	fs.BoolVar(&f.verbose, "v", false, "report timings on stderr")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (for go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -71,6 +74,13 @@ func runRatings(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if f.cpuProfile != "" {
+		stop, err := startCPUProfile(f.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	start := time.Now()
 	set, err := readBattlesFile(f.battles, f.style)
 	if err != nil {
@@ -98,6 +108,22 @@ func runRatings(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(boardJSON(board))
+}
+
+// startCPUProfile starts writing a CPU profile to path; stop ends it.
+func startCPUProfile(path string) (stop func(), err error) {
+	fh, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(fh); err != nil {
+		fh.Close()
+		return nil, fmt.Errorf("ratings: --cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		fh.Close()
+	}, nil
 }
 
 // cpuTime is the user plus system CPU this process has used, which on a
