@@ -12,9 +12,24 @@
 //	arenaload -url http://127.0.0.1:8080 -mode arena -clients 1,16,64 -votes 5000
 //	arenaload -url http://127.0.0.1:18081 -mode baseline -clients 16 -out results.jsonl
 //	arenaload -report results.jsonl   # Markdown tables, medians over rounds
+//
+// -mode live measures live battles instead: at each level C clients each
+// start a live battle as a new voter (POST /api/v1/battles with a prompt),
+// read its event stream to the last event, and start the next, for
+// -duration. It reports completed battles, errors, the time to the first
+// delta and to the end of each battle, and, with -server-pid, the server's
+// memory, threads, file descriptors and CPU time. -fake-llm ADDR serves
+// llmtest's chat-completions stand-in on that loopback address for the
+// arena's contenders to point at, answering -fake-tokens tokens with
+// -fake-delay before each, so a battle lasts about as long as a real
+// model's answer (see docs/bench/live-load.sh):
+//
+//	arenaload -mode live -url http://127.0.0.1:18080 -fake-llm 127.0.0.1:18090 \
+//	    -fake-tokens 200 -fake-delay 20ms -clients 50,100,200 -duration 30s
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -56,13 +71,21 @@ type options struct {
 	note      string
 	setupOnly bool
 	watch     cpuWatch
+	// -mode live
+	liveDur    time.Duration
+	ramp       time.Duration
+	fakeAddr   string
+	fakeTokens int
+	fakeDelay  time.Duration
+	stopErrors float64
+	stopTTFD   time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (opt options, report string, err error) {
 	fs := flag.NewFlagSet("arenaload", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&opt.url, "url", "http://127.0.0.1:8080", "base URL of the server under load (loopback only)")
-	mode := fs.String("mode", "arena", "arena (the JSON API) or baseline (cmd/votebaseline)")
+	mode := fs.String("mode", "arena", "arena (the JSON API), baseline (cmd/votebaseline) or live (live battles on the arena)")
 	clients := fs.String("clients", "1,16,64", "comma-separated numbers of concurrent clients, one level each")
 	fs.IntVar(&opt.votes, "votes", 5000, "timed votes per level (that many battles are created first)")
 	fs.DurationVar(&opt.duration, "duration", 0, "if set, also stop a level's timed phase after this long")
@@ -77,7 +100,13 @@ func parseFlags(args []string, stderr io.Writer) (opt options, report string, er
 	fs.StringVar(&opt.watch.pgDB, "pg-db", "", "if set, report the CPU time per vote of the local PostgreSQL backends serving this database (Linux /proc)")
 	fs.BoolVar(&opt.setupOnly, "setup-only", false, "create the battles of each level and send no vote (to time the setup alone)")
 	fs.BoolVar(&opt.jsonOut, "json", false, "print the results as JSON lines on stdout instead of a table")
-	fs.StringVar(&report, "report", "", "read JSON lines written by -out and print the arena/baseline Markdown table; sends no request")
+	fs.StringVar(&opt.fakeAddr, "fake-llm", "", "live: serve a fake OpenAI-compatible model server (llmtest) on this loopback address during the run")
+	fs.IntVar(&opt.fakeTokens, "fake-tokens", 200, "live: tokens in each answer of the fake model")
+	fs.DurationVar(&opt.fakeDelay, "fake-delay", 20*time.Millisecond, "live: the fake model's wait before each token")
+	fs.DurationVar(&opt.ramp, "ramp", -1, "live: spread each level's first battles over this long (default: -fake-tokens × -fake-delay with -fake-llm, else 0)")
+	fs.Float64Var(&opt.stopErrors, "stop-errors", 0.01, "live: run no higher level after one where more than this share of battles failed")
+	fs.DurationVar(&opt.stopTTFD, "stop-ttfd", 5*time.Second, "live: run no higher level after one whose p99 time to first delta passed this (0: never)")
+	fs.StringVar(&report, "report", "", "read JSON lines written by -out and print their Markdown tables (arena/baseline, or live); sends no request")
 	if err = fs.Parse(args); err != nil {
 		return
 	}
@@ -102,6 +131,24 @@ func parseFlags(args []string, stderr io.Writer) (opt options, report string, er
 		err = errors.New("-setup-clients must be between 1 and 256")
 	case opt.timeout <= 0 || opt.reqTime <= 0 || opt.duration < 0:
 		err = errors.New("-timeout and -request-timeout must be positive, -duration 0 or positive")
+	case opt.fakeAddr != "" && opt.mode != ModeLive:
+		err = errors.New("-fake-llm goes with -mode live")
+	case opt.fakeTokens < 1 || opt.fakeTokens > 100_000 || opt.fakeDelay < 0 || opt.fakeDelay > time.Minute:
+		err = errors.New("-fake-tokens must be between 1 and 100000 and -fake-delay between 0 and 1m")
+	case opt.stopErrors < 0 || opt.stopTTFD < 0:
+		err = errors.New("-stop-errors and -stop-ttfd must be 0 or positive")
+	}
+	if err == nil && opt.mode == ModeLive {
+		opt.liveDur = opt.duration
+		if opt.liveDur == 0 {
+			opt.liveDur = 30 * time.Second
+		}
+		if opt.ramp < 0 {
+			opt.ramp = 0
+			if opt.fakeAddr != "" {
+				opt.ramp = time.Duration(opt.fakeTokens) * opt.fakeDelay
+			}
+		}
 	}
 	return
 }
@@ -129,7 +176,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer f.Close()
-		results, err := readResults(f)
+		data, err := io.ReadAll(f)
+		if err != nil {
+			return err
+		}
+		if isLiveReport(data) {
+			lives, err := readLiveResults(bytes.NewReader(data))
+			if err != nil {
+				return fmt.Errorf("%s: %w", report, err)
+			}
+			printLiveHeader(stdout)
+			for _, r := range lives {
+				printLiveRow(stdout, r)
+			}
+			return nil
+		}
+		results, err := readResults(bytes.NewReader(data))
 		if err != nil {
 			return fmt.Errorf("%s: %w", report, err)
 		}
@@ -147,6 +209,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	l := &loader{client: newClient(max(slices.Max(opt.clients), opt.setupConc), opt.reqTime), base: base, mode: opt.mode, prog: newProgress(stderr)}
+	if opt.mode == ModeLive {
+		var fake *fakeLLM
+		if opt.fakeAddr != "" {
+			if fake, err = startFakeLLM(opt.fakeAddr, opt.fakeTokens, opt.fakeDelay); err != nil {
+				return err
+			}
+			defer fake.close()
+			fmt.Fprintf(stderr, "fake model server on http://%s/v1: %d tokens of %d bytes in all, %s before each\n", fake.addr, fake.tokens, len(fake.answer), fake.delay)
+		}
+		return runLive(ctx, opt, l, fake, stdout)
+	}
 	if !opt.jsonOut {
 		printHeader(stdout)
 	}

@@ -20,6 +20,8 @@ const (
 	ModeArena Mode = "arena"
 	// ModeBaseline is cmd/votebaseline, the bare net/http + pgx handler.
 	ModeBaseline Mode = "baseline"
+	// ModeLive is the arena's live battles: start, then read the stream.
+	ModeLive Mode = "live"
 )
 
 // createPath is where a new battle is made (no body, a fresh voter each time).
@@ -40,10 +42,10 @@ func (m Mode) votePath(id string) string {
 
 func parseMode(s string) (Mode, error) {
 	switch Mode(s) {
-	case ModeArena, ModeBaseline:
+	case ModeArena, ModeBaseline, ModeLive:
 		return Mode(s), nil
 	}
-	return "", fmt.Errorf("-mode must be arena or baseline, not %q", s)
+	return "", fmt.Errorf("-mode must be arena, baseline or live, not %q", s)
 }
 
 // parseBaseURL accepts only http URLs whose host is a loopback address (or
