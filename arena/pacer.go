@@ -10,11 +10,12 @@ type Pace struct {
 	Chars int
 }
 
-// pacer buffers both sides and decides what each tick releases.
+// pacer buffers both sides and decides what each tick releases. buf holds
+// only what is generated but not yet released, so adding a chunk costs the
+// size of that backlog, not of the whole answer.
 type pacer struct {
 	pace     Pace
 	buf      [2]string
-	sent     [2]int // bytes released
 	finished [2]bool
 	started  bool
 }
@@ -26,7 +27,7 @@ func (p *pacer) add(side int, chunk string) { p.buf[side] += chunk }
 func (p *pacer) finish(side int) { p.finished[side] = true }
 
 // pending is how many bytes of a side are generated but not released.
-func (p *pacer) pending(side int) int { return len(p.buf[side]) - p.sent[side] }
+func (p *pacer) pending(side int) int { return len(p.buf[side]) }
 
 // tick returns what to release now on each side ("" for nothing). Release
 // waits until both sides have begun (or finished), so the streams start
@@ -42,15 +43,13 @@ func (p *pacer) tick() [2]string {
 		p.started = true
 	}
 	for s := range 2 {
-		if !p.finished[s] && runesIn(p.buf[s][p.sent[s]:]) < p.pace.Chars {
+		if !p.finished[s] && runesIn(p.buf[s]) < p.pace.Chars {
 			return out
 		}
 	}
 	for s := range 2 {
-		rest := p.buf[s][p.sent[s]:]
-		n := prefixBytes(rest, p.pace.Chars)
-		out[s] = rest[:n]
-		p.sent[s] += n
+		n := prefixBytes(p.buf[s], p.pace.Chars)
+		out[s], p.buf[s] = p.buf[s][:n], p.buf[s][n:]
 	}
 	return out
 }

@@ -95,7 +95,12 @@ func NewOpenAI(cfg OpenAIConfig, getenv func(string) string) (*OpenAI, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		// Many live battles stream from one model server at once; the
+		// default of 2 idle connections per host made most answers open a
+		// new connection (and, against HTTPS, a new TLS handshake).
+		tr.MaxIdleConnsPerHost = 64
+		hc = &http.Client{Transport: tr}
 	}
 	// The chat-completions service is built directly, not through
 	// openai.NewClient, because NewClient also reads OPENAI_API_KEY,
