@@ -235,3 +235,21 @@ func ollamaRoot(raw string) (string, error) {
 	root := strings.TrimRight(u.String(), "/")
 	return strings.TrimSuffix(root, "/v1"), nil
 }
+
+// hintOllama tells the operator, once at start-up, that a local Ollama
+// answers and how to add its models. It adds nothing itself, and it gives up
+// quietly after a second: most machines run no Ollama.
+func hintOllama(ctx context.Context, getenv func(string) string, stdout io.Writer) {
+	root, err := ollamaRoot(envOr(getenv, "OLLAMA_HOST", defaultOllama))
+	if err != nil {
+		return
+	}
+	dctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	names, err := llm.DiscoverOllama(dctx, root, nil)
+	if err != nil || len(names) == 0 {
+		return
+	}
+	fmt.Fprintf(stdout, "A local Ollama at %s has %d models; to let them answer live prompts run: arena contenders discover -add\n",
+		redactURL(root), len(names))
+}

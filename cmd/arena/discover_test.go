@@ -184,3 +184,29 @@ func TestOllamaSlugAndRoot(t *testing.T) {
 		}
 	}
 }
+
+func TestHintOllamaAtStartUp(t *testing.T) {
+	fake := llmtest.New(llmtest.Behavior{})
+	defer fake.Close()
+	fake.SetModels("llama3.2:latest", "qwen3:8b")
+	var out strings.Builder
+	hintOllama(context.Background(), func(k string) string {
+		if k == "OLLAMA_HOST" {
+			return fake.URL
+		}
+		return ""
+	}, &out)
+	if !strings.Contains(out.String(), "has 2 models") || !strings.Contains(out.String(), "contenders discover -add") {
+		t.Errorf("start-up hint = %q", out.String())
+	}
+	out.Reset()
+	hintOllama(context.Background(), func(k string) string {
+		if k == "OLLAMA_HOST" {
+			return "127.0.0.1:1"
+		}
+		return ""
+	}, &out)
+	if out.Len() != 0 {
+		t.Errorf("hint without an Ollama: %q", out.String())
+	}
+}

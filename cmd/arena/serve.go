@@ -70,6 +70,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(stdout, "Arena is serving on http://%s (database: %s)\n", displayAddr(ln.Addr()), describeDSN(cfg.DatabaseURL))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go hintOllama(ctx, getenv, stdout)
 	select {
 	case err := <-errc:
 		return err
