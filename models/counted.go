@@ -41,8 +41,8 @@ func (s *Store) CountedBattles(ctx context.Context) ([]CountedBattle, error) {
 			JOIN responses xb ON xb.id = t.response_b_id
 			GROUP BY t.battle_id
 		) ts ON ts.battle_id = b.id
-		WHERE v.counted = ?
-		ORDER BY v.id`, true).Rows()
+		WHERE `+CountedSQL+`
+		ORDER BY v.id`).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -69,10 +69,10 @@ type VoteMark struct {
 }
 
 // CountedVotesMark returns the number of counted votes and the newest one's
-// id, from the partial index on counted votes.
+// id, from the partial index on votes in the ratings.
 func (s *Store) CountedVotesMark(ctx context.Context) (VoteMark, error) {
 	var m VoteMark
-	row := s.db.WithContext(ctx).Raw(`SELECT COUNT(*), COALESCE(MAX(id), 0) FROM votes WHERE counted = ?`, true).Row()
+	row := s.db.WithContext(ctx).Raw(`SELECT COUNT(*), COALESCE(MAX(v.id), 0) FROM votes v WHERE ` + CountedSQL).Row()
 	err := row.Scan(&m.Count, &m.LastID)
 	return m, err
 }

@@ -24,6 +24,8 @@ var migrations = []migration{
 		`CREATE INDEX IF NOT EXISTS idx_battles_voter_state_created ON battles (voter_id, state, created_at)`},
 	{3, "partial index on answers whose style is not yet measured",
 		`CREATE INDEX IF NOT EXISTS idx_responses_unmeasured ON responses (id) WHERE style_tokens < 0`},
+	{4, "partial index on the votes in the ratings (counted and not excluded)",
+		`CREATE INDEX IF NOT EXISTS idx_votes_rated_id ON votes (id) WHERE counted = true AND excluded = ''`},
 }
 
 // schemaMigration records an applied step.

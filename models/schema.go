@@ -175,8 +175,17 @@ type Vote struct {
 	ReadSeconds float64 `gorm:"not null;default:0"`
 	Counted     bool    `gorm:"not null;index"`
 	Reason      string  `gorm:"size:256;not null;default:''"`
-	CreatedAt   time.Time
+	// Excluded, when not empty, says why a vote counted at the time it was
+	// cast has since been left out of the ratings (a rejected prompt, a
+	// blocked voter, a risk score, an admin's decision). It is kept apart
+	// from Counted so that lifting the exclusion restores the vote exactly.
+	Excluded  string `gorm:"size:256;not null;default:''"`
+	CreatedAt time.Time
 }
+
+// CountedSQL is the condition on a vote aliased v that puts it in the
+// ratings: counted when cast and not excluded since.
+const CountedSQL = "v.counted = true AND v.excluded = ''"
 
 // Setting is a key-value pair the binary keeps for itself (for example the
 // secret it generated on first run).

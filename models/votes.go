@@ -43,13 +43,14 @@ func (s *Store) Vote(ctx context.Context, battleID string) (*Vote, error) {
 	return &v, nil
 }
 
-// CountVotes returns the number of stored votes and how many of them count.
+// CountVotes returns the number of stored votes and how many of them are
+// in the ratings (counted and not excluded).
 func (s *Store) CountVotes(ctx context.Context) (total, counted int64, err error) {
 	db := s.db.WithContext(ctx).Model(&Vote{})
 	if err = db.Count(&total).Error; err != nil {
 		return
 	}
-	err = s.db.WithContext(ctx).Model(&Vote{}).Where("counted = ?", true).Count(&counted).Error
+	err = s.db.WithContext(ctx).Table("votes v").Where(CountedSQL).Count(&counted).Error
 	return
 }
 
@@ -66,6 +67,6 @@ func (s *Store) CountedOutcomes(ctx context.Context) ([]CountedOutcome, error) {
 	err := s.db.WithContext(ctx).Table("votes v").
 		Select("b.contender_a_id, b.contender_b_id, v.winner").
 		Joins("JOIN battles b ON b.id = v.battle_id").
-		Where("v.counted = ?", true).Order("v.id").Scan(&out).Error
+		Where(CountedSQL).Order("v.id").Scan(&out).Error
 	return out, err
 }
