@@ -41,7 +41,7 @@ func (s *Store) CountedBattles(ctx context.Context) ([]CountedBattle, error) {
 			JOIN responses xb ON xb.id = t.response_b_id
 			GROUP BY t.battle_id
 		) ts ON ts.battle_id = b.id
-		WHERE `+CountedSQL+`
+		WHERE ` + CountedSQL + `
 		ORDER BY v.id`).Rows()
 	if err != nil {
 		return nil, err
