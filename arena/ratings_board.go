@@ -40,6 +40,19 @@ type RatedBoard struct {
 	// and StyleError then says why.
 	Style      *StyleEffects `json:"style,omitempty"`
 	StyleError string        `json:"style_error,omitempty"`
+	// Pairs is the head-to-head record of every pair of models that met,
+	// for the heatmaps and the model pages.
+	Pairs []RatedPair `json:"pairs,omitempty"`
+}
+
+// RatedPair is how often two models met and how it went, from A's side; A
+// is the one whose slug sorts first.
+type RatedPair struct {
+	A     string `json:"model_a"`
+	B     string `json:"model_b"`
+	AWins int    `json:"a_wins"`
+	Ties  int    `json:"ties"`
+	BWins int    `json:"b_wins"`
 }
 
 // RatedRow is one model on the published board, best score first.

@@ -132,6 +132,7 @@ func (a *Arena) computeRatings(ctx context.Context) (*RatedBoard, error) {
 		b.Models = append(b.Models, ratedRow(cs[m.Index], m, in.tallies[m.Index]))
 	}
 	b.Style = styleEffects(board.Style)
+	b.Pairs = pairRecords(in.names, in.outcomes)
 	return b, nil
 }
 

@@ -1,6 +1,8 @@
 package arena
 
 import (
+	"sort"
+
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
 )
@@ -66,4 +68,41 @@ func (t *tallies) add(res float64) {
 	default:
 		t.ties++
 	}
+}
+
+// pairRecords tallies the outcomes of every pair of models that met, in a
+// stable order (by A's slug, then B's).
+func pairRecords(names []string, outcomes []rating.Outcome) []RatedPair {
+	type key struct{ a, b int }
+	cells := map[key]*RatedPair{}
+	for _, o := range outcomes {
+		a, b, res := o.A, o.B, o.Result
+		if names[a] > names[b] {
+			a, b, res = b, a, 1-res
+		}
+		p := cells[key{a, b}]
+		if p == nil {
+			p = &RatedPair{A: names[a], B: names[b]}
+			cells[key{a, b}] = p
+		}
+		switch res {
+		case 1:
+			p.AWins++
+		case 0:
+			p.BWins++
+		default:
+			p.Ties++
+		}
+	}
+	out := make([]RatedPair, 0, len(cells))
+	for _, p := range cells {
+		out = append(out, *p)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].A != out[j].A {
+			return out[i].A < out[j].A
+		}
+		return out[i].B < out[j].B
+	})
+	return out
 }
