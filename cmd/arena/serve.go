@@ -58,6 +58,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// deferred store.Close, so no computation runs on a closed pool.
 	rctx, stopRatings := context.WithCancel(ctx)
 	ratingsDone := a.StartRatings(rctx)
+	// Live streams cut by an earlier shutdown or crash left their battles
+	// "streaming"; they are voided now and, for other instances' crashes,
+	// every turn timeout.
+	go a.SweepInterrupted(rctx)
 	defer func() {
 		stopRatings()
 		<-ratingsDone
