@@ -1,0 +1,263 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Exclusion reasons set by voter integrity. Other areas set their own
+// reasons (a rejected prompt); integrity only ever lifts its own.
+const (
+	// ExcludedBlocked marks the votes of a blocked voter.
+	ExcludedBlocked = "voter blocked"
+	// ExcludedRiskPrefix starts the reason of a vote whose risk score
+	// passed the threshold, e.g. "risk: too fast, one-sided".
+	ExcludedRiskPrefix = "risk: "
+	// ExcludedAdminPrefix starts the reason an admin gave by hand.
+	ExcludedAdminPrefix = "admin: "
+)
+
+// IntegrityReason reports whether an exclusion reason is one that voter
+// integrity set and may therefore lift.
+func IntegrityReason(reason string) bool {
+	return reason == ExcludedBlocked || strings.HasPrefix(reason, ExcludedRiskPrefix) ||
+		strings.HasPrefix(reason, ExcludedAdminPrefix)
+}
+
+// VoteClearance records that an admin lifted a vote's exclusion, so that
+// the next risk sweep does not exclude it again on the same evidence.
+type VoteClearance struct {
+	VoteID    uint   `gorm:"primaryKey;autoIncrement:false"`
+	Vote      *Vote  `gorm:"constraint:OnDelete:CASCADE"`
+	By        string `gorm:"size:128;not null;default:''"`
+	CreatedAt time.Time
+}
+
+// IntegrityVote is one stored vote with what the integrity checks read.
+type IntegrityVote struct {
+	ID           uint
+	BattleID     string
+	VoterID      string
+	IPHash       string
+	ContenderAID uint
+	ContenderBID uint
+	Winner       string
+	ReadSeconds  float64
+	Counted      bool
+	Reason       string
+	Excluded     string
+	// Cleared is true when an admin lifted an exclusion of this vote.
+	Cleared   bool
+	CreatedAt time.Time
+}
+
+const integrityVoteColumns = `v.id, v.battle_id, v.voter_id, v.ip_hash, b.contender_a_id, b.contender_b_id, v.winner,
+	v.read_seconds, v.counted, v.reason, v.excluded, (vc.vote_id IS NOT NULL), v.created_at`
+
+// IntegrityVotes returns every stored vote in the order cast, or only the
+// votes of voterID when it is not empty. The statistics need the whole
+// history; it is read by hand rather than through GORM's reflection because
+// it can be long.
+func (s *Store) IntegrityVotes(ctx context.Context, voterID string) ([]IntegrityVote, error) {
+	q := `SELECT ` + integrityVoteColumns + `
+		FROM votes v
+		JOIN battles b ON b.id = v.battle_id
+		LEFT JOIN vote_clearances vc ON vc.vote_id = v.id`
+	var args []any
+	if voterID != "" {
+		q += ` WHERE v.voter_id = ?`
+		args = append(args, voterID)
+	}
+	rows, err := s.db.WithContext(ctx).Raw(q+` ORDER BY v.id`, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []IntegrityVote
+	for rows.Next() {
+		var v IntegrityVote
+		if err := rows.Scan(&v.ID, &v.BattleID, &v.VoterID, &v.IPHash, &v.ContenderAID, &v.ContenderBID, &v.Winner,
+			&v.ReadSeconds, &v.Counted, &v.Reason, &v.Excluded, &v.Cleared, &v.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// VoteRiskFacts is what the vote path learns about a voter in one query.
+type VoteRiskFacts struct {
+	// Blocked is whether an admin blocked the voter.
+	Blocked bool
+	// RecentVotes is the voter's votes cast since the burst window began.
+	RecentVotes int
+	// AddressVoters is how many voter ids voted from the same keyed address
+	// since the address window began (the voter included once voted).
+	AddressVoters int
+}
+
+// VoteRisk reads, in one round trip over indexed columns, whether the
+// voter is blocked and how busy the voter and the address have been. An
+// unknown voter is not blocked; an empty ipHash counts no address voters.
+func (s *Store) VoteRisk(ctx context.Context, voterID, ipHash string, burstSince, addressSince time.Time) (VoteRiskFacts, error) {
+	var f VoteRiskFacts
+	row := s.db.WithContext(ctx).Raw(`SELECT
+		COALESCE((SELECT blocked FROM voters WHERE id = ?), false),
+		(SELECT COUNT(*) FROM votes WHERE voter_id = ? AND created_at >= ?),
+		(SELECT COUNT(DISTINCT voter_id) FROM votes WHERE ip_hash = ? AND ip_hash <> '' AND created_at >= ?)`,
+		voterID, voterID, burstSince, ipHash, addressSince).Row()
+	err := row.Scan(&f.Blocked, &f.RecentVotes, &f.AddressVoters)
+	return f, err
+}
+
+// ExcludeVotes leaves the votes with the given reasons out of the ratings.
+// Only votes that are in the ratings now (counted and not excluded) change,
+// and, unless force is set, none an admin cleared. It returns how many
+// changed.
+func (s *Store) ExcludeVotes(ctx context.Context, reasons map[uint]string, force bool) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for id, reason := range reasons {
+			q := tx.Model(&Vote{}).Where("id = ? AND counted = ? AND excluded = ''", id, true)
+			if !force {
+				q = q.Where("NOT EXISTS (SELECT 1 FROM vote_clearances vc WHERE vc.vote_id = votes.id)")
+			}
+			res := q.Update("excluded", reason)
+			if res.Error != nil {
+				return res.Error
+			}
+			n += res.RowsAffected
+		}
+		return nil
+	})
+	return n, err
+}
+
+// ClearVoteExclusion puts one vote back in the ratings if voter integrity
+// excluded it, and records who cleared it so a sweep leaves it alone. It
+// returns the vote as it was before; ErrNotFound for an unknown vote, and
+// changed false when there was no integrity exclusion to lift.
+func (s *Store) ClearVoteExclusion(ctx context.Context, id uint, by string) (before *Vote, changed bool, err error) {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var v Vote
+		if err := tx.Where("id = ?", id).First(&v).Error; err != nil {
+			return notFound(err)
+		}
+		before = &v
+		if !IntegrityReason(v.Excluded) {
+			return nil
+		}
+		if err := tx.Model(&Vote{}).Where("id = ?", id).Update("excluded", "").Error; err != nil {
+			return err
+		}
+		changed = true
+		return recordClearances(tx, []uint{id}, by)
+	})
+	return before, changed, err
+}
+
+// recordClearances records admin clearances of the votes.
+func recordClearances(tx *gorm.DB, ids []uint, by string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	now := time.Now().UTC()
+	rows := make([]VoteClearance, len(ids))
+	for i, id := range ids {
+		rows[i] = VoteClearance{VoteID: id, By: by, CreatedAt: now}
+	}
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).Omit("Vote").CreateInBatches(rows, 500).Error
+}
+
+// VoterChange is what blocking, unblocking or clearing a voter did.
+type VoterChange struct {
+	WasBlocked, Blocked bool
+	// Votes is how many of the voter's votes left or re-entered the ratings.
+	Votes int64
+}
+
+// SetVoterBlocked blocks or unblocks a voter. Blocking leaves every vote of
+// theirs now in the ratings out with ExcludedBlocked; unblocking puts those
+// back and no others. ErrNotFound for an unknown voter.
+func (s *Store) SetVoterBlocked(ctx context.Context, voterID string, blocked bool) (VoterChange, error) {
+	var ch VoterChange
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var vt Voter
+		if err := tx.Where("id = ?", voterID).First(&vt).Error; err != nil {
+			return notFound(err)
+		}
+		ch.WasBlocked, ch.Blocked = vt.Blocked, blocked
+		if err := tx.Model(&Voter{}).Where("id = ?", voterID).Update("blocked", blocked).Error; err != nil {
+			return err
+		}
+		var res *gorm.DB
+		if blocked {
+			res = tx.Model(&Vote{}).Where("voter_id = ? AND counted = ? AND excluded = ''", voterID, true).
+				Update("excluded", ExcludedBlocked)
+		} else {
+			res = tx.Model(&Vote{}).Where("voter_id = ? AND excluded = ?", voterID, ExcludedBlocked).
+				Update("excluded", "")
+		}
+		ch.Votes = res.RowsAffected
+		return res.Error
+	})
+	return ch, err
+}
+
+// ClearVoter undoes every integrity exclusion of a voter: it unblocks them
+// and puts back each vote that integrity left out, recording the clearance
+// so a sweep does not exclude them again. Exclusions other areas made (a
+// rejected prompt) stay. ErrNotFound for an unknown voter.
+func (s *Store) ClearVoter(ctx context.Context, voterID, by string) (VoterChange, error) {
+	var ch VoterChange
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var vt Voter
+		if err := tx.Where("id = ?", voterID).First(&vt).Error; err != nil {
+			return notFound(err)
+		}
+		ch.WasBlocked = vt.Blocked
+		if err := tx.Model(&Voter{}).Where("id = ?", voterID).Update("blocked", false).Error; err != nil {
+			return err
+		}
+		var ids []uint
+		err := tx.Model(&Vote{}).Where("voter_id = ? AND (excluded = ? OR excluded LIKE ? OR excluded LIKE ?)",
+			voterID, ExcludedBlocked, ExcludedRiskPrefix+"%", ExcludedAdminPrefix+"%").Pluck("id", &ids).Error
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		res := tx.Model(&Vote{}).Where("id IN ?", ids).Update("excluded", "")
+		if res.Error != nil {
+			return res.Error
+		}
+		ch.Votes = res.RowsAffected
+		return recordClearances(tx, ids, by)
+	})
+	return ch, err
+}
+
+// Voters returns the voters with the given ids (all voters for nil).
+func (s *Store) Voters(ctx context.Context, ids []string) ([]Voter, error) {
+	var out []Voter
+	q := s.db.WithContext(ctx).Order("id")
+	if ids != nil {
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		q = q.Where("id IN ?", ids)
+	}
+	err := q.Find(&out).Error
+	return out, err
+}
+
+// VoteByID returns one vote by its id.
+func (s *Store) VoteByID(ctx context.Context, id uint) (*Vote, error) {
+	var v Vote
+	if err := s.db.WithContext(ctx).Where("id = ?", id).First(&v).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &v, nil
+}

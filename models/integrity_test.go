@@ -1,0 +1,235 @@
+package models_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"openarena.dev/arena/models"
+	"openarena.dev/arena/models/storetest"
+)
+
+// integrityFixture is a store with one bank prompt answered by m-a and m-b.
+type integrityFixture struct {
+	t      *testing.T
+	s      *models.Store
+	prompt uint
+	a, b   uint
+	n      int
+}
+
+func newIntegrityFixture(t *testing.T, s *models.Store) *integrityFixture {
+	t.Helper()
+	if _, err := s.ImportBank(ctx, bank(), nil); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := s.BankPromptIDs(ctx)
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("bank prompts %v, %v", ids, err)
+	}
+	_, answers, err := s.PromptAnswers(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &integrityFixture{t: t, s: s, prompt: ids[0], a: answers[0].ContenderID, b: answers[1].ContenderID}
+}
+
+// vote stores a voted battle of voter from address ip and returns the vote.
+func (f *integrityFixture) vote(voter, ip, winner string, counted bool) *models.Vote {
+	f.t.Helper()
+	if err := f.s.TouchVoter(ctx, voter, ip); err != nil {
+		f.t.Fatal(err)
+	}
+	f.n++
+	b := &models.Battle{ID: fmt.Sprintf("battle-%04d", f.n), PromptID: f.prompt, ContenderAID: f.a, ContenderBID: f.b,
+		VoterID: voter, Mode: models.ModeBank, State: models.StateReady}
+	if err := f.s.CreateBattle(ctx, b); err != nil {
+		f.t.Fatal(err)
+	}
+	v, err := f.s.RecordVote(ctx, &models.Vote{BattleID: b.ID, Winner: winner, VoterID: voter, IPHash: ip, ReadSeconds: 12, Counted: counted})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return v
+}
+
+// excluded maps vote id to its exclusion reason as stored.
+func (f *integrityFixture) excluded(voter string) map[uint]string {
+	f.t.Helper()
+	vs, err := f.s.IntegrityVotes(ctx, voter)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	out := map[uint]string{}
+	for _, v := range vs {
+		out[v.ID] = v.Excluded
+	}
+	return out
+}
+
+func (f *integrityFixture) rated() int64 {
+	f.t.Helper()
+	_, counted, err := f.s.CountVotes(ctx)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return counted
+}
+
+func TestVoteRisk(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newIntegrityFixture(t, s)
+		for range 3 {
+			f.vote("v1", "ip-shared", models.WinnerA, true)
+		}
+		f.vote("v2", "ip-shared", models.WinnerB, true)
+		f.vote("v3", "ip-other", models.WinnerB, true)
+		if _, err := s.SetVoterBlocked(ctx, "v2", true); err != nil {
+			t.Fatal(err)
+		}
+		hourAgo := time.Now().UTC().Add(-time.Hour)
+		tests := []struct {
+			voter, ip string
+			since     time.Time
+			want      models.VoteRiskFacts
+		}{
+			{"v1", "ip-shared", hourAgo, models.VoteRiskFacts{RecentVotes: 3, AddressVoters: 2}},
+			{"v2", "ip-shared", hourAgo, models.VoteRiskFacts{Blocked: true, RecentVotes: 1, AddressVoters: 2}},
+			{"new", "ip-new", hourAgo, models.VoteRiskFacts{}},
+			{"new", "", hourAgo, models.VoteRiskFacts{}},
+			// Windows that begin after the votes see none of them.
+			{"v1", "ip-shared", time.Now().UTC().Add(time.Minute), models.VoteRiskFacts{}},
+		}
+		for _, tt := range tests {
+			got, err := s.VoteRisk(ctx, tt.voter, tt.ip, tt.since, tt.since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("VoteRisk(%s, %s) (-want +got):\n%s", tt.voter, tt.ip, d)
+			}
+		}
+	})
+}
+
+// Blocking leaves the voter's votes out, unblocking restores exactly those:
+// a vote another area excluded stays excluded, a vote never counted stays
+// uncounted.
+func TestBlockUnblockRestores(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newIntegrityFixture(t, s)
+		v1 := f.vote("bad", "ip", models.WinnerA, true)
+		v2 := f.vote("bad", "ip", models.WinnerB, true)
+		v3 := f.vote("bad", "ip", models.WinnerA, false)
+		f.vote("good", "ip2", models.WinnerA, true)
+		if _, err := s.ExcludeVotes(ctx, map[uint]string{v2.ID: "prompt rejected"}, true); err != nil {
+			t.Fatal(err)
+		}
+		before := f.excluded("bad")
+		ratedBefore := f.rated()
+
+		ch, err := s.SetVoterBlocked(ctx, "bad", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(models.VoterChange{Blocked: true, Votes: 1}, ch); d != "" {
+			t.Errorf("block (-want +got):\n%s", d)
+		}
+		want := map[uint]string{v1.ID: models.ExcludedBlocked, v2.ID: "prompt rejected", v3.ID: ""}
+		if d := cmp.Diff(want, f.excluded("bad")); d != "" {
+			t.Errorf("after block (-want +got):\n%s", d)
+		}
+		if got := f.rated(); got != ratedBefore-1 {
+			t.Errorf("rated votes after block = %d, want %d", got, ratedBefore-1)
+		}
+		vt, err := s.Voter(ctx, "bad")
+		if err != nil || !vt.Blocked {
+			t.Fatalf("voter after block = %+v, %v", vt, err)
+		}
+
+		ch, err = s.SetVoterBlocked(ctx, "bad", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(models.VoterChange{WasBlocked: true, Votes: 1}, ch); d != "" {
+			t.Errorf("unblock (-want +got):\n%s", d)
+		}
+		if d := cmp.Diff(before, f.excluded("bad")); d != "" {
+			t.Errorf("unblock did not restore (-before +after):\n%s", d)
+		}
+		if got := f.rated(); got != ratedBefore {
+			t.Errorf("rated votes after unblock = %d, want %d", got, ratedBefore)
+		}
+		if _, err := s.SetVoterBlocked(ctx, "nobody", true); err != models.ErrNotFound {
+			t.Errorf("blocking an unknown voter: err = %v, want ErrNotFound", err)
+		}
+	})
+}
+
+// A cleared vote comes back and a later sweep does not exclude it again; a
+// reason integrity did not set is not lifted.
+func TestClearVoteExclusion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newIntegrityFixture(t, s)
+		v1 := f.vote("x", "ip", models.WinnerA, true)
+		v2 := f.vote("x", "ip", models.WinnerA, true)
+		n, err := s.ExcludeVotes(ctx, map[uint]string{v1.ID: "risk: too fast", v2.ID: "prompt rejected"}, false)
+		if err != nil || n != 2 {
+			t.Fatalf("ExcludeVotes = %d, %v; want 2", n, err)
+		}
+		before, changed, err := s.ClearVoteExclusion(ctx, v1.ID, "alice")
+		if err != nil || !changed || before.Excluded != "risk: too fast" {
+			t.Fatalf("ClearVoteExclusion = %+v, %v, %v", before, changed, err)
+		}
+		_, changed, err = s.ClearVoteExclusion(ctx, v2.ID, "alice")
+		if err != nil || changed {
+			t.Errorf("clearing another area's exclusion: changed %v, err %v; want unchanged", changed, err)
+		}
+		// The sweep's evidence again: a cleared vote stays in, unless forced.
+		if n, err := s.ExcludeVotes(ctx, map[uint]string{v1.ID: "risk: too fast"}, false); err != nil || n != 0 {
+			t.Errorf("sweep re-excluded a cleared vote: %d, %v", n, err)
+		}
+		want := map[uint]string{v1.ID: "", v2.ID: "prompt rejected"}
+		if d := cmp.Diff(want, f.excluded("x")); d != "" {
+			t.Errorf("(-want +got):\n%s", d)
+		}
+		vs, _ := s.IntegrityVotes(ctx, "x")
+		if len(vs) != 2 || !vs[0].Cleared || vs[1].Cleared {
+			t.Errorf("cleared flags = %+v", vs)
+		}
+		if _, _, err := s.ClearVoteExclusion(ctx, 999999, "alice"); err != models.ErrNotFound {
+			t.Errorf("unknown vote: err = %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestClearVoter(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newIntegrityFixture(t, s)
+		v1 := f.vote("x", "ip", models.WinnerA, true)
+		v2 := f.vote("x", "ip", models.WinnerA, true)
+		v3 := f.vote("x", "ip", models.WinnerA, true)
+		if _, err := s.ExcludeVotes(ctx, map[uint]string{v1.ID: "risk: one-sided", v2.ID: "prompt rejected"}, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetVoterBlocked(ctx, "x", true); err != nil {
+			t.Fatal(err)
+		}
+		ch, err := s.ClearVoter(ctx, "x", "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(models.VoterChange{WasBlocked: true, Votes: 2}, ch); d != "" {
+			t.Errorf("(-want +got):\n%s", d)
+		}
+		want := map[uint]string{v1.ID: "", v2.ID: "prompt rejected", v3.ID: ""}
+		if d := cmp.Diff(want, f.excluded("x")); d != "" {
+			t.Errorf("(-want +got):\n%s", d)
+		}
+		if vt, _ := s.Voter(ctx, "x"); vt.Blocked {
+			t.Error("voter still blocked after clearing")
+		}
+	})
+}
