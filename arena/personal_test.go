@@ -1,0 +1,46 @@
+package arena_test
+
+import (
+	"testing"
+
+	"openarena.dev/arena/arena"
+)
+
+func TestPersonalData(t *testing.T) {
+	cases := []struct {
+		name, text, want string
+	}{
+		{"email", "write to jane.doe@example.org today", arena.FoundEmail},
+		{"phone international", "call me on +44 20 7946 0958", arena.FoundPhone},
+		{"phone national grouped", "my number is (555) 123-4567 ok", arena.FoundPhone},
+		{"visa test card", "card 4111 1111 1111 1111 exp 12/29", arena.FoundCard},
+		{"card without spaces", "pay with 5500005555555559", arena.FoundCard},
+		{"iban", "send it to GB82 WEST 1234 5698 7654 32 please", arena.FoundIBAN},
+		{"iban compact", "DE89370400440532013000", arena.FoundIBAN},
+		{"ipv4", "my server is 203.0.113.7", arena.FoundIP},
+		{"ipv6", "reach 2001:db8::8a2e:370:7334 now", arena.FoundIP},
+		{"openai key", "use sk-proj-abcdefghijklmnopqrstuvwx123", arena.FoundSecret},
+		{"github token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", arena.FoundSecret},
+		{"aws key", "AKIAIOSFODNN7EXAMPLE", arena.FoundSecret},
+		{"private key", "-----BEGIN RSA PRIVATE KEY-----\nMIIE", arena.FoundSecret},
+
+		{"plain prose", "Explain quicksort in two sentences.", ""},
+		{"long plain number", "2^40 = 1099511627776", ""},
+		{"decimal", "pi is 3.14159265358979", ""},
+		{"card failing luhn", "4111 1111 1111 1112", ""},
+		{"iban failing checksum", "GB82WEST12345698765433", ""},
+		{"loopback", "curl http://127.0.0.1:8080/ and ::1", ""},
+		{"cpp scope", "std::vector<int> v; a::b::c", ""},
+		{"clock time", "meet at 12:30:45", ""},
+		{"short date", "on 2024-01-15 we met", ""},
+		{"zeros", "0000 0000 0000 0000", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := arena.PersonalData(c.text)
+			if got != c.want || ok != (c.want != "") {
+				t.Errorf("PersonalData(%q) = %q, %v; want %q", c.text, got, ok, c.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,231 @@
+package arena_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"openarena.dev/arena/arena"
+	"openarena.dev/arena/models"
+	"openarena.dev/arena/models/storetest"
+)
+
+var releaseKey = []byte("release-test-secret-0123456789")
+
+// releaseSeed builds battles in a store through its public methods.
+type releaseSeed struct {
+	t *testing.T
+	s *models.Store
+	n int
+}
+
+// bank stores a voted bank battle of prompt between two contenders and
+// returns its id. vote may set Counted, Excluded and Winner; VoterID and
+// BattleID are filled in.
+func (r *releaseSeed) bank(prompt, slugA, answerA, slugB, answerB string, vote models.Vote) string {
+	r.t.Helper()
+	ctx := context.Background()
+	r.n++
+	pid := fmt.Sprintf("seed-%d", r.n)
+	rows := []models.BankRow{{PromptID: pid, Prompt: prompt, Model: slugA, Output: answerA},
+		{PromptID: pid, Prompt: prompt, Model: slugB, Output: answerB}}
+	if _, err := r.s.ImportBank(ctx, rows, nil); err != nil {
+		r.t.Fatal(err)
+	}
+	ids, err := r.s.BankPromptIDs(ctx)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	p, answers, err := r.s.PromptAnswers(ctx, ids[len(ids)-1])
+	if err != nil || p.Text != prompt || len(answers) != 2 {
+		r.t.Fatalf("seeded prompt not found: %v", err)
+	}
+	ra, rb := answers[0], answers[1]
+	if ra.Contender.Slug != slugA {
+		ra, rb = rb, ra
+	}
+	b := &models.Battle{ID: fmt.Sprintf("%032x", r.n), PromptID: p.ID, ContenderAID: ra.ContenderID,
+		ContenderBID: rb.ContenderID, ResponseAID: &ra.ID, ResponseBID: &rb.ID,
+		VoterID: fmt.Sprintf("voter-%d", r.n%3), Mode: models.ModeBank, State: models.StateReady}
+	if err := r.s.CreateBattle(ctx, b); err != nil {
+		r.t.Fatal(err)
+	}
+	r.vote(b, vote)
+	return b.ID
+}
+
+// live stores a voted live battle; each turn is {prompt, status, answerA, answerB}.
+func (r *releaseSeed) live(slugA, slugB string, turns [][4]string, vote models.Vote) string {
+	r.t.Helper()
+	ctx := context.Background()
+	ca, cb := r.contender(slugA), r.contender(slugB)
+	r.n++
+	b := &models.Battle{ID: fmt.Sprintf("%032x", r.n), ContenderAID: ca, ContenderBID: cb,
+		VoterID: fmt.Sprintf("voter-%d", r.n%3), Mode: models.ModeLive, State: models.StateOpen}
+	for i, turn := range turns {
+		p := &models.Prompt{Text: turn[0], Hash: models.PromptHash(turn[0]), Source: models.SourceUser,
+			Status: turn[1], Categories: []string{}}
+		var err error
+		if i == 0 {
+			err = r.s.StartLiveBattle(ctx, b, p)
+		} else {
+			_, err = r.s.AddTurn(ctx, b.ID, p)
+		}
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		if err := r.s.ClaimBattle(ctx, b.ID, models.StateOpen, models.StateStreaming); err != nil {
+			r.t.Fatal(err)
+		}
+		ra := &models.Response{ContenderID: ca, Text: turn[2]}
+		rb := &models.Response{ContenderID: cb, Text: turn[3]}
+		if err := r.s.FinishTurn(ctx, b, ra, rb, ""); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	r.vote(b, vote)
+	return b.ID
+}
+
+func (r *releaseSeed) vote(b *models.Battle, v models.Vote) {
+	r.t.Helper()
+	v.BattleID, v.VoterID = b.ID, b.VoterID
+	if v.Winner == "" {
+		v.Winner = models.WinnerA
+	}
+	if _, err := r.s.RecordVote(context.Background(), &v); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *releaseSeed) contender(slug string) uint {
+	r.t.Helper()
+	c, err := r.s.ContenderBySlug(context.Background(), slug)
+	if errors.Is(err, models.ErrNotFound) {
+		if _, err := r.s.UpsertContenders(context.Background(), []models.Contender{{Slug: slug, DisplayName: slug}}, nil); err != nil {
+			r.t.Fatal(err)
+		}
+		c, err = r.s.ContenderBySlug(context.Background(), slug)
+	}
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return c.ID
+}
+
+var counted = models.Vote{Counted: true}
+
+func TestExportLeavesOut(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		seed := &releaseSeed{t: t, s: s}
+		keep1 := seed.bank("What is 2+2?", "alpha", "4", "beta", "Four.", counted)
+		seed.bank("Mail me at jane.doe@example.org", "alpha", "ok", "beta", "sure", counted)
+		seed.bank("Who are you?", "alpha", "Call +44 20 7946 0958", "beta", "A model.", counted)
+		seed.bank("Pay?", "alpha", "Use 4111 1111 1111 1111", "beta", "No.", counted)
+		seed.bank("Key?", "beta", "fine", "alpha", "try sk-abcdefghijklmnopqrstuvwxyz", counted)
+		seed.bank("Excluded vote", "alpha", "a", "beta", "b", models.Vote{Counted: true, Excluded: "admin: test"})
+		seed.bank("Leaky vote", "alpha", "a", "beta", "b", models.Vote{Counted: false, Reason: "leak"})
+		keep2 := seed.live("beta", "gamma", [][4]string{
+			{"Hi", models.StatusApproved, "Hello!", "Hey."},
+			{"Tell a joke", models.StatusApproved, "A joke.", "Another joke."},
+		}, models.Vote{Counted: true, Winner: models.WinnerBothBad})
+		seed.live("beta", "gamma", [][4]string{{"bad words", models.StatusRejected, "x", "y"}}, counted)
+		seed.live("beta", "gamma", [][4]string{
+			{"fine", models.StatusApproved, "x", "y"},
+			{"flagged later", models.StatusFlagged, "x", "y"},
+		}, counted)
+		seed.live("alpha", "gamma", [][4]string{{"my ip is 203.0.113.9", models.StatusApproved, "x", "y"}}, counted)
+
+		a := arena.New(s, arena.Options{})
+		var out bytes.Buffer
+		st, err := a.ExportBattles(context.Background(), &out, arena.ExportOptions{JudgeKey: releaseKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []arena.ReleasedBattle
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatalf("export is not a JSON array: %v\n%s", err, out.String())
+		}
+		var ids []string
+		for _, b := range got {
+			ids = append(ids, b.QuestionID)
+		}
+		if diff := cmp.Diff([]string{keep1, keep2}, ids); diff != "" {
+			t.Errorf("exported battles (-want +got):\n%s", diff)
+		}
+		wantLeft := map[string]int{
+			"personal data: " + arena.FoundEmail: 1, "personal data: " + arena.FoundPhone: 1,
+			"personal data: " + arena.FoundCard: 1, "personal data: " + arena.FoundSecret: 1,
+			"personal data: " + arena.FoundIP: 1, arena.LeftOutExcluded: 1, arena.LeftOutNotCounted: 1,
+			"prompt rejected": 1, "prompt flagged": 1,
+		}
+		if diff := cmp.Diff(wantLeft, st.LeftOut); diff != "" {
+			t.Errorf("left out (-want +got):\n%s", diff)
+		}
+		if st.Exported != 2 {
+			t.Errorf("Exported = %d, want 2", st.Exported)
+		}
+		for _, leak := range []string{"jane.doe", "7946", "4111", "sk-abc", "203.0.113", "voter-"} {
+			if bytes.Contains(out.Bytes(), []byte(leak)) {
+				t.Errorf("export contains %q", leak)
+			}
+		}
+		if len(got) == 2 {
+			live := got[1]
+			wantA := []arena.Message{{"user", "Hi"}, {"assistant", "Hello!"}, {"user", "Tell a joke"}, {"assistant", "A joke."}}
+			if diff := cmp.Diff(wantA, live.ConversationA); diff != "" {
+				t.Errorf("live conversation_a (-want +got):\n%s", diff)
+			}
+			if live.Turn != 2 || live.Winner != models.WinnerBothBad || !live.Anony || live.ModelA != "beta" || live.ModelB != "gamma" {
+				t.Errorf("live battle = %+v", live)
+			}
+			if live.Judge != arena.Pseudonym(releaseKey, "voter-2") || live.Judge == "" {
+				t.Errorf("judge = %q, want the pseudonym of voter-2", live.Judge)
+			}
+			if age := time.Since(time.UnixMicro(int64(live.Tstamp * 1e6))); age < 0 || age > time.Hour {
+				t.Errorf("tstamp %v is not the vote's time", live.Tstamp)
+			}
+		}
+
+		rel, err := a.ReleasedBattles(context.Background(), arena.ReleaseFilter{Contender: "gamma", Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rel) != 1 || rel[0].QuestionID != keep2 || rel[0].Judge != "" {
+			t.Errorf("ReleasedBattles(gamma) = %+v, want only %s without a judge", rel, keep2)
+		}
+		rel, err = a.ReleasedBattles(context.Background(), arena.ReleaseFilter{Limit: 1})
+		if err != nil || len(rel) != 1 || rel[0].QuestionID != keep2 {
+			t.Errorf("ReleasedBattles(limit 1) = %+v, %v; want the newest, %s", rel, err, keep2)
+		}
+	})
+}
+
+func TestExportScreenErrorFails(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	seed := &releaseSeed{t: t, s: s}
+	seed.bank("What is 2+2?", "alpha", "4", "beta", "Four.", counted)
+	a := arena.New(s, arena.Options{})
+	boom := errors.New("rules unavailable")
+	_, err := a.ExportBattles(context.Background(), &bytes.Buffer{}, arena.ExportOptions{JudgeKey: releaseKey,
+		Screen: func(string) (string, error) { return "", boom }})
+	if !errors.Is(err, boom) {
+		t.Errorf("export with a failing screen: err = %v, want %v", err, boom)
+	}
+	if _, err := a.ExportBattles(context.Background(), &bytes.Buffer{}, arena.ExportOptions{}); !errors.Is(err, arena.ErrNoJudgeKey) {
+		t.Errorf("export without a key: err = %v, want ErrNoJudgeKey", err)
+	}
+}
+
+func TestPseudonym(t *testing.T) {
+	a, b := arena.Pseudonym(releaseKey, "v1"), arena.Pseudonym(releaseKey, "v2")
+	if a == b || a != arena.Pseudonym(releaseKey, "v1") || a == arena.Pseudonym([]byte("other key"), "v1") {
+		t.Errorf("pseudonyms not stable per key and voter: %s %s", a, b)
+	}
+}

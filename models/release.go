@@ -1,0 +1,160 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// ReleaseRow is one stored vote with everything the public data release
+// needs to decide whether it may be published and to write it out. Votes
+// that are not counted are read too, so the release can say what it left
+// out and why.
+type ReleaseRow struct {
+	VoteID       uint
+	BattleID     string
+	Mode         string
+	State        string
+	ModelA       string
+	ModelB       string
+	Winner       string
+	VoterID      string
+	Counted      bool
+	Excluded     string
+	VotedAt      time.Time
+	Prompt       string
+	PromptStatus string
+	Language     string
+	// AnswerA and AnswerB are a bank battle's answers; nil when missing.
+	AnswerA, AnswerB *string
+	// Turns are a live battle's exchanges in order; empty for bank battles.
+	Turns []ReleaseTurn
+}
+
+// ReleaseTurn is one exchange of a live battle.
+type ReleaseTurn struct {
+	N                int
+	Prompt           string
+	PromptStatus     string
+	AnswerA, AnswerB *string
+}
+
+// ReleaseQuery selects one batch of votes for the release, by vote id so a
+// scan of millions of votes never holds them all in memory.
+type ReleaseQuery struct {
+	// After (oldest first) or, when Newest, Before (newest first) is the
+	// vote id the batch continues from; 0 starts at the beginning.
+	After, Before uint
+	Newest        bool
+	// ContenderID, when not 0, keeps only battles it took part in.
+	ContenderID uint
+	// OnlyRated keeps only votes in the ratings (CountedSQL) and approved
+	// prompts of voted battles, for callers that need no left-out counts.
+	OnlyRated bool
+	Limit     int
+}
+
+// ReleaseBatch returns up to q.Limit votes with their battles, prompts and
+// answers; live battles come with all their turns.
+func (s *Store) ReleaseBatch(ctx context.Context, q ReleaseQuery) ([]ReleaseRow, error) {
+	db := s.db.WithContext(ctx)
+	where, args := "1 = 1", []any{}
+	if q.Newest && q.Before > 0 {
+		where, args = where+" AND v.id < ?", append(args, q.Before)
+	} else if !q.Newest {
+		where, args = where+" AND v.id > ?", append(args, q.After)
+	}
+	if q.ContenderID != 0 {
+		where, args = where+" AND (b.contender_a_id = ? OR b.contender_b_id = ?)", append(args, q.ContenderID, q.ContenderID)
+	}
+	if q.OnlyRated {
+		where, args = where+" AND "+CountedSQL+" AND p.status = ? AND b.state = ?", append(args, StatusApproved, StateVoted)
+	}
+	order := "v.id"
+	if q.Newest {
+		order = "v.id DESC"
+	}
+	rows, err := db.Raw(`
+		SELECT v.id, b.id, b.mode, b.state, ca.slug, cb.slug, v.winner, v.voter_id, v.counted, v.excluded,
+			v.created_at, p.text, p.status, p.language, ra.text, rb.text
+		FROM votes v
+		JOIN battles b ON b.id = v.battle_id
+		JOIN contenders ca ON ca.id = b.contender_a_id
+		JOIN contenders cb ON cb.id = b.contender_b_id
+		JOIN prompts p ON p.id = b.prompt_id
+		LEFT JOIN responses ra ON ra.id = b.response_a_id
+		LEFT JOIN responses rb ON rb.id = b.response_b_id
+		WHERE `+where+`
+		ORDER BY `+order+`
+		LIMIT ?`, append(args, q.Limit)...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ReleaseRow
+	live := map[string]int{}
+	var liveIDs []string
+	for rows.Next() {
+		var r ReleaseRow
+		var a, b sql.NullString
+		if err := rows.Scan(&r.VoteID, &r.BattleID, &r.Mode, &r.State, &r.ModelA, &r.ModelB, &r.Winner, &r.VoterID,
+			&r.Counted, &r.Excluded, &r.VotedAt, &r.Prompt, &r.PromptStatus, &r.Language, &a, &b); err != nil {
+			return nil, err
+		}
+		r.AnswerA, r.AnswerB = nullable(a), nullable(b)
+		if r.Mode == ModeLive {
+			live[r.BattleID] = len(out)
+			liveIDs = append(liveIDs, r.BattleID)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(liveIDs) == 0 {
+		return out, nil
+	}
+	trows, err := db.Raw(`
+		SELECT t.battle_id, t.n, p.text, p.status, ra.text, rb.text
+		FROM turns t
+		JOIN prompts p ON p.id = t.prompt_id
+		LEFT JOIN responses ra ON ra.id = t.response_a_id
+		LEFT JOIN responses rb ON rb.id = t.response_b_id
+		WHERE t.battle_id IN ?
+		ORDER BY t.battle_id, t.n`, liveIDs).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer trows.Close()
+	for trows.Next() {
+		var id string
+		var t ReleaseTurn
+		var a, b sql.NullString
+		if err := trows.Scan(&id, &t.N, &t.Prompt, &t.PromptStatus, &a, &b); err != nil {
+			return nil, err
+		}
+		t.AnswerA, t.AnswerB = nullable(a), nullable(b)
+		r := &out[live[id]]
+		r.Turns = append(r.Turns, t)
+	}
+	return out, trows.Err()
+}
+
+func nullable(s sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
+}
+
+// BattlesWithoutVote counts battles that never took a vote: void ones (a
+// side failed) and the rest (not voted yet, or abandoned). The release
+// reports them beside the votes it left out.
+func (s *Store) BattlesWithoutVote(ctx context.Context) (void, unvoted int64, err error) {
+	db := s.db.WithContext(ctx)
+	if err = db.Model(&Battle{}).Where("state = ?", StateVoid).Count(&void).Error; err != nil {
+		return
+	}
+	err = db.Model(&Battle{}).Where("state NOT IN ?", []string{StateVoid, StateVoted}).Count(&unvoted).Error
+	return
+}
