@@ -46,6 +46,7 @@ type Arena struct {
 	boardGen uint64
 	votesGen atomic.Uint64
 	ratings  ratingsState
+	history  historyCache
 }
 
 // New returns an Arena over store; zero fields of opt take DefaultOptions.

@@ -1,0 +1,159 @@
+package arena
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"openarena.dev/arena/models"
+)
+
+// History is a category's published ratings over time, oldest first: one
+// point per kept snapshot, thinned further to one a minute within the last
+// hour (a chart has no use for a point every few seconds).
+type History struct {
+	Category string
+	// NewestID is the newest snapshot the history was built from (0 when
+	// there is none); a cache of anything drawn from it is keyed by it.
+	NewestID uint
+	Points   []HistoryPoint
+}
+
+// HistoryPoint is the board as one snapshot stored it, reduced to what a
+// chart over time shows.
+type HistoryPoint struct {
+	SnapshotID uint
+	At         time.Time
+	Votes      int
+	Models     []HistoryModel
+}
+
+// HistoryModel is one model in one snapshot. Its JSON names are those of
+// RatedRow, so a snapshot decodes straight into it and everything else in
+// the stored board (pairs, style) is skipped rather than built.
+type HistoryModel struct {
+	Slug         string  `json:"model"`
+	DisplayName  string  `json:"display_name"`
+	Organization string  `json:"organization"`
+	Country      string  `json:"country"`
+	OpenWeights  bool    `json:"open_weights"`
+	Score        float64 `json:"score"`
+	CILower      float64 `json:"ci_lower"`
+	CIUpper      float64 `json:"ci_upper"`
+	Votes        int     `json:"votes"`
+}
+
+// historyMinute is the spacing of points kept within the last hour.
+const historyMinute = time.Minute
+
+// historyCache keeps each category's history and the decoded points it was
+// built from, so a new snapshot costs one decode, not one per snapshot.
+type historyCache struct {
+	mu  sync.Mutex
+	cat map[string]*historyEntry
+}
+
+type historyEntry struct {
+	hist      *History
+	checkedAt time.Time
+	decoded   map[uint]HistoryPoint
+}
+
+// RatingHistory returns the history of a category's published ratings. It
+// is served from memory: the database is asked for the newest snapshot at
+// most once per BoardCheck, and only snapshots not seen before are read
+// and decoded.
+func (a *Arena) RatingHistory(ctx context.Context, category string) (*History, error) {
+	c := &a.history
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cat == nil {
+		c.cat = make(map[string]*historyEntry)
+	}
+	e := c.cat[category]
+	if e == nil {
+		e = &historyEntry{decoded: make(map[uint]HistoryPoint)}
+		c.cat[category] = e
+	}
+	now := time.Now()
+	if e.hist != nil && now.Sub(e.checkedAt) < a.rs().opt.BoardCheck {
+		return e.hist, nil
+	}
+	head, err := a.store.LatestSnapshotHead(ctx, category)
+	if errors.Is(err, models.ErrNotFound) {
+		e.hist, e.checkedAt, e.decoded = &History{Category: category}, now, map[uint]HistoryPoint{}
+		return e.hist, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if e.hist != nil && e.hist.NewestID == head.ID {
+		e.checkedAt = now
+		return e.hist, nil
+	}
+	heads, err := a.store.SnapshotHeads(ctx, category, head.CreatedAt.Add(time.Second))
+	if err != nil {
+		return nil, err
+	}
+	keep := historyHeads(heads, a.now())
+	var missing []uint
+	for _, h := range keep {
+		if _, ok := e.decoded[h.ID]; !ok {
+			missing = append(missing, h.ID)
+		}
+	}
+	snaps, err := a.store.SnapshotResults(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range snaps {
+		p, err := decodeHistoryPoint(&s)
+		if err != nil {
+			return nil, err
+		}
+		e.decoded[s.ID] = p
+	}
+	h := &History{Category: category, Points: make([]HistoryPoint, 0, len(keep))}
+	decoded := make(map[uint]HistoryPoint, len(keep))
+	for _, k := range keep {
+		p, ok := e.decoded[k.ID]
+		if !ok {
+			continue // deleted by thinning between the two reads
+		}
+		decoded[k.ID] = p
+		h.Points = append(h.Points, p)
+		h.NewestID = k.ID
+	}
+	// Dropping what thinning deleted keeps the cache as small as the history.
+	e.hist, e.checkedAt, e.decoded = h, now, decoded
+	return h, nil
+}
+
+// historyHeads picks the snapshots a history shows among heads (oldest
+// first): within the last hour the newest of each minute, before that every
+// one (thinning already left one an hour, then one a day).
+func historyHeads(heads []models.SnapshotHead, now time.Time) []models.SnapshotHead {
+	out := make([]models.SnapshotHead, 0, len(heads))
+	for i, h := range heads {
+		if now.Sub(h.CreatedAt) < keepAll && i+1 < len(heads) &&
+			heads[i+1].CreatedAt.Truncate(historyMinute).Equal(h.CreatedAt.Truncate(historyMinute)) {
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+func decodeHistoryPoint(s *models.RatingSnapshot) (HistoryPoint, error) {
+	var b struct {
+		Votes  int            `json:"votes"`
+		Models []HistoryModel `json:"models"`
+	}
+	if err := json.Unmarshal([]byte(s.Result), &b); err != nil {
+		return HistoryPoint{}, fmt.Errorf("rating snapshot %d: %w", s.ID, err)
+	}
+	return HistoryPoint{SnapshotID: s.ID, At: s.CreatedAt, Votes: b.Votes, Models: b.Models}, nil
+}

@@ -1,0 +1,115 @@
+package arena
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"openarena.dev/arena/models"
+	"openarena.dev/arena/models/storetest"
+)
+
+// storeBoard stores a snapshot of a board with the given scores at a time.
+func storeBoard(t *testing.T, s *models.Store, at time.Time, category string, scores map[string]float64) uint {
+	t.Helper()
+	b := RatedBoard{Category: category, Method: MethodBradleyTerry, Votes: 10 * len(scores),
+		Pairs: []RatedPair{{A: "x", B: "y", AWins: 3}}}
+	for slug, sc := range scores {
+		b.Models = append(b.Models, RatedRow{Slug: slug, DisplayName: "Model " + slug, Organization: "org-" + slug,
+			Country: "FR", OpenWeights: true, Score: sc, CILower: sc - 10, CIUpper: sc + 10, Votes: 10})
+	}
+	raw, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := &models.RatingSnapshot{CreatedAt: at, Category: category, Method: b.Method, VotesUsed: b.Votes,
+		Result: string(raw), ContentHash: fmt.Sprintf("%s-%d", category, at.UnixNano())}
+	if _, err := s.CreateSnapshot(context.Background(), snap); err != nil {
+		t.Fatal(err)
+	}
+	return snap.ID
+}
+
+// historyScores flattens a history to "id: slug=score" per point.
+func historyScores(h *History) []string {
+	var out []string
+	for _, p := range h.Points {
+		line := fmt.Sprintf("%d:", p.SnapshotID)
+		for _, m := range p.Models {
+			line += fmt.Sprintf(" %s=%g", m.Slug, m.Score)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func TestRatingHistory(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		a := New(s, Options{Ratings: RatingsOptions{BoardCheck: time.Nanosecond}})
+		h, err := a.RatingHistory(ctx, "overall")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.Points) != 0 || h.NewestID != 0 {
+			t.Fatalf("empty store: history %+v", h)
+		}
+		now := time.Now().UTC().Truncate(time.Minute)
+		day := storeBoard(t, s, now.Add(-48*time.Hour), "overall", map[string]float64{"a": 1000})
+		storeBoard(t, s, now.Add(-48*time.Hour), "coding", map[string]float64{"a": 900})
+		hour := storeBoard(t, s, now.Add(-3*time.Hour), "overall", map[string]float64{"a": 1010})
+		// Three in one minute of the last hour: only the newest is shown.
+		storeBoard(t, s, now.Add(-10*time.Minute), "overall", map[string]float64{"a": 1020})
+		storeBoard(t, s, now.Add(-10*time.Minute+10*time.Second), "overall", map[string]float64{"a": 1021})
+		minute := storeBoard(t, s, now.Add(-10*time.Minute+20*time.Second), "overall", map[string]float64{"a": 1022})
+		h, err = a.RatingHistory(ctx, "overall")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{fmt.Sprintf("%d: a=1000", day), fmt.Sprintf("%d: a=1010", hour), fmt.Sprintf("%d: a=1022", minute)}
+		if d := cmp.Diff(want, historyScores(h)); d != "" {
+			t.Errorf("history (-want +got):\n%s", d)
+		}
+		if h.NewestID != minute {
+			t.Errorf("NewestID %d, want %d", h.NewestID, minute)
+		}
+		wantModel := HistoryModel{Slug: "a", DisplayName: "Model a", Organization: "org-a", Country: "FR", OpenWeights: true,
+			Score: 1022, CILower: 1012, CIUpper: 1032, Votes: 10}
+		if d := cmp.Diff(wantModel, h.Points[2].Models[0]); d != "" {
+			t.Errorf("decoded model (-want +got):\n%s", d)
+		}
+
+		// A new snapshot is picked up; one deleted by thinning drops out.
+		if err := s.DeleteSnapshots(ctx, []uint{hour}); err != nil {
+			t.Fatal(err)
+		}
+		newest := storeBoard(t, s, now.Add(time.Minute), "overall", map[string]float64{"a": 1030, "b": 990})
+		h, err = a.RatingHistory(ctx, "overall")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = []string{fmt.Sprintf("%d: a=1000", day), fmt.Sprintf("%d: a=1022", minute), fmt.Sprintf("%d:", newest)}
+		got := historyScores(h)
+		if len(got) == 3 {
+			got[2] = fmt.Sprintf("%d:", newest) // map order of the new board's models is not fixed
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("history after a new snapshot (-want +got):\n%s", d)
+		}
+		if n := len(h.Points[len(h.Points)-1].Models); n != 2 {
+			t.Errorf("newest point has %d models, want 2", n)
+		}
+
+		c, err := a.RatingHistory(ctx, "coding")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Points) != 1 || c.Points[0].Models[0].Score != 900 {
+			t.Errorf("coding history %v, want its own single point", historyScores(c))
+		}
+	})
+}

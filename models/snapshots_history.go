@@ -1,0 +1,22 @@
+package models
+
+import "context"
+
+// SnapshotResults returns the snapshots with the given ids, oldest first,
+// with only what a rating history needs (no content hash), in batches
+// small enough for SQLite's limit on query parameters.
+func (s *Store) SnapshotResults(ctx context.Context, ids []uint) ([]RatingSnapshot, error) {
+	out := make([]RatingSnapshot, 0, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		var part []RatingSnapshot
+		err := s.db.WithContext(ctx).Select("id, created_at, category, votes_used, last_vote_id, result").
+			Where("id IN ?", ids[:n]).Order("id").Find(&part).Error
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, part...)
+		ids = ids[n:]
+	}
+	return out, nil
+}
