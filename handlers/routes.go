@@ -36,6 +36,19 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/battles/:id/stream", s.apiStream)
 	api.GET("/leaderboard", s.apiLeaderboard)
 
+	// Admin: sign-in and first-run setup are open; everything else under
+	// /admin and /api/v1/admin goes through requireAdmin.
+	e.GET("/admin/signin", s.adminSignInPage, s.withSession)
+	e.POST("/admin/signin", s.adminSignIn, s.withSession)
+	e.GET("/admin/setup", s.adminSetupPage)
+	e.POST("/admin/setup", s.adminSetup)
+	adm := e.Group("/admin", s.requireAdmin)
+	adm.GET("", s.adminDashboard)
+	adm.POST("/signout", s.adminSignOut)
+	adm.GET("/audit", s.adminAuditPage)
+	admAPI := e.Group("/api/v1/admin", s.requireAdmin)
+	admAPI.GET("/audit", s.apiAdminAudit)
+
 	e.RouteNotFound("/*", func(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "There is no page at this address.")
 	})

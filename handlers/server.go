@@ -37,6 +37,7 @@ type Server struct {
 	arena  *arena.Arena
 	assets *static.Assets
 	log    *slog.Logger
+	admin  adminAuth
 }
 
 // New builds the Echo instance with every route and middleware.
@@ -52,6 +53,7 @@ func New(cfg Config, a *arena.Arena, log *slog.Logger) (*echo.Echo, error) {
 		cfg.BodyLimit = "64K"
 	}
 	s := &Server{cfg: cfg, arena: a, assets: assets, log: log}
+	s.admin = newAdminAuth(cfg, a.Store())
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)

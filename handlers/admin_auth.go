@@ -1,0 +1,167 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"openarena.dev/arena/arena"
+	"openarena.dev/arena/models"
+	"openarena.dev/arena/views"
+)
+
+// errNotAdmin refuses a request that is not signed in as an admin.
+var errNotAdmin = echo.NewHTTPError(http.StatusUnauthorized, "Sign in as an admin to see this.")
+
+// requireAdmin lets through only requests whose session belongs to an
+// existing admin. Others are sent to the sign-in page when they are a
+// browser asking for a page, and refused with 401 otherwise (the JSON API,
+// forms). The admin's name is then available through adminName.
+func (s *Server) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return s.withSession(func(c echo.Context) error {
+		ctx := c.Request().Context()
+		sm := s.admin.sessions
+		id := sm.GetInt(ctx, sessionAdminID)
+		if id > 0 {
+			ad, err := s.arena.Admin(ctx, uint(id))
+			switch {
+			case err == nil:
+				c.Set(adminKey, ad.Username)
+				c.Response().Header().Set("Cache-Control", "no-store")
+				return next(c)
+			case !errors.Is(err, models.ErrNotFound):
+				return err
+			}
+			// The admin was removed: the session is worth nothing now.
+			if err := sm.Destroy(ctx); err != nil {
+				return err
+			}
+		}
+		r := c.Request()
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasPrefix(r.URL.Path, "/api/") {
+			return c.Redirect(http.StatusSeeOther, "/admin/signin?next="+url.QueryEscape(r.URL.RequestURI()))
+		}
+		return errNotAdmin
+	})
+}
+
+// adminName is the username of the admin making the request, set by
+// requireAdmin; empty outside it.
+func adminName(c echo.Context) string {
+	n, _ := c.Get(adminKey).(string)
+	return n
+}
+
+// safeNext keeps a post-sign-in destination only when it is an admin page of
+// this site, so the sign-in form cannot be used to redirect elsewhere.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(next, "//") ||
+		(u.Path != "/admin" && !strings.HasPrefix(u.Path, "/admin/")) ||
+		strings.HasPrefix(u.Path, "/admin/signin") || strings.HasPrefix(u.Path, "/admin/signout") {
+		return "/admin"
+	}
+	return u.RequestURI()
+}
+
+// adminSignInPage shows the sign-in form, or goes on to the admin pages when
+// already signed in.
+func (s *Server) adminSignInPage(c echo.Context) error {
+	next := safeNext(c.QueryParam("next"))
+	if s.admin.sessions.GetInt(c.Request().Context(), sessionAdminID) > 0 {
+		return c.Redirect(http.StatusSeeOther, next)
+	}
+	return render(c, http.StatusOK, views.SignInPage(s.meta("Admin sign-in", "admin"), views.SignInView{Next: next}))
+}
+
+// adminSignIn checks the credentials, throttled per account and keyed
+// address, and starts a session under a fresh token.
+func (s *Server) adminSignIn(c echo.Context) error {
+	ctx := c.Request().Context()
+	username := strings.TrimSpace(c.FormValue("username"))
+	v := views.SignInView{Username: username, Next: safeNext(c.FormValue("next"))}
+	ad, err := s.arena.SignIn(ctx, username, c.FormValue("password"), s.ipHash(c))
+	var te *arena.ThrottleError
+	switch {
+	case errors.As(err, &te):
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(te.RetryAfter.Seconds())+1))
+		v.Error = te.Error()
+		return render(c, http.StatusTooManyRequests, views.SignInPage(s.meta("Admin sign-in", "admin"), v))
+	case errors.Is(err, arena.ErrBadCredentials):
+		v.Error = err.Error()
+		return render(c, http.StatusUnauthorized, views.SignInPage(s.meta("Admin sign-in", "admin"), v))
+	case err != nil:
+		return err
+	}
+	sm := s.admin.sessions
+	// A fresh token at sign-in: a token planted before cannot be ridden.
+	if err := sm.RenewToken(ctx); err != nil {
+		return err
+	}
+	sm.Put(ctx, sessionAdminID, int(ad.ID))
+	sm.Put(ctx, sessionAdminName, ad.Username)
+	// Save now rather than as the header goes out, so a failure to store
+	// the session is an error instead of a sign-in that silently did not
+	// stick.
+	token, expiry, err := sm.Commit(ctx)
+	if err != nil {
+		return err
+	}
+	sm.WriteSessionCookie(ctx, c.Response().Writer, token, expiry)
+	if _, err := s.arena.Store().DeleteExpiredSessions(ctx, expiry.Add(-adminLifetime-adminIdleTimeout)); err != nil {
+		s.log.WarnContext(ctx, "delete expired admin sessions", "error", err.Error())
+	}
+	return c.Redirect(http.StatusSeeOther, v.Next)
+}
+
+// adminSignOut ends the session and records it.
+func (s *Server) adminSignOut(c echo.Context) error {
+	ctx := c.Request().Context()
+	name := adminName(c)
+	if err := s.admin.sessions.Destroy(ctx); err != nil {
+		return err
+	}
+	if err := s.arena.Audit(ctx, name, "admin.signout", name, nil, nil); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/signin")
+}
+
+// adminSetupPage shows the first-run form when the token is the current one.
+func (s *Server) adminSetupPage(c echo.Context) error {
+	token := c.QueryParam("token")
+	open, err := s.arena.SetupOpen(c.Request().Context(), token)
+	if err != nil {
+		return err
+	}
+	if !open {
+		return echo.NewHTTPError(http.StatusNotFound, arena.ErrSetupClosed.Error())
+	}
+	return render(c, http.StatusOK, views.SetupPage(s.meta("Create the first admin", "admin"), setupView(token, "", "")))
+}
+
+// adminSetup creates the first admin with the setup token and signs them in.
+func (s *Server) adminSetup(c echo.Context) error {
+	ctx := c.Request().Context()
+	token, username := c.FormValue("token"), strings.TrimSpace(c.FormValue("username"))
+	ad, err := s.arena.CreateFirstAdmin(ctx, token, username, c.FormValue("password"))
+	var pe *arena.PasswordError
+	switch {
+	case errors.Is(err, arena.ErrSetupClosed):
+		return echo.NewHTTPError(http.StatusNotFound, err.Error())
+	case errors.As(err, &pe), errors.Is(err, arena.ErrBadUsername), errors.Is(err, arena.ErrAdminExists):
+		return render(c, http.StatusBadRequest, views.SetupPage(s.meta("Create the first admin", "admin"), setupView(token, username, err.Error())))
+	case err != nil:
+		return err
+	}
+	s.log.InfoContext(ctx, "first admin created", "admin", ad.Username)
+	return c.Redirect(http.StatusSeeOther, "/admin/signin")
+}
+
+func setupView(token, username, msg string) views.SetupView {
+	return views.SetupView{Token: token, Username: username, Error: msg, MinBytes: arena.MinPasswordBytes, MaxBytes: arena.MaxPasswordBytes}
+}
