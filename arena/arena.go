@@ -60,6 +60,10 @@ func New(store *models.Store, opt Options) *Arena {
 	if opt.BoardMaxAge == 0 {
 		opt.BoardMaxAge = DefaultOptions.BoardMaxAge
 	}
+	if store != nil {
+		// Prompts are categorised as they are stored (see Categorize).
+		store.SetCategorizer(categorizePrompt)
+	}
 	return &Arena{store: store, opt: opt, live: liveDefaults(opt.Live), now: func() time.Time { return time.Now().UTC() }}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"openarena.dev/arena/rating"
@@ -64,8 +65,14 @@ type ratingsState struct {
 	// guarded by computeMu.
 	thinnedAt time.Time
 
+	// stale is set by InvalidateRatings: the next check recomputes even
+	// if the counted votes are the same.
+	stale atomic.Bool
+
+	// cacheMu guards boards, the newest board of every category, and
+	// checkedAt, when the database was last asked for newer ones.
 	cacheMu   sync.Mutex
-	cached    *RatedBoard
+	boards    map[string]*RatedBoard
 	checkedAt time.Time
 }
 

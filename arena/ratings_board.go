@@ -111,28 +111,65 @@ type StyleVector struct {
 	Bold   float64 `json:"bold"`
 }
 
-// RatedLeaderboard returns the newest published board, or nil before the
-// first snapshot. Requests are served from memory: the database is asked
-// whether a newer snapshot exists at most once per BoardCheck, and only
-// then is the snapshot read and decoded.
+// RatedLeaderboard returns the newest published board over all counted
+// votes, or nil before the first snapshot. See RatedLeaderboardFor.
 func (a *Arena) RatedLeaderboard(ctx context.Context) (*RatedBoard, error) {
+	return a.RatedLeaderboardFor(ctx, models.CategoryOverall)
+}
+
+// RatedLeaderboardFor returns the newest published board of a category
+// ("overall", a topic of CategoryNames or a language category), or nil when
+// no snapshot of it exists. A category whose votes have all gone (edited or
+// excluded) has a board with no votes. Requests are served from memory: the
+// database is asked which snapshots are newest at most once per
+// BoardCheck, and only a changed snapshot is read and decoded.
+func (a *Arena) RatedLeaderboardFor(ctx context.Context, category string) (*RatedBoard, error) {
+	boards, err := a.ratedBoards(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return boards[category], nil
+}
+
+// RatedBoards returns the newest board of every category that has one,
+// keyed by category, from the same cache as RatedLeaderboardFor. The map
+// is the caller's; the boards are shared and must not be changed.
+func (a *Arena) RatedBoards(ctx context.Context) (map[string]*RatedBoard, error) {
+	boards, err := a.ratedBoards(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*RatedBoard, len(boards))
+	for c, b := range boards {
+		out[c] = b
+	}
+	return out, nil
+}
+
+// ratedBoards brings the cache up to date if BoardCheck has passed and
+// returns it; callers only read the map, which is replaced, never changed.
+func (a *Arena) ratedBoards(ctx context.Context) (map[string]*RatedBoard, error) {
 	r := a.rs()
 	r.cacheMu.Lock()
 	defer r.cacheMu.Unlock()
 	now := time.Now()
-	if !r.checkedAt.IsZero() && now.Sub(r.checkedAt) < r.opt.BoardCheck {
-		return r.cached, nil
+	if r.boards != nil && now.Sub(r.checkedAt) < r.opt.BoardCheck {
+		return r.boards, nil
 	}
-	head, err := a.store.LatestSnapshotHead(ctx, models.CategoryOverall)
-	if errors.Is(err, models.ErrNotFound) {
-		r.cached, r.checkedAt = nil, now
-		return nil, nil
-	}
+	latest, err := a.store.LatestSnapshotIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if r.cached == nil || r.cached.SnapshotID != head.ID {
-		snap, err := a.store.LatestSnapshot(ctx, models.CategoryOverall)
+	next := make(map[string]*RatedBoard, len(latest))
+	for cat, id := range latest {
+		if b := r.boards[cat]; b != nil && b.SnapshotID >= id {
+			next[cat] = b
+			continue
+		}
+		snap, err := a.store.SnapshotByID(ctx, id)
+		if errors.Is(err, models.ErrNotFound) {
+			continue // thinned away since; the next check finds the newer one
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -140,20 +177,32 @@ func (a *Arena) RatedLeaderboard(ctx context.Context) (*RatedBoard, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.cached = b
+		next[cat] = b
 	}
-	r.checkedAt = now
-	return r.cached, nil
+	r.boards, r.checkedAt = next, now
+	return next, nil
 }
 
-// remember puts a board this process just stored into the cache, so the
-// next request sees it without waiting for BoardCheck.
-func (r *ratingsState) remember(b *RatedBoard) {
+// remember puts boards this process just stored into the cache, so the
+// next request sees them without waiting for BoardCheck.
+func (r *ratingsState) remember(boards []*RatedBoard) {
 	r.cacheMu.Lock()
 	defer r.cacheMu.Unlock()
-	if r.cached == nil || b.SnapshotID >= r.cached.SnapshotID {
-		r.cached, r.checkedAt = b, time.Now()
+	next := make(map[string]*RatedBoard, len(r.boards)+len(boards))
+	for c, b := range r.boards {
+		next[c] = b
 	}
+	for _, b := range boards {
+		if cur := next[b.Category]; cur == nil || b.SnapshotID >= cur.SnapshotID {
+			next[b.Category] = b
+		}
+	}
+	if r.boards != nil {
+		// Otherwise other categories are unknown yet: the next request
+		// looks them up.
+		r.checkedAt = time.Now()
+	}
+	r.boards = next
 }
 
 func decodeBoard(snap *models.RatingSnapshot) (*RatedBoard, error) {

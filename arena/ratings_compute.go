@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"openarena.dev/arena/models"
@@ -22,25 +24,40 @@ const (
 // measureBatch bounds how many answers are measured per transaction.
 const measureBatch = 500
 
-// RecomputeRatings computes the board now from every counted vote and
-// stores it as a snapshot unless it is identical to the newest one. It
-// waits for a computation already running in this process, and returns
-// ErrRatingsBusy when another instance is computing.
+// RecomputeRatings computes the boards now from every counted vote, one
+// over all of them and one per category, stores each as a snapshot unless
+// it is identical to its category's newest one, and returns the overall
+// board. It waits for a computation already running in this process, and
+// returns ErrRatingsBusy when another instance is computing.
 func (a *Arena) RecomputeRatings(ctx context.Context) (*RatedBoard, error) {
 	return a.recompute(ctx, true)
 }
 
-// recompute computes under both locks. Unless forced it first compares the
-// counted votes with those of the newest snapshot and does nothing when
-// they are the same, so wake-ups for votes already rated cost two small
-// queries; it then returns a nil board.
+// InvalidateRatings makes the next check recompute every board even if the
+// counted votes are unchanged, and wakes the recomputer: call it after a
+// change the vote count does not show, such as edited prompt categories.
+// Excluding or restoring votes changes the count and needs no call, but a
+// call does no harm. It holds for this process; a board recomputed by it is
+// seen by every instance.
+func (a *Arena) InvalidateRatings(ctx context.Context) error {
+	r := a.rs()
+	r.stale.Store(true)
+	r.kick()
+	return ctx.Err()
+}
+
+// recompute computes under both locks. Unless forced or invalidated it
+// first compares the counted votes with those of the newest snapshot and
+// does nothing when they are the same, so wake-ups for votes already rated
+// cost two small queries; it then returns a nil board.
 func (a *Arena) recompute(ctx context.Context, force bool) (*RatedBoard, error) {
 	r := a.rs()
 	r.computeMu.Lock()
 	defer r.computeMu.Unlock()
-	var out *RatedBoard
+	var out []*RatedBoard
 	ran, err := a.store.WithRatingLock(ctx, func(ctx context.Context) error {
-		if !force {
+		stale := r.stale.Swap(false)
+		if !force && !stale {
 			fresh, err := a.ratingsFresh(ctx)
 			if err != nil || fresh {
 				return err
@@ -49,15 +66,23 @@ func (a *Arena) recompute(ctx context.Context, force bool) (*RatedBoard, error) 
 		if r.opt.OnCompute != nil {
 			defer r.opt.OnCompute()()
 		}
-		b, err := a.computeRatings(ctx)
+		boards, err := a.computeBoards(ctx)
 		if err != nil {
+			keepStale(r, stale)
 			return err
 		}
-		created, err := a.storeBoard(ctx, b)
-		if err != nil {
-			return err
+		created := false
+		// The overall board goes last: it is what ratingsFresh compares,
+		// so a computation cut short is redone in full.
+		for i := len(boards) - 1; i >= 0; i-- {
+			c, err := a.storeBoard(ctx, boards[i])
+			if err != nil {
+				keepStale(r, stale)
+				return err
+			}
+			created = created || c
 		}
-		out = b
+		out = boards
 		if created {
 			return a.thinHistory(ctx, time.Now())
 		}
@@ -69,10 +94,19 @@ func (a *Arena) recompute(ctx context.Context, force bool) (*RatedBoard, error) 
 	if !ran {
 		return nil, ErrRatingsBusy
 	}
-	if out != nil {
-		r.remember(out)
+	if out == nil {
+		return nil, nil
 	}
-	return out, nil
+	r.remember(out)
+	return out[0], nil
+}
+
+// keepStale sets the invalidation again when a computation it asked for
+// failed, so the next check retries it.
+func keepStale(r *ratingsState, stale bool) {
+	if stale {
+		r.stale.Store(true)
+	}
 }
 
 // ratingsFresh reports whether the newest snapshot rated exactly the
@@ -92,10 +126,15 @@ func (a *Arena) ratingsFresh(ctx context.Context) (bool, error) {
 	return mark.Count == head.VotesUsed && mark.LastID == head.LastVoteID, nil
 }
 
-// computeRatings rates every counted vote. Style control is part of the
-// board; should its fit fail, the board is still published without it.
-func (a *Arena) computeRatings(ctx context.Context) (*RatedBoard, error) {
+// computeBoards rates every counted vote, once over all of them and once
+// per category, from one read of the counted battles. The overall board
+// comes first, then the categories by name. A category that had a board
+// but has no votes left gets an empty board, so its old one is not served.
+func (a *Arena) computeBoards(ctx context.Context) ([]*RatedBoard, error) {
 	if err := a.measurePending(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.categorizePending(ctx); err != nil {
 		return nil, err
 	}
 	cs, err := a.store.Contenders(ctx)
@@ -106,34 +145,107 @@ func (a *Arena) computeRatings(ctx context.Context) (*RatedBoard, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := ratingInput(cs, battles)
+	overall, err := a.rateCategory(ctx, models.CategoryOverall, ratingInput(cs, battles, nil))
+	if err != nil {
+		return nil, err
+	}
+	out := []*RatedBoard{overall}
+	subsets := categorySubsets(battles)
+	previous, err := a.store.LatestSnapshotIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for cat := range previous {
+		if _, ok := subsets[cat]; !ok && cat != models.CategoryOverall {
+			subsets[cat] = []int{}
+		}
+	}
+	for _, cat := range slices.Sorted(maps.Keys(subsets)) {
+		b, err := a.rateCategory(ctx, cat, ratingInput(cs, battles, subsets[cat]))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// maxCategoryLen is the longest category name a snapshot row holds; longer
+// ones (from a hand-made bank file) get no board of their own.
+const maxCategoryLen = 64
+
+// categorySubsets lists, per category, the indices of the battles in it.
+func categorySubsets(battles []models.CountedBattle) map[string][]int {
+	out := map[string][]int{}
+	for i, b := range battles {
+		for _, c := range battleCategories(b.Categories, b.Turns) {
+			if c == "" || c == models.CategoryOverall || len(c) > maxCategoryLen {
+				continue
+			}
+			out[c] = append(out[c], i)
+		}
+	}
+	return out
+}
+
+// rateCategory rates one category's input. Style control is part of the
+// board; should its fit fail, the board is still published without it.
+func (a *Arena) rateCategory(ctx context.Context, category string, in ratingsInput) (*RatedBoard, error) {
 	opt := a.rs().opt
 	ro := rating.DefaultOptions()
 	ro.StyleControl = true
 	ro.MinVotes = opt.MinVotes
 	ro.Bootstrap.Rounds, ro.Bootstrap.Seed, ro.Bootstrap.Workers = opt.Rounds, opt.Seed, opt.Workers
+	b := &RatedBoard{
+		Category: category, Method: MethodBradleyTerry, CI: string(ro.CI), Level: ro.Level,
+		Rounds: ro.Bootstrap.Rounds, Seed: ro.Bootstrap.Seed, MinVotes: ro.MinVotes,
+		Votes: len(in.outcomes), LastVoteID: in.mark.LastID, Models: []RatedRow{},
+		votesRead: in.mark.Count,
+	}
+	if len(in.outcomes) == 0 {
+		return b, nil
+	}
 	board, err := rating.ComputeBoard(ctx, in.names, in.outcomes, in.style, ro)
-	styleErr := ""
 	if err != nil && ctx.Err() == nil {
-		styleErr = err.Error()
+		b.StyleError = err.Error()
 		ro.StyleControl = false
 		board, err = rating.ComputeBoard(ctx, in.names, in.outcomes, nil, ro)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("compute ratings: %w", err)
-	}
-	b := &RatedBoard{
-		Category: models.CategoryOverall, Method: MethodBradleyTerry, CI: string(ro.CI), Level: ro.Level,
-		Rounds: ro.Bootstrap.Rounds, Seed: ro.Bootstrap.Seed, MinVotes: ro.MinVotes,
-		Votes: len(in.outcomes), LastVoteID: in.mark.LastID, StyleError: styleErr, Models: []RatedRow{},
-		votesRead: in.mark.Count,
+		return nil, fmt.Errorf("compute ratings (%s): %w", category, err)
 	}
 	for _, m := range board.Models {
-		b.Models = append(b.Models, ratedRow(cs[m.Index], m, in.tallies[m.Index]))
+		b.Models = append(b.Models, ratedRow(in.contenders[m.Index], m, in.tallies[m.Index]))
 	}
 	b.Style = styleEffects(board.Style)
 	b.Pairs = pairRecords(in.names, in.outcomes)
 	return b, nil
+}
+
+// categorizeBatch bounds how many prompts are categorised per transaction.
+const categorizeBatch = 500
+
+// categorizePending categorises the prompts stored without a language
+// (before categories existed, or by a path that stores prompts without the
+// store's categorizer), keeping any categories they already have.
+func (a *Arena) categorizePending(ctx context.Context) error {
+	for {
+		ps, err := a.store.UncategorizedPrompts(ctx, categorizeBatch)
+		if err != nil || len(ps) == 0 {
+			return err
+		}
+		labels := make(map[uint]models.PromptLabels, len(ps))
+		for _, p := range ps {
+			cats, lang := Categorize(p.Text, 1)
+			labels[p.ID] = models.PromptLabels{Categories: models.MergeCategories(p.Categories, cats), Language: lang}
+		}
+		if err := a.store.LabelPrompts(ctx, labels); err != nil {
+			return err
+		}
+		if len(ps) < categorizeBatch {
+			return nil
+		}
+	}
 }
 
 // measurePending fills in the style counts of answers stored without them

@@ -2,6 +2,8 @@ package arena
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"openarena.dev/arena/models"
@@ -21,21 +23,27 @@ const (
 	thinEvery = time.Hour
 )
 
-// thinHistory deletes the snapshots thinning leaves out, at most once per
-// thinEvery per process. It runs under the ratings lock, after a new
+// thinHistory deletes the snapshots thinning leaves out, in every
+// category, at most once per thinEvery per process. It runs under the ratings lock, after a new
 // snapshot was stored.
 func (a *Arena) thinHistory(ctx context.Context, now time.Time) error {
 	r := a.rs()
 	if now.Sub(r.thinnedAt) < thinEvery {
 		return nil
 	}
-	heads, err := a.store.SnapshotHeads(ctx, models.CategoryOverall, now.Add(-keepAll))
+	latest, err := a.store.LatestSnapshotIDs(ctx)
 	if err != nil {
 		return err
 	}
-	if drop := snapshotsToThin(heads, now); len(drop) > 0 {
-		if err := a.store.DeleteSnapshots(ctx, drop); err != nil {
+	for _, cat := range slices.Sorted(maps.Keys(latest)) {
+		heads, err := a.store.SnapshotHeads(ctx, cat, now.Add(-keepAll))
+		if err != nil {
 			return err
+		}
+		if drop := snapshotsToThin(heads, now); len(drop) > 0 {
+			if err := a.store.DeleteSnapshots(ctx, drop); err != nil {
+				return err
+			}
 		}
 	}
 	r.thinnedAt = now

@@ -12,29 +12,39 @@ type tallies struct{ wins, ties, losses int }
 
 // ratingsInput is the counted votes translated for the rating package:
 // contenders become indices into names (the slice of all contenders), so
-// cs[i] and names[i] are the same model.
+// contenders[i] and names[i] are the same model.
 type ratingsInput struct {
-	names    []string
-	outcomes []rating.Outcome
-	style    []rating.StyleCounts
-	tallies  []tallies
+	contenders []models.Contender
+	names      []string
+	outcomes   []rating.Outcome
+	style      []rating.StyleCounts
+	tallies    []tallies
 	// mark identifies the counted votes read, rated or not, so that it
 	// compares equal with the store's VoteMark when nothing changed.
 	mark models.VoteMark
 }
 
 // ratingInput turns counted battles into outcomes with both answers' style
-// counts, skipping votes on contenders that no longer exist.
-func ratingInput(cs []models.Contender, battles []models.CountedBattle) ratingsInput {
-	in := ratingsInput{names: make([]string, len(cs)), tallies: make([]tallies, len(cs))}
+// counts, skipping votes on contenders that no longer exist. With idx not
+// nil only the battles at those indices are taken (one category's).
+func ratingInput(cs []models.Contender, battles []models.CountedBattle, idx []int) ratingsInput {
+	in := ratingsInput{contenders: cs, names: make([]string, len(cs)), tallies: make([]tallies, len(cs))}
 	index := make(map[uint]int, len(cs))
 	for i, c := range cs {
 		index[c.ID], in.names[i] = i, c.Slug
 	}
-	in.outcomes = make([]rating.Outcome, 0, len(battles))
-	in.style = make([]rating.StyleCounts, 0, len(battles))
-	in.mark.Count = len(battles)
-	for _, b := range battles {
+	n := len(battles)
+	if idx != nil {
+		n = len(idx)
+	}
+	in.outcomes = make([]rating.Outcome, 0, n)
+	in.style = make([]rating.StyleCounts, 0, n)
+	in.mark.Count = n
+	for k := range n {
+		b := &battles[k]
+		if idx != nil {
+			b = &battles[idx[k]]
+		}
 		in.mark.LastID = max(in.mark.LastID, b.VoteID)
 		ia, okA := index[b.ContenderAID]
 		ib, okB := index[b.ContenderBID]

@@ -49,7 +49,7 @@ func PromptHash(text string) string {
 func (s *Store) ImportBank(ctx context.Context, rows []BankRow, progress func()) (BankStats, error) {
 	var st BankStats
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		b := bankImport{tx: tx, st: &st, contenders: map[string]uint{}, prompts: map[string]*Prompt{}}
+		b := bankImport{store: s, tx: tx, st: &st, contenders: map[string]uint{}, prompts: map[string]*Prompt{}}
 		for i, r := range rows {
 			if err := b.row(i, r); err != nil {
 				return err
@@ -64,6 +64,7 @@ func (s *Store) ImportBank(ctx context.Context, rows []BankRow, progress func())
 }
 
 type bankImport struct {
+	store      *Store
 	tx         *gorm.DB
 	st         *BankStats
 	contenders map[string]uint
@@ -143,6 +144,7 @@ func (b *bankImport) prompt(i int, r BankRow) (*Prompt, error) {
 		if r.Category != "" {
 			p.Categories = []string{r.Category}
 		}
+		b.store.categorize(&p)
 		if err := b.tx.Create(&p).Error; err != nil {
 			return nil, err
 		}

@@ -1,6 +1,10 @@
 package models
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
 
 // CountedBattle is one counted vote with what the full ratings need: both
 // contenders, the verdict, and the style counts of both answers.
@@ -11,11 +15,18 @@ type CountedBattle struct {
 	Winner       string
 	StyleA       StyleCounts
 	StyleB       StyleCounts
+	// Categories and Language are the battle's (first) prompt's; Turns is
+	// how many exchanges the battle had (1 for a bank battle). Battles of
+	// one prompt share one Categories slice: treat it as read-only.
+	Categories []string
+	Language   string
+	Turns      int
 }
 
 // CountedBattles returns every counted vote in the order it was cast, with
 // the style counts of both answers (zero when an answer is missing, -1
-// tokens when it was never measured). It scans rows by hand rather than
+// tokens when it was never measured), its prompt's categories and language
+// and its number of turns. It scans rows by hand rather than
 // through GORM's reflection because a large arena has millions of them.
 func (s *Store) CountedBattles(ctx context.Context) ([]CountedBattle, error) {
 	rows, err := s.db.WithContext(ctx).Raw(`
@@ -23,9 +34,11 @@ func (s *Store) CountedBattles(ctx context.Context) ([]CountedBattle, error) {
 			COALESCE(ts.a_tokens, ra.style_tokens, 0), COALESCE(ts.a_headers, ra.style_headers, 0),
 			COALESCE(ts.a_lists, ra.style_lists, 0), COALESCE(ts.a_bold, ra.style_bold, 0),
 			COALESCE(ts.b_tokens, rb.style_tokens, 0), COALESCE(ts.b_headers, rb.style_headers, 0),
-			COALESCE(ts.b_lists, rb.style_lists, 0), COALESCE(ts.b_bold, rb.style_bold, 0)
+			COALESCE(ts.b_lists, rb.style_lists, 0), COALESCE(ts.b_bold, rb.style_bold, 0),
+			COALESCE(p.categories, ''), p.language, COALESCE(tc.turns, 1)
 		FROM votes v
 		JOIN battles b ON b.id = v.battle_id
+		JOIN prompts p ON p.id = b.prompt_id
 		LEFT JOIN responses ra ON ra.id = b.response_a_id
 		LEFT JOIN responses rb ON rb.id = b.response_b_id
 		-- A live conversation is judged whole: its style is the sum over
@@ -41,6 +54,8 @@ func (s *Store) CountedBattles(ctx context.Context) ([]CountedBattle, error) {
 			JOIN responses xb ON xb.id = t.response_b_id
 			GROUP BY t.battle_id
 		) ts ON ts.battle_id = b.id
+		-- Every turn counts for multi_turn, answered or not.
+		LEFT JOIN (SELECT battle_id, COUNT(*) AS turns FROM turns GROUP BY battle_id) tc ON tc.battle_id = b.id
 		WHERE ` + CountedSQL + `
 		ORDER BY v.id`).Rows()
 	if err != nil {
@@ -48,13 +63,28 @@ func (s *Store) CountedBattles(ctx context.Context) ([]CountedBattle, error) {
 	}
 	defer rows.Close()
 	var out []CountedBattle
+	// Most prompts have several battles and few distinct category sets
+	// exist, so each stored text is decoded once.
+	decoded := map[string][]string{}
+	var cats string
 	for rows.Next() {
 		var c CountedBattle
 		a, b := &c.StyleA, &c.StyleB
 		if err := rows.Scan(&c.VoteID, &c.ContenderAID, &c.ContenderBID, &c.Winner,
-			&a.Tokens, &a.Headers, &a.Lists, &a.Bold, &b.Tokens, &b.Headers, &b.Lists, &b.Bold); err != nil {
+			&a.Tokens, &a.Headers, &a.Lists, &a.Bold, &b.Tokens, &b.Headers, &b.Lists, &b.Bold,
+			&cats, &c.Language, &c.Turns); err != nil {
 			return nil, err
 		}
+		list, ok := decoded[cats]
+		if !ok {
+			if cats != "" && cats != "null" {
+				if err := json.Unmarshal([]byte(cats), &list); err != nil {
+					return nil, fmt.Errorf("categories of the prompt of vote %d: %w", c.VoteID, err)
+				}
+			}
+			decoded[cats] = list
+		}
+		c.Categories = list
 		out = append(out, c)
 	}
 	return out, rows.Err()

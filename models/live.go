@@ -23,12 +23,14 @@ func (s *Store) LiveContenders(ctx context.Context) ([]Contender, error) {
 
 // CreatePrompt stores a prompt.
 func (s *Store) CreatePrompt(ctx context.Context, p *Prompt) error {
+	s.categorize(p)
 	return s.db.WithContext(ctx).Create(p).Error
 }
 
 // StartLiveBattle stores a live battle together with its first prompt as
 // turn 1, in one transaction.
 func (s *Store) StartLiveBattle(ctx context.Context, b *Battle, p *Prompt) error {
+	s.categorize(p)
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(p).Error; err != nil {
 			return err
@@ -44,6 +46,7 @@ func (s *Store) StartLiveBattle(ctx context.Context, b *Battle, p *Prompt) error
 // AddTurn stores the voter's next prompt on a finished, unvoted live battle
 // and reopens it for streaming. ErrBattleBusy if the battle is not ready.
 func (s *Store) AddTurn(ctx context.Context, battleID string, p *Prompt) (int, error) {
+	s.categorize(p)
 	var n int
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&Battle{}).Where("id = ? AND state = ?", battleID, StateReady).Update("state", StateOpen)

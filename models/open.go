@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -23,6 +24,8 @@ const DefaultDSN = "data/arena.db"
 type Store struct {
 	db       *gorm.DB
 	postgres bool
+	// categorizer labels prompts as they are stored (see SetCategorizer).
+	categorizer atomic.Pointer[Categorizer]
 }
 
 // Open connects to dsn: a postgres:// or postgresql:// URL selects PostgreSQL,

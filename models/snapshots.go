@@ -116,3 +116,32 @@ func (s *Store) DeleteSnapshots(ctx context.Context, ids []uint) error {
 		return nil
 	})
 }
+
+// LatestSnapshotIDs returns the id of the newest snapshot of every
+// category: one small grouped read, so a server can tell which cached
+// boards are out of date.
+func (s *Store) LatestSnapshotIDs(ctx context.Context) (map[string]uint, error) {
+	var rows []struct {
+		Category string
+		ID       uint
+	}
+	err := s.db.WithContext(ctx).Model(&RatingSnapshot{}).Select("category, MAX(id) AS id").
+		Group("category").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]uint, len(rows))
+	for _, r := range rows {
+		out[r.Category] = r.ID
+	}
+	return out, nil
+}
+
+// SnapshotByID returns one snapshot, or ErrNotFound.
+func (s *Store) SnapshotByID(ctx context.Context, id uint) (*RatingSnapshot, error) {
+	var snap RatingSnapshot
+	if err := s.db.WithContext(ctx).Take(&snap, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &snap, nil
+}
