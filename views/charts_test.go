@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -160,6 +161,131 @@ func TestNiceTicks(t *testing.T) {
 	for _, tt := range tests {
 		if d := cmp.Diff(tt.want, niceTicks(tt.lo, tt.hi, tt.n)); d != "" {
 			t.Errorf("niceTicks(%v, %v, %d) (-want +got):\n%s", tt.lo, tt.hi, tt.n, d)
+		}
+	}
+}
+
+func heatmapFixture(n int) Heatmap {
+	h := Heatmap{Names: make([]string, n), Cells: make([][]HeatCell, n)}
+	for i := range n {
+		h.Names[i] = "m" + string(rune('a'+i))
+		h.Cells[i] = make([]HeatCell, n)
+		for j := range n {
+			if i != j && (i+j)%3 != 0 { // some pairs never met
+				h.Cells[i][j] = HeatCell{Battles: 10 + i + j, WinFraction: float64(i+1) / float64(i+j+2)}
+			}
+		}
+	}
+	return h
+}
+
+func TestHeatmapMarks(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 5, 15} {
+		for _, count := range []bool{false, true} {
+			h := heatmapFixture(n)
+			h.Count = count
+			met := 0
+			for i := range n {
+				for j := range n {
+					if i != j && h.Cells[i][j].Battles > 0 {
+						met++
+					}
+				}
+			}
+			marks := svgMarks(t, h.SVG("hm"))
+			got := map[string]int{"cells": marks["rect.hm-cell"] + marks["rect.hm-none"], "met": marks["rect.hm-cell"], "numbers": marks["text.cell-text"]}
+			want := map[string]int{"cells": n*n - n, "met": met, "numbers": met}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("n=%d count=%v marks (-want +got):\n%s", n, count, d)
+			}
+		}
+	}
+}
+
+func TestHeatColours(t *testing.T) {
+	tests := []struct {
+		got, want string
+	}{
+		{diverging(0).hex(), "#2166ac"},
+		{diverging(0.5).hex(), "#f0f0f0"},
+		{diverging(1).hex(), "#b2182b"},
+		{diverging(2).hex(), "#b2182b"},
+		{sequential(1).hex(), "#08306b"},
+		{diverging(0.5).ink(), "#111111"},
+		{sequential(1).ink(), "#ffffff"},
+	}
+	for i, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("case %d: %s, want %s", i, tt.got, tt.want)
+		}
+	}
+}
+
+func TestWinRateMarks(t *testing.T) {
+	rows := []WinRateRow{{Name: "a", WinRate: 0.75, Votes: 40}, {Name: "b", WinRate: 0.5, Votes: 20}, {Name: "c", WinRate: 0, Votes: 3}}
+	for n := range len(rows) + 1 {
+		marks := svgMarks(t, WinRateChart{Rows: rows[:n]}.SVG("wr"))
+		if marks["rect.wr-bar"] != n {
+			t.Errorf("%d bars for %d models", marks["rect.wr-bar"], n)
+		}
+	}
+	// A 75% bar is one and a half times as long as a 50% one.
+	var doc struct {
+		G []struct {
+			Rect struct {
+				Width float64 `xml:"width,attr"`
+			} `xml:"rect"`
+		} `xml:"g"`
+	}
+	if err := xml.Unmarshal([]byte(WinRateChart{Rows: rows}.SVG("wr")), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if w0, w1 := doc.G[0].Rect.Width, doc.G[1].Rect.Width; w1 == 0 || w0/w1 < 1.49 || w0/w1 > 1.51 {
+		t.Errorf("bar widths %v and %v, want ratio 1.5", w0, w1)
+	}
+}
+
+func TestLineChartPaths(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	series := func(n, points int) []Series {
+		out := make([]Series, n)
+		for i := range out {
+			out[i].Name = "model <" + string(rune('a'+i)) + ">"
+			for k := range points {
+				out[i].Points = append(out[i].Points, SeriesPoint{At: t0.Add(time.Duration(k) * 24 * time.Hour), Value: 1000 + float64(10*i*k)})
+			}
+		}
+		return out
+	}
+	for _, tt := range []struct{ series, points int }{{0, 0}, {1, 1}, {3, 5}, {12, 40}} {
+		for _, step := range []bool{false, true} {
+			c := LineChart{Title: "t", Desc: "d", Step: step, Series: series(tt.series, tt.points)}
+			svg := c.SVG("lc")
+			marks := svgMarks(t, svg)
+			if marks["path.line"] != tt.series || marks["circle.dot"] != tt.series || marks["rect.swatch"] != tt.series {
+				t.Errorf("%d series × %d points (step %v): %d paths, %d dots, %d legend swatches", tt.series, tt.points, step,
+					marks["path.line"], marks["circle.dot"], marks["rect.swatch"])
+			}
+			if tt.points > 1 {
+				type path struct {
+					D string `xml:"d,attr"`
+				}
+				var doc struct {
+					G []struct {
+						Path path `xml:"path"`
+					} `xml:"g"`
+				}
+				if err := xml.Unmarshal([]byte(svg), &doc); err != nil {
+					t.Fatal(err)
+				}
+				seg := "L"
+				if step {
+					seg = "H"
+				}
+				if got := strings.Count(doc.G[0].Path.D, seg); got != tt.points-1 {
+					t.Errorf("path %q has %d %s segments, want %d", doc.G[0].Path.D, got, seg, tt.points-1)
+				}
+			}
 		}
 	}
 }
