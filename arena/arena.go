@@ -26,6 +26,9 @@ type Options struct {
 	Ratings RatingsOptions
 	// Live tunes live battles; zero fields take DefaultLiveOptions.
 	Live LiveOptions
+	// Integrity tunes the voter-integrity checks; zero fields take
+	// DefaultIntegrity.
+	Integrity IntegrityOptions
 }
 
 // DefaultOptions are the rules used when a field is zero.
@@ -46,6 +49,7 @@ type Arena struct {
 	boardGen uint64
 	votesGen atomic.Uint64
 	ratings  ratingsState
+	integ    integrityCache
 	history  historyCache
 }
 

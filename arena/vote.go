@@ -44,9 +44,20 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 	if b.State != models.StateReady {
 		return nil, ErrNotReady
 	}
+	read := a.now().Sub(b.CreatedAt).Seconds()
+	// A blocked or risky voter's vote is stored, and the voter sees it
+	// stored, but it stays out of the ratings (Excluded): telling them
+	// would teach a rigger which signal to avoid.
+	excluded, err := a.voteExclusion(ctx, req.VoterID, req.IPHash, read)
+	if err != nil {
+		return nil, err
+	}
 	v := &models.Vote{
 		BattleID: b.ID, Winner: req.Winner, VoterID: req.VoterID, IPHash: req.IPHash,
-		ReadSeconds: a.now().Sub(b.CreatedAt).Seconds(), Counted: b.Leak == "", Reason: b.Leak,
+		ReadSeconds: read, Counted: b.Leak == "", Reason: b.Leak,
+	}
+	if v.Excluded == "" {
+		v.Excluded = excluded
 	}
 	stored, err := a.store.RecordVote(ctx, v)
 	if errors.Is(err, models.ErrAlreadyVoted) {
@@ -56,7 +67,7 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 		return nil, err
 	}
 	b.State = models.StateVoted
-	if stored.Counted {
+	if stored.Counted && stored.Excluded == "" {
 		a.votesChanged()
 	}
 	return &VoteResult{Battle: b, Vote: stored}, nil

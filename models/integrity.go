@@ -95,22 +95,23 @@ type VoteRiskFacts struct {
 	Blocked bool
 	// RecentVotes is the voter's votes cast since the burst window began.
 	RecentVotes int
-	// AddressVoters is how many voter ids voted from the same keyed address
-	// since the address window began (the voter included once voted).
-	AddressVoters int
+	// OtherAddressVoters is how many other voter ids voted from the same
+	// keyed address since the address window began.
+	OtherAddressVoters int
 }
 
 // VoteRisk reads, in one round trip over indexed columns, whether the
 // voter is blocked and how busy the voter and the address have been. An
 // unknown voter is not blocked; an empty ipHash counts no address voters.
+// The address count leaves the voter out, who may not have voted from it yet.
 func (s *Store) VoteRisk(ctx context.Context, voterID, ipHash string, burstSince, addressSince time.Time) (VoteRiskFacts, error) {
 	var f VoteRiskFacts
 	row := s.db.WithContext(ctx).Raw(`SELECT
 		COALESCE((SELECT blocked FROM voters WHERE id = ?), false),
 		(SELECT COUNT(*) FROM votes WHERE voter_id = ? AND created_at >= ?),
-		(SELECT COUNT(DISTINCT voter_id) FROM votes WHERE ip_hash = ? AND ip_hash <> '' AND created_at >= ?)`,
-		voterID, voterID, burstSince, ipHash, addressSince).Row()
-	err := row.Scan(&f.Blocked, &f.RecentVotes, &f.AddressVoters)
+		(SELECT COUNT(DISTINCT voter_id) FROM votes WHERE ip_hash = ? AND ip_hash <> '' AND created_at >= ? AND voter_id <> ?)`,
+		voterID, voterID, burstSince, ipHash, addressSince, voterID).Row()
+	err := row.Scan(&f.Blocked, &f.RecentVotes, &f.OtherAddressVoters)
 	return f, err
 }
 

@@ -95,9 +95,10 @@ func TestVoteRisk(t *testing.T) {
 			since     time.Time
 			want      models.VoteRiskFacts
 		}{
-			{"v1", "ip-shared", hourAgo, models.VoteRiskFacts{RecentVotes: 3, AddressVoters: 2}},
-			{"v2", "ip-shared", hourAgo, models.VoteRiskFacts{Blocked: true, RecentVotes: 1, AddressVoters: 2}},
+			{"v1", "ip-shared", hourAgo, models.VoteRiskFacts{RecentVotes: 3, OtherAddressVoters: 1}},
+			{"v2", "ip-shared", hourAgo, models.VoteRiskFacts{Blocked: true, RecentVotes: 1, OtherAddressVoters: 1}},
 			{"new", "ip-new", hourAgo, models.VoteRiskFacts{}},
+			{"new", "ip-shared", hourAgo, models.VoteRiskFacts{OtherAddressVoters: 2}},
 			{"new", "", hourAgo, models.VoteRiskFacts{}},
 			// Windows that begin after the votes see none of them.
 			{"v1", "ip-shared", time.Now().UTC().Add(time.Minute), models.VoteRiskFacts{}},
