@@ -50,6 +50,7 @@ type Arena struct {
 	votesGen atomic.Uint64
 	ratings  ratingsState
 	integ    integrityCache
+	mod      moderation
 	history  historyCache
 }
 

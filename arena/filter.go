@@ -3,6 +3,7 @@ package arena
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -19,6 +20,10 @@ type PromptRules struct {
 	Patterns []*regexp.Regexp
 	// PerMinute bounds how many live prompts one voter may send a minute.
 	PerMinute int
+	// FlagWords and FlagPatterns do not refuse a prompt: a live prompt
+	// matching one is answered but held for review (see Flag).
+	FlagWords    []string
+	FlagPatterns []*regexp.Regexp
 }
 
 // DefaultPromptRules are the arena's defaults: prompts up to 8,000 characters
@@ -71,6 +76,23 @@ func (r PromptRules) CheckPrompt(text string) error {
 		}
 	}
 	return nil
+}
+
+// Flag names the first flag rule the prompt matches, or "" when none does.
+// Words match as in Blocked: case-insensitively on word boundaries.
+func (r PromptRules) Flag(text string) string {
+	low := strings.ToLower(text)
+	for _, w := range r.FlagWords {
+		if w = strings.ToLower(strings.TrimSpace(w)); w != "" && containsWord(low, w) {
+			return "flag word " + strconv.Quote(w)
+		}
+	}
+	for _, p := range r.FlagPatterns {
+		if p.MatchString(text) {
+			return "flag pattern " + strconv.Quote(p.String())
+		}
+	}
+	return ""
 }
 
 func digits(s string) int {

@@ -80,7 +80,8 @@ type Event struct {
 // random sides and stores the battle with the prompt as its first turn.
 // Generation starts when the voter opens the stream.
 func (a *Arena) StartLiveBattle(ctx context.Context, voterID, prompt string) (*models.Battle, error) {
-	if err := a.checkLivePrompt(ctx, voterID, prompt); err != nil {
+	flag, err := a.checkLivePrompt(ctx, voterID, prompt)
+	if err != nil {
 		return nil, err
 	}
 	cs, err := a.store.LiveContenders(ctx)
@@ -94,11 +95,14 @@ func (a *Arena) StartLiveBattle(ctx context.Context, voterID, prompt string) (*m
 	if mrand.IntN(2) == 1 {
 		i, j = j, i
 	}
-	p := livePrompt(prompt)
+	p := livePrompt(prompt, flag)
 	b := &models.Battle{ID: newID(), VoterID: voterID, Mode: models.ModeLive, State: models.StateOpen,
 		ContenderAID: cs[i].ID, ContenderBID: cs[j].ID}
 	if err := a.store.StartLiveBattle(ctx, b, p); err != nil {
 		return nil, fmt.Errorf("start live battle: %w", err)
+	}
+	if err := a.noteFlag(ctx, p, flag); err != nil {
+		return nil, err
 	}
 	b.Prompt, b.ContenderA, b.ContenderB = p, &cs[i], &cs[j]
 	return b, nil
@@ -114,7 +118,8 @@ func (a *Arena) ContinueLiveBattle(ctx context.Context, battleID, voterID, promp
 	if b.Mode != models.ModeLive {
 		return ErrNotLive
 	}
-	if err := a.checkLivePrompt(ctx, voterID, prompt); err != nil {
+	flag, err := a.checkLivePrompt(ctx, voterID, prompt)
+	if err != nil {
 		return err
 	}
 	turns, err := a.store.Turns(ctx, b.ID)
@@ -124,32 +129,48 @@ func (a *Arena) ContinueLiveBattle(ctx context.Context, battleID, voterID, promp
 	if len(turns) >= a.live.MaxTurns {
 		return ErrTooManyTurns
 	}
-	_, err = a.store.AddTurn(ctx, b.ID, livePrompt(prompt))
+	p := livePrompt(prompt, flag)
+	_, err = a.store.AddTurn(ctx, b.ID, p)
 	if errors.Is(err, models.ErrBattleBusy) {
 		return a.stateError(b)
 	}
-	return err
-}
-
-func livePrompt(text string) *models.Prompt {
-	return &models.Prompt{Text: text, Hash: models.PromptHash(text), Source: models.SourceUser,
-		Status: models.StatusApproved, Categories: []string{}}
-}
-
-func (a *Arena) checkLivePrompt(ctx context.Context, voterID, prompt string) error {
-	if err := a.live.Rules.CheckPrompt(prompt); err != nil {
+	if err != nil {
 		return err
 	}
-	if a.live.Rules.PerMinute > 0 {
+	return a.noteFlag(ctx, p, flag)
+}
+
+// livePrompt is a voter's live prompt; one a flag rule matched is stored
+// flagged, held for review (its votes wait, see models.ExcludedPromptFlagged).
+func livePrompt(text, flag string) *models.Prompt {
+	status := models.StatusApproved
+	if flag != "" {
+		status = models.StatusFlagged
+	}
+	return &models.Prompt{Text: text, Hash: models.PromptHash(text), Source: models.SourceUser,
+		Status: status, Categories: []string{}}
+}
+
+// checkLivePrompt refuses what the filter blocks and what floods, and names
+// the flag rule the prompt matches ("" when none).
+func (a *Arena) checkLivePrompt(ctx context.Context, voterID, prompt string) (string, error) {
+	rules, err := a.promptRules(ctx)
+	if err != nil {
+		return "", err
+	}
+	if err := rules.CheckPrompt(prompt); err != nil {
+		return "", err
+	}
+	if rules.PerMinute > 0 {
 		n, err := a.store.LivePromptsSince(ctx, voterID, a.now().Add(-time.Minute))
 		if err != nil {
-			return err
+			return "", err
 		}
-		if n >= int64(a.live.Rules.PerMinute) {
-			return ErrFlooding
+		if n >= int64(rules.PerMinute) {
+			return "", ErrFlooding
 		}
 	}
-	return nil
+	return rules.Flag(prompt), nil
 }
 
 // stateError explains why a battle cannot do what was asked in its state.

@@ -56,6 +56,13 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 		BattleID: b.ID, Winner: req.Winner, VoterID: req.VoterID, IPHash: req.IPHash,
 		ReadSeconds: read, Counted: b.Leak == "", Reason: b.Leak,
 	}
+	if v.Counted {
+		// A vote on a rejected or flagged prompt is held out like the
+		// earlier votes on it; approving the prompt lets them all in.
+		if v.Excluded, err = a.store.PromptHold(ctx, b.ID); err != nil {
+			return nil, err
+		}
+	}
 	if v.Excluded == "" {
 		v.Excluded = excluded
 	}

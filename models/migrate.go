@@ -26,6 +26,8 @@ var migrations = []migration{
 		`CREATE INDEX IF NOT EXISTS idx_responses_unmeasured ON responses (id) WHERE style_tokens < 0`},
 	{4, "partial index on the votes in the ratings (counted and not excluded)",
 		`CREATE INDEX IF NOT EXISTS idx_votes_rated_id ON votes (id) WHERE counted = true AND excluded = ''`},
+	{20, "index on the prompt of each live turn, to find the battles a moderated prompt was shown in",
+		`CREATE INDEX IF NOT EXISTS idx_turns_prompt ON turns (prompt_id)`},
 	{30, "index on each voter's votes by time, for the vote-time burst check and the voter pages",
 		`CREATE INDEX IF NOT EXISTS idx_votes_voter_created ON votes (voter_id, created_at)`},
 	{31, "index on each keyed address's votes by time, for the vote-time shared-address check",

@@ -1,0 +1,210 @@
+package arena
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"openarena.dev/arena/models"
+)
+
+// moderation is the arena's moderation state: the cached filter lists and
+// the answer-generation jobs running in this process.
+type moderation struct {
+	mu      sync.Mutex
+	rules   *compiledRules
+	rulesAt time.Time
+	jobs    sync.WaitGroup
+}
+
+// ModerationError is a moderator's request the arena refused; its text
+// says what to change.
+type ModerationError struct{ Reason string }
+
+func (e *ModerationError) Error() string { return e.Reason }
+
+// Moderation errors shown to the moderator as they are.
+var (
+	ErrNoPromptsChosen = &ModerationError{"Choose at least one prompt first."}
+	ErrReasonRequired  = &ModerationError{"Give a reason for rejecting: it is kept with the prompt and in the audit log."}
+	ErrReasonTooLong   = &ModerationError{fmt.Sprintf("The reason is too long; keep it under %d characters.", maxReasonChars)}
+	ErrPromptNotFound  = &ModerationError{"There is no such prompt; it may have been deleted."}
+)
+
+// maxReasonChars bounds a rejection reason (it fits the review's column).
+const maxReasonChars = 500
+
+// Queue paging: the default and the most rows a page shows.
+const (
+	DefaultPerPage = 25
+	MaxPerPage     = 100
+)
+
+// QueuePage is one page of one tab of the moderation queue, with every
+// tab's count under the same search.
+type QueuePage struct {
+	models.QueueQuery
+	Total  int64
+	Counts map[string]int64
+	Items  []models.QueueItem
+}
+
+// ModerationQueue returns a page of the queue; an unknown tab is refused.
+func (a *Arena) ModerationQueue(ctx context.Context, q models.QueueQuery) (*QueuePage, error) {
+	if q.Tab == "" {
+		q.Tab = models.TabPending
+	}
+	if !slices.Contains(models.QueueTabs, q.Tab) {
+		return nil, &ModerationError{fmt.Sprintf("There is no queue tab %q; choose one of %s.", q.Tab, strings.Join(models.QueueTabs, ", "))}
+	}
+	if utf8.RuneCountInString(q.Search) > 200 {
+		return nil, &ModerationError{"The search is too long; keep it under 200 characters."}
+	}
+	q.Page = max(q.Page, 1)
+	if q.PerPage <= 0 {
+		q.PerPage = DefaultPerPage
+	}
+	q.PerPage = min(q.PerPage, MaxPerPage)
+	counts, err := a.store.QueueCounts(ctx, q.Search)
+	if err != nil {
+		return nil, err
+	}
+	items, total, err := a.store.ModerationQueue(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return &QueuePage{QueueQuery: q, Total: total, Counts: counts, Items: items}, nil
+}
+
+// ApprovePrompts approves the prompts: they may be served, their battles'
+// votes held out for them count again, their reports are resolved, and a
+// suggested prompt gets its answers generated in the background.
+func (a *Arena) ApprovePrompts(ctx context.Context, actor string, ids []uint) error {
+	return a.review(ctx, actor, ids, models.StatusApproved, "")
+}
+
+// RejectPrompts rejects the prompts with a reason (required): they are never
+// served again and every vote on a battle that showed them is excluded with
+// "prompt rejected" until they are approved again.
+func (a *Arena) RejectPrompts(ctx context.Context, actor string, ids []uint, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return ErrReasonRequired
+	}
+	if utf8.RuneCountInString(reason) > maxReasonChars {
+		return ErrReasonTooLong
+	}
+	return a.review(ctx, actor, ids, models.StatusRejected, reason)
+}
+
+// statusAudit is a prompt's state as the audit log records it.
+type statusAudit struct {
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+	Text   string `json:"text,omitempty"`
+}
+
+func (a *Arena) review(ctx context.Context, actor string, ids []uint, status, reason string) error {
+	if len(ids) == 0 {
+		return ErrNoPromptsChosen
+	}
+	if len(ids) > MaxPerPage {
+		return &ModerationError{fmt.Sprintf("Choose at most %d prompts at a time.", MaxPerPage)}
+	}
+	changes, err := a.store.ReviewPrompts(ctx, ids, status, actor, reason, a.now())
+	if errors.Is(err, models.ErrNotFound) {
+		return ErrPromptNotFound
+	}
+	if err != nil {
+		return err
+	}
+	verb := map[string]string{models.StatusApproved: "prompt.approve", models.StatusRejected: "prompt.reject"}[status]
+	for _, c := range changes {
+		err := a.Audit(ctx, actor, verb, fmt.Sprintf("prompt %d", c.ID),
+			statusAudit{Status: c.Before, Text: clip(c.Text, 200)}, statusAudit{Status: c.After, Reason: reason})
+		if err != nil {
+			return err
+		}
+	}
+	// Which prompts can be served and which votes count have changed.
+	a.forgetBank()
+	if err := a.InvalidateRatings(ctx); err != nil {
+		return err
+	}
+	if status != models.StatusApproved {
+		return nil
+	}
+	for _, c := range changes {
+		if c.Suggested {
+			if _, err := a.GenerateAnswers(ctx, c.ID); err != nil {
+				return fmt.Errorf("answers for prompt %d: %w", c.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// labelAudit is a prompt's labels as the audit log records them.
+type labelAudit struct {
+	Categories []string `json:"categories"`
+	Language   string   `json:"language"`
+}
+
+// LabelPrompt sets a prompt's topic categories (from CategoryNames) and
+// language (an ISO 639 code, LanguageUnknown, or empty); the language's own
+// category follows the language. Ratings are recomputed for the new boards.
+func (a *Arena) LabelPrompt(ctx context.Context, actor string, id uint, topics []string, language string) error {
+	language = strings.ToLower(strings.TrimSpace(language))
+	if language != "" && language != LanguageUnknown && !isLangCode(language) {
+		return &ModerationError{fmt.Sprintf("%q is not a language code: use a two- or three-letter ISO 639 code such as \"en\", or %q when unknown.", language, LanguageUnknown)}
+	}
+	cats := []string{}
+	for _, name := range CategoryNames {
+		if slices.Contains(topics, name) {
+			cats = append(cats, name)
+		}
+	}
+	for _, t := range topics {
+		if !slices.Contains(CategoryNames, t) {
+			return &ModerationError{fmt.Sprintf("There is no category %q; choose from %s.", t, strings.Join(CategoryNames, ", "))}
+		}
+	}
+	if lc := LanguageCategory(language); lc != "" {
+		cats = append(cats, lc)
+	}
+	before, err := a.store.SetPromptLabels(ctx, id, cats, language)
+	if errors.Is(err, models.ErrNotFound) {
+		return ErrPromptNotFound
+	}
+	if err != nil {
+		return err
+	}
+	err = a.Audit(ctx, actor, "prompt.label", fmt.Sprintf("prompt %d", id),
+		labelAudit{before.Categories, before.Language}, labelAudit{cats, language})
+	if err != nil {
+		return err
+	}
+	return a.InvalidateRatings(ctx)
+}
+
+// noteFlag records which flag rule held a live prompt, for the queue.
+func (a *Arena) noteFlag(ctx context.Context, p *models.Prompt, flag string) error {
+	if flag == "" {
+		return nil
+	}
+	return a.store.NotePromptFlag(ctx, p.ID, flag)
+}
+
+// clip shortens s to at most n runes.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,499 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Moderation errors.
+var (
+	// ErrDuplicatePrompt means a prompt with the same normalised text is
+	// already stored (in the bank, in the queue or asked live).
+	ErrDuplicatePrompt = errors.New("a prompt with this text already exists")
+	// ErrAlreadyReported means the voter already reported every prompt of
+	// the battle.
+	ErrAlreadyReported = errors.New("already reported")
+)
+
+// Exclusion reasons moderation writes into Vote.Excluded. A vote is
+// excluded while any prompt of its battle is rejected or flagged; approving
+// the prompt clears exactly these reasons and never another area's.
+const (
+	ExcludedPromptRejected = "prompt rejected"
+	ExcludedPromptFlagged  = "prompt flagged"
+)
+
+// Report is one voter's report of a prompt they were shown. A voter reports
+// a prompt once; a review (approve or reject) resolves its open reports.
+type Report struct {
+	ID        uint    `gorm:"primaryKey"`
+	PromptID  uint    `gorm:"not null;uniqueIndex:idx_report_prompt_voter"`
+	Prompt    *Prompt `gorm:"constraint:OnDelete:CASCADE"`
+	VoterID   string  `gorm:"size:64;not null;uniqueIndex:idx_report_prompt_voter"`
+	BattleID  string  `gorm:"size:32;not null;default:''"`
+	Reason    string  `gorm:"size:64;not null"`
+	Details   string  `gorm:"size:512;not null;default:''"`
+	Resolved  bool    `gorm:"not null;default:false;index"`
+	CreatedAt time.Time
+}
+
+// PromptReview is what moderation knows of a prompt beyond its status: who
+// suggested it, which flag rule caught it, and the last review.
+type PromptReview struct {
+	PromptID uint    `gorm:"primaryKey;autoIncrement:false"`
+	Prompt   *Prompt `gorm:"constraint:OnDelete:CASCADE"`
+	// SuggestedBy is the pseudonymous voter id of a suggestion, for the
+	// per-voter suggestion limit; empty for other prompts.
+	SuggestedBy string `gorm:"size:64;not null;default:'';index"`
+	// Flag names the automatic rule that flagged or noted the prompt.
+	Flag string `gorm:"size:256;not null;default:''"`
+	// Reason is why the prompt was rejected; empty otherwise.
+	Reason     string `gorm:"size:512;not null;default:''"`
+	Reviewer   string `gorm:"size:128;not null;default:''"`
+	ReviewedAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Answer-job states.
+const (
+	JobRunning = "running"
+	JobDone    = "done"
+)
+
+// AnswerJob is the progress of generating a suggested prompt's answers:
+// Done of Total contenders answered, each failure with its reason.
+type AnswerJob struct {
+	PromptID   uint            `gorm:"primaryKey;autoIncrement:false"`
+	Prompt     *Prompt         `gorm:"constraint:OnDelete:CASCADE"`
+	State      string          `gorm:"size:16;not null"`
+	Total      int             `gorm:"not null;default:0"`
+	Done       int             `gorm:"not null;default:0"`
+	Failures   []AnswerFailure `gorm:"serializer:json;type:text"`
+	StartedAt  time.Time
+	FinishedAt *time.Time
+}
+
+// AnswerFailure is one contender that could not answer, and why.
+type AnswerFailure struct {
+	Contender string `json:"contender"`
+	Reason    string `json:"reason"`
+}
+
+// filterRulesKey is the settings key holding the editable filter rules.
+const filterRulesKey = "prompt_filter_rules"
+
+// FilterRulesSetting returns the stored filter rules as saved (JSON), or ""
+// when none were ever saved.
+func (s *Store) FilterRulesSetting(ctx context.Context) (string, error) {
+	var st Setting
+	err := s.db.WithContext(ctx).Where("key = ?", filterRulesKey).Limit(1).Find(&st).Error
+	return st.Value, err
+}
+
+// SaveFilterRulesSetting stores the filter rules, replacing earlier ones.
+func (s *Store) SaveFilterRulesSetting(ctx context.Context, value string) error {
+	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "key"}}, DoUpdates: clause.AssignmentColumns([]string{"value"}),
+	}).Create(&Setting{Key: filterRulesKey, Value: value}).Error
+}
+
+// CreateSuggestion stores a voter's suggested prompt, pending review, unless
+// a prompt with the same hash exists (ErrDuplicatePrompt). flag notes a flag
+// rule the text matched, for the moderator.
+func (s *Store) CreateSuggestion(ctx context.Context, p *Prompt, voterID, flag string) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&Prompt{}).Where("hash = ?", p.Hash).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrDuplicatePrompt
+		}
+		s.categorize(p)
+		if err := tx.Create(p).Error; err != nil {
+			return err
+		}
+		return tx.Create(&PromptReview{PromptID: p.ID, SuggestedBy: voterID, Flag: flag}).Error
+	})
+}
+
+// SuggestionsSince counts the prompts a voter suggested since a moment.
+func (s *Store) SuggestionsSince(ctx context.Context, voterID string, since time.Time) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&PromptReview{}).
+		Where("suggested_by = ? AND created_at > ?", voterID, since).Count(&n).Error
+	return n, err
+}
+
+// NotePromptFlag records which flag rule caught a prompt.
+func (s *Store) NotePromptFlag(ctx context.Context, promptID uint, flag string) error {
+	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "prompt_id"}}, DoUpdates: clause.AssignmentColumns([]string{"flag", "updated_at"}),
+	}).Create(&PromptReview{PromptID: promptID, Flag: flag}).Error
+}
+
+// battlesUsingSQL selects the battles that showed any of the prompts (?):
+// a bank battle by its prompt, a live one by any of its turns.
+const battlesUsingSQL = `SELECT b.id FROM battles b WHERE b.prompt_id IN (?)
+	UNION SELECT t.battle_id FROM turns t WHERE t.prompt_id IN (?)`
+
+// BattlePromptIDs returns every prompt a battle showed: the bank prompt, or
+// each turn's prompt of a live battle.
+func (s *Store) BattlePromptIDs(ctx context.Context, battleID string) ([]uint, error) {
+	var ids []uint
+	err := s.db.WithContext(ctx).Raw(`SELECT prompt_id FROM battles WHERE id = ?
+		UNION SELECT prompt_id FROM turns WHERE battle_id = ?`, battleID, battleID).Scan(&ids).Error
+	return ids, err
+}
+
+// PromptHold returns the exclusion a new vote on the battle gets because of
+// its prompts: ExcludedPromptRejected, ExcludedPromptFlagged or "".
+func (s *Store) PromptHold(ctx context.Context, battleID string) (string, error) {
+	var statuses []string
+	err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT p.status FROM prompts p
+		WHERE p.status IN (?, ?) AND (p.id IN (SELECT prompt_id FROM battles WHERE id = ?)
+			OR p.id IN (SELECT prompt_id FROM turns WHERE battle_id = ?))`,
+		StatusRejected, StatusFlagged, battleID, battleID).Scan(&statuses).Error
+	return holdOf(statuses), err
+}
+
+func holdOf(statuses []string) string {
+	hold := ""
+	for _, st := range statuses {
+		switch st {
+		case StatusRejected:
+			return ExcludedPromptRejected
+		case StatusFlagged:
+			hold = ExcludedPromptFlagged
+		}
+	}
+	return hold
+}
+
+// CreateReports stores one report per prompt for the voter, skipping prompts
+// the voter already reported; ErrAlreadyReported if every one was.
+func (s *Store) CreateReports(ctx context.Context, rs []Report) error {
+	created := int64(0)
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for i := range rs {
+			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit("Prompt").Create(&rs[i])
+			if res.Error != nil {
+				return res.Error
+			}
+			created += res.RowsAffected
+		}
+		return nil
+	})
+	if err == nil && created == 0 {
+		return ErrAlreadyReported
+	}
+	return err
+}
+
+// PromptChange is one prompt's status before and after a review.
+type PromptChange struct {
+	ID     uint
+	Text   string
+	Source string
+	Before string
+	After  string
+	// Suggested is a voter's suggestion for the bank.
+	Suggested bool
+}
+
+// ReviewPrompts sets the prompts' status in one transaction, records the
+// reviewer (and reason, for a rejection), resolves their open reports, and
+// brings the exclusion of every vote on a battle that showed them in line
+// with the new status. Unknown ids are ErrNotFound and change nothing.
+func (s *Store) ReviewPrompts(ctx context.Context, ids []uint, status, reviewer, reason string, at time.Time) ([]PromptChange, error) {
+	var out []PromptChange
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var ps []Prompt
+		if err := tx.Where("id IN ?", ids).Order("id").Find(&ps).Error; err != nil {
+			return err
+		}
+		if len(ps) != len(uniqueIDs(ids)) {
+			return ErrNotFound
+		}
+		var suggested []uint
+		if err := tx.Model(&PromptReview{}).Where("prompt_id IN ? AND suggested_by <> ''", ids).
+			Pluck("prompt_id", &suggested).Error; err != nil {
+			return err
+		}
+		for _, p := range ps {
+			out = append(out, PromptChange{ID: p.ID, Text: p.Text, Source: p.Source, Before: p.Status, After: status,
+				Suggested: slices.Contains(suggested, p.ID)})
+		}
+		if err := tx.Model(&Prompt{}).Where("id IN ?", ids).
+			Updates(map[string]any{"status": status, "updated_at": at}).Error; err != nil {
+			return err
+		}
+		for _, p := range ps {
+			rv := PromptReview{PromptID: p.ID, Reviewer: reviewer, Reason: reason, ReviewedAt: &at}
+			err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "prompt_id"}},
+				DoUpdates: clause.AssignmentColumns([]string{"reviewer", "reason", "reviewed_at", "updated_at"})}).
+				Omit("Prompt").Create(&rv).Error
+			if err != nil {
+				return err
+			}
+		}
+		if err := tx.Model(&Report{}).Where("prompt_id IN ? AND resolved = ?", ids, false).
+			Update("resolved", true).Error; err != nil {
+			return err
+		}
+		return syncPromptExclusions(tx, ids)
+	})
+	return out, err
+}
+
+// syncPromptExclusions sets each counted vote on a battle that showed one of
+// the prompts to "prompt rejected" if any prompt of its battle is rejected,
+// else "prompt flagged" if any is flagged, else in. Votes another rule
+// excluded are left alone, so undoing a review restores exactly its own.
+func syncPromptExclusions(tx *gorm.DB, ids []uint) error {
+	held := func(status string) string {
+		return `EXISTS (SELECT 1 FROM prompts p WHERE p.status = '` + status + `' AND (
+			p.id IN (SELECT b2.prompt_id FROM battles b2 WHERE b2.id = votes.battle_id)
+			OR p.id IN (SELECT t2.prompt_id FROM turns t2 WHERE t2.battle_id = votes.battle_id)))`
+	}
+	return tx.Exec(`UPDATE votes SET excluded = CASE
+			WHEN `+held(StatusRejected)+` THEN ?
+			WHEN `+held(StatusFlagged)+` THEN ?
+			ELSE '' END
+		WHERE counted = ? AND excluded IN ('', ?, ?) AND battle_id IN (`+battlesUsingSQL+`)`,
+		ExcludedPromptRejected, ExcludedPromptFlagged, true,
+		ExcludedPromptRejected, ExcludedPromptFlagged, ids, ids).Error
+}
+
+func uniqueIDs(ids []uint) map[uint]bool {
+	m := map[uint]bool{}
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// Prompt returns one prompt.
+func (s *Store) Prompt(ctx context.Context, id uint) (*Prompt, error) {
+	var p Prompt
+	if err := s.db.WithContext(ctx).First(&p, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &p, nil
+}
+
+// SetPromptLabels replaces a prompt's categories and language and returns
+// the prompt as it was before.
+func (s *Store) SetPromptLabels(ctx context.Context, id uint, categories []string, language string) (*Prompt, error) {
+	var before Prompt
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.First(&before, id).Error; err != nil {
+			return notFound(err)
+		}
+		if categories == nil {
+			categories = []string{}
+		}
+		return tx.Model(&Prompt{ID: id}).Select("categories", "language").
+			Updates(&Prompt{Categories: categories, Language: language}).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &before, nil
+}
+
+// Queue tabs.
+const (
+	TabPending  = "pending"
+	TabFlagged  = "flagged"
+	TabReported = "reported"
+	TabApproved = "approved"
+	TabRejected = "rejected"
+)
+
+// QueueTabs lists the tabs in the order the page shows them.
+var QueueTabs = []string{TabPending, TabFlagged, TabReported, TabApproved, TabRejected}
+
+// QueueQuery picks one page of the moderation queue.
+type QueueQuery struct {
+	Tab string
+	// Search, when not empty, keeps prompts whose text contains it,
+	// ignoring case.
+	Search  string
+	Page    int // from 1
+	PerPage int
+}
+
+// QueueItem is one prompt of the queue with what the moderator needs.
+type QueueItem struct {
+	Prompt  Prompt
+	Review  PromptReview
+	Reports int64
+	// ReportReasons are the distinct reasons of its open reports.
+	ReportReasons []string
+	Answers       int64
+	Job           *AnswerJob
+}
+
+// queueScope narrows prompts to a tab and search.
+func queueScope(db *gorm.DB, tab, search string) *gorm.DB {
+	q := db.Model(&Prompt{})
+	if tab == TabReported {
+		q = q.Where("EXISTS (SELECT 1 FROM reports r WHERE r.prompt_id = prompts.id AND r.resolved = ?)", false)
+	} else {
+		q = q.Where("prompts.status = ?", tab)
+	}
+	if search = strings.TrimSpace(search); search != "" {
+		q = q.Where("LOWER(prompts.text) LIKE ? ESCAPE '!'", "%"+likeEscape(strings.ToLower(search))+"%")
+	}
+	return q
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(s)
+}
+
+// QueueCounts returns how many prompts each tab holds under the search.
+func (s *Store) QueueCounts(ctx context.Context, search string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, tab := range QueueTabs {
+		var n int64
+		if err := queueScope(s.db.WithContext(ctx), tab, search).Count(&n).Error; err != nil {
+			return nil, err
+		}
+		out[tab] = n
+	}
+	return out, nil
+}
+
+// ModerationQueue returns one page of a tab, newest first, and the tab's
+// total under the search.
+func (s *Store) ModerationQueue(ctx context.Context, q QueueQuery) ([]QueueItem, int64, error) {
+	db := s.db.WithContext(ctx)
+	var total int64
+	if err := queueScope(db, q.Tab, q.Search).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var ps []Prompt
+	err := queueScope(db, q.Tab, q.Search).Order("prompts.id DESC").
+		Offset((max(q.Page, 1) - 1) * q.PerPage).Limit(q.PerPage).Find(&ps).Error
+	if err != nil || len(ps) == 0 {
+		return nil, total, err
+	}
+	ids := make([]uint, len(ps))
+	items := make([]QueueItem, len(ps))
+	byID := map[uint]*QueueItem{}
+	for i, p := range ps {
+		ids[i], items[i].Prompt = p.ID, p
+		byID[p.ID] = &items[i]
+	}
+	var reviews []PromptReview
+	if err := db.Where("prompt_id IN ?", ids).Find(&reviews).Error; err != nil {
+		return nil, 0, err
+	}
+	for _, r := range reviews {
+		byID[r.PromptID].Review = r
+	}
+	var reports []Report
+	if err := db.Where("prompt_id IN ? AND resolved = ?", ids, false).Order("id").Find(&reports).Error; err != nil {
+		return nil, 0, err
+	}
+	for _, r := range reports {
+		it := byID[r.PromptID]
+		it.Reports++
+		reason := r.Reason
+		if r.Details != "" {
+			reason += ": " + r.Details
+		}
+		if len(it.ReportReasons) < 5 && !slices.Contains(it.ReportReasons, reason) {
+			it.ReportReasons = append(it.ReportReasons, reason)
+		}
+	}
+	var counts []struct {
+		PromptID uint
+		N        int64
+	}
+	if err := db.Model(&Response{}).Select("prompt_id, COUNT(*) AS n").Where("prompt_id IN ?", ids).
+		Group("prompt_id").Scan(&counts).Error; err != nil {
+		return nil, 0, err
+	}
+	for _, c := range counts {
+		byID[c.PromptID].Answers = c.N
+	}
+	var jobs []AnswerJob
+	if err := db.Where("prompt_id IN ?", ids).Find(&jobs).Error; err != nil {
+		return nil, 0, err
+	}
+	for i := range jobs {
+		byID[jobs[i].PromptID].Job = &jobs[i]
+	}
+	return items, total, nil
+}
+
+// MissingAnswerContenders returns the enabled contenders with a provider and
+// a positive weight that have no answer to the prompt yet.
+func (s *Store) MissingAnswerContenders(ctx context.Context, promptID uint) ([]Contender, error) {
+	var cs []Contender
+	err := s.db.WithContext(ctx).
+		Where("enabled = ? AND weight > 0 AND provider_kind <> ''", true).
+		Where("NOT EXISTS (SELECT 1 FROM responses r WHERE r.prompt_id = ? AND r.contender_id = contenders.id)", promptID).
+		Order("id").Find(&cs).Error
+	return cs, err
+}
+
+// StartAnswerJob records a new run of answer generation for a prompt,
+// replacing an earlier run's progress.
+func (s *Store) StartAnswerJob(ctx context.Context, promptID uint, total int, at time.Time) error {
+	job := AnswerJob{PromptID: promptID, State: JobRunning, Total: total, Failures: []AnswerFailure{}, StartedAt: at}
+	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "prompt_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"state", "total", "done", "failures", "started_at", "finished_at"}),
+	}).Omit("Prompt").Create(&job).Error
+}
+
+// SaveGeneratedAnswer stores a contender's generated answer and counts it as
+// done in the prompt's job, in one transaction. An answer already there is
+// kept (another run stored it first).
+func (s *Store) SaveGeneratedAnswer(ctx context.Context, r *Response) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit("Prompt", "Contender").Create(r).Error
+		if err != nil {
+			return err
+		}
+		return tx.Model(&AnswerJob{}).Where("prompt_id = ?", r.PromptID).
+			Update("done", gorm.Expr("done + 1")).Error
+	})
+}
+
+// FailAnswer records that a contender could not answer the prompt.
+func (s *Store) FailAnswer(ctx context.Context, promptID uint, f AnswerFailure) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var job AnswerJob
+		if err := tx.First(&job, "prompt_id = ?", promptID).Error; err != nil {
+			return notFound(err)
+		}
+		return tx.Model(&job).Select("failures").Updates(&AnswerJob{Failures: append(job.Failures, f)}).Error
+	})
+}
+
+// FinishAnswerJob marks a prompt's job done.
+func (s *Store) FinishAnswerJob(ctx context.Context, promptID uint, at time.Time) error {
+	return s.db.WithContext(ctx).Model(&AnswerJob{}).Where("prompt_id = ?", promptID).
+		Updates(map[string]any{"state": JobDone, "finished_at": at}).Error
+}
+
+// AnswerJobOf returns a prompt's answer job.
+func (s *Store) AnswerJobOf(ctx context.Context, promptID uint) (*AnswerJob, error) {
+	var job AnswerJob
+	if err := s.db.WithContext(ctx).First(&job, "prompt_id = ?", promptID).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &job, nil
+}
