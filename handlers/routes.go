@@ -28,6 +28,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/battles/:id/vote", s.voteForm, limited...)
 	e.POST("/battles/:id/turns", s.turnForm, limited...)
 	e.GET("/leaderboard", s.leaderboardPage)
+	e.GET("/models/:slug", s.modelPage)
 
 	api := e.Group("/api/v1")
 	api.POST("/battles", s.apiStartBattle, limited...)
@@ -35,6 +36,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/battles/:id/turns", s.apiTurn, limited...)
 	api.GET("/battles/:id/stream", s.apiStream)
 	api.GET("/leaderboard", s.apiLeaderboard)
+	api.GET("/models/:slug", s.apiModel)
 
 	// Admin: sign-in and first-run setup are open; everything else under
 	// /admin and /api/v1/admin goes through requireAdmin.
