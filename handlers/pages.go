@@ -68,7 +68,7 @@ func (s *Server) battlePage(c echo.Context) error {
 		return render(c, http.StatusOK, views.BattlePage(s.meta("Vote", "vote"), bv))
 	}
 	bv.TurnURL = ""
-	return render(c, http.StatusOK, views.RevealPage(s.meta("Result", "vote"), revealView(bv, b, v)))
+	return render(c, http.StatusOK, views.RevealPage(s.meta("Result", "vote"), moderatedReveal(c, revealView(bv, b, v), v)))
 }
 
 // voteForm takes the plain form's vote and redirects to the reveal, so a

@@ -28,6 +28,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/battles/:id/vote", s.voteForm, limited...)
 	e.POST("/battles/:id/turns", s.turnForm, limited...)
 	e.GET("/leaderboard", s.leaderboardPage)
+	e.GET("/suggest", s.suggestPage)
+	e.POST("/suggest", s.suggestForm, limited...)
+	e.POST("/battles/:id/report", s.reportForm, limited...)
 	e.GET("/models/:slug", s.modelPage)
 
 	api := e.Group("/api/v1")
@@ -48,8 +51,14 @@ func (s *Server) routes(e *echo.Echo) {
 	adm.GET("", s.adminDashboard)
 	adm.POST("/signout", s.adminSignOut)
 	adm.GET("/audit", s.adminAuditPage)
+	adm.GET("/prompts", s.adminPrompts)
+	adm.POST("/prompts/review", s.adminReviewPrompts)
+	adm.POST("/prompts/filter", s.adminSaveFilter)
+	adm.POST("/prompts/:id/labels", s.adminLabelPrompt)
+	adm.POST("/prompts/:id/answers", s.adminGenerateAnswers)
 	admAPI := e.Group("/api/v1/admin", s.requireAdmin)
 	admAPI.GET("/audit", s.apiAdminAudit)
+	admAPI.GET("/prompts", s.apiAdminPrompts)
 
 	e.RouteNotFound("/*", func(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "There is no page at this address.")

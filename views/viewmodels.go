@@ -55,6 +55,8 @@ type RevealView struct {
 	Winner  string
 	Counted bool
 	Reason  string
+	// Report is the form for reporting the battle's prompt.
+	Report ReportView
 }
 
 // WinnerLabel is the vote in words.

@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"openarena.dev/arena/arena"
+	"openarena.dev/arena/models"
+	"openarena.dev/arena/views"
+)
+
+// suggestPage shows the form for suggesting a prompt for the bank.
+func (s *Server) suggestPage(c echo.Context) error {
+	return render(c, http.StatusOK, views.SuggestPage(s.meta("Suggest a prompt", "vote"),
+		views.SuggestView{Sent: c.QueryParam("sent") == "1"}))
+}
+
+// suggestForm stores a suggestion and redirects to the thanks; a refused
+// one shows the form again with the reason and the text kept.
+func (s *Server) suggestForm(c echo.Context) error {
+	ctx := c.Request().Context()
+	text := c.FormValue("prompt")
+	if err := s.arena.Store().TouchVoter(ctx, voterID(c), s.ipHash(c)); err != nil {
+		return err
+	}
+	_, err := s.arena.SuggestPrompt(ctx, voterID(c), text)
+	var pe *arena.PromptError
+	if errors.As(err, &pe) {
+		status := http.StatusBadRequest
+		switch {
+		case errors.Is(err, arena.ErrDuplicateSuggestion):
+			status = http.StatusConflict
+		case errors.Is(err, arena.ErrSuggestFlooding):
+			status = http.StatusTooManyRequests
+		}
+		return render(c, status, views.SuggestPage(s.meta("Suggest a prompt", "vote"),
+			views.SuggestView{Text: text, Problem: pe.Reason}))
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/suggest?sent=1")
+}
+
+// reportForm reports the prompt of the voter's voted battle and returns to
+// the battle with a thank-you.
+func (s *Server) reportForm(c echo.Context) error {
+	id := c.Param("id")
+	err := s.arena.ReportBattle(c.Request().Context(), id, voterID(c), c.FormValue("reason"), c.FormValue("details"))
+	switch {
+	case errors.Is(err, arena.ErrAlreadyReported):
+		return echo.NewHTTPError(http.StatusConflict, "You already reported this prompt. Thank you: a moderator will look at it.")
+	case errors.Is(err, arena.ErrReportBeforeVote):
+		return echo.NewHTTPError(http.StatusConflict, "Vote first: a prompt can be reported once its battle has your vote.")
+	case err != nil:
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/battles/"+id+"?reported=1")
+}
+
+// moderatedReveal adds the report form to a reveal, and tells the voter
+// when moderation holds their vote out of the ratings.
+func moderatedReveal(c echo.Context, r views.RevealView, v *models.Vote) views.RevealView {
+	r.Report = views.ReportView{URL: "/battles/" + r.Battle.ID + "/report", Reported: c.QueryParam("reported") == "1"}
+	for _, o := range arena.ReportReasons {
+		r.Report.Reasons = append(r.Report.Reasons, views.ReportOption{Code: o.Code, Label: o.Label})
+	}
+	switch v.Excluded {
+	case models.ExcludedPromptFlagged:
+		r.Counted, r.Reason = false, "This prompt is waiting for a moderator's review; your vote will count once it is approved."
+	case models.ExcludedPromptRejected:
+		r.Counted, r.Reason = false, "A moderator rejected this prompt, so votes on it are not counted."
+	}
+	return r
+}
