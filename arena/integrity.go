@@ -296,6 +296,9 @@ func (a *Arena) SweepRisk(ctx context.Context) (SweepResult, error) {
 func (a *Arena) integrityChanged(ctx context.Context) {
 	a.forgetIntegrity()
 	a.votesChanged()
+	// It fails only when ctx has ended; the changed vote count is seen by
+	// the recomputer's next check anyway.
+	_ = a.InvalidateRatings(ctx)
 }
 
 // voteExclusion is the exclusion a new vote gets from integrity: "voter

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -19,9 +18,9 @@ import (
 // maxReported bounds how many bad lines one run lists.
 const maxReported = 20
 
-// slugPattern is what a model slug may look like: it ends up in URLs and
-// exports, so no spaces or markup.
-var slugPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/+-]{0,127}$`)
+// slugPattern is what a model slug may look like (the admin's contender
+// form checks the same).
+var slugPattern = arena.SlugPattern
 
 // outputLine is one line of an outputs file.
 type outputLine struct {
@@ -240,18 +239,9 @@ func providerOf(p *llm.ProviderConfig) models.Provider {
 	return models.Provider{Kind: p.Kind, BaseURL: p.BaseURL, Model: p.Model, APIKeyEnv: p.APIKeyEnv, Params: p.Params}
 }
 
+// checkContender applies the rules the admin's contender form shares.
 func checkContender(c contenderEntry) string {
-	switch {
-	case c.Slug == "":
-		return `"slug" is missing or empty`
-	case !slugPattern.MatchString(c.Slug):
-		return fmt.Sprintf("slug %q is not valid (letters, digits and . _ : / + - only, at most 128)", c.Slug)
-	case len(c.DisplayName) > 256 || len(c.Organization) > 256:
-		return "display_name and organization are limited to 256 characters"
-	case len(c.Country) > 64 || len(c.License) > 128:
-		return "country is limited to 64 and license to 128 characters"
-	}
-	return ""
+	return arena.ContenderProblem(c.Slug, c.DisplayName, c.Organization, c.Country, c.License)
 }
 
 func nonEmpty(in []string) []string {
