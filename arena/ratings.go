@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
 )
 
@@ -74,6 +75,12 @@ type ratingsState struct {
 	cacheMu   sync.Mutex
 	boards    map[string]*RatedBoard
 	checkedAt time.Time
+
+	// metaMu guards meta, the contenders by slug as the board views show
+	// them, and metaAt, when they were read.
+	metaMu sync.Mutex
+	meta   map[string]models.Contender
+	metaAt time.Time
 }
 
 func (r *ratingsState) init(opt RatingsOptions) {

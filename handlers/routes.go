@@ -28,6 +28,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/battles/:id/vote", s.voteForm, limited...)
 	e.POST("/battles/:id/turns", s.turnForm, limited...)
 	e.GET("/leaderboard", s.leaderboardPage)
+	e.GET("/leaderboard.csv", s.leaderboardCSV)
 	e.GET("/suggest", s.suggestPage)
 	e.POST("/suggest", s.suggestForm, limited...)
 	e.POST("/battles/:id/report", s.reportForm, limited...)
@@ -39,6 +40,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/battles/:id/turns", s.apiTurn, limited...)
 	api.GET("/battles/:id/stream", s.apiStream)
 	api.GET("/leaderboard", s.apiLeaderboard)
+	api.GET("/leaderboard/version", s.leaderboardVersion)
 	api.GET("/models/:slug", s.apiModel)
 
 	// Admin: sign-in and first-run setup are open; everything else under
