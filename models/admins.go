@@ -115,19 +115,17 @@ func (s *Store) RecordSignInFailure(ctx context.Context, at time.Time, keys ...s
 // returns the oldest of them (zero when none), so the caller can say when
 // the throttle lifts.
 func (s *Store) SignInFailures(ctx context.Context, key string, since time.Time) (n int64, oldest time.Time, err error) {
-	var row struct {
-		N      int64
-		Oldest *time.Time
+	q := s.db.WithContext(ctx).Model(&SignInFailure{}).Where("key = ? AND at >= ?", key, since)
+	if err := q.Count(&n).Error; err != nil || n == 0 {
+		return n, time.Time{}, err
 	}
-	err = s.db.WithContext(ctx).Model(&SignInFailure{}).Select("COUNT(*) AS n, MIN(at) AS oldest").
-		Where("key = ? AND at >= ?", key, since).Scan(&row).Error
-	if err != nil {
+	// Read as a row rather than MIN(at): SQLite returns an aggregate of a
+	// time column as text, which would not scan into a time.
+	var first SignInFailure
+	if err := q.Order("at").Limit(1).Find(&first).Error; err != nil {
 		return 0, time.Time{}, err
 	}
-	if row.Oldest != nil {
-		oldest = *row.Oldest
-	}
-	return row.N, oldest, nil
+	return n, first.At, nil
 }
 
 // ClearSignInFailures forgets the failures under the keys (after a

@@ -16,6 +16,7 @@ commands:
   contenders  list a local Ollama's models as contenders (arena contenders discover [-add])
   ratings     run the rating engine on a battles CSV file
   simulate    write synthetic battles drawn from known strengths
+  admin       manage admin accounts (arena admin create --username NAME)
   help        show this help
 `
 
@@ -35,6 +36,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runContenders(ctx, args, getenv, stdout, stderr)
 	case "ratings":
 		return runRatings(ctx, args, stdout, stderr)
+	case "admin":
+		return runAdmin(ctx, args, getenv, stdin, stdout, stderr)
 	case "simulate":
 		return runSimulate(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":

@@ -75,6 +75,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go hintOllama(ctx, getenv, stdout)
+	if err := announceSetup(ctx, a, displayAddr(ln.Addr()), stdout); err != nil {
+		log.Warn("could not make the first-run setup link", "error", err.Error())
+	}
 	select {
 	case err := <-errc:
 		return err

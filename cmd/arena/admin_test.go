@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"openarena.dev/arena/arena"
+	"openarena.dev/arena/models"
+	"openarena.dev/arena/models/storetest"
+)
+
+// runWithStdin runs the binary's run function with stdin as standard input.
+func runWithStdin(t *testing.T, dsn, stdin string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	getenv := func(k string) string {
+		if k == "ARENA_DATABASE_URL" {
+			return dsn
+		}
+		return ""
+	}
+	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &out)
+	return out.String(), err
+}
+
+func TestAdminCreate(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			dsn := dsnFor(t, d)
+			refused := []struct {
+				name, stdin string
+				args        []string
+				want        string
+			}{
+				{"no username", "plum-tree-harbour-42\n", nil, "needs --username"},
+				{"password as a flag", "", []string{"--username", "ana", "--password", "plum-tree-harbour-42"}, "flag provided but not defined"},
+				{"no password", "", []string{"--username", "ana"}, "no password given"},
+				{"short password", "short7\n", []string{"--username", "ana"}, "too short"},
+				{"129-byte password", strings.Repeat("x", 129) + "\n", []string{"--username", "ana"}, "too long"},
+				{"common password", "password123\n", []string{"--username", "ana"}, "most common"},
+				{"common password in capitals", "PASSWORD123\n", []string{"--username", "ana"}, "most common"},
+				{"bad username", "plum-tree-harbour-42\n", []string{"--username", "a b"}, "letters, digits"},
+			}
+			for _, tc := range refused {
+				out, err := runWithStdin(t, dsn, tc.stdin, append([]string{"admin", "create"}, tc.args...)...)
+				if err == nil || !strings.Contains(err.Error()+out, tc.want) {
+					t.Errorf("%s: err %v, output %q; want a refusal saying %q", tc.name, err, out, tc.want)
+				}
+			}
+			// A 128-byte password is the longest accepted; a CRLF line
+			// ending is not part of it.
+			long := strings.Repeat("q7", 64)
+			out, err := runWithStdin(t, dsn, long+"\r\n", "admin", "create", "--username", "ana")
+			if err != nil || !strings.Contains(out, `Admin "ana" created`) {
+				t.Fatalf("create: %v\n%s", err, out)
+			}
+			if _, err := runWithStdin(t, dsn, "another-good-one-9\n", "admin", "create", "--username", "ana"); err == nil || !strings.Contains(err.Error(), "already exists") {
+				t.Errorf("second ana: %v, want already exists", err)
+			}
+
+			store, err := models.Open(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer store.Close()
+			ad, err := store.AdminByUsername(t.Context(), "ana")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(ad.PasswordHash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+				t.Errorf("hash %q is not argon2id with OWASP parameters", ad.PasswordHash)
+			}
+			if ok, err := arena.VerifyPassword(ad.PasswordHash, long); !ok || err != nil {
+				t.Errorf("stored hash does not verify the password: %v %v", ok, err)
+			}
+			if n, _ := store.CountAdmins(t.Context()); n != 1 {
+				t.Errorf("%d admins, want 1: refused attempts created some", n)
+			}
+			entries, _, err := store.AuditEntries(t.Context(), models.AuditFilter{Action: "admin.create"})
+			if err != nil || len(entries) != 1 || entries[0].Actor != "cli" || entries[0].Target != "ana" {
+				t.Errorf("audit entries %+v, %v; want one admin.create by cli on ana", entries, err)
+			}
+		})
+	}
+}
