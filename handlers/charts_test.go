@@ -139,3 +139,27 @@ func TestLeaderboardChartsHistory(t *testing.T) {
 		t.Errorf("%d lines in the history charts, want 3 models + 2 organisations + 2 countries", n)
 	}
 }
+
+func TestChartsCache(t *testing.T) {
+	var c chartsCache
+	draws := 0
+	draw := func() views.LeaderboardChartsVM { draws++; return views.LeaderboardChartsVM{Votes: draws} }
+	steps := []struct {
+		cat            string
+		board, history uint
+		wantVotes      int
+	}{
+		{"overall", 1, 1, 1},
+		{"overall", 1, 1, 1}, // same snapshots: cached
+		{"coding", 1, 1, 2},  // another category draws its own
+		{"overall", 2, 1, 3}, // a new board
+		{"overall", 2, 2, 4}, // a new history point
+		{"overall", 2, 2, 4},
+		{"coding", 1, 1, 2},
+	}
+	for i, s := range steps {
+		if got := c.get(s.cat, s.board, s.history, draw).Votes; got != s.wantVotes {
+			t.Errorf("step %d (%s %d/%d): charts of draw %d, want %d", i, s.cat, s.board, s.history, got, s.wantVotes)
+		}
+	}
+}

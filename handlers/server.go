@@ -38,6 +38,7 @@ type Server struct {
 	assets *static.Assets
 	log    *slog.Logger
 	admin  adminAuth
+	charts chartsCache
 }
 
 // New builds the Echo instance with every route and middleware.

@@ -3,6 +3,7 @@ package views
 import (
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Heatmap is a square table of the top models against each other: the
@@ -69,10 +70,11 @@ func (h Heatmap) SVG(id string) string {
 			}
 			c := h.Cells[i][j]
 			x, y := hmLabel+cell*float64(j), hmTop+cell*float64(i)
-			w.WriteString(`<g><title>` + esc(h.Names[i]) + ` vs ` + esc(h.Names[j]) + `: `)
+			// No tooltip per cell: the axes name the pair and the data
+			// table below holds every number, and 200 titles would double
+			// the chart's weight on the leaderboard page.
 			if c.Battles == 0 {
-				w.WriteString(`never met</title>`)
-				w.WriteString(`<rect x="` + num(x) + `" y="` + num(y) + `" width="` + num(cell-1) + `" height="` + num(cell-1) + `" class="hm-none"/></g>`)
+				w.WriteString(`<rect x="` + num(x) + `" y="` + num(y) + `" width="` + num(cell-1) + `" height="` + num(cell-1) + `" class="hm-none"/>`)
 				continue
 			}
 			var fill rgb
@@ -83,13 +85,11 @@ func (h Heatmap) SVG(id string) string {
 					t = math.Sqrt(float64(c.Battles) / float64(maxCount))
 				}
 				fill, label = sequential(t), strconv.Itoa(c.Battles)
-				w.WriteString(label + ` battles</title>`)
 			} else {
-				fill, label = diverging(c.WinFraction), strconv.FormatFloat(c.WinFraction, 'f', 2, 64)
-				w.WriteString(label + ` win fraction over ` + strconv.Itoa(c.Battles) + ` battles</title>`)
+				fill, label = diverging(c.WinFraction), fraction(c.WinFraction)
 			}
 			w.WriteString(`<rect x="` + num(x) + `" y="` + num(y) + `" width="` + num(cell-1) + `" height="` + num(cell-1) + `" class="hm-cell" fill="` + fill.hex() + `"/>`)
-			w.WriteString(`<text x="` + num(x+cell/2) + `" y="` + num(y+cell/2+3.5) + `" text-anchor="middle" class="` + fontClass + `" fill="` + fill.ink() + `">` + label + `</text></g>`)
+			w.WriteString(`<text x="` + num(x+cell/2) + `" y="` + num(y+cell/2+3.5) + `" class="` + fontClass + ` ` + fill.ink() + `">` + label + `</text>`)
 		}
 	}
 	w.close()
@@ -112,11 +112,23 @@ func (c rgb) hex() string {
 	return string(out)
 }
 
+// ink is the class of the number written on a cell of this colour: dark
+// ink on light cells, light ink on dark ones.
 func (c rgb) ink() string {
 	if 0.299*c.r+0.587*c.g+0.114*c.b > 150 {
-		return "#111111"
+		return "ink-dark"
 	}
-	return "#ffffff"
+	return "ink-light"
+}
+
+// fraction writes a win fraction in two digits, ".62", "1.00" (short, so it
+// fits a cell on a phone).
+func fraction(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 2, 64)
+	if strings.HasPrefix(s, "0.") {
+		return s[1:]
+	}
+	return s
 }
 
 func mix(a, b rgb, t float64) rgb {

@@ -211,8 +211,10 @@ func TestHeatColours(t *testing.T) {
 		{diverging(1).hex(), "#b2182b"},
 		{diverging(2).hex(), "#b2182b"},
 		{sequential(1).hex(), "#08306b"},
-		{diverging(0.5).ink(), "#111111"},
-		{sequential(1).ink(), "#ffffff"},
+		{diverging(0.5).ink(), "ink-dark"},
+		{sequential(1).ink(), "ink-light"},
+		{fraction(0.626), ".63"},
+		{fraction(1), "1.00"},
 	}
 	for i, tt := range tests {
 		if tt.got != tt.want {
