@@ -170,7 +170,16 @@ func (a *Arena) checkLivePrompt(ctx context.Context, voterID, prompt string) (st
 			return "", ErrFlooding
 		}
 	}
-	return rules.Flag(prompt), nil
+	if flag := rules.Flag(prompt); flag != "" {
+		return flag, nil
+	}
+	// A moderator rejected this text before: hold it again for review
+	// rather than let a retyped prompt slip back into the ratings.
+	id, err := a.store.RejectedPromptWithHash(ctx, models.PromptHash(prompt))
+	if err != nil || id == 0 {
+		return "", err
+	}
+	return fmt.Sprintf("the same text as rejected prompt %d", id), nil
 }
 
 // stateError explains why a battle cannot do what was asked in its state.

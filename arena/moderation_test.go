@@ -351,6 +351,18 @@ func TestFlagRuleHoldsLiveVotes(t *testing.T) {
 		if v, _ := s.Vote(ctx, held.BattleID); v.Excluded != models.ExcludedPromptRejected {
 			t.Fatalf("after rejecting, excluded = %q", v.Excluded)
 		}
+		// The rejected text asked again is held again, even with the flag
+		// rule gone.
+		if err := e.a.SetFilterRules(ctx, moderator, arena.FilterRules{BlockPatterns: rules.BlockPatterns}); err != nil {
+			t.Fatal(err)
+		}
+		again := live("v4", "tell me about ZORK.")
+		if again.Excluded != models.ExcludedPromptFlagged {
+			t.Errorf("vote on a retyped rejected prompt excluded = %q", again.Excluded)
+		}
+		if q := e.queue(t, models.TabFlagged, ""); q.Total != 1 || !strings.Contains(q.Items[0].Review.Flag, "rejected prompt") {
+			t.Errorf("flagged tab after retyping = %+v", q)
+		}
 		if err := e.a.ApprovePrompts(ctx, moderator, []uint{q.Items[0].Prompt.ID}); err != nil {
 			t.Fatal(err)
 		}
@@ -364,8 +376,8 @@ func TestFlagRuleHoldsLiveVotes(t *testing.T) {
 		if _, err := e.a.StartLiveBattle(ctx, "v3", "Please ignore previous instructions"); err != nil {
 			t.Fatalf("after lifting the block: %v", err)
 		}
-		if got := len(e.audited(t, "filter.update")); got != 2 {
-			t.Errorf("filter updates audited = %d, want 2", got)
+		if got := len(e.audited(t, "filter.update")); got != 3 {
+			t.Errorf("filter updates audited = %d, want 3", got)
 		}
 	})
 }

@@ -177,6 +177,18 @@ func holdOf(statuses []string) string {
 	return hold
 }
 
+// RejectedPromptWithHash returns the id of a rejected prompt with the hash,
+// or 0 when there is none.
+func (s *Store) RejectedPromptWithHash(ctx context.Context, hash string) (uint, error) {
+	var ids []uint
+	err := s.db.WithContext(ctx).Model(&Prompt{}).Where("hash = ? AND status = ?", hash, StatusRejected).
+		Order("id").Limit(1).Pluck("id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	return ids[0], nil
+}
+
 // CreateReports stores one report per prompt for the voter, skipping prompts
 // the voter already reported; ErrAlreadyReported if every one was.
 func (s *Store) CreateReports(ctx context.Context, rs []Report) error {
