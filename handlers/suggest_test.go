@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"openarena.dev/arena/arena"
 	"openarena.dev/arena/handlers"
 	"openarena.dev/arena/models"
 )
@@ -98,6 +99,41 @@ func TestReportForm(t *testing.T) {
 		}
 		if q.Total != 1 || q.Items[0].Reports != 1 || q.Items[0].ReportReasons[0] != "spam: rude" {
 			t.Fatalf("reported tab = %+v", q.Items)
+		}
+	})
+}
+
+// TestFlaggedLiveVoteReveal: a live prompt caught by a flag rule is answered,
+// and the reveal tells the voter their vote waits for review; once a
+// moderator approves the prompt, the vote counts.
+func TestFlaggedLiveVoteReveal(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d string) {
+		e := newLiveEnv(t, d)
+		ctx := context.Background()
+		if err := e.arena.SetFilterRules(ctx, "test", arena.FilterRules{FlagWords: []string{"lottery"}}); err != nil {
+			t.Fatal(err)
+		}
+		voter := e.client()
+		id := e.startLive(voter, "How do I win the lottery?")
+		if _, evs := e.stream(voter, id); len(evs) == 0 || evs[len(evs)-1].Kind != "done" {
+			t.Fatalf("stream = %+v", evs)
+		}
+		if r := e.do(voter, "POST", "/battles/"+id+"/vote", formType, "winner=tie"); r.status != http.StatusSeeOther {
+			t.Fatalf("vote = %d", r.status)
+		}
+		page := e.do(voter, "GET", "/battles/"+id, "", "")
+		if !strings.Contains(page.body, "waiting for a moderator") || strings.Contains(page.body, "Your vote counted") {
+			t.Errorf("the reveal does not say the vote waits for review")
+		}
+		q, err := e.arena.ModerationQueue(ctx, models.QueueQuery{Tab: models.TabFlagged})
+		if err != nil || q.Total != 1 {
+			t.Fatalf("flagged = %+v, %v", q, err)
+		}
+		if err := e.arena.ApprovePrompts(ctx, "test", []uint{q.Items[0].Prompt.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if page := e.do(voter, "GET", "/battles/"+id, "", ""); !strings.Contains(page.body, "Your vote counted") {
+			t.Errorf("after approval the reveal does not say the vote counted")
 		}
 	})
 }
