@@ -32,6 +32,8 @@ var migrations = []migration{
 		`CREATE INDEX IF NOT EXISTS idx_votes_voter_created ON votes (voter_id, created_at)`},
 	{31, "index on each keyed address's votes by time, for the vote-time shared-address check",
 		`CREATE INDEX IF NOT EXISTS idx_votes_iphash_created ON votes (ip_hash, created_at)`},
+	{50, "partial index on prompts not yet categorised (empty language)",
+		`CREATE INDEX IF NOT EXISTS idx_prompts_uncategorized ON prompts (id) WHERE language = ''`},
 }
 
 // schemaMigration records an applied step.

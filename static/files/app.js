@@ -96,3 +96,33 @@
     }
   });
 })();
+
+// Leaderboard (area E): changing a filter applies it at once (the form still
+// has its Apply button for pages without JavaScript), and every 30 s the page
+// asks whether newer ratings exist and, if so, offers a reload.
+(function () {
+  "use strict";
+  var filters = document.getElementById("board-filters");
+  if (filters) {
+    filters.addEventListener("change", function () { filters.submit(); });
+  }
+  var fresh = document.getElementById("board-freshness");
+  var notice = document.getElementById("board-new");
+  if (!fresh || !notice || !fresh.dataset.versionUrl || !window.fetch) {
+    return;
+  }
+  var timer = setInterval(function () {
+    if (document.hidden) {
+      return;
+    }
+    fetch(fresh.dataset.versionUrl, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (v) {
+        if (v && v.version && v.version !== fresh.dataset.version) {
+          notice.hidden = false;
+          clearInterval(timer);
+        }
+      })
+      .catch(function () { /* try again at the next tick */ });
+  }, 30000);
+})();
