@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"openarena.dev/arena/arena"
 	"openarena.dev/arena/models"
@@ -84,4 +89,101 @@ func TestAdminCreate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServeFirstRunSetup runs the real serve command on an empty database: it
+// must print a setup link that creates the first admin once and then stops
+// working, and a restart must not offer one again.
+func TestServeFirstRunSetup(t *testing.T) {
+	dsn := storetest.SQLiteDSN(t)
+	link := serveUntilLine(t, dsn, "/admin/setup?token=")
+	u, err := url.Parse(strings.Fields(link[strings.Index(link, "http://"):])[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := u.Query().Get("token")
+	if len(token) < 32 {
+		t.Fatalf("setup token %q is too short to be unguessable", token)
+	}
+	if r := httpDo(t, "GET", u.String(), ""); r != http.StatusOK {
+		t.Fatalf("setup page = %d", r)
+	}
+	form := url.Values{"token": {token}, "username": {"ana"}, "password": {"plum-tree-harbour-42"}}.Encode()
+	base := u.Scheme + "://" + u.Host
+	if r := httpDo(t, "POST", base+"/admin/setup", form); r != http.StatusSeeOther {
+		t.Fatalf("setup = %d, want 303", r)
+	}
+	if r := httpDo(t, "POST", base+"/admin/setup", strings.Replace(form, "ana", "eve", 1)); r != http.StatusNotFound {
+		t.Errorf("second setup with the same token = %d, want 404", r)
+	}
+	if line := serveUntilLine(t, dsn, "Arena is serving"); strings.Contains(line, "setup") {
+		t.Errorf("restart offers setup again: %q", line)
+	}
+}
+
+// serveUntilLine starts serve on dsn and returns the first output line
+// containing want; serve is stopped when the test ends. A start-up that
+// prints the serving line but not want within a second fails.
+func serveUntilLine(t *testing.T, dsn, want string) string {
+	t.Helper()
+	env := map[string]string{"ARENA_DATABASE_URL": dsn, "ARENA_ADDR": "127.0.0.1:0", "ARENA_LOG_LEVEL": "warn"}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	timeout := time.After(15 * time.Second)
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("serve ended before printing %q", want)
+			}
+			if strings.Contains(l, want) {
+				go func() {
+					for range lines {
+					}
+				}()
+				return l
+			}
+		case <-timeout:
+			t.Fatalf("serve printed no line with %q", want)
+		}
+	}
+}
+
+func httpDo(t *testing.T, method, u, form string) int {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
