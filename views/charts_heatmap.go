@@ -61,7 +61,9 @@ func (h Heatmap) SVG(id string) string {
 		y := hmTop + cell*float64(i)
 		w.text(hmLabel-6, y+cell/2+4, "label", "end", clip(name, 22))
 		x := hmLabel + cell*float64(i) + cell/2
-		w.WriteString(`<text class="label" transform="translate(` + num(x+4) + ` ` + num(hmTop-6) + `) rotate(-50)">` + esc(clip(name, 18)) + `</text>`)
+		// Vertical column labels stay within their column, so the last
+		// ones do not run off the chart's right edge.
+		w.WriteString(`<text class="label" transform="translate(` + num(x+4) + ` ` + num(hmTop-6) + `) rotate(-90)">` + esc(clip(name, 16)) + `</text>`)
 	}
 	for i := range n {
 		for j := range n {

@@ -116,3 +116,11 @@ func round0(x float64) string {
 	}
 	return strconv.FormatFloat(r, 'f', 0, 64)
 }
+
+// capitalize upper-cases the first letter of a word ("month" → "Month").
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
