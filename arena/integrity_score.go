@@ -22,15 +22,27 @@ import (
 //	one-sided 0.3  of the voter's at least OneSidedMin decisive votes on
 //	               battles with one contender, OneSidedShare or more went
 //	               the same way (for it, or against it), and this one too
+//	favours   0.4  the vote goes the way the voter's decisive votes about
+//	               one contender go far more often than others' votes on
+//	               the same pairs predict: with each vote's chance that
+//	               the contender wins taken from the other voters' record
+//	               of that pair ((wins + 1)/(decisive + 2)), the
+//	               Poisson-binomial tail of the voter's wins (or losses)
+//	               is below Alpha / (voters tested × contenders × 2)
+//	selective 0.4  the vote involves a contender that is in far more of
+//	               the voter's votes than in everyone else's: the binomial
+//	               tail P(X ≥ k), X ~ Bin(n, share in others' votes), is
+//	               below Alpha / (voters tested × contenders) — a voter who
+//	               only votes when one model appears (and skips the rest)
 //	anomalous 0.7  the voter fails the per-voter test (rating.TestVoters)
 //	               at Alpha, Bonferroni-corrected over the voters tested
 //	unusual   0.4  the voter fails the same test at Alpha uncorrected
 //	               (not counted when anomalous applies)
 //
 // A vote whose score reaches Threshold (default 0.7: three of the weak
-// signals, the corrected statistical test alone, or the uncorrected one
-// with a weak signal such as one-sided voting) is stored but left out of
-// the ratings. Two weak signals are not enough on purpose: a quick reader
+// signals, the corrected statistical test alone, or one of the 0.4
+// signals with a weak one such as one-sided voting) is stored but left
+// out of the ratings. Two weak signals are not enough on purpose: a quick reader
 // behind a shared address (a campus, a mobile carrier) is common and
 // honest. The first three signals are cheap and checked as the vote is
 // cast; all five are checked by the sweep.
@@ -101,6 +113,8 @@ const (
 	weightOneSided  = 0.3
 	weightAnomalous = 0.7
 	weightUnusual   = 0.4
+	weightSelective = 0.4
+	weightFavours   = 0.4
 )
 
 // Signal names as they appear in a risk exclusion's reason.
@@ -111,6 +125,8 @@ const (
 	SignalOneSided  = "one-sided"
 	SignalAnomalous = "unlike other voters"
 	SignalUnusual   = "somewhat unlike other voters"
+	SignalSelective = "votes mostly when one model appears"
+	SignalFavours   = "favours one model beyond chance"
 )
 
 // Risk is one vote's score and the signals behind it.
@@ -191,6 +207,7 @@ func ScoreVotes(votes []RiskVote, nVoters int, o IntegrityOptions) RiskReport {
 	}
 
 	oneSided := oneSidedTally(votes, o)
+	favours := favourTally(votes, o, rep.Tested, len(oneSided.byContender))
 	burst := newWindowCounter(o.BurstWindow.Seconds())
 	shared := newAddressWindow(o.AddressWindow.Seconds())
 	for i, v := range votes {
@@ -206,6 +223,12 @@ func ScoreVotes(votes []RiskVote, nVoters int, o IntegrityOptions) RiskReport {
 		}
 		if v.Tested && oneSided.flags(v) {
 			r.add(SignalOneSided, weightOneSided)
+		}
+		if v.Tested && oneSided.selective(v, rep.Tested) {
+			r.add(SignalSelective, weightSelective)
+		}
+		if v.Tested && favours.flags(v) {
+			r.add(SignalFavours, weightFavours)
 		}
 		switch {
 		case rep.Flagged[v.Voter]:
@@ -237,16 +260,34 @@ func VoteTimeRisk(readSeconds float64, recentVotes, addressVoters int, o Integri
 }
 
 // oneSided counts, per voter and contender, decisive tested votes for and
-// against the contender.
+// against the contender, and all tested votes involving it.
 type oneSided struct {
 	o      IntegrityOptions
 	counts map[[2]int][2]int // (voter, contender) → (for, against)
+	// involve counts tested votes with the contender per (voter,
+	// contender); byVoter, byContender and total are the margins.
+	involve     map[[2]int]int
+	byVoter     map[int]int
+	byContender map[int]int
+	total       int
+	// tails caches the selective test per (voter, contender).
+	tails map[[2]int]bool
 }
 
 func oneSidedTally(votes []RiskVote, o IntegrityOptions) *oneSided {
-	t := &oneSided{o: o, counts: map[[2]int][2]int{}}
+	t := &oneSided{o: o, counts: map[[2]int][2]int{}, involve: map[[2]int]int{}, byVoter: map[int]int{},
+		byContender: map[int]int{}, tails: map[[2]int]bool{}}
 	for _, v := range votes {
-		if w, l, ok := decisive(v.Outcome); ok && v.Tested {
+		if !v.Tested {
+			continue
+		}
+		t.total++
+		t.byVoter[v.Voter]++
+		for _, c := range [2]int{v.A, v.B} {
+			t.involve[[2]int{v.Voter, c}]++
+			t.byContender[c]++
+		}
+		if w, l, ok := decisive(v.Outcome); ok {
 			c := t.counts[[2]int{v.Voter, w}]
 			c[0]++
 			t.counts[[2]int{v.Voter, w}] = c
@@ -270,6 +311,126 @@ func (t *oneSided) flags(v RiskVote) bool {
 		return n >= t.o.OneSidedMin && float64(c[k]) >= t.o.OneSidedShare*float64(n)
 	}
 	return lopsided(t.counts[[2]int{v.Voter, w}], 0) || lopsided(t.counts[[2]int{v.Voter, l}], 1)
+}
+
+// selective reports whether either contender of the vote is in far more of
+// the voter's votes than chance allows, given how often it is in everyone
+// else's votes; tested is the number of voters tested, for the correction.
+func (t *oneSided) selective(v RiskVote, tested int) bool {
+	for _, c := range [2]int{v.A, v.B} {
+		key := [2]int{v.Voter, c}
+		hit, ok := t.tails[key]
+		if !ok {
+			n, k := t.byVoter[v.Voter], t.involve[key]
+			others, withC := t.total-n, t.byContender[c]-k
+			if n >= t.o.MinTestVotes && others > 0 && withC > 0 {
+				level := t.o.Alpha / float64(max(tested, 1)*max(len(t.byContender), 1))
+				hit = rating.BinomialUpperTail(k, n, float64(withC)/float64(others)) < level
+			}
+			t.tails[key] = hit
+		}
+		if hit {
+			return true
+		}
+	}
+	return false
+}
+
+// favour holds, per (voter, contender), the voter's decisive votes about
+// the contender: for each, the contender's chance to win it by the other
+// voters' record of the pair, and whether it won.
+type favour struct {
+	chances []float64
+	wins    int
+}
+
+// favourTest is the favours test (see IntegrityOptions) of every voter
+// and contender.
+type favourTest struct {
+	// dir is +1 when the voter's votes favour the contender beyond chance,
+	// −1 when they go against it beyond chance.
+	dir map[[2]int]int
+}
+
+// favourTally runs the favours test over the tested votes.
+func favourTally(votes []RiskVote, o IntegrityOptions, tested, contenders int) *favourTest {
+	type pair struct{ lo, hi int }
+	totals := map[pair][2]int{}      // decisive wins of lo, of hi
+	own := map[int]map[pair][2]int{} // per voter
+	for _, v := range votes {
+		w, _, ok := decisive(v.Outcome)
+		if !ok || !v.Tested {
+			continue
+		}
+		lo, hi := min(v.A, v.B), max(v.A, v.B)
+		side := 0
+		if w == hi {
+			side = 1
+		}
+		t := totals[pair{lo, hi}]
+		t[side]++
+		totals[pair{lo, hi}] = t
+		if own[v.Voter] == nil {
+			own[v.Voter] = map[pair][2]int{}
+		}
+		m := own[v.Voter][pair{lo, hi}]
+		m[side]++
+		own[v.Voter][pair{lo, hi}] = m
+	}
+	per := map[[2]int]*favour{}
+	for _, v := range votes {
+		w, _, ok := decisive(v.Outcome)
+		if !ok || !v.Tested {
+			continue
+		}
+		lo, hi := min(v.A, v.B), max(v.A, v.B)
+		t, m := totals[pair{lo, hi}], own[v.Voter][pair{lo, hi}]
+		loWins, hiWins := t[0]-m[0], t[1]-m[1]
+		pLo := float64(loWins+1) / float64(loWins+hiWins+2)
+		for _, c := range [2]int{lo, hi} {
+			key := [2]int{v.Voter, c}
+			f := per[key]
+			if f == nil {
+				f = &favour{}
+				per[key] = f
+			}
+			p := pLo
+			if c == hi {
+				p = 1 - pLo
+			}
+			f.chances = append(f.chances, p)
+			if w == c {
+				f.wins++
+			}
+		}
+	}
+	level := o.Alpha / float64(max(tested, 1)*max(contenders, 1)*2)
+	ft := &favourTest{dir: map[[2]int]int{}}
+	for key, f := range per {
+		n := len(f.chances)
+		if n < o.OneSidedMin {
+			continue
+		}
+		if rating.PoissonBinomialUpperTail(f.chances, f.wins) < level {
+			ft.dir[key] = 1
+			continue
+		}
+		against := make([]float64, n)
+		for i, p := range f.chances {
+			against[i] = 1 - p
+		}
+		if rating.PoissonBinomialUpperTail(against, n-f.wins) < level {
+			ft.dir[key] = -1
+		}
+	}
+	return ft
+}
+
+// flags reports whether the vote goes the lopsided way about one of its
+// contenders.
+func (ft *favourTest) flags(v RiskVote) bool {
+	w, l, ok := decisive(v.Outcome)
+	return ok && (ft.dir[[2]int{v.Voter, w}] == 1 || ft.dir[[2]int{v.Voter, l}] == -1)
 }
 
 // decisive returns the winner and loser of a vote that is not a tie.

@@ -83,16 +83,17 @@ func TestScoreVotesCatchesRigger(t *testing.T) {
 			t.Errorf("honest vote %d of voter %d scored %v, want < %v", i, v.Voter, risk, th)
 		}
 	}
-	if got := rep.Votes[len(votes)-1].Signals; !cmp.Equal(got, []string{arena.SignalOneSided, arena.SignalAnomalous}) {
+	// The rigger only votes when the target appears, always for it, far
+	// beyond its record: every statistical signal fires.
+	if got := rep.Votes[len(votes)-1].Signals; !cmp.Equal(got, []string{arena.SignalOneSided, arena.SignalSelective, arena.SignalFavours, arena.SignalAnomalous}) {
 		t.Errorf("rigging vote signals = %q", got)
 	}
 
-	// With half the votes the corrected test no longer convicts the rigger
-	// alone (p ≈ 0.007 > 0.05/41), but the uncorrected one together with
-	// one-sided voting still does.
+	// With a third of the votes the corrected per-voter test no longer
+	// convicts the rigger (p ≈ 0.007 > 0.05/41); the other signals do.
 	votes, n, _ = riggedVotes(40, 30, 30)
 	rep = arena.ScoreVotes(votes, n, arena.IntegrityOptions{})
-	if got := rep.Votes[len(votes)-1]; !cmp.Equal(got.Signals, []string{arena.SignalOneSided, arena.SignalUnusual}) || got.Score < th {
+	if got := rep.Votes[len(votes)-1]; !cmp.Equal(got.Signals, []string{arena.SignalOneSided, arena.SignalSelective, arena.SignalFavours, arena.SignalUnusual}) || got.Score < th {
 		t.Errorf("rigging vote of a smaller rigger = %v", got)
 	}
 	for i, v := range votes {

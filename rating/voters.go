@@ -178,3 +178,54 @@ func TestVoters(nVoters int, votes []VoterVote) []VoterTest {
 	}
 	return out
 }
+
+// BinomialUpperTail is P(X ≥ k) for X ~ Binomial(n, p), summed in log
+// space from k up; it is 1 for k ≤ 0 and 0 for k > n.
+func BinomialUpperTail(k, n int, p float64) float64 {
+	switch {
+	case k <= 0:
+		return 1
+	case k > n:
+		return 0
+	case p <= 0:
+		return 0
+	case p >= 1:
+		return 1
+	}
+	lp, lq := math.Log(p), math.Log1p(-p)
+	ln, _ := math.Lgamma(float64(n + 1))
+	logSum := math.Inf(-1)
+	for j := k; j <= n; j++ {
+		lj, _ := math.Lgamma(float64(j + 1))
+		lnj, _ := math.Lgamma(float64(n - j + 1))
+		logSum = logAddExp(logSum, ln-lj-lnj+float64(j)*lp+float64(n-j)*lq)
+	}
+	return min(1, math.Exp(logSum))
+}
+
+// PoissonBinomialUpperTail is P(S ≥ k) where S counts the successes of
+// independent trials with success chances ps: the exact distribution by
+// dynamic programming, O(len(ps)²).
+func PoissonBinomialUpperTail(ps []float64, k int) float64 {
+	n := len(ps)
+	switch {
+	case k <= 0:
+		return 1
+	case k > n:
+		return 0
+	}
+	dist := make([]float64, n+1)
+	dist[0] = 1
+	for i, p := range ps {
+		p = min(1, max(0, p))
+		for j := i + 1; j >= 1; j-- {
+			dist[j] = dist[j]*(1-p) + dist[j-1]*p
+		}
+		dist[0] *= 1 - p
+	}
+	tail := 0.0
+	for j := n; j >= k; j-- {
+		tail += dist[j]
+	}
+	return min(1, tail)
+}

@@ -3,6 +3,7 @@ package rating
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -172,5 +173,53 @@ func TestTestVoters(t *testing.T) {
 	}
 	if got[11].P != 1 || got[11].Votes != 1 {
 		t.Errorf("voter without comparable history: %+v, want p = 1 from 1 vote", got[11])
+	}
+}
+
+func TestBinomialUpperTail(t *testing.T) {
+	tests := []struct {
+		k, n int
+		p    float64
+		want float64
+	}{
+		// C(10,8)+C(10,9)+C(10,10) = 45+10+1 over 2^10.
+		{8, 10, 0.5, 56.0 / 1024},
+		{0, 10, 0.3, 1},
+		{11, 10, 0.3, 0},
+		// All of 50 votes on one model of ten: 0.1^50.
+		{50, 50, 0.1, 1e-50},
+		// P(X ≥ 1) = 1 − 0.9^20.
+		{1, 20, 0.1, 1 - math.Pow(0.9, 20)},
+	}
+	for _, tt := range tests {
+		got := BinomialUpperTail(tt.k, tt.n, tt.p)
+		if math.Abs(got-tt.want) > 1e-12*max(tt.want, 1e-300) && math.Abs(got-tt.want) > 1e-15 {
+			t.Errorf("BinomialUpperTail(%d, %d, %v) = %.15g, want %.15g", tt.k, tt.n, tt.p, got, tt.want)
+		}
+	}
+}
+
+func TestPoissonBinomialUpperTail(t *testing.T) {
+	tests := []struct {
+		name string
+		ps   []float64
+		k    int
+		want float64
+	}{
+		// Equal chances reduce to the binomial: 56/1024 as above.
+		{"binomial", []float64{.5, .5, .5, .5, .5, .5, .5, .5, .5, .5}, 8, 56.0 / 1024},
+		// Two trials: P(both) = 0.2·0.7; P(at least one) = 1 − 0.8·0.3.
+		{"both", []float64{0.2, 0.7}, 2, 0.14},
+		{"one", []float64{0.2, 0.7}, 1, 1 - 0.8*0.3},
+		{"none needed", []float64{0.2}, 0, 1},
+		{"more than trials", []float64{0.2}, 2, 0},
+		// Thirty straight wins at 0.3 each: 0.3^30.
+		{"all wins", slices.Repeat([]float64{0.3}, 30), 30, math.Pow(0.3, 30)},
+	}
+	for _, tt := range tests {
+		got := PoissonBinomialUpperTail(tt.ps, tt.k)
+		if math.Abs(got-tt.want) > 1e-12*max(tt.want, 1e-300) && math.Abs(got-tt.want) > 1e-15 {
+			t.Errorf("%s: got %.15g, want %.15g", tt.name, got, tt.want)
+		}
 	}
 }

@@ -20,7 +20,8 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: arena simulate --models M --battles N --seed S --out FILE.csv\n"+
-			"       arena simulate --compare-policies [--models 30 --battles 100000 --seeds 20]\n\n"+
+			"       arena simulate --compare-policies [--models 30 --battles 100000 --seeds 20]\n"+
+			"       arena simulate --rigging [--budgets 100,300,1000 --votes-per-rigger 50 --seeds 5]\n\n"+
 			"Writes synthetic battles drawn from known strengths, or compares pair-sampling\n"+
 			"policies by the votes each needs to recover the true top models.\n\nflags:")
 		fs.PrintDefaults()
@@ -34,6 +35,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	out := fs.String("out", "", "output CSV file, - for standard output")
 	truth := fs.String("truth", "", "also write the true ratings as JSON to this file")
 	policies := addPolicyFlags(fs)
+	rigging := addRiggingFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -43,6 +45,8 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	switch {
 	case fs.NArg() > 0:
 		return fmt.Errorf("simulate: unexpected argument %q", fs.Arg(0))
+	case rigging.rigging:
+		return runRigging(ctx, fs, cfg, rigging, policies.seeds, stdout)
 	case policies.compare:
 		if cfg.TieRate < 0 || cfg.TieRate > 1 {
 			return fmt.Errorf("simulate: --tie-rate %v: want a share between 0 and 1", cfg.TieRate)
