@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -129,12 +130,19 @@ func promptRow(it models.QueueItem) views.PromptRow {
 		}
 	}
 	// An approved prompt short of two answers can be given another run
-	// once its job is over (a model was down, or none had a provider).
-	if p.Status == models.StatusApproved && it.Answers < 2 && (it.Job == nil || it.Job.State == models.JobDone) {
+	// once its job is over (a model was down, or none had a provider), or
+	// when the job has run far longer than any generation may (the process
+	// running it stopped).
+	if p.Status == models.StatusApproved && it.Answers < 2 &&
+		(it.Job == nil || it.Job.State == models.JobDone || time.Since(it.Job.StartedAt) > staleJob) {
 		r.AnswersURL = "/admin/prompts/" + id + "/answers"
 	}
 	return r
 }
+
+// staleJob is how long after its start a running answer job is taken for
+// dead: several times the longest a live turn may take.
+const staleJob = 15 * time.Minute
 
 func lines(xs []string) string { return strings.Join(xs, "\n") }
 

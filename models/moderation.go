@@ -475,9 +475,9 @@ func (s *Store) StartAnswerJob(ctx context.Context, promptID uint, total int, at
 // kept (another run stored it first).
 func (s *Store) SaveGeneratedAnswer(ctx context.Context, r *Response) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit("Prompt", "Contender").Create(r).Error
-		if err != nil {
-			return err
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit("Prompt", "Contender").Create(r)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
 		}
 		return tx.Model(&AnswerJob{}).Where("prompt_id = ?", r.PromptID).
 			Update("done", gorm.Expr("done + 1")).Error
