@@ -26,6 +26,11 @@
 //
 //	arenaload -mode live -url http://127.0.0.1:18080 -fake-llm 127.0.0.1:18090 \
 //	    -fake-tokens 200 -fake-delay 20ms -clients 50,100,200 -duration 30s
+//
+// Two subcommands serve the leaderboard benchmark (docs/bench/leaderboard-load.sh):
+// `arenaload seed` fills an empty PostgreSQL arena with simulated votes
+// (see runSeed), and `arenaload get` measures GET requests per second and
+// latency of a list of paths against the first one (see runGet).
 package main
 
 import (
@@ -166,6 +171,14 @@ func parseLevels(s string) ([]int, error) {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "seed":
+			return runSeed(ctx, args[1:], stdout, stderr)
+		case "get":
+			return runGet(ctx, args[1:], stdout, stderr)
+		}
+	}
 	opt, report, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
