@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"openarena.dev/arena/models"
@@ -59,27 +60,47 @@ type ReleaseFilter struct {
 type Screen func(text string) (reason string, err error)
 
 // ReleaseScreen is the release's filter: personal data (see PersonalData)
-// and the live prompt filter's blocked words and patterns, applied to
-// prompts and answers alike.
-func (a *Arena) ReleaseScreen() Screen {
-	rules := a.live.Rules
+// and the live prompt filter's block and flag lists, as configured and as
+// the admin edited them, applied to prompts and answers alike. It fails
+// when the stored lists cannot be read: a release must not go out with
+// half its filter.
+func (a *Arena) ReleaseScreen(ctx context.Context) (Screen, error) {
+	rules, err := a.promptRules(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load the prompt filter's lists: %w", err)
+	}
+	words := func(low string, ws []string) bool {
+		for _, w := range ws {
+			if w = strings.ToLower(strings.TrimSpace(w)); w != "" && containsWord(low, w) {
+				return true
+			}
+		}
+		return false
+	}
+	patterns := func(text string, ps []*regexp.Regexp) bool {
+		for _, p := range ps {
+			if p.MatchString(text) {
+				return true
+			}
+		}
+		return false
+	}
 	return func(text string) (string, error) {
 		if found, ok := PersonalData(text); ok {
 			return "personal data: " + found, nil
 		}
 		low := strings.ToLower(text)
-		for _, w := range rules.Blocked {
-			if w = strings.ToLower(strings.TrimSpace(w)); w != "" && containsWord(low, w) {
-				return "blocked word", nil
-			}
-		}
-		for _, p := range rules.Patterns {
-			if p.MatchString(text) {
-				return "blocked pattern", nil
-			}
+		switch {
+		case words(low, rules.Blocked):
+			return "blocked word", nil
+		case patterns(text, rules.Patterns):
+			return "blocked pattern", nil
+		case words(low, rules.FlagWords), patterns(text, rules.FlagPatterns):
+			// Flagged text waits for a person; a release does not.
+			return "flagged word or pattern", nil
 		}
 		return "", nil
-	}
+	}, nil
 }
 
 // Reasons a vote is left out of the release before any text is screened.
@@ -111,7 +132,10 @@ func (a *Arena) ReleasedBattles(ctx context.Context, f ReleaseFilter) ([]Release
 		}
 		q.ContenderID = c.ID
 	}
-	screen := a.ReleaseScreen()
+	screen, err := a.ReleaseScreen(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := []ReleasedBattle{}
 	for {
 		rows, err := a.store.ReleaseBatch(ctx, q)
@@ -182,10 +206,12 @@ func (a *Arena) ExportBattles(ctx context.Context, w io.Writer, opt ExportOption
 		return st, ErrNoJudgeKey
 	}
 	screen := opt.Screen
-	if screen == nil {
-		screen = a.ReleaseScreen()
-	}
 	var err error
+	if screen == nil {
+		if screen, err = a.ReleaseScreen(ctx); err != nil {
+			return st, err
+		}
+	}
 	if st.Void, st.Unvoted, err = a.store.BattlesWithoutVote(ctx); err != nil {
 		return st, err
 	}

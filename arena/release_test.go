@@ -207,6 +207,32 @@ func TestExportLeavesOut(t *testing.T) {
 	})
 }
 
+// TestExportUsesFilterLists checks that the admin's block and flag lists
+// leave battles out of the release, answers included.
+func TestExportUsesFilterLists(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	seed := &releaseSeed{t: t, s: s}
+	keep := seed.bank("What is 2+2?", "alpha", "4", "beta", "Four.", counted)
+	seed.bank("Name an animal", "alpha", "A Zebra.", "beta", "A cat.", counted)
+	seed.bank("Name a colour", "alpha", "Red.", "beta", "Mauve, I think.", counted)
+	a := arena.New(s, arena.Options{})
+	err := a.SetFilterRules(context.Background(), "tester", arena.FilterRules{BlockWords: []string{"zebra"}, FlagPatterns: []string{`[Mm]au+ve`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	st, err := a.ExportBattles(context.Background(), &out, arena.ExportOptions{JudgeKey: releaseKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]int{"blocked word": 1, "flagged word or pattern": 1}, st.LeftOut); diff != "" {
+		t.Errorf("left out (-want +got):\n%s", diff)
+	}
+	if st.Exported != 1 || !bytes.Contains(out.Bytes(), []byte(keep)) {
+		t.Errorf("exported %d battles, want only %s:\n%s", st.Exported, keep, out.String())
+	}
+}
+
 func TestExportScreenErrorFails(t *testing.T) {
 	s := storetest.Open(t, "sqlite")
 	seed := &releaseSeed{t: t, s: s}

@@ -14,6 +14,7 @@ import (
 const importUsage = `usage:
   arena import outputs FILE.jsonl      pre-generated answers, one JSON object per line
   arena import contenders FILE.json    a JSON array of contenders (created or updated by slug)
+  arena import battles FILE.json       a JSON array of voted battles in LMArena's battle schema
 
 flags:
   -db URL   postgres:// URL or SQLite file (ARENA_DATABASE_URL, default data/arena.db)
@@ -27,7 +28,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	dsn := fs.String("db", envOr(getenv, "ARENA_DATABASE_URL", models.DefaultDSN), "database")
 	if len(args) < 1 {
 		fs.Usage()
-		return errors.New("import needs a kind (outputs or contenders) and a file")
+		return errors.New("import needs a kind (outputs, contenders or battles) and a file")
 	}
 	kind := args[0]
 	if err := fs.Parse(args[1:]); err != nil {
@@ -43,9 +44,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return importOutputs(ctx, *dsn, path, stdout, stderr)
 	case "contenders":
 		return importContenders(ctx, *dsn, path, stdout, stderr)
+	case "battles":
+		return importBattles(ctx, *dsn, path, stdout, stderr)
 	}
 	fs.Usage()
-	return fmt.Errorf("unknown import kind %q (want outputs or contenders)", kind)
+	return fmt.Errorf("unknown import kind %q (want outputs, contenders or battles)", kind)
 }
 
 func importOutputs(ctx context.Context, dsn, path string, stdout, stderr io.Writer) error {

@@ -12,7 +12,8 @@ const usage = `usage: arena [command] [flags]
 
 commands:
   serve       serve the arena (default)
-  import      import contenders or pre-generated outputs (arena import outputs FILE.jsonl)
+  import      import contenders or pre-generated outputs or released battles (arena import outputs FILE.jsonl)
+  export      write the public battle release (arena export battles --out FILE.json)
   contenders  list a local Ollama's models as contenders (arena contenders discover [-add])
   ratings     run the rating engine on a battles CSV file
   simulate    write synthetic battles drawn from known strengths
@@ -32,6 +33,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, args, getenv, stdout, stderr)
 	case "import":
 		return runImport(ctx, args, getenv, stdout, stderr)
+	case "export":
+		return runExport(ctx, args, getenv, stdout, stderr)
 	case "contenders":
 		return runContenders(ctx, args, getenv, stdout, stderr)
 	case "ratings":

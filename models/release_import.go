@@ -1,0 +1,232 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// BattleImport is one battle of a released dataset (LMArena's battle
+// schema) ready to be stored: checked, with each answer's style measured.
+type BattleImport struct {
+	// ID is the dataset's question_id; it becomes the battle id, so an
+	// import run twice finds its battles and stores nothing again.
+	ID       string
+	ModelA   string
+	ModelB   string
+	Winner   string
+	VoterID  string
+	Language string
+	VotedAt  time.Time
+	// Counted and Reason become the vote's: a dataset's non-anonymous
+	// battles are stored but not counted.
+	Counted bool
+	Reason  string
+	Turns   []ImportTurn
+}
+
+// ImportTurn is one exchange of an imported battle.
+type ImportTurn struct {
+	Prompt           string
+	AnswerA, AnswerB string
+	StyleA, StyleB   StyleCounts
+}
+
+// BattleImportStats counts what an import of battles did.
+type BattleImportStats struct {
+	Battles          int
+	AlreadyStored    int
+	PromptsCreated   int
+	PromptsReused    int
+	ResponsesCreated int
+	// NewContenders are the slugs created, disabled, by the import.
+	NewContenders []string
+}
+
+// ImportBattles stores battles in one transaction: all or nothing. each
+// hands the battles over one at a time through add, so a caller can stream
+// a file of any size into the transaction. Unknown models become disabled
+// contenders (slug only): a dataset's models are rated, but their answers
+// are not served to voters until an admin enables them. A prompt is reused
+// when one with the same normalised text exists whose stored answers by
+// the battle's two models are the same as the battle's (or absent);
+// otherwise a new one is made, source import, approved. A battle whose id
+// is already stored is skipped. A *RowError from add is returned as is.
+func (s *Store) ImportBattles(ctx context.Context, each func(add func(BattleImport) error) error) (BattleImportStats, error) {
+	var st BattleImportStats
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		im := battleImport{s: s, tx: tx, st: &st, contenders: map[string]uint{}, prompts: map[string][]uint{}}
+		return each(im.add)
+	})
+	if err != nil {
+		return BattleImportStats{}, err
+	}
+	return st, nil
+}
+
+type battleImport struct {
+	s          *Store
+	tx         *gorm.DB
+	st         *BattleImportStats
+	contenders map[string]uint
+	// prompts caches the ids of prompts by hash, oldest first.
+	prompts map[string][]uint
+}
+
+func (im *battleImport) add(b BattleImport) error {
+	var n int64
+	if err := im.tx.Model(&Battle{}).Where("id = ?", b.ID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		im.st.AlreadyStored++
+		return nil
+	}
+	ca, err := im.contender(b.ModelA)
+	if err != nil {
+		return err
+	}
+	cb, err := im.contender(b.ModelB)
+	if err != nil {
+		return err
+	}
+	type stored struct{ prompt, a, b uint }
+	turns := make([]stored, len(b.Turns))
+	for i, t := range b.Turns {
+		pid, err := im.prompt(t, ca, cb, b.Language, b.VotedAt)
+		if err != nil {
+			return err
+		}
+		ra, err := im.response(pid, ca, t.AnswerA, t.StyleA, b.VotedAt)
+		if err != nil {
+			return err
+		}
+		rb, err := im.response(pid, cb, t.AnswerB, t.StyleB, b.VotedAt)
+		if err != nil {
+			return err
+		}
+		turns[i] = stored{pid, ra, rb}
+	}
+	last := turns[len(turns)-1]
+	battle := Battle{ID: b.ID, PromptID: turns[0].prompt, ContenderAID: ca, ContenderBID: cb,
+		ResponseAID: &last.a, ResponseBID: &last.b, VoterID: b.VoterID, Mode: ModeBank, State: StateVoted,
+		CreatedAt: b.VotedAt}
+	if len(turns) > 1 {
+		battle.Mode = ModeLive
+	}
+	if err := im.tx.Omit("Prompt", "ContenderA", "ContenderB", "ResponseA", "ResponseB").Create(&battle).Error; err != nil {
+		return err
+	}
+	if battle.Mode == ModeLive {
+		for i, t := range turns {
+			turn := Turn{BattleID: b.ID, N: i + 1, PromptID: t.prompt, ResponseAID: &t.a, ResponseBID: &t.b, CreatedAt: b.VotedAt}
+			if err := im.tx.Omit("Prompt", "ResponseA", "ResponseB").Create(&turn).Error; err != nil {
+				return err
+			}
+		}
+	}
+	v := Vote{BattleID: b.ID, Winner: b.Winner, VoterID: b.VoterID, Counted: b.Counted, Reason: b.Reason, CreatedAt: b.VotedAt}
+	if err := im.tx.Omit("Battle").Create(&v).Error; err != nil {
+		return err
+	}
+	im.st.Battles++
+	return nil
+}
+
+func (im *battleImport) contender(slug string) (uint, error) {
+	if id, ok := im.contenders[slug]; ok {
+		return id, nil
+	}
+	var c Contender
+	err := im.tx.Where("slug = ?", slug).First(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		c = Contender{Slug: slug, DisplayName: slug, Aliases: []string{}, Weight: 1}
+		if err = im.tx.Create(&c).Error; err == nil {
+			// Enabled has a database default of true, which GORM applies
+			// to a false field on create; switch it off explicitly.
+			err = im.tx.Model(&c).Update("enabled", false).Error
+		}
+		im.st.NewContenders = append(im.st.NewContenders, slug)
+	}
+	if err != nil {
+		return 0, err
+	}
+	im.contenders[slug] = c.ID
+	return c.ID, nil
+}
+
+// prompt finds a prompt with the turn's text whose answers by both
+// contenders agree with the turn's, or stores a new one: answers are
+// unique per prompt and contender, and the same question asked twice in
+// a dataset often got two different answers from one model.
+func (im *battleImport) prompt(t ImportTurn, ca, cb uint, language string, at time.Time) (uint, error) {
+	hash := PromptHash(t.Prompt)
+	ids, ok := im.prompts[hash]
+	if !ok {
+		if err := im.tx.Model(&Prompt{}).Where("hash = ?", hash).Order("id").Pluck("id", &ids).Error; err != nil {
+			return 0, err
+		}
+	}
+	for _, id := range ids {
+		var p Prompt
+		if err := im.tx.First(&p, id).Error; err != nil {
+			return 0, err
+		}
+		if p.Text != t.Prompt {
+			continue
+		}
+		okA, err := im.answerFits(id, ca, t.AnswerA)
+		if err != nil {
+			return 0, err
+		}
+		okB, err := im.answerFits(id, cb, t.AnswerB)
+		if err != nil {
+			return 0, err
+		}
+		if okA && okB {
+			im.prompts[hash] = ids
+			im.st.PromptsReused++
+			return id, nil
+		}
+	}
+	// The arena's own categorizer labels the prompt as it labels every
+	// other, so per-category boards count imported battles alike; the
+	// dataset's language is kept only when there is no categorizer.
+	p := Prompt{Text: t.Prompt, Hash: hash, Source: SourceImport, Status: StatusApproved, Categories: []string{}, CreatedAt: at}
+	if im.s.categorize(&p); p.Language == "" {
+		p.Language = language
+	}
+	if err := im.tx.Create(&p).Error; err != nil {
+		return 0, err
+	}
+	im.st.PromptsCreated++
+	im.prompts[hash] = append(ids, p.ID)
+	return p.ID, nil
+}
+
+// answerFits reports whether the contender's stored answer to the prompt is
+// text or absent.
+func (im *battleImport) answerFits(promptID, contenderID uint, text string) (bool, error) {
+	var texts []string
+	err := im.tx.Model(&Response{}).Where("prompt_id = ? AND contender_id = ?", promptID, contenderID).Pluck("text", &texts).Error
+	return len(texts) == 0 || texts[0] == text, err
+}
+
+func (im *battleImport) response(promptID, contenderID uint, text string, style StyleCounts, at time.Time) (uint, error) {
+	var r Response
+	err := im.tx.Where("prompt_id = ? AND contender_id = ?", promptID, contenderID).First(&r).Error
+	if err == nil {
+		return r.ID, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, err
+	}
+	r = Response{PromptID: promptID, ContenderID: contenderID, Text: text, Style: style, CreatedAt: at}
+	if err := im.tx.Omit("Prompt", "Contender").Create(&r).Error; err != nil {
+		return 0, err
+	}
+	im.st.ResponsesCreated++
+	return r.ID, nil
+}
