@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -133,13 +134,21 @@ func (a *Arena) RatingHistory(ctx context.Context, category string) (*History, e
 }
 
 // historyHeads picks the snapshots a history shows among heads (oldest
-// first): within the last hour the newest of each minute, before that every
-// one (thinning already left one an hour, then one a day).
+// first): the newest of each minute within the last hour, of each hour
+// within the last week, of each day before. Thinning keeps no more than
+// that beyond the hour anyway, but runs only hourly, so up to an hour of
+// snapshots older than an hour can still be waiting for it.
 func historyHeads(heads []models.SnapshotHead, now time.Time) []models.SnapshotHead {
 	out := make([]models.SnapshotHead, 0, len(heads))
 	for i, h := range heads {
-		if now.Sub(h.CreatedAt) < keepAll && i+1 < len(heads) &&
-			heads[i+1].CreatedAt.Truncate(historyMinute).Equal(h.CreatedAt.Truncate(historyMinute)) {
+		bucket := historyMinute
+		switch age := now.Sub(h.CreatedAt); {
+		case age >= keepHourly:
+			bucket = 24 * time.Hour
+		case age >= keepAll:
+			bucket = time.Hour
+		}
+		if i+1 < len(heads) && heads[i+1].CreatedAt.Truncate(bucket).Equal(h.CreatedAt.Truncate(bucket)) {
 			continue
 		}
 		out = append(out, h)
@@ -147,13 +156,38 @@ func historyHeads(heads []models.SnapshotHead, now time.Time) []models.SnapshotH
 	return out
 }
 
+// decodeHistoryPoint reads the votes and the models of a stored board and
+// stops there: the board is written in RatedBoard's field order, so the
+// pairs (most of its bytes: 4,950 of them for 100 models) come after the
+// models and are never scanned. A board written in another order is still
+// read correctly, only more slowly.
 func decodeHistoryPoint(s *models.RatingSnapshot) (HistoryPoint, error) {
-	var b struct {
-		Votes  int            `json:"votes"`
-		Models []HistoryModel `json:"models"`
-	}
-	if err := json.Unmarshal([]byte(s.Result), &b); err != nil {
+	p := HistoryPoint{SnapshotID: s.ID, At: s.CreatedAt}
+	fail := func(err error) (HistoryPoint, error) {
 		return HistoryPoint{}, fmt.Errorf("rating snapshot %d: %w", s.ID, err)
 	}
-	return HistoryPoint{SnapshotID: s.ID, At: s.CreatedAt, Votes: b.Votes, Models: b.Models}, nil
+	d := json.NewDecoder(strings.NewReader(s.Result))
+	if t, err := d.Token(); err != nil || t != json.Delim('{') {
+		return fail(fmt.Errorf("not a JSON object (%v)", err))
+	}
+	var seenVotes, seenModels bool
+	for d.More() && !(seenVotes && seenModels) {
+		t, err := d.Token()
+		if err != nil {
+			return fail(err)
+		}
+		switch t {
+		case "votes":
+			err, seenVotes = d.Decode(&p.Votes), true
+		case "models":
+			err, seenModels = d.Decode(&p.Models), true
+		default:
+			var skip json.RawMessage
+			err = d.Decode(&skip)
+		}
+		if err != nil {
+			return fail(err)
+		}
+	}
+	return p, nil
 }

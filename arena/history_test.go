@@ -113,3 +113,61 @@ func TestRatingHistory(t *testing.T) {
 		}
 	})
 }
+
+func TestHistoryHeads(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	ago := func(d time.Duration) time.Time { return now.Add(-d) }
+	day := 24 * time.Hour
+	cases := []struct {
+		name  string
+		heads []time.Time
+		keep  []uint
+	}{
+		{"none", nil, nil},
+		{"newest of each minute in the last hour", []time.Time{ago(10*time.Minute + 40*time.Second), ago(10*time.Minute + 20*time.Second), ago(9 * time.Minute), ago(time.Second)}, []uint{2, 3, 4}},
+		{"newest of each hour, not yet thinned", []time.Time{ago(90 * time.Minute), ago(80 * time.Minute), ago(70 * time.Minute), ago(50 * time.Minute)}, []uint{3, 4}},
+		{"newest of each day after a week", []time.Time{ago(9*day + time.Hour), ago(9 * day), ago(8 * day), ago(2 * day)}, []uint{2, 3, 4}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			heads := make([]models.SnapshotHead, len(c.heads))
+			for i, at := range c.heads {
+				heads[i] = models.SnapshotHead{ID: uint(i + 1), CreatedAt: at}
+			}
+			var got []uint
+			for _, h := range historyHeads(heads, now) {
+				got = append(got, h.ID)
+			}
+			if d := cmp.Diff(c.keep, got); d != "" {
+				t.Errorf("kept (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestDecodeHistoryPoint(t *testing.T) {
+	cases := []struct {
+		name, json string
+		want       HistoryPoint
+		wantErr    bool
+	}{
+		{"stored order", `{"category":"overall","votes":7,"models":[{"model":"a","display_name":"A","score":1010.5,"ci_lower":1000,"ci_upper":1020,"open_weights":true,"votes":7,"style":{"score":1}}],"pairs":[{"model_a":"a","model_b":"b","a_wins":3}]}`,
+			HistoryPoint{SnapshotID: 9, Votes: 7, Models: []HistoryModel{{Slug: "a", DisplayName: "A", Score: 1010.5, CILower: 1000, CIUpper: 1020, OpenWeights: true, Votes: 7}}}, false},
+		{"other order", `{"pairs":[{"model_a":"a"}],"models":[{"model":"b","score":990}],"style":null,"votes":3}`,
+			HistoryPoint{SnapshotID: 9, Votes: 3, Models: []HistoryModel{{Slug: "b", Score: 990}}}, false},
+		{"no models yet", `{"votes":0}`, HistoryPoint{SnapshotID: 9}, false},
+		{"not an object", `[1,2]`, HistoryPoint{}, true},
+		{"broken", `{"votes":3,"models":[{"model":`, HistoryPoint{}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := decodeHistoryPoint(&models.RatingSnapshot{ID: 9, Result: c.json})
+			if (err != nil) != c.wantErr {
+				t.Fatalf("error %v, want error %v", err, c.wantErr)
+			}
+			if d := cmp.Diff(c.want, got); d != "" {
+				t.Errorf("point (-want +got):\n%s", d)
+			}
+		})
+	}
+}
