@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,7 +53,8 @@ func (e *ThrottleError) Error() string {
 var usernameRE = regexp.MustCompile(`^[A-Za-z0-9._-]{2,64}$`)
 
 // CreateAdmin adds an admin after checking the username and the password
-// policy, and records it in the audit log as done by actor.
+// policy, and records it in the audit log as done by actor. Usernames are
+// kept in lower case: "Ana" and "ana" are one admin.
 func (a *Arena) CreateAdmin(ctx context.Context, actor, username, password string) (*models.Admin, error) {
 	ad, err := newAdmin(username, password)
 	if err != nil {
@@ -68,6 +70,7 @@ func (a *Arena) CreateAdmin(ctx context.Context, actor, username, password strin
 }
 
 func newAdmin(username, password string) (*models.Admin, error) {
+	username = strings.ToLower(username)
 	if !usernameRE.MatchString(username) {
 		return nil, ErrBadUsername
 	}
@@ -97,6 +100,7 @@ var dummyHash = sync.OnceValue(func() string {
 // *ThrottleError while too many recent attempts failed.
 func (a *Arena) SignIn(ctx context.Context, username, password, addressKey string) (*models.Admin, error) {
 	now := a.now()
+	username = strings.ToLower(username)
 	keys := []string{"user:" + username, "addr:" + addressKey}
 	for _, k := range keys {
 		n, oldest, err := a.store.SignInFailures(ctx, k, now.Add(-SignInWindow))

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,7 +16,9 @@ import (
 )
 
 // errNotAdmin refuses a request that is not signed in as an admin.
-var errNotAdmin = echo.NewHTTPError(http.StatusUnauthorized, "Sign in as an admin to see this.")
+func errNotAdmin() error {
+	return echo.NewHTTPError(http.StatusUnauthorized, "Sign in as an admin to see this.")
+}
 
 // requireAdmin lets through only requests whose session belongs to an
 // existing admin. Others are sent to the sign-in page when they are a
@@ -45,7 +48,7 @@ func (s *Server) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.HasPrefix(r.URL.Path, "/api/") {
 			return c.Redirect(http.StatusSeeOther, "/admin/signin?next="+url.QueryEscape(r.URL.RequestURI()))
 		}
-		return errNotAdmin
+		return errNotAdmin()
 	})
 }
 
@@ -112,7 +115,9 @@ func (s *Server) adminSignIn(c echo.Context) error {
 		return err
 	}
 	sm.WriteSessionCookie(ctx, c.Response().Writer, token, expiry)
-	if _, err := s.arena.Store().DeleteExpiredSessions(ctx, expiry.Add(-adminLifetime-adminIdleTimeout)); err != nil {
+	c.Set(sessionSavedKey, true)
+	// Sign-ins are rare, so they are when expired sessions are swept.
+	if _, err := s.arena.Store().DeleteExpiredSessions(ctx, time.Now().UTC()); err != nil {
 		s.log.WarnContext(ctx, "delete expired admin sessions", "error", err.Error())
 	}
 	return c.Redirect(http.StatusSeeOther, v.Next)

@@ -225,9 +225,12 @@ func TestAdminSessionRenewedAtSignIn(t *testing.T) {
 			// A token planted in the browser before sign-in is not kept.
 			planted := "planted-by-an-attacker-0000000000000000000"
 			c := withCookie(t, e, planted)
-			r := signIn(e, c, "", "ana", testAdminPassword)
+			r := signIn(e, c, "", "Ana", testAdminPassword) // usernames ignore case
 			if r.status != http.StatusSeeOther {
 				t.Fatalf("sign-in = %d", r.status)
+			}
+			if n := strings.Count(strings.Join(r.header.Values("Set-Cookie"), "\n"), "arena_admin="); n != 1 {
+				t.Errorf("sign-in set the session cookie %d times, want once", n)
 			}
 			set := setCookie(r, "arena_admin")
 			for _, want := range []string{"HttpOnly", "SameSite=Lax", "Secure", "Path=/"} {

@@ -24,6 +24,9 @@ const (
 	sessionAdminID   = "admin_id"
 	sessionAdminName = "admin"
 	adminKey         = "admin"
+	// sessionSavedKey marks a request whose handler saved the session
+	// itself, so it is not saved twice.
+	sessionSavedKey = "admin_session_saved"
 )
 
 // adminAuth holds the admin sessions.
@@ -99,6 +102,9 @@ func (s *Server) withSession(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(c.Request().WithContext(ctx))
 		c.Response().Header().Add("Vary", "Cookie")
 		c.Response().Before(func() {
+			if saved, _ := c.Get(sessionSavedKey).(bool); saved {
+				return
+			}
 			ctx := c.Request().Context()
 			switch sm.Status(ctx) {
 			case scs.Modified:

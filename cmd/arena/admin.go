@@ -62,10 +62,11 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer store.Close()
 	a := arena.New(store, arena.Options{})
-	if _, err := a.CreateAdmin(ctx, "cli", *username, password); err != nil {
+	ad, err := a.CreateAdmin(ctx, "cli", *username, password)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Admin %q created; sign in at /admin.\n", *username)
+	fmt.Fprintf(stdout, "Admin %q created; sign in at /admin.\n", ad.Username)
 	return nil
 }
 
