@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -46,6 +45,11 @@ type modelHistoryPoint struct {
 // modelReport gathers a model's page; an unknown slug is a 404 with a
 // message.
 func (s *Server) modelReport(ctx context.Context, slug string) (*modelReport, error) {
+	// A slug is at most 128 characters (the column's size); a longer one
+	// is not looked up, nor repeated in the answer.
+	if len(slug) > 128 {
+		return nil, echo.NewHTTPError(http.StatusNotFound, "There is no model with so long a name. The leaderboard links to every model.")
+	}
 	c, err := s.arena.Store().ContenderBySlug(ctx, slug)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("There is no model called %q. The leaderboard links to every model.", slug))
@@ -118,19 +122,6 @@ func categoryRank(c string) int {
 	return 1 + len(arena.CategoryNames)
 }
 
-// categoryLabel names a category for people: "creative_writing" is
-// "Creative writing", "lang:de" is "Language: de".
-func categoryLabel(c string) string {
-	if code, ok := strings.CutPrefix(c, arena.LanguagePrefix); ok {
-		return "Language: " + code
-	}
-	c = strings.ReplaceAll(c, "_", " ")
-	if c == "" {
-		return c
-	}
-	return strings.ToUpper(c[:1]) + c[1:]
-}
-
 // surprising tells whether an observed win fraction over n battles is more
 // than two standard errors from the predicted one. Fewer than 10 battles
 // never are: the normal approximation means little there.
@@ -159,7 +150,8 @@ func modelView(r *modelReport) views.ModelView {
 		License: c.License, OpenWeights: c.OpenWeights, Aliases: c.Aliases}
 	for _, b := range r.boards {
 		row := rowOf(b, c.Slug)
-		v.Categories = append(v.Categories, views.ModelCategory{Category: b.Category, Label: categoryLabel(b.Category),
+		v.Categories = append(v.Categories, views.ModelCategory{Category: b.Category, Label: boardCategoryLabel(b.Category),
+			URL:   boardURL("/leaderboard", arena.BoardQuery{Category: b.Category}),
 			Score: row.Score, Lower: row.CILower, Upper: row.CIUpper, Rank: row.RankUB, Votes: row.Votes, Preliminary: row.Preliminary})
 	}
 	if r.overall != nil {

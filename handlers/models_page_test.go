@@ -158,7 +158,7 @@ func TestModelPage(t *testing.T) {
 		if page.status != http.StatusOK {
 			t.Fatalf("model page = %d %s", page.status, page.body)
 		}
-		for _, want := range []string{"<h1>Zephyrion 7B</h1>", "Quasarlabs", "apache-2.0", `id="head-to-head"`, `id="model-history"`, `role="img"`, "Answers from public battles", "An answer."} {
+		for _, want := range []string{"<h1>Zephyrion 7B</h1>", "Quasarlabs", "apache-2.0", `id="head-to-head"`, `<th scope="row"><a href="/leaderboard">Overall</a></th>`, `id="model-history"`, `role="img"`, "Answers from public battles", "An answer."} {
 			if !strings.Contains(page.body, want) {
 				t.Errorf("model page lacks %q", want)
 			}
@@ -171,9 +171,10 @@ func TestModelPage(t *testing.T) {
 			t.Errorf("model with markup in its name = %d, names not shown as escaped text:\n%s", evil.status, evil.body)
 		}
 
-		for _, path := range []string{"/models/no-such-model", "/api/v1/models/no-such-model"} {
+		long := strings.Repeat("x", 200)
+		for _, path := range []string{"/models/no-such-model", "/api/v1/models/no-such-model", "/models/" + long, "/api/v1/models/" + long} {
 			r := e.do(e.client(), "GET", path, "", "")
-			if r.status != http.StatusNotFound || !strings.Contains(r.body, "no model called") {
+			if r.status != http.StatusNotFound || !strings.Contains(r.body, "no model") || strings.Contains(r.body, long) {
 				t.Errorf("GET %s = %d %s, want 404 naming the problem", path, r.status, r.body)
 			}
 		}
