@@ -265,6 +265,12 @@ func (s *Server) leaderboardPage(c echo.Context) error {
 	case "csv":
 		return d.writeCSV(c)
 	}
+	// The filter form sends every field, empty or not, in form order:
+	// send the browser on to the view's one address, so what the address
+	// bar shows is the permalink.
+	if canonical := boardQueryString(d.req.q); "?"+c.Request().URL.RawQuery != canonical && !(canonical == "" && c.Request().URL.RawQuery == "") {
+		return c.Redirect(http.StatusFound, "/leaderboard"+canonical)
+	}
 	v, err := s.pageView(c.Request().Context(), d)
 	if err != nil {
 		return err

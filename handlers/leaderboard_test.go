@@ -397,7 +397,7 @@ var pageRow = regexp.MustCompile(`(?s)<tr data-model="([^"]+)"[^>]*>\s*<td class
 func TestLeaderboardFormatsAgree(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newBoardEnv(t, d)
-		for _, q := range []string{"", "?category=coding", "?open=1&sort=votes&dir=desc", "?style=on", "?sort=model", "?license=mit"} {
+		for _, q := range []string{"", "?category=coding", "?dir=desc&open=1&sort=votes", "?style=on", "?sort=model", "?license=mit"} {
 			v := e.view(q)
 			var want [][]string
 			for _, m := range v.Models {
@@ -487,8 +487,16 @@ func TestLeaderboardSortAndPermalink(t *testing.T) {
 	if d := cmp.Diff(messy, again); d != "" {
 		t.Errorf("the permalink shows another view (-first +permalink):\n%s", d)
 	}
+	// The page itself sends a browser from any spelling of the view (the
+	// filter form sends empty fields) to its permalink.
+	for _, q := range []string{"?dir=desc&sort=votes&open=on&style=1&category=overall&org=", "?open=1&sort=votes&dir=desc&style=on&org=&country=&license="} {
+		r := e.do(e.client(), "GET", "/leaderboard"+q, "", "")
+		if r.status != http.StatusFound || r.header.Get("Location") != messy.Permalink {
+			t.Errorf("page %s = %d to %q, want a redirect to %s", q, r.status, r.header.Get("Location"), messy.Permalink)
+		}
+	}
 	page := e.do(e.client(), "GET", messy.Permalink, "", "")
-	if !strings.Contains(page.body, `href="/leaderboard?dir=desc&amp;open=1&amp;sort=votes&amp;style=on" rel="bookmark"`) {
+	if page.status != http.StatusOK || !strings.Contains(page.body, `href="/leaderboard?dir=desc&amp;open=1&amp;sort=votes&amp;style=on" rel="bookmark"`) {
 		t.Errorf("page lacks its permalink")
 	}
 	if plain := e.view(""); plain.Permalink != "/leaderboard" {
