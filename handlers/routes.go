@@ -58,6 +58,8 @@ func (s *Server) routes(e *echo.Echo) {
 	adm.POST("/prompts/filter", s.adminSaveFilter)
 	adm.POST("/prompts/:id/labels", s.adminLabelPrompt)
 	adm.POST("/prompts/:id/answers", s.adminGenerateAnswers)
+	adm.GET("/export", s.adminExportPage)
+	adm.GET("/export/battles.json", s.adminExportBattles)
 	admAPI := e.Group("/api/v1/admin", s.requireAdmin)
 	admAPI.GET("/audit", s.apiAdminAudit)
 	admAPI.GET("/prompts", s.apiAdminPrompts)
