@@ -266,3 +266,12 @@ func (a *Arena) ContenderDetail(ctx context.Context, slug string) (*ContenderDet
 	d.Battles, err = a.store.ContenderBattles(ctx, c.ID, ContenderPageLimit)
 	return d, err
 }
+
+// ContenderByID returns the contender with that id or ErrNoSuchContender.
+func (a *Arena) ContenderByID(ctx context.Context, id uint) (*models.Contender, error) {
+	c, err := a.store.ContenderByID(ctx, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, ErrNoSuchContender
+	}
+	return c, err
+}

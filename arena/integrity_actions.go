@@ -128,3 +128,35 @@ func (a *Arena) SweepRiskAudited(ctx context.Context, actor string) (SweepResult
 	}
 	return res, a.Audit(ctx, actor, "votes.sweep", "votes", nil, res)
 }
+
+// Voter returns one voter, or ErrNoSuchVoter.
+func (a *Arena) Voter(ctx context.Context, id string) (*models.Voter, error) {
+	v, err := a.store.Voter(ctx, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, ErrNoSuchVoter
+	}
+	return v, err
+}
+
+// VoteByID returns one vote, or ErrNoSuchVote.
+func (a *Arena) VoteByID(ctx context.Context, id uint) (*models.Vote, error) {
+	v, err := a.store.VoteByID(ctx, id)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, ErrNoSuchVote
+	}
+	return v, err
+}
+
+// ContenderSlugs maps every contender's id to its slug, for admin pages
+// that list votes.
+func (a *Arena) ContenderSlugs(ctx context.Context) (map[uint]string, error) {
+	cs, err := a.store.Contenders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uint]string, len(cs))
+	for _, c := range cs {
+		out[c.ID] = c.Slug
+	}
+	return out, nil
+}

@@ -42,3 +42,12 @@ func (s *Store) SetContenderEnabled(ctx context.Context, id uint, enabled bool) 
 	}
 	return res.Error
 }
+
+// ContenderByID returns the contender with that id.
+func (s *Store) ContenderByID(ctx context.Context, id uint) (*Contender, error) {
+	var c Contender
+	if err := s.db.WithContext(ctx).Where("id = ?", id).First(&c).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &c, nil
+}
