@@ -59,6 +59,7 @@ func TestAdminRoutesRefuseOthers(t *testing.T) {
 			if len(routes) < 4 {
 				t.Fatalf("found only %d admin routes; the walk is broken", len(routes))
 			}
+			t.Logf("walking %d admin routes", len(routes))
 			voter := e.client()
 			e.do(voter, "GET", "/", "", "")
 			if len(voter.Jar.Cookies(mustURL(t, e.srv.URL))) == 0 {
