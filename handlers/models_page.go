@@ -167,13 +167,13 @@ func modelView(r *modelReport) views.ModelView {
 		}
 	}
 	if len(r.history) > 0 {
-		sr := views.Series{Name: c.DisplayName}
+		sr := views.Series{Name: c.DisplayName, Band: true}
 		for _, p := range r.history {
-			sr.Points = append(sr.Points, views.SeriesPoint{At: p.At, Value: p.Score,
+			sr.Points = append(sr.Points, views.SeriesPoint{At: p.At, Value: p.Score, Lower: p.CILower, Upper: p.CIUpper,
 				Note: score(p.CILower) + "–" + score(p.CIUpper) + ", " + strconv.Itoa(p.Votes) + " votes"})
 		}
-		v.History = views.LineChart{Title: "Overall arena score of " + c.DisplayName + " over time",
-			Desc: "The model's arena score at each of " + strconv.Itoa(len(r.history)) + " stored computations of the board.", Series: []views.Series{sr}}
+		v.History = views.LineChart{Title: "Overall arena score of " + c.DisplayName + " over time, with its 95% interval",
+			Desc: "The model's arena score and interval at each of " + strconv.Itoa(len(r.history)) + " stored computations of the board.", Series: []views.Series{sr}}
 	}
 	for _, b := range r.battles {
 		v.Battles = append(v.Battles, releasedView(b, c.Slug, r.names))

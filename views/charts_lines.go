@@ -23,14 +23,18 @@ type LineChart struct {
 type Series struct {
 	Name   string
 	Points []SeriesPoint
+	// Band shades the points' Lower–Upper interval around the line.
+	Band bool
 }
 
 // SeriesPoint is a value at a time; Note says more in the tooltip (e.g. the
-// model that held an organisation's best score).
+// model that held an organisation's best score). Lower and Upper are the
+// interval drawn when the series has a band.
 type SeriesPoint struct {
-	At    time.Time
-	Value float64
-	Note  string
+	At           time.Time
+	Value        float64
+	Lower, Upper float64
+	Note         string
 }
 
 // seriesColours is how many series get a colour of their own (classes
@@ -61,6 +65,9 @@ func (c LineChart) SVG(id string) string {
 				t1 = p.At
 			}
 			lo, hi = math.Min(lo, p.Value), math.Max(hi, p.Value)
+			if s.Band {
+				lo, hi = math.Min(lo, p.Lower), math.Max(hi, p.Upper)
+			}
 		}
 	}
 	if math.IsInf(lo, 0) {
@@ -101,6 +108,9 @@ func (c LineChart) SVG(id string) string {
 				d.WriteString("L" + num(px) + " " + num(py))
 			}
 		}
+		if s.Band && len(s.Points) > 1 {
+			w.WriteString(`<path d="` + bandPath(s.Points, x, y) + `" class="band ` + cls + `"/>`)
+		}
 		last := s.Points[len(s.Points)-1]
 		w.WriteString(`<g><title>` + esc(s.Name) + `: ` + round0(last.Value))
 		if last.Note != "" {
@@ -118,6 +128,25 @@ func (c LineChart) SVG(id string) string {
 	}
 	w.close()
 	return w.String()
+}
+
+// bandPath outlines the interval of points: along the upper bounds, back
+// along the lower ones.
+func bandPath(ps []SeriesPoint, x, y scale) string {
+	var d strings.Builder
+	for i, p := range ps {
+		if i == 0 {
+			d.WriteString("M")
+		} else {
+			d.WriteString("L")
+		}
+		d.WriteString(num(x.at(float64(p.At.Unix()))) + " " + num(y.at(p.Upper)))
+	}
+	for i := len(ps) - 1; i >= 0; i-- {
+		d.WriteString("L" + num(x.at(float64(ps[i].At.Unix()))) + " " + num(y.at(ps[i].Lower)))
+	}
+	d.WriteString("Z")
+	return d.String()
 }
 
 // timeTicks picks up to five evenly spaced times across [t0, t1].

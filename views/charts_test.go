@@ -291,3 +291,23 @@ func TestLineChartPaths(t *testing.T) {
 		}
 	}
 }
+
+func TestLineChartBand(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	pts := []SeriesPoint{{At: t0, Value: 1000, Lower: 900, Upper: 1100}, {At: t0.Add(time.Hour), Value: 1010, Lower: 990, Upper: 1030}}
+	for _, tt := range []struct {
+		band  bool
+		pts   []SeriesPoint
+		bands int
+	}{{false, pts, 0}, {true, pts, 1}, {true, pts[:1], 0}} {
+		svg := LineChart{Title: "t", Desc: "d", Series: []Series{{Name: "m", Band: tt.band, Points: tt.pts}}}.SVG("b")
+		marks := svgMarks(t, svg)
+		if marks["path.band"] != tt.bands || marks["path.line"] != 1 {
+			t.Errorf("band %v, %d points: %d bands, %d lines", tt.band, len(tt.pts), marks["path.band"], marks["path.line"])
+		}
+		// The axis must reach the interval, not just the scores.
+		if tt.bands == 1 && !strings.Contains(svg, ">900<") {
+			t.Errorf("axis does not cover the interval's lower bound 900:\n%s", svg)
+		}
+	}
+}
