@@ -52,12 +52,13 @@ type BattleImportStats struct {
 // are not served to voters until an admin enables them. A prompt is reused
 // when one with the same normalised text exists whose stored answers by
 // the battle's two models are the same as the battle's (or absent);
-// otherwise a new one is made, source import, approved. A battle whose id
-// is already stored is skipped. A *RowError from add is returned as is.
+// otherwise a new one is made, source import, approved. A battle reusing a
+// rejected or flagged prompt gets its vote excluded as moderation would
+// (see PromptHold). A battle whose id is already stored is skipped.
 func (s *Store) ImportBattles(ctx context.Context, each func(add func(BattleImport) error) error) (BattleImportStats, error) {
 	var st BattleImportStats
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		im := battleImport{s: s, tx: tx, st: &st, contenders: map[string]uint{}, prompts: map[string][]uint{}}
+		im := battleImport{s: s, tx: tx, st: &st, contenders: map[string]uint{}}
 		return each(im.add)
 	})
 	if err != nil {
@@ -71,8 +72,6 @@ type battleImport struct {
 	tx         *gorm.DB
 	st         *BattleImportStats
 	contenders map[string]uint
-	// prompts caches the ids of prompts by hash, oldest first.
-	prompts map[string][]uint
 }
 
 func (im *battleImport) add(b BattleImport) error {
@@ -94,11 +93,13 @@ func (im *battleImport) add(b BattleImport) error {
 	}
 	type stored struct{ prompt, a, b uint }
 	turns := make([]stored, len(b.Turns))
+	var statuses []string
 	for i, t := range b.Turns {
-		pid, err := im.prompt(t, ca, cb, b.Language, b.VotedAt)
+		pid, status, err := im.prompt(t, ca, cb, b.Language, b.VotedAt)
 		if err != nil {
 			return err
 		}
+		statuses = append(statuses, status)
 		ra, err := im.response(pid, ca, t.AnswerA, t.StyleA, b.VotedAt)
 		if err != nil {
 			return err
@@ -127,7 +128,10 @@ func (im *battleImport) add(b BattleImport) error {
 			}
 		}
 	}
-	v := Vote{BattleID: b.ID, Winner: b.Winner, VoterID: b.VoterID, Counted: b.Counted, Reason: b.Reason, CreatedAt: b.VotedAt}
+	// A battle asking a prompt the admin rejected or flagged here is held
+	// out of the ratings exactly as a vote cast here would be.
+	v := Vote{BattleID: b.ID, Winner: b.Winner, VoterID: b.VoterID, Counted: b.Counted, Reason: b.Reason,
+		Excluded: holdOf(statuses), CreatedAt: b.VotedAt}
 	if err := im.tx.Omit("Battle").Create(&v).Error; err != nil {
 		return err
 	}
@@ -158,38 +162,28 @@ func (im *battleImport) contender(slug string) (uint, error) {
 }
 
 // prompt finds a prompt with the turn's text whose answers by both
-// contenders agree with the turn's, or stores a new one: answers are
-// unique per prompt and contender, and the same question asked twice in
-// a dataset often got two different answers from one model.
-func (im *battleImport) prompt(t ImportTurn, ca, cb uint, language string, at time.Time) (uint, error) {
+// contenders agree with the turn's (or are absent), oldest first, or stores
+// a new one: answers are unique per prompt and contender, and the same
+// question asked twice in a dataset often got two different answers from
+// one model.
+func (im *battleImport) prompt(t ImportTurn, ca, cb uint, language string, at time.Time) (uint, string, error) {
 	hash := PromptHash(t.Prompt)
-	ids, ok := im.prompts[hash]
-	if !ok {
-		if err := im.tx.Model(&Prompt{}).Where("hash = ?", hash).Order("id").Pluck("id", &ids).Error; err != nil {
-			return 0, err
-		}
+	var found []struct {
+		ID     uint
+		Status string
 	}
-	for _, id := range ids {
-		var p Prompt
-		if err := im.tx.First(&p, id).Error; err != nil {
-			return 0, err
-		}
-		if p.Text != t.Prompt {
-			continue
-		}
-		okA, err := im.answerFits(id, ca, t.AnswerA)
-		if err != nil {
-			return 0, err
-		}
-		okB, err := im.answerFits(id, cb, t.AnswerB)
-		if err != nil {
-			return 0, err
-		}
-		if okA && okB {
-			im.prompts[hash] = ids
-			im.st.PromptsReused++
-			return id, nil
-		}
+	err := im.tx.Raw(`
+		SELECT p.id, p.status FROM prompts p
+		WHERE p.hash = ? AND p.text = ?
+			AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.prompt_id = p.id AND r.contender_id = ? AND r.text <> ?)
+			AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.prompt_id = p.id AND r.contender_id = ? AND r.text <> ?)
+		ORDER BY p.id LIMIT 1`, hash, t.Prompt, ca, t.AnswerA, cb, t.AnswerB).Scan(&found).Error
+	if err != nil {
+		return 0, "", err
+	}
+	if len(found) > 0 {
+		im.st.PromptsReused++
+		return found[0].ID, found[0].Status, nil
 	}
 	// The arena's own categorizer labels the prompt as it labels every
 	// other, so per-category boards count imported battles alike; the
@@ -199,19 +193,10 @@ func (im *battleImport) prompt(t ImportTurn, ca, cb uint, language string, at ti
 		p.Language = language
 	}
 	if err := im.tx.Create(&p).Error; err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	im.st.PromptsCreated++
-	im.prompts[hash] = append(ids, p.ID)
-	return p.ID, nil
-}
-
-// answerFits reports whether the contender's stored answer to the prompt is
-// text or absent.
-func (im *battleImport) answerFits(promptID, contenderID uint, text string) (bool, error) {
-	var texts []string
-	err := im.tx.Model(&Response{}).Where("prompt_id = ? AND contender_id = ?", promptID, contenderID).Pluck("text", &texts).Error
-	return len(texts) == 0 || texts[0] == text, err
+	return p.ID, p.Status, nil
 }
 
 func (im *battleImport) response(promptID, contenderID uint, text string, style StyleCounts, at time.Time) (uint, error) {

@@ -159,6 +159,31 @@ func TestImportBattlesNotAnonymous(t *testing.T) {
 	}
 }
 
+// TestImportBattlesRejectedPrompt imports a battle asking a prompt the
+// admin rejected: it reuses that prompt and its vote stays out.
+func TestImportBattlesRejectedPrompt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		p := &models.Prompt{Text: "Q?", Hash: models.PromptHash("Q?"), Source: models.SourceUser, Status: models.StatusRejected, Categories: []string{}}
+		if err := s.CreatePrompt(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.ImportBattles(ctx, func(add func(models.BattleImport) error) error {
+			_, err := parseBattles("f.json", strings.NewReader("["+battleJSON("rej")+"]"), func(_ int, b battleItem) error {
+				return add(battleImportOf(b, it0))
+			})
+			return err
+		})
+		if err != nil || st.PromptsReused != 1 || st.PromptsCreated != 0 {
+			t.Fatalf("import = %+v, %v; want the rejected prompt reused", st, err)
+		}
+		v, err := s.Vote(ctx, "rej")
+		if err != nil || v.Excluded != models.ExcludedPromptRejected || !v.Counted {
+			t.Errorf("vote = %+v, %v; want counted but excluded as %q", v, err, models.ExcludedPromptRejected)
+		}
+	})
+}
+
 func FuzzImportBattles(f *testing.F) {
 	f.Add("[" + battleJSON("a") + "]")
 	f.Add("[" + battleJSON("a") + "," + battleJSON("a") + "]")
