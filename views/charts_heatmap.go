@@ -30,13 +30,16 @@ const (
 	hmLabel = 150.0
 	hmTop   = 110.0
 	hmRight = 8.0
+	// hmMaxCell is the largest cell, reached with up to 10 models.
+	hmMaxCell = 48.0
 )
 
 // SVG draws one rect (class hm-cell, or hm-none when the two never met)
 // for every pair of distinct models, with its number on top.
 func (h Heatmap) SVG(id string) string {
 	n := len(h.Names)
-	cell := (hmWidth - hmLabel - hmRight) / float64(max(n, 1))
+	// Cells share the width, but a few models do not get giant ones.
+	cell := min((hmWidth-hmLabel-hmRight)/float64(max(n, 1)), hmMaxCell)
 	height := hmTop + cell*float64(n) + hmRight
 	title, desc := "Win fraction of each model against each other", "Row model's share of wins against the column model, ties counted half, for the "+strconv.Itoa(n)+" best-rated models; empty where they never met."
 	maxCount := 0

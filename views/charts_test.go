@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -308,6 +309,27 @@ func TestLineChartBand(t *testing.T) {
 		// The axis must reach the interval, not just the scores.
 		if tt.bands == 1 && !strings.Contains(svg, ">900<") {
 			t.Errorf("axis does not cover the interval's lower bound 900:\n%s", svg)
+		}
+	}
+}
+
+// TestHeatmapCellSize checks that cells share the width among many models
+// and stay modest among few, so three models do not make a page-high chart.
+func TestHeatmapCellSize(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want float64
+	}{{2, 48}, {3, 48}, {10, 48}, {15, (640.0 - 150 - 8) / 15}} {
+		var doc struct {
+			Rects []struct {
+				Width float64 `xml:"width,attr"`
+			} `xml:"rect"`
+		}
+		if err := xml.Unmarshal([]byte(heatmapFixture(tt.n).SVG("hm")), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Rects) == 0 || math.Abs(doc.Rects[0].Width-(tt.want-1)) > 0.06 {
+			t.Errorf("%d models: cell %v wide, want %v", tt.n, doc.Rects, tt.want-1)
 		}
 	}
 }
