@@ -333,3 +333,36 @@ func TestHeatmapCellSize(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryChartEscapesNames draws every kind of chart with a name full of
+// markup: each must stay well-formed, show no live markup, and still show
+// the name as text.
+func TestEveryChartEscapesNames(t *testing.T) {
+	const evil = `<img src=x onerror=alert(1)>"&'`
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	hm := heatmapFixture(3)
+	hm.Names[1] = evil
+	charts := map[string]string{
+		"ci":       CIPlot{Rows: []CIRow{{Name: evil, Score: 1000, Lower: 990, Upper: 1010}}}.SVG("c"),
+		"heatmap":  hm.SVG("h"),
+		"win rate": WinRateChart{Rows: []WinRateRow{{Name: evil, WinRate: 0.5, Votes: 3}}}.SVG("w"),
+		"lines": LineChart{Title: evil, Desc: evil, Series: []Series{{Name: evil,
+			Points: []SeriesPoint{{At: t0, Value: 1000, Note: evil}, {At: t0.Add(time.Hour), Value: 1001, Note: evil}}}}}.SVG("l"),
+	}
+	for name, svg := range charts {
+		if strings.Contains(svg, "<img") {
+			t.Errorf("%s: name written as markup", name)
+		}
+		svgMarks(t, svg)
+		shown := false
+		for _, s := range svgTexts(t, svg) {
+			// Labels may be clipped; the start of the name must survive.
+			if strings.Contains(s, evil[:12]) {
+				shown = true
+			}
+		}
+		if !shown {
+			t.Errorf("%s: the name is not shown as text", name)
+		}
+	}
+}
