@@ -325,3 +325,32 @@ func (a *Arena) voteExclusion(ctx context.Context, voterID, ipHash string, readS
 	}
 	return "", nil
 }
+
+// SweepActor names the periodic sweep in the audit log.
+const SweepActor = "arena (periodic risk sweep)"
+
+// SweepRiskEvery runs SweepRisk every interval until ctx ends, logging what
+// it left out and auditing sweeps that changed something. It reads every
+// vote, so the interval should be long (an hour by default in serve); the
+// vote path's cheap checks cover the time in between.
+func (a *Arena) SweepRiskEvery(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		res, err := a.SweepRisk(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.rs().opt.Log.Warn("risk sweep failed", "err", err)
+		case err == nil && res.Excluded > 0:
+			a.rs().opt.Log.Info("risk sweep left votes out of the ratings", "votes", res.Excluded, "flagged_voters", res.Flagged)
+			if err := a.Audit(ctx, SweepActor, "votes.sweep", "votes", nil, res); err != nil {
+				a.rs().opt.Log.Warn("audit of the risk sweep failed", "err", err)
+			}
+		}
+	}
+}

@@ -273,3 +273,37 @@ func TestVoteTimeExclusion(t *testing.T) {
 		}
 	})
 }
+
+// The periodic sweep leaves the rigger out and records itself in the audit
+// log as the arena, not as an admin.
+func TestSweepRiskEvery(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		votes, n, _ := riggedVotes(25, 20, 60)
+		storeVotes(t, s, votes, 5)
+		a := arena.New(s, arena.Options{})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { a.SweepRiskEvery(ctx, 10*time.Millisecond); close(done) }()
+		rigger := fmt.Sprintf("voter-%03d", n-1)
+		// The audit entry is written after the exclusions, so wait for it.
+		var es []models.AuditEntry
+		for deadline := time.Now().Add(10 * time.Second); len(es) == 0; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the periodic sweep recorded nothing")
+			}
+			var err error
+			if es, _, err = a.AuditLog(context.Background(), models.AuditFilter{Action: "votes.sweep"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cancel()
+		<-done
+		vs, err := s.IntegrityVotes(context.Background(), rigger)
+		if err != nil || len(vs) != 60 || vs[59].Excluded == "" {
+			t.Fatalf("rigger's votes after the sweep: %d, %v", len(vs), err)
+		}
+		if len(es) != 1 || es[0].Actor != arena.SweepActor {
+			t.Errorf("sweep audit = %+v, %v; want one entry by %q", es, err, arena.SweepActor)
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"openarena.dev/arena/arena"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
 )
@@ -31,6 +32,10 @@ type Config struct {
 	// Sampling is the live pair policy (ARENA_SAMPLING: informative, the
 	// default, or uniform).
 	Sampling rating.PairPolicy
+	// Integrity and RiskSweep are the voter-integrity settings
+	// (ARENA_RISK_*, see loadIntegrity).
+	Integrity arena.IntegrityOptions
+	RiskSweep time.Duration
 }
 
 // loadConfig reads the environment, then the flags of the serve command.
@@ -60,6 +65,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Co
 	}
 	if cfg.Sampling, err = rating.ParsePairPolicy(envOr(getenv, "ARENA_SAMPLING", rating.PolicyInformative)); err != nil {
 		return cfg, fmt.Errorf("ARENA_SAMPLING: %w", err)
+	}
+	if cfg.Integrity, cfg.RiskSweep, err = loadIntegrity(getenv); err != nil {
+		return cfg, err
 	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)

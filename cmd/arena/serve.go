@@ -45,7 +45,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	live := arena.LiveOptions{Backend: newBackendCache(getenv).For, Sampling: cfg.Sampling}
 	ratings.Log = log
-	a := arena.New(store, arena.Options{Live: live, Ratings: ratings})
+	a := arena.New(store, arena.Options{Live: live, Ratings: ratings, Integrity: cfg.Integrity})
 	e, err := handlers.New(handlers.Config{
 		Secret: secret, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies,
 		BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies,
@@ -62,6 +62,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// "streaming"; they are voided now and, for other instances' crashes,
 	// every turn timeout.
 	go a.SweepInterrupted(rctx)
+	if cfg.RiskSweep > 0 {
+		go a.SweepRiskEvery(rctx, cfg.RiskSweep)
+	}
 	defer func() {
 		stopRatings()
 		<-ratingsDone
