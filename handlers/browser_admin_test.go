@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -89,7 +90,7 @@ func jsString(s string) string {
 }
 
 // TestBrowserModeration signs in through the form, approves one suggested
-// prompt and rejects another, disables a contender, and then votes: the
+// prompt and rejects another, disables a contender on its admin page, and then votes: the
 // approved prompt is served once its answers exist, the rejected one and
 // the disabled contender never are.
 func TestBrowserModeration(t *testing.T) {
@@ -164,10 +165,18 @@ func TestBrowserModeration(t *testing.T) {
 	})
 }
 
-// disableContender turns a contender off as an admin would.
-func disableContender(t *testing.T, e *env, _ *tab, _ string, slug string) {
+// disableContender opens the contender's admin page, presses Disable, and
+// checks the store agrees.
+func disableContender(t *testing.T, e *env, adm *tab, base, slug string) {
 	t.Helper()
-	if _, err := e.arena.SetContenderEnabled(t.Context(), "moderator", slug, false); err != nil {
+	c, err := e.store.ContenderBySlug(t.Context(), slug)
+	if err != nil {
 		t.Fatal(err)
+	}
+	adm.navigate(fmt.Sprintf("%s/admin/contenders/%d", base, c.ID))
+	adm.clickAndLoad("#disable-contender")
+	adm.do("wait for the enable button", chromedp.WaitVisible(chromedp.ID("enable-contender")))
+	if c, err = e.store.ContenderBySlug(t.Context(), slug); err != nil || c.Enabled {
+		t.Fatalf("after pressing Disable %s is %+v, %v", slug, c, err)
 	}
 }
