@@ -508,3 +508,34 @@ func setCookie(r reply, name string) string {
 	}
 	return ""
 }
+
+func TestAdminSignInNext(t *testing.T) {
+	e := newEnv(t, "sqlite", handlers.Config{})
+	if _, err := e.arena.CreateAdmin(t.Context(), "test", "ana", testAdminPassword); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ next, want string }{
+		{"", "/admin"},
+		{"/admin/audit?actor=ana", "/admin/audit?actor=ana"},
+		{"/leaderboard", "/admin"},
+		{"//evil.example/admin", "/admin"},
+		{"https://evil.example/admin", "/admin"},
+		{"/admin/signin", "/admin"},
+		{"/administrator", "/admin"},
+	}
+	for _, tc := range cases {
+		form := url.Values{"username": {"ana"}, "password": {testAdminPassword}, "next": {tc.next}}
+		r := e.do(e.client(), "POST", "/admin/signin", "application/x-www-form-urlencoded", form.Encode())
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != tc.want {
+			t.Errorf("next %q: %d to %q, want 303 to %q", tc.next, r.status, r.header.Get("Location"), tc.want)
+		}
+	}
+	// The page asked for before signing in is where the sign-in form leads.
+	c := e.client()
+	r := e.do(c, "GET", "/admin/audit?action=admin.signin", "", "")
+	loc, _ := url.Parse(r.header.Get("Location"))
+	page := e.do(c, "GET", loc.RequestURI(), "", "")
+	if !strings.Contains(page.body, `name="next" value="/admin/audit?action=admin.signin"`) {
+		t.Errorf("the sign-in form does not carry the page asked for: %s", loc)
+	}
+}

@@ -60,26 +60,32 @@ type sessionStore struct{ store *models.Store }
 
 var _ scs.CtxStore = sessionStore{}
 
+// FindCtx returns the unexpired session data under token.
 func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	return s.store.Session(ctx, token, time.Now().UTC())
 }
 
+// CommitCtx stores the session data under token until expiry.
 func (s sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	return s.store.SaveSession(ctx, token, b, expiry.UTC())
 }
 
+// DeleteCtx removes the session under token.
 func (s sessionStore) DeleteCtx(ctx context.Context, token string) error {
 	return s.store.DeleteSession(ctx, token)
 }
 
+// Find is FindCtx without a context, for scs.Store.
 func (s sessionStore) Find(token string) ([]byte, bool, error) {
 	return s.FindCtx(context.Background(), token)
 }
 
+// Commit is CommitCtx without a context, for scs.Store.
 func (s sessionStore) Commit(token string, b []byte, expiry time.Time) error {
 	return s.CommitCtx(context.Background(), token, b, expiry)
 }
 
+// Delete is DeleteCtx without a context, for scs.Store.
 func (s sessionStore) Delete(token string) error {
 	return s.DeleteCtx(context.Background(), token)
 }
