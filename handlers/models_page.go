@@ -18,8 +18,12 @@ import (
 	"openarena.dev/arena/views"
 )
 
-// releasedPerModel is how many public battles a model page shows.
-const releasedPerModel = 10
+// releasedPerModel is how many public battles a model page shows, and
+// releasedScan how many released battles are looked at to find them.
+const (
+	releasedPerModel = 10
+	releasedScan     = 50
+)
 
 // modelReport is everything the page and the JSON of one model hold, read
 // once and shaped twice.
@@ -93,11 +97,42 @@ func (s *Server) modelReport(ctx context.Context, slug string) (*modelReport, er
 			}
 		}
 	}
-	r.battles, err = s.arena.ReleasedBattles(ctx, arena.ReleaseFilter{Contender: slug, Limit: releasedPerModel})
+	r.battles, err = s.publicAnswers(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// publicAnswers returns the model's newest released battles that were live.
+// A bank battle's answers are left out even when released: the bank serves
+// the same prompt with the same stored answers in new battles, so a voter
+// could look the answers up here and know the models before voting.
+func (s *Server) publicAnswers(ctx context.Context, slug string) ([]arena.ReleasedBattle, error) {
+	released, err := s.arena.ReleasedBattles(ctx, arena.ReleaseFilter{Contender: slug, Limit: releasedScan})
+	if err != nil || len(released) == 0 {
+		return nil, err
+	}
+	ids := make([]string, len(released))
+	for i, b := range released {
+		ids[i] = b.QuestionID
+	}
+	modes, err := s.arena.Store().BattleModes(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return liveOnly(released, modes, releasedPerModel), nil
+}
+
+// liveOnly keeps up to n battles whose mode is live, in order.
+func liveOnly(bs []arena.ReleasedBattle, modes map[string]string, n int) []arena.ReleasedBattle {
+	var out []arena.ReleasedBattle
+	for _, b := range bs {
+		if modes[b.QuestionID] == models.ModeLive && len(out) < n {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // rowOf finds a model on a board.
@@ -179,7 +214,7 @@ func modelView(r *modelReport) views.ModelView {
 		v.Battles = append(v.Battles, releasedView(b, c.Slug, r.names))
 	}
 	if len(v.Battles) == 0 {
-		v.BattlesNote = "None yet: only battles with a counted vote whose prompt was approved and whose texts passed the data release's personal-data filter are shown."
+		v.BattlesNote = "None yet. Shown here are live battles (prompts people typed) with a counted vote, an approved prompt and texts that passed the data release's personal-data filter. Answers to prompts from the prompt bank are never shown: the bank serves them again, and seeing them here would tell a voter which model wrote an answer before the vote."
 	}
 	return v
 }

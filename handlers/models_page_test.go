@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"openarena.dev/arena/handlers"
+	"openarena.dev/arena/llm/llmtest"
 	"openarena.dev/arena/models"
 )
 
@@ -145,23 +146,23 @@ func TestModelPage(t *testing.T) {
 		if len(m.History) != 1 || m.History[0].Score != scores[slug] {
 			t.Errorf("history %+v, want the one computation with score %v", m.History, scores[slug])
 		}
-		if len(m.Battles) == 0 {
-			t.Error("no released battles: bank prompts with counted votes should be released")
-		}
-		for _, b := range m.Battles {
-			if b.ModelA != slug && b.ModelB != slug {
-				t.Errorf("released battle %+v is not the model's", b)
-			}
+		// Every battle here was a bank battle: released, but its answers are
+		// served again and must not be shown next to the model's name.
+		if len(m.Battles) != 0 {
+			t.Errorf("bank battles shown on the model page: %+v", m.Battles)
 		}
 
 		page := e.do(e.client(), "GET", "/models/"+slug, "", "")
 		if page.status != http.StatusOK {
 			t.Fatalf("model page = %d %s", page.status, page.body)
 		}
-		for _, want := range []string{"<h1>Zephyrion 7B</h1>", "Quasarlabs", "apache-2.0", `id="head-to-head"`, `<th scope="row"><a href="/leaderboard">Overall</a></th>`, `id="model-history"`, `role="img"`, "Answers from public battles", "An answer."} {
+		for _, want := range []string{"<h1>Zephyrion 7B</h1>", "Quasarlabs", "apache-2.0", `id="head-to-head"`, `<th scope="row"><a href="/leaderboard">Overall</a></th>`, `id="model-history"`, `role="img"`, "Answers from public battles", "Answers to prompts from the prompt bank are never shown"} {
 			if !strings.Contains(page.body, want) {
 				t.Errorf("model page lacks %q", want)
 			}
+		}
+		if strings.Contains(page.body, "An answer.") {
+			t.Error("the model page shows a bank answer: a voter could recognise it in a new battle")
 		}
 		// A model with markup in its names (unrated, so the page has no
 		// board rows) shows them as text.
@@ -176,6 +177,43 @@ func TestModelPage(t *testing.T) {
 			r := e.do(e.client(), "GET", path, "", "")
 			if r.status != http.StatusNotFound || !strings.Contains(r.body, "no model") || strings.Contains(r.body, long) {
 				t.Errorf("GET %s = %d %s, want 404 naming the problem", path, r.status, r.body)
+			}
+		}
+	})
+}
+
+// TestModelPageShowsLiveAnswers checks that a voted live battle, whose
+// answers were written for it alone, is shown on both models' pages with
+// the answer each gave.
+func TestModelPageShowsLiveAnswers(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d string) {
+		e := newLiveEnv(t, d)
+		e.llm.Set("left", llmtest.Behavior{Text: "Left says the sky is blue."})
+		e.llm.Set("right", llmtest.Behavior{Text: "Right says the sea is green."})
+		voter := e.client()
+		id := e.startLive(voter, "Tell me a colour fact.")
+		if _, evs := e.stream(voter, id); len(evs) == 0 {
+			t.Fatal("no stream events")
+		}
+		if r, v := e.vote(voter, id, models.WinnerA); r.status != http.StatusOK || !v.Counted {
+			t.Fatalf("vote = %d %s", r.status, r.body)
+		}
+		if _, err := e.arena.RecomputeRatings(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		// testContenders[0] answers as "left", testContenders[1] as "right".
+		for slug, answer := range map[string]string{testContenders[0].Slug: "Left says the sky is blue.", testContenders[1].Slug: "Right says the sea is green."} {
+			r := e.do(e.client(), "GET", "/api/v1/models/"+slug, "", "")
+			var m modelReply
+			if r.status != http.StatusOK || json.Unmarshal([]byte(r.body), &m) != nil {
+				t.Fatalf("model JSON = %d %s", r.status, r.body)
+			}
+			if len(m.Battles) != 1 {
+				t.Fatalf("%s: %d battles shown, want the live one: %s", slug, len(m.Battles), r.body)
+			}
+			page := e.do(e.client(), "GET", "/models/"+slug, "", "")
+			if !strings.Contains(page.body, answer) || !strings.Contains(page.body, "Tell me a colour fact.") {
+				t.Errorf("%s: page lacks its live answer %q or the prompt", slug, answer)
 			}
 		}
 	})
