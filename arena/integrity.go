@@ -303,18 +303,21 @@ func (a *Arena) integrityChanged(ctx context.Context) {
 
 // voteExclusion is the exclusion a new vote gets from integrity: "voter
 // blocked" for a blocked voter, a risk reason when the cheap vote-time
-// signals reach the threshold, "" otherwise. It costs one indexed query.
+// signals reach the threshold, "" otherwise. It costs one query of a few
+// index entries (see models.Store.VoteRisk).
 func (a *Arena) voteExclusion(ctx context.Context, voterID, ipHash string, readSeconds float64) (string, error) {
 	o := a.integrity()
 	now := a.now()
-	f, err := a.store.VoteRisk(ctx, voterID, ipHash, now.Add(-o.BurstWindow), now.Add(-o.AddressWindow))
+	// The counts need go no further than one past each limit.
+	f, err := a.store.VoteRisk(ctx, voterID, ipHash, now.Add(-o.BurstWindow), now.Add(-o.AddressWindow), o.BurstVotes+1, o.AddressVoters+1)
 	if err != nil {
 		return "", fmt.Errorf("vote risk: %w", err)
 	}
 	if f.Blocked {
 		return models.ExcludedBlocked, nil
 	}
-	// The query counts the other voter ids on the address; this is one more.
+	// The query counts the other voter ids seen on the address; this is
+	// one more.
 	addr := 0
 	if ipHash != "" {
 		addr = f.OtherAddressVoters + 1

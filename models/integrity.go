@@ -93,24 +93,30 @@ func (s *Store) IntegrityVotes(ctx context.Context, voterID string) ([]Integrity
 type VoteRiskFacts struct {
 	// Blocked is whether an admin blocked the voter.
 	Blocked bool
-	// RecentVotes is the voter's votes cast since the burst window began.
+	// RecentVotes is the voter's votes cast since the burst window began,
+	// counted up to the cap asked for.
 	RecentVotes int
-	// OtherAddressVoters is how many other voter ids voted from the same
-	// keyed address since the address window began.
+	// OtherAddressVoters is how many other voter ids were last seen on the
+	// same keyed address since the address window began, counted up to
+	// the cap asked for.
 	OtherAddressVoters int
 }
 
-// VoteRisk reads, in one round trip over indexed columns, whether the
-// voter is blocked and how busy the voter and the address have been. An
+// VoteRisk reads, in one round trip, whether the voter is blocked and how
+// busy the voter and the address have been. Each count stops at its cap
+// (the caller only needs to know whether a limit is passed), so a vote
+// costs a few index entries even from an address shared by thousands — a
+// proxy whose X-Forwarded-For is not trusted makes every voter share one.
+// The address count reads the voters table, one row per voter with the
+// address it was last seen on, through its (ip_hash, last_seen) index. An
 // unknown voter is not blocked; an empty ipHash counts no address voters.
-// The address count leaves the voter out, who may not have voted from it yet.
-func (s *Store) VoteRisk(ctx context.Context, voterID, ipHash string, burstSince, addressSince time.Time) (VoteRiskFacts, error) {
+func (s *Store) VoteRisk(ctx context.Context, voterID, ipHash string, burstSince, addressSince time.Time, burstCap, addressCap int) (VoteRiskFacts, error) {
 	var f VoteRiskFacts
 	row := s.db.WithContext(ctx).Raw(`SELECT
 		COALESCE((SELECT blocked FROM voters WHERE id = ?), false),
-		(SELECT COUNT(*) FROM votes WHERE voter_id = ? AND created_at >= ?),
-		(SELECT COUNT(DISTINCT voter_id) FROM votes WHERE ip_hash = ? AND ip_hash <> '' AND created_at >= ? AND voter_id <> ?)`,
-		voterID, voterID, burstSince, ipHash, addressSince, voterID).Row()
+		(SELECT COUNT(*) FROM (SELECT 1 FROM votes WHERE voter_id = ? AND created_at >= ? LIMIT ?) b),
+		(SELECT COUNT(*) FROM (SELECT 1 FROM voters WHERE ip_hash = ? AND ip_hash <> '' AND last_seen >= ? AND id <> ? LIMIT ?) a)`,
+		voterID, voterID, burstSince, burstCap, ipHash, addressSince, voterID, addressCap).Row()
 	err := row.Scan(&f.Blocked, &f.RecentVotes, &f.OtherAddressVoters)
 	return f, err
 }

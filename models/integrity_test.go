@@ -89,28 +89,41 @@ func TestVoteRisk(t *testing.T) {
 		if _, err := s.SetVoterBlocked(ctx, "v2", true); err != nil {
 			t.Fatal(err)
 		}
+		// v4 was last seen on the shared address but never voted: the
+		// address count is of voters seen there, not of votes.
+		if err := s.TouchVoter(ctx, "v4", "ip-shared"); err != nil {
+			t.Fatal(err)
+		}
 		hourAgo := time.Now().UTC().Add(-time.Hour)
 		tests := []struct {
 			voter, ip string
 			since     time.Time
 			want      models.VoteRiskFacts
 		}{
-			{"v1", "ip-shared", hourAgo, models.VoteRiskFacts{RecentVotes: 3, OtherAddressVoters: 1}},
-			{"v2", "ip-shared", hourAgo, models.VoteRiskFacts{Blocked: true, RecentVotes: 1, OtherAddressVoters: 1}},
+			{"v1", "ip-shared", hourAgo, models.VoteRiskFacts{RecentVotes: 3, OtherAddressVoters: 2}},
+			{"v2", "ip-shared", hourAgo, models.VoteRiskFacts{Blocked: true, RecentVotes: 1, OtherAddressVoters: 2}},
 			{"new", "ip-new", hourAgo, models.VoteRiskFacts{}},
-			{"new", "ip-shared", hourAgo, models.VoteRiskFacts{OtherAddressVoters: 2}},
+			{"new", "ip-shared", hourAgo, models.VoteRiskFacts{OtherAddressVoters: 3}},
 			{"new", "", hourAgo, models.VoteRiskFacts{}},
 			// Windows that begin after the votes see none of them.
 			{"v1", "ip-shared", time.Now().UTC().Add(time.Minute), models.VoteRiskFacts{}},
 		}
 		for _, tt := range tests {
-			got, err := s.VoteRisk(ctx, tt.voter, tt.ip, tt.since, tt.since)
+			got, err := s.VoteRisk(ctx, tt.voter, tt.ip, tt.since, tt.since, 10, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("VoteRisk(%s, %s) (-want +got):\n%s", tt.voter, tt.ip, d)
 			}
+		}
+		// The counts stop at their caps.
+		got, err := s.VoteRisk(ctx, "new", "ip-shared", hourAgo, hourAgo, 1, 2)
+		if err != nil || got.OtherAddressVoters != 2 {
+			t.Errorf("capped address count = %+v, %v; want 2", got, err)
+		}
+		if got, _ := s.VoteRisk(ctx, "v1", "", hourAgo, hourAgo, 2, 2); got.RecentVotes != 2 {
+			t.Errorf("capped burst count = %d, want 2", got.RecentVotes)
 		}
 	})
 }

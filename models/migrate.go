@@ -32,6 +32,10 @@ var migrations = []migration{
 		`CREATE INDEX IF NOT EXISTS idx_votes_voter_created ON votes (voter_id, created_at)`},
 	{31, "index on each keyed address's votes by time, for the vote-time shared-address check",
 		`CREATE INDEX IF NOT EXISTS idx_votes_iphash_created ON votes (ip_hash, created_at)`},
+	{32, "index on each keyed address's voters by last sight, for the vote-time shared-address check",
+		`CREATE INDEX IF NOT EXISTS idx_voters_iphash_seen ON voters (ip_hash, last_seen)`},
+	{33, "drop the votes index of step 31: the shared-address check reads voters instead",
+		`DROP INDEX IF EXISTS idx_votes_iphash_created`},
 	{50, "partial index on prompts not yet categorised (empty language)",
 		`CREATE INDEX IF NOT EXISTS idx_prompts_uncategorized ON prompts (id) WHERE language = ''`},
 }
