@@ -42,7 +42,7 @@ func LeaderboardCharts(vm LeaderboardChartsVM) templ.Component {
 			}
 		} else {
 			svg := vm.charts()
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<figure class=\"chart-figure\" id=\"ci-plot\"><figcaption>Arena score and 95% interval of every model</figcaption>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<figure class=\"chart-figure\" id=\"ci-plot\"><figcaption>Arena score and 95% interval of every model (style not controlled)</figcaption>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
