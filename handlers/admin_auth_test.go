@@ -259,6 +259,17 @@ func TestAdminSessionRenewedAtSignIn(t *testing.T) {
 			if got := e.do(withCookie(t, e, second), "GET", "/admin", "", ""); got.status != http.StatusOK {
 				t.Errorf("the current token does not open /admin: %d", got.status)
 			}
+			// The session expires after an hour without use: sweeping as of
+			// 59 minutes from now keeps it, as of 61 minutes removes it.
+			if n, err := e.store.DeleteExpiredSessions(t.Context(), time.Now().Add(59*time.Minute)); err != nil || n != 0 {
+				t.Errorf("sweep at +59m removed %d sessions (%v), want 0", n, err)
+			}
+			if n, err := e.store.DeleteExpiredSessions(t.Context(), time.Now().Add(61*time.Minute)); err != nil || n != 1 {
+				t.Errorf("sweep at +61m removed %d sessions (%v), want 1 (idle timeout one hour)", n, err)
+			}
+			if got := e.do(withCookie(t, e, second), "GET", "/admin", "", ""); got.status != http.StatusSeeOther {
+				t.Errorf("an expired session still opens /admin: %d", got.status)
+			}
 		})
 	}
 }
