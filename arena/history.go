@@ -106,14 +106,25 @@ func (a *Arena) RatingHistory(ctx context.Context, category string) (*History, e
 			missing = append(missing, h.ID)
 		}
 	}
-	snaps, err := a.store.SnapshotResults(ctx, missing)
+	// Only the start of each board is read, up to its pairs (most of its
+	// bytes); a board the cut leaves unreadable is read again whole.
+	snaps, err := a.store.SnapshotPrefixes(ctx, missing, `"pairs"`)
 	if err != nil {
 		return nil, err
 	}
 	for _, s := range snaps {
 		p, err := decodeHistoryPoint(&s)
 		if err != nil {
-			return nil, err
+			whole, rerr := a.store.SnapshotResults(ctx, []uint{s.ID})
+			if rerr != nil {
+				return nil, rerr
+			}
+			if len(whole) == 0 {
+				continue // deleted by thinning meanwhile
+			}
+			if p, err = decodeHistoryPoint(&whole[0]); err != nil {
+				return nil, err
+			}
 		}
 		e.decoded[s.ID] = p
 	}
@@ -159,8 +170,9 @@ func historyHeads(heads []models.SnapshotHead, now time.Time) []models.SnapshotH
 // decodeHistoryPoint reads the votes and the models of a stored board and
 // stops there: the board is written in RatedBoard's field order, so the
 // pairs (most of its bytes: 4,950 of them for 100 models) come after the
-// models and are never scanned. A board written in another order is still
-// read correctly, only more slowly.
+// models and are never scanned, and the result may be cut before them. A
+// board written in another order is still read correctly when whole; cut
+// before its models, it is an error.
 func decodeHistoryPoint(s *models.RatingSnapshot) (HistoryPoint, error) {
 	p := HistoryPoint{SnapshotID: s.ID, At: s.CreatedAt}
 	fail := func(err error) (HistoryPoint, error) {
@@ -188,6 +200,10 @@ func decodeHistoryPoint(s *models.RatingSnapshot) (HistoryPoint, error) {
 		if err != nil {
 			return fail(err)
 		}
+	}
+	if !seenModels {
+		// Every stored board has the key; a board cut short has not.
+		return fail(errors.New("no models in the board"))
 	}
 	return p, nil
 }

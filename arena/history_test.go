@@ -104,6 +104,22 @@ func TestRatingHistory(t *testing.T) {
 			t.Errorf("newest point has %d models, want 2", n)
 		}
 
+		// A board whose pairs come first is cut before its models when
+		// read; the history reads it again whole.
+		raw := `{"pairs":[{"model_a":"a","model_b":"b"}],"votes":4,"models":[{"model":"a","score":1040}]}`
+		odd := &models.RatingSnapshot{CreatedAt: now.Add(2 * time.Minute), Category: "overall", Method: MethodBradleyTerry,
+			Result: raw, ContentHash: "odd"}
+		if _, err := s.CreateSnapshot(ctx, odd); err != nil {
+			t.Fatal(err)
+		}
+		h, err = a.RatingHistory(ctx, "overall")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := historyScores(h)[len(h.Points)-1]; last != fmt.Sprintf("%d: a=1040", odd.ID) {
+			t.Errorf("board with pairs first read as %q", last)
+		}
+
 		c, err := a.RatingHistory(ctx, "coding")
 		if err != nil {
 			t.Fatal(err)
@@ -155,7 +171,9 @@ func TestDecodeHistoryPoint(t *testing.T) {
 			HistoryPoint{SnapshotID: 9, Votes: 7, Models: []HistoryModel{{Slug: "a", DisplayName: "A", Score: 1010.5, CILower: 1000, CIUpper: 1020, OpenWeights: true, Votes: 7}}}, false},
 		{"other order", `{"pairs":[{"model_a":"a"}],"models":[{"model":"b","score":990}],"style":null,"votes":3}`,
 			HistoryPoint{SnapshotID: 9, Votes: 3, Models: []HistoryModel{{Slug: "b", Score: 990}}}, false},
-		{"no models yet", `{"votes":0}`, HistoryPoint{SnapshotID: 9}, false},
+		{"empty board", `{"votes":0,"models":[]}`, HistoryPoint{SnapshotID: 9, Models: []HistoryModel{}}, false},
+		{"cut before its models", `{"votes":0,`, HistoryPoint{}, true},
+		{"cut after its models", `{"votes":2,"models":[{"model":"a"}],`, HistoryPoint{SnapshotID: 9, Votes: 2, Models: []HistoryModel{{Slug: "a"}}}, false},
 		{"not an object", `[1,2]`, HistoryPoint{}, true},
 		{"broken", `{"votes":3,"models":[{"model":`, HistoryPoint{}, true},
 	}
