@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/url"
@@ -227,13 +230,9 @@ type boardData struct {
 	cats []arena.CategorySummary
 }
 
-func (s *Server) boardData(c echo.Context) (*boardData, error) {
-	req, err := parseBoardRequest(c)
-	if err != nil {
-		return nil, err
-	}
-	ctx := c.Request().Context()
+func (s *Server) boardData(ctx context.Context, req boardRequest) (*boardData, error) {
 	d := &boardData{req: req}
+	var err error
 	if d.cats, err = s.arena.BoardCategories(ctx); err != nil {
 		return nil, err
 	}
@@ -255,48 +254,103 @@ func (s *Server) boardData(c echo.Context) (*boardData, error) {
 }
 
 func (s *Server) leaderboardPage(c echo.Context) error {
-	d, err := s.boardData(c)
+	req, err := parseBoardRequest(c)
 	if err != nil {
 		return err
 	}
-	switch d.req.format {
+	switch req.format {
 	case "json":
-		return c.JSON(http.StatusOK, d.json())
+		return s.serveBoard(c, req, "json")
 	case "csv":
-		return d.writeCSV(c)
+		return s.serveBoard(c, req, "csv")
 	}
 	// The filter form sends every field, empty or not, in form order:
 	// send the browser on to the view's one address, so what the address
 	// bar shows is the permalink.
-	if canonical := boardQueryString(d.req.q); "?"+c.Request().URL.RawQuery != canonical && !(canonical == "" && c.Request().URL.RawQuery == "") {
+	if canonical := boardQueryString(req.q); "?"+c.Request().URL.RawQuery != canonical && !(canonical == "" && c.Request().URL.RawQuery == "") {
 		return c.Redirect(http.StatusFound, "/leaderboard"+canonical)
 	}
-	v, err := s.pageView(c.Request().Context(), d)
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, views.LeaderboardPage(s.meta("Leaderboard", "leaderboard"), v))
+	return s.serveBoard(c, req, "html")
 }
 
 func (s *Server) apiLeaderboard(c echo.Context) error {
-	d, err := s.boardData(c)
+	req, err := parseBoardRequest(c)
 	if err != nil {
 		return err
 	}
-	if d.req.format == "csv" {
-		return d.writeCSV(c)
+	if req.format == "csv" {
+		return s.serveBoard(c, req, "csv")
 	}
-	return c.JSON(http.StatusOK, d.json())
+	return s.serveBoard(c, req, "json")
 }
 
 // leaderboardCSV is /leaderboard.csv: the view of the same query string as
 // CSV.
 func (s *Server) leaderboardCSV(c echo.Context) error {
-	d, err := s.boardData(c)
+	req, err := parseBoardRequest(c)
 	if err != nil {
 		return err
 	}
-	return d.writeCSV(c)
+	return s.serveBoard(c, req, "csv")
+}
+
+// serveBoard answers a board view in a format from the cache of rendered
+// views, rendering it on a miss. The key holds the board's version, so a
+// new snapshot is shown as soon as the arena sees it.
+func (s *Server) serveBoard(c echo.Context, req boardRequest, format string) error {
+	ctx := c.Request().Context()
+	version, err := s.boardVersion(ctx, req.q.Category)
+	if err != nil {
+		return err
+	}
+	key := format + " " + version + " " + boardQueryString(req.q)
+	now := time.Now()
+	e, ok := s.boards.get(key, now)
+	if !ok {
+		if e, err = s.renderBoard(c, req, format); err != nil {
+			return err
+		}
+		e.at = now
+		s.boards.put(key, e)
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, e.contentType)
+	h.Set("Cache-Control", "no-store")
+	for k, v := range e.header {
+		h.Set(k, v)
+	}
+	return c.Blob(http.StatusOK, e.contentType, e.body)
+}
+
+// renderBoard builds one view's bytes.
+func (s *Server) renderBoard(c echo.Context, req boardRequest, format string) (boardEntry, error) {
+	d, err := s.boardData(c.Request().Context(), req)
+	if err != nil {
+		return boardEntry{}, err
+	}
+	var buf bytes.Buffer
+	switch format {
+	case "json":
+		enc := json.NewEncoder(&buf)
+		if err := enc.Encode(d.json()); err != nil {
+			return boardEntry{}, err
+		}
+		return boardEntry{body: buf.Bytes(), contentType: echo.MIMEApplicationJSON}, nil
+	case "csv":
+		if err := d.writeCSV(&buf); err != nil {
+			return boardEntry{}, err
+		}
+		return boardEntry{body: buf.Bytes(), contentType: "text/csv; charset=utf-8",
+			header: map[string]string{"Content-Disposition": fmt.Sprintf("inline; filename=%q", "leaderboard-"+csvName(req.q.Category)+".csv")}}, nil
+	}
+	v, err := s.pageView(c.Request().Context(), d)
+	if err != nil {
+		return boardEntry{}, err
+	}
+	if err := views.LeaderboardPage(s.meta("Leaderboard", "leaderboard"), v).Render(c.Request().Context(), &buf); err != nil {
+		return boardEntry{}, err
+	}
+	return boardEntry{body: buf.Bytes(), contentType: echo.MIMETextHTMLCharsetUTF8}, nil
 }
 
 // leaderboardVersion answers the page's freshness poll: the ids of the
@@ -373,14 +427,9 @@ var csvHeader = []string{"rank_ub", "model", "display_name", "score", "ci_lower"
 // writeCSV writes the view's rows as the JSON has them, numbers with two
 // decimals. The online-Elo board has no intervals or ranks: those cells
 // are empty.
-func (d *boardData) writeCSV(c echo.Context) error {
+func (d *boardData) writeCSV(out io.Writer) error {
 	j := d.json()
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", "leaderboard-"+csvName(j.Category)+".csv"))
-	h.Set("Cache-Control", "no-store")
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
+	w := csv.NewWriter(out)
 	if err := w.Write(csvHeader); err != nil {
 		return err
 	}

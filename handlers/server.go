@@ -39,6 +39,8 @@ type Server struct {
 	log    *slog.Logger
 	admin  adminAuth
 	charts chartsCache
+	// boards holds recently rendered leaderboard views.
+	boards boardCache
 }
 
 // New builds the Echo instance with every route and middleware.
