@@ -185,9 +185,13 @@ func modelView(r *modelReport) views.ModelView {
 		License: c.License, OpenWeights: c.OpenWeights, Aliases: c.Aliases}
 	for _, b := range r.boards {
 		row := rowOf(b, c.Slug)
-		v.Categories = append(v.Categories, views.ModelCategory{Category: b.Category, Label: boardCategoryLabel(b.Category),
+		mc := views.ModelCategory{Category: b.Category, Label: boardCategoryLabel(b.Category),
 			URL:   boardURL("/leaderboard", arena.BoardQuery{Category: b.Category}),
-			Score: row.Score, Lower: row.CILower, Upper: row.CIUpper, Rank: row.RankUB, Votes: row.Votes, Preliminary: row.Preliminary})
+			Score: row.Score, Lower: row.CILower, Upper: row.CIUpper, Rank: row.RankUB, Votes: row.Votes, Preliminary: row.Preliminary}
+		if st := row.Style; st != nil {
+			mc.StyleScore, mc.StyleRank = st.Score, st.RankUB
+		}
+		v.Categories = append(v.Categories, mc)
 	}
 	if r.overall != nil {
 		v.ComputedAt, v.ComputedISO = when(r.overall.ComputedAt)
@@ -267,14 +271,16 @@ type modelJSON struct {
 }
 
 type modelCategoryJSON struct {
-	Category    string    `json:"category"`
-	Score       float64   `json:"score"`
-	CILower     float64   `json:"ci_lower"`
-	CIUpper     float64   `json:"ci_upper"`
-	RankUB      int       `json:"rank_ub"`
-	Votes       int       `json:"votes"`
-	Preliminary bool      `json:"preliminary"`
-	ComputedAt  time.Time `json:"computed_at"`
+	Category    string  `json:"category"`
+	Score       float64 `json:"score"`
+	CILower     float64 `json:"ci_lower"`
+	CIUpper     float64 `json:"ci_upper"`
+	RankUB      int     `json:"rank_ub"`
+	Votes       int     `json:"votes"`
+	Preliminary bool    `json:"preliminary"`
+	// Style is the style-controlled view, in the leaderboard's names.
+	Style      *styleJSON `json:"style,omitempty"`
+	ComputedAt time.Time  `json:"computed_at"`
 }
 
 type headToHeadJSON struct {
@@ -301,8 +307,12 @@ func (s *Server) apiModel(c echo.Context) error {
 		Battles: nonNil(r.battles)}
 	for _, b := range r.boards {
 		row := rowOf(b, ct.Slug)
-		out.Categories = append(out.Categories, modelCategoryJSON{Category: b.Category, Score: row.Score, CILower: row.CILower,
-			CIUpper: row.CIUpper, RankUB: row.RankUB, Votes: row.Votes, Preliminary: row.Preliminary, ComputedAt: b.ComputedAt})
+		cj := modelCategoryJSON{Category: b.Category, Score: row.Score, CILower: row.CILower,
+			CIUpper: row.CIUpper, RankUB: row.RankUB, Votes: row.Votes, Preliminary: row.Preliminary, ComputedAt: b.ComputedAt}
+		if st := row.Style; st != nil {
+			cj.Style = &styleJSON{Score: st.Score, CILower: st.CILower, CIUpper: st.CIUpper, RankUB: st.RankUB}
+		}
+		out.Categories = append(out.Categories, cj)
 	}
 	if r.overall != nil {
 		for _, h := range r.overall.HeadToHead(ct.Slug) {

@@ -28,6 +28,10 @@ type modelReply struct {
 		CIUpper  float64 `json:"ci_upper"`
 		RankUB   int     `json:"rank_ub"`
 		Votes    int     `json:"votes"`
+		Style    *struct {
+			Score  float64 `json:"score"`
+			RankUB int     `json:"rank_ub"`
+		} `json:"style"`
 	} `json:"categories"`
 	HeadToHead []struct {
 		Opponent  string   `json:"opponent"`
@@ -113,7 +117,8 @@ func TestModelPage(t *testing.T) {
 			scores[row.Model] = row.Score
 			if row.Model == slug {
 				if len(m.Categories) == 0 || m.Categories[0].Category != "overall" || m.Categories[0].Score != row.Score ||
-					m.Categories[0].Votes != row.Votes || m.Categories[0].RankUB != row.RankUB {
+					m.Categories[0].Votes != row.Votes || m.Categories[0].RankUB != row.RankUB ||
+					row.Style == nil || m.Categories[0].Style == nil || *m.Categories[0].Style != *row.Style {
 					t.Errorf("categories %+v, want overall first matching the board row %+v", m.Categories, row)
 				}
 			}
@@ -156,7 +161,7 @@ func TestModelPage(t *testing.T) {
 		if page.status != http.StatusOK {
 			t.Fatalf("model page = %d %s", page.status, page.body)
 		}
-		for _, want := range []string{"<h1>Zephyrion 7B</h1>", "Quasarlabs", "apache-2.0", `id="head-to-head"`, `<th scope="row"><a href="/leaderboard">Overall</a></th>`, `id="model-history"`, `role="img"`, "Answers from public battles", "Answers to prompts from the prompt bank are never shown"} {
+		for _, want := range []string{"<h1>Zephyrion 7B</h1>", "Quasarlabs", "apache-2.0", `id="head-to-head"`, "Style ctrl", `<th scope="row"><a href="/leaderboard">Overall</a></th>`, `id="model-history"`, `role="img"`, "Answers from public battles", "Answers to prompts from the prompt bank are never shown"} {
 			if !strings.Contains(page.body, want) {
 				t.Errorf("model page lacks %q", want)
 			}
