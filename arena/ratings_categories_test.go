@@ -292,3 +292,42 @@ func TestPromptsCategorizedAtIngest(t *testing.T) {
 		}
 	})
 }
+
+// TestRatingsThinCategoryHistory checks that every category's history is
+// thinned, and that a category whose votes are gone gets an empty board
+// instead of keeping its old one.
+func TestRatingsThinCategoryHistory(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	seedBank(t, s, "alpha", "beta") // its one prompt, "Q?", has no category
+	ctx := context.Background()
+	old := time.Now().UTC().Add(-3 * time.Hour).Truncate(time.Hour)
+	var ids []uint
+	for i := range 3 {
+		snap := &models.RatingSnapshot{CreatedAt: old.Add(time.Duration(i) * time.Minute), Category: "coding",
+			Method: "bradley_terry", Result: `{"category":"coding","votes":5}`, ContentHash: fmt.Sprint("old-", i)}
+		if _, err := s.CreateSnapshot(ctx, snap); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, snap.ID)
+	}
+	a := arena.New(s, arena.Options{Ratings: fastRatings()})
+	castVotes(t, a, 2)
+	if _, err := a.RecomputeRatings(ctx); err != nil {
+		t.Fatal(err)
+	}
+	coding, err := a.RatedLeaderboardFor(ctx, "coding")
+	if err != nil || coding == nil || coding.Votes != 0 || len(coding.Models) != 0 {
+		t.Fatalf("coding board after its votes went = %+v, %v; want an empty board", coding, err)
+	}
+	all, err := s.Snapshots(ctx, "coding", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []uint
+	for _, snap := range all {
+		got = append(got, snap.ID)
+	}
+	if want := []uint{coding.SnapshotID, ids[2]}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("coding snapshots left = %v, want %v (the newest, and the newest of the old hour)", got, want)
+	}
+}
