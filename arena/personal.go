@@ -53,30 +53,43 @@ const (
 // addresses other than loopback, and API-key-like tokens. found names the
 // kind, never the matched text.
 func PersonalData(text string) (found string, ok bool) {
-	if emailPattern.MatchString(text) {
+	// Cheap byte tests first: the regular expressions cost tens of
+	// microseconds each, and most texts have no @, few digits and none of
+	// the secrets' prefixes, so most are skipped.
+	n := digits(text)
+	switch {
+	case strings.Contains(text, "@") && emailPattern.MatchString(text):
 		return FoundEmail, true
-	}
-	if hasSecret(text) {
+	case hasSecret(text):
 		return FoundSecret, true
-	}
 	// Cards and IBANs go before phones: a card number also looks like a
 	// long phone number, and the more precise name helps the admin.
-	if hasCard(text) {
+	case n >= 13 && hasCard(text):
 		return FoundCard, true
-	}
-	if hasIBAN(text) {
+	case n >= 6 && hasIBAN(text):
 		return FoundIBAN, true
-	}
-	if hasIP(text) {
+	case n >= 2 && hasIP(text, n):
 		return FoundIP, true
-	}
-	if hasPhone(text) {
+	case n >= 9 && hasPhone(text):
 		return FoundPhone, true
 	}
 	return "", false
 }
 
+// secretHints are substrings one of which every secret pattern needs.
+var secretHints = []string{"sk-", "gh", "github_pat_", "glpat-", "hf_", "xox", "AKIA", "ASIA", "AIza", "PRIVATE KEY"}
+
 func hasSecret(text string) bool {
+	hinted := false
+	for _, h := range secretHints {
+		if strings.Contains(text, h) {
+			hinted = true
+			break
+		}
+	}
+	if !hinted {
+		return false
+	}
 	for _, p := range secretPatterns {
 		if p.MatchString(text) {
 			return true
@@ -151,13 +164,17 @@ func ibanValid(s string) bool {
 	return rem == 1
 }
 
-func hasIP(text string) bool {
-	for _, m := range ipv4Candidate.FindAllString(text, -1) {
-		if ip, err := netip.ParseAddr(m); err == nil && publicish(ip) {
-			return true
+// hasIP looks for IPv4 addresses only in texts with four digits and three
+// dots, and for IPv6 ones only in texts with two colons.
+func hasIP(text string, digits int) bool {
+	if digits >= 4 && strings.Count(text, ".") >= 3 {
+		for _, m := range ipv4Candidate.FindAllString(text, -1) {
+			if ip, err := netip.ParseAddr(m); err == nil && publicish(ip) {
+				return true
+			}
 		}
 	}
-	if !strings.Contains(text, ":") {
+	if strings.Count(text, ":") < 2 {
 		return false
 	}
 	for _, m := range ipv6Candidate.FindAllString(text, -1) {

@@ -1,6 +1,7 @@
 package arena_test
 
 import (
+	"strings"
 	"testing"
 
 	"openarena.dev/arena/arena"
@@ -40,6 +41,23 @@ func TestPersonalData(t *testing.T) {
 			got, ok := arena.PersonalData(c.text)
 			if got != c.want || ok != (c.want != "") {
 				t.Errorf("PersonalData(%q) = %q, %v; want %q", c.text, got, ok, c.want)
+			}
+		})
+	}
+}
+
+// BenchmarkPersonalData measures the filter on a typical answer (few
+// digits, no @) and on one full of numbers, where the patterns must run.
+func BenchmarkPersonalData(b *testing.B) {
+	for name, text := range map[string]string{
+		"prose":   strings.Repeat("The answer is to sort the list first, then merge the halves. See section 2.1. ", 4),
+		"numbers": strings.Repeat("Step 3: 1234 + 5678 = 6912; 3.14159 * 2 = 6.28318, at 12:30 on 2024-01-15. ", 4),
+	} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, ok := arena.PersonalData(text); ok {
+					b.Fatal("flagged a clean text")
+				}
 			}
 		})
 	}
