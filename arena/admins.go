@@ -98,16 +98,29 @@ var dummyHash = sync.OnceValue(func() string {
 // addressKey (a keyed hash of the client address). It answers
 // ErrBadCredentials for unknown users and wrong passwords alike, and a
 // *ThrottleError while too many recent attempts failed.
+//
+// The attempt is recorded as a failure before the password is checked and
+// only cleared by a success, so attempts sent in parallel count against each
+// other: no more than SignInMaxFailures guesses are ever in flight.
 func (a *Arena) SignIn(ctx context.Context, username, password, addressKey string) (*models.Admin, error) {
 	now := a.now()
 	username = strings.ToLower(username)
 	keys := []string{"user:" + username, "addr:" + addressKey}
+	attempt, err := a.store.RecordSignInFailure(ctx, now, keys...)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range keys {
 		n, oldest, err := a.store.SignInFailures(ctx, k, now.Add(-SignInWindow))
 		if err != nil {
 			return nil, err
 		}
-		if n >= SignInMaxFailures {
+		if n > SignInMaxFailures { // this attempt included
+			// A refused attempt guessed nothing, so it is not a failure:
+			// it must not extend the lock-out.
+			if err := a.store.DeleteSignInFailures(ctx, attempt); err != nil {
+				return nil, err
+			}
 			return nil, &ThrottleError{RetryAfter: oldest.Add(SignInWindow).Sub(now)}
 		}
 	}
@@ -124,9 +137,6 @@ func (a *Arena) SignIn(ctx context.Context, username, password, addressKey strin
 		return nil, err
 	}
 	if ad == nil || !ok {
-		if err := a.store.RecordSignInFailure(ctx, now, keys...); err != nil {
-			return nil, err
-		}
 		return nil, ErrBadCredentials
 	}
 	if err := a.store.ClearSignInFailures(ctx, now.Add(-SignInWindow), keys...); err != nil {

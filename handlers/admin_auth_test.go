@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -548,5 +549,35 @@ func TestAdminSignInNext(t *testing.T) {
 	page := e.do(c, "GET", loc.RequestURI(), "", "")
 	if !strings.Contains(page.body, `name="next" value="/admin/audit?action=admin.signin"`) {
 		t.Errorf("the sign-in form does not carry the page asked for: %s", loc)
+	}
+}
+
+// TestAdminSignInParallelGuesses sends many wrong passwords at once: no more
+// than the limit may be checked, however they interleave.
+func TestAdminSignInParallelGuesses(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			e := newEnv(t, dialect, trustLoopback())
+			if _, err := e.arena.CreateAdmin(t.Context(), "test", "ana", testAdminPassword); err != nil {
+				t.Fatal(err)
+			}
+			const n = 16
+			statuses := make(chan int, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					statuses <- signIn(e, e.client(), fmt.Sprintf("10.3.0.%d", i), "ana", fmt.Sprintf("wrong-guess-%d", i)).status
+				})
+			}
+			wg.Wait()
+			close(statuses)
+			count := map[int]int{}
+			for st := range statuses {
+				count[st]++
+			}
+			if count[http.StatusUnauthorized] > arena.SignInMaxFailures || count[http.StatusUnauthorized]+count[http.StatusTooManyRequests] != n {
+				t.Errorf("%d parallel guesses answered %v; at most %d may be checked (401), the rest refused (429)", n, count, arena.SignInMaxFailures)
+			}
+		})
 	}
 }

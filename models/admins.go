@@ -102,13 +102,30 @@ func (s *Store) CreateFirstAdmin(ctx context.Context, settingKey, token string, 
 	})
 }
 
-// RecordSignInFailure notes one failed sign-in under each key.
-func (s *Store) RecordSignInFailure(ctx context.Context, at time.Time, keys ...string) error {
+// RecordSignInFailure notes one failed sign-in under each key and returns
+// the ids of the rows, so that an attempt recorded before it was checked
+// can be taken back.
+func (s *Store) RecordSignInFailure(ctx context.Context, at time.Time, keys ...string) ([]uint, error) {
 	rows := make([]SignInFailure, len(keys))
 	for i, k := range keys {
 		rows[i] = SignInFailure{Key: k, At: at}
 	}
-	return s.db.WithContext(ctx).Create(&rows).Error
+	if err := s.db.WithContext(ctx).Create(&rows).Error; err != nil {
+		return nil, err
+	}
+	ids := make([]uint, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return ids, nil
+}
+
+// DeleteSignInFailures removes the failures with the ids.
+func (s *Store) DeleteSignInFailures(ctx context.Context, ids []uint) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.db.WithContext(ctx).Where("id IN ?", ids).Delete(&SignInFailure{}).Error
 }
 
 // SignInFailures counts the failures under key since the given time and

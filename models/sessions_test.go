@@ -57,12 +57,19 @@ func TestSignInFailures(t *testing.T) {
 		ctx := t.Context()
 		now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 		for i := range 3 {
-			if err := s.RecordSignInFailure(ctx, now.Add(time.Duration(i)*time.Minute), "user:ana", "addr:x"); err != nil {
+			if _, err := s.RecordSignInFailure(ctx, now.Add(time.Duration(i)*time.Minute), "user:ana", "addr:x"); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := s.RecordSignInFailure(ctx, now.Add(-time.Hour), "user:ana"); err != nil {
+		ids, err := s.RecordSignInFailure(ctx, now.Add(-time.Hour), "user:ana", "user:ana")
+		if err != nil || len(ids) != 2 {
+			t.Fatalf("ids %v, %v", ids, err)
+		}
+		if err := s.DeleteSignInFailures(ctx, ids[1:]); err != nil {
 			t.Fatal(err)
+		}
+		if n, _, _ := s.SignInFailures(ctx, "user:ana", now.Add(-2*time.Hour)); n != 4 {
+			t.Errorf("after taking one back: %d failures, want 4", n)
 		}
 		n, oldest, err := s.SignInFailures(ctx, "user:ana", now.Add(-15*time.Minute))
 		if err != nil || n != 3 || !oldest.Equal(now) {
