@@ -1,6 +1,10 @@
 package handlers
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -10,26 +14,63 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
 
+// exportCountLimit bounds the page's dry run: it reads every vote, which
+// takes seconds per hundred thousand; past this the page shows the last
+// download's counts instead of keeping the admin waiting.
+const exportCountLimit = 15 * time.Second
+
 // adminExportPage counts what the data release holds and leaves out, by a
-// dry run of the export itself, so the numbers are the download's.
+// dry run of the export itself so the numbers are the download's, and shows
+// what the last audited download held.
 func (s *Server) adminExportPage(c echo.Context) error {
-	st, err := s.arena.ExportBattles(c.Request().Context(), io.Discard, arena.ExportOptions{JudgeKey: s.cfg.Secret})
+	ctx := c.Request().Context()
+	v := views.ExportView{NowLimit: exportCountLimit.String()}
+	dry, cancel := context.WithTimeout(ctx, exportCountLimit)
+	defer cancel()
+	st, err := s.arena.ExportBattles(dry, io.Discard, arena.ExportOptions{JudgeKey: s.cfg.Secret})
+	switch {
+	case err == nil:
+		counts := exportCounts(st.Exported, st.LeftOut)
+		counts.Void, counts.Unvoted = st.Void, st.Unvoted
+		v.Now = &counts
+	case !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:
+		return err
+	}
+	last, _, err := s.arena.AuditLog(ctx, models.AuditFilter{Action: exportAction, Limit: 1})
 	if err != nil {
 		return err
 	}
-	v := views.ExportView{Exported: st.Exported, LeftOutTotal: st.LeftOutTotal(), Void: st.Void, Unvoted: st.Unvoted}
-	for r, n := range st.LeftOut {
-		v.LeftOut = append(v.LeftOut, views.ExportReason{Reason: r, Count: n})
+	if len(last) == 1 {
+		var a exportAudit
+		if err := json.Unmarshal([]byte(last[0].After), &a); err != nil {
+			return fmt.Errorf("audit entry %d: %w", last[0].ID, err)
+		}
+		v.Last = &views.ExportLast{At: last[0].At.UTC().Format("2006-01-02 15:04:05"), Actor: last[0].Actor,
+			Counts: exportCounts(a.Exported, a.LeftOut)}
 	}
-	sort.Slice(v.LeftOut, func(i, j int) bool {
-		a, b := v.LeftOut[i], v.LeftOut[j]
-		return a.Count > b.Count || a.Count == b.Count && a.Reason < b.Reason
-	})
 	return render(c, http.StatusOK, views.AdminExportPage(s.meta("Data release", "admin"), v))
 }
+
+// exportCounts sorts the reasons, the most votes first.
+func exportCounts(exported int, leftOut map[string]int) views.ExportCounts {
+	c := views.ExportCounts{Exported: exported}
+	for r, n := range leftOut {
+		c.LeftOut = append(c.LeftOut, views.ExportReason{Reason: r, Count: n})
+		c.LeftOutTotal += n
+	}
+	sort.Slice(c.LeftOut, func(i, j int) bool {
+		a, b := c.LeftOut[i], c.LeftOut[j]
+		return a.Count > b.Count || a.Count == b.Count && a.Reason < b.Reason
+	})
+	return c
+}
+
+// exportAction names downloads in the audit log.
+const exportAction = "export.battles"
 
 // exportAudit is what the audit log keeps of a download.
 type exportAudit struct {
@@ -53,7 +94,7 @@ func (s *Server) adminExportBattles(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.arena.Audit(ctx, adminName(c), "export.battles", "battles.json", nil,
+	if err := s.arena.Audit(ctx, adminName(c), exportAction, "battles.json", nil,
 		exportAudit{Exported: st.Exported, LeftOut: st.LeftOut}); err != nil {
 		return err
 	}

@@ -72,8 +72,11 @@ func TestAdminExport(t *testing.T) {
 			if page.status != http.StatusOK || !strings.Contains(page.body, `href="/admin/export/battles.json"`) {
 				t.Fatalf("export page = %d:\n%s", page.status, page.body)
 			}
-			if want := `<dd id="export-in">` + itoa(want.Exported) + `</dd>`; !strings.Contains(page.body, want) {
+			if want := `<dd class="export-in">` + itoa(want.Exported) + `</dd>`; !strings.Contains(page.body, want) {
 				t.Errorf("page lacks %s", want)
+			}
+			if strings.Contains(page.body, "Last download") {
+				t.Error("page shows a last download before any")
 			}
 			if !strings.Contains(page.body, "<td>personal data: e-mail address</td>") {
 				t.Error("page does not say that a vote was left out for an e-mail address")
@@ -95,6 +98,10 @@ func TestAdminExport(t *testing.T) {
 				if !strings.HasPrefix(b.Judge, "arena_user_") || b.Turn != 1 || !b.Anony || len(b.ConversationA) != 2 {
 					t.Errorf("released battle %+v", b)
 				}
+			}
+			page = e.do(admin, "GET", "/admin/export", "", "")
+			if !strings.Contains(page.body, "Last download") || !strings.Contains(page.body, `id="export-last"`) {
+				t.Errorf("page does not show the download just made:\n%s", page.body)
 			}
 			entries, _, err := e.arena.AuditLog(ctx, models.AuditFilter{Action: "export.battles", Limit: 10})
 			if err != nil || len(entries) != 1 || !strings.HasPrefix(entries[0].Actor, "admin-") ||
