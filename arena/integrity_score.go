@@ -3,6 +3,7 @@ package arena
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -206,8 +207,7 @@ func ScoreVotes(votes []RiskVote, nVoters int, o IntegrityOptions) RiskReport {
 		}
 	}
 
-	oneSided := oneSidedTally(votes, o)
-	favours := favourTally(votes, o, rep.Tested, len(oneSided.byContender))
+	flags := modelSignals(votes, nVoters, o, rep.Tested)
 	burst := newWindowCounter(o.BurstWindow.Seconds())
 	shared := newAddressWindow(o.AddressWindow.Seconds())
 	for i, v := range votes {
@@ -221,13 +221,13 @@ func ScoreVotes(votes []RiskVote, nVoters int, o IntegrityOptions) RiskReport {
 		if v.Address >= 0 && shared.add(v.Address, v.Voter, v.At) > o.AddressVoters {
 			r.add(SignalShared, weightShared)
 		}
-		if v.Tested && oneSided.flags(v) {
+		if flags[i]&flagOneSided != 0 {
 			r.add(SignalOneSided, weightOneSided)
 		}
-		if v.Tested && oneSided.selective(v, rep.Tested) {
+		if flags[i]&flagSelective != 0 {
 			r.add(SignalSelective, weightSelective)
 		}
-		if v.Tested && favours.flags(v) {
+		if flags[i]&flagFavours != 0 {
 			r.add(SignalFavours, weightFavours)
 		}
 		switch {
@@ -259,178 +259,185 @@ func VoteTimeRisk(readSeconds float64, recentVotes, addressVoters int, o Integri
 	return r
 }
 
-// oneSided counts, per voter and contender, decisive tested votes for and
-// against the contender, and all tested votes involving it.
-type oneSided struct {
-	o      IntegrityOptions
-	counts map[[2]int][2]int // (voter, contender) → (for, against)
-	// involve counts tested votes with the contender per (voter,
-	// contender); byVoter, byContender and total are the margins.
-	involve     map[[2]int]int
-	byVoter     map[int]int
-	byContender map[int]int
-	total       int
-	// tails caches the selective test per (voter, contender).
-	tails map[[2]int]bool
-}
+// Per-vote flags of the signals about one model (see IntegrityOptions).
+const (
+	flagOneSided uint8 = 1 << iota
+	flagSelective
+	flagFavours
+)
 
-func oneSidedTally(votes []RiskVote, o IntegrityOptions) *oneSided {
-	t := &oneSided{o: o, counts: map[[2]int][2]int{}, involve: map[[2]int]int{}, byVoter: map[int]int{},
-		byContender: map[int]int{}, tails: map[[2]int]bool{}}
+// modelSignals works out, for every tested vote, the three signals about
+// one of its models: one-sided, selective and favours. It goes voter by
+// voter with scratch arrays over densely numbered contenders, so that its
+// cost is linear in the votes rather than in lookups of maps keyed by
+// voter and contender (which made a million votes take tens of seconds).
+func modelSignals(votes []RiskVote, nVoters int, o IntegrityOptions, tested int) []uint8 {
+	flags := make([]uint8, len(votes))
+	// Contenders get dense numbers; only tested votes matter here.
+	dense := map[int]int{}
+	num := func(c int) int {
+		k, ok := dense[c]
+		if !ok {
+			k = len(dense)
+			dense[c] = k
+		}
+		return k
+	}
+	type pairKey struct{ lo, hi int }
+	byVoter := make([]int, nVoters+1) // counting sort of tested votes by voter
+	var total int
 	for _, v := range votes {
 		if !v.Tested {
 			continue
 		}
-		t.total++
-		t.byVoter[v.Voter]++
-		for _, c := range [2]int{v.A, v.B} {
-			t.involve[[2]int{v.Voter, c}]++
-			t.byContender[c]++
-		}
-		if w, l, ok := decisive(v.Outcome); ok {
-			c := t.counts[[2]int{v.Voter, w}]
-			c[0]++
-			t.counts[[2]int{v.Voter, w}] = c
-			c = t.counts[[2]int{v.Voter, l}]
-			c[1]++
-			t.counts[[2]int{v.Voter, l}] = c
-		}
+		num(v.A)
+		num(v.B)
+		byVoter[v.Voter+1]++
+		total++
 	}
-	return t
-}
-
-// flags reports whether the vote goes the way its voter almost always goes
-// about either of its contenders.
-func (t *oneSided) flags(v RiskVote) bool {
-	w, l, ok := decisive(v.Outcome)
-	if !ok {
-		return false
+	nc := len(dense)
+	byContender := make([]int, nc)
+	pairWins := map[pairKey][2]int{} // decisive wins of the lower, of the higher contender
+	for u := 1; u <= nVoters; u++ {
+		byVoter[u] += byVoter[u-1]
 	}
-	lopsided := func(c [2]int, k int) bool {
-		n := c[0] + c[1]
-		return n >= t.o.OneSidedMin && float64(c[k]) >= t.o.OneSidedShare*float64(n)
-	}
-	return lopsided(t.counts[[2]int{v.Voter, w}], 0) || lopsided(t.counts[[2]int{v.Voter, l}], 1)
-}
-
-// selective reports whether either contender of the vote is in far more of
-// the voter's votes than chance allows, given how often it is in everyone
-// else's votes; tested is the number of voters tested, for the correction.
-func (t *oneSided) selective(v RiskVote, tested int) bool {
-	for _, c := range [2]int{v.A, v.B} {
-		key := [2]int{v.Voter, c}
-		hit, ok := t.tails[key]
-		if !ok {
-			n, k := t.byVoter[v.Voter], t.involve[key]
-			others, withC := t.total-n, t.byContender[c]-k
-			if n >= t.o.MinTestVotes && others > 0 && withC > 0 {
-				level := t.o.Alpha / float64(max(tested, 1)*max(len(t.byContender), 1))
-				hit = rating.BinomialUpperTail(k, n, float64(withC)/float64(others)) < level
-			}
-			t.tails[key] = hit
-		}
-		if hit {
-			return true
-		}
-	}
-	return false
-}
-
-// favour holds, per (voter, contender), the voter's decisive votes about
-// the contender: for each, the contender's chance to win it by the other
-// voters' record of the pair, and whether it won.
-type favour struct {
-	chances []float64
-	wins    int
-}
-
-// favourTest is the favours test (see IntegrityOptions) of every voter
-// and contender.
-type favourTest struct {
-	// dir is +1 when the voter's votes favour the contender beyond chance,
-	// −1 when they go against it beyond chance.
-	dir map[[2]int]int
-}
-
-// favourTally runs the favours test over the tested votes.
-func favourTally(votes []RiskVote, o IntegrityOptions, tested, contenders int) *favourTest {
-	type pair struct{ lo, hi int }
-	totals := map[pair][2]int{}      // decisive wins of lo, of hi
-	own := map[int]map[pair][2]int{} // per voter
-	for _, v := range votes {
-		w, _, ok := decisive(v.Outcome)
-		if !ok || !v.Tested {
+	order := make([]int, total)
+	fill := slices.Clone(byVoter[:nVoters])
+	for i, v := range votes {
+		if !v.Tested {
 			continue
 		}
-		lo, hi := min(v.A, v.B), max(v.A, v.B)
-		side := 0
-		if w == hi {
-			side = 1
-		}
-		t := totals[pair{lo, hi}]
-		t[side]++
-		totals[pair{lo, hi}] = t
-		if own[v.Voter] == nil {
-			own[v.Voter] = map[pair][2]int{}
-		}
-		m := own[v.Voter][pair{lo, hi}]
-		m[side]++
-		own[v.Voter][pair{lo, hi}] = m
-	}
-	per := map[[2]int]*favour{}
-	for _, v := range votes {
-		w, _, ok := decisive(v.Outcome)
-		if !ok || !v.Tested {
-			continue
-		}
-		lo, hi := min(v.A, v.B), max(v.A, v.B)
-		t, m := totals[pair{lo, hi}], own[v.Voter][pair{lo, hi}]
-		loWins, hiWins := t[0]-m[0], t[1]-m[1]
-		pLo := float64(loWins+1) / float64(loWins+hiWins+2)
-		for _, c := range [2]int{lo, hi} {
-			key := [2]int{v.Voter, c}
-			f := per[key]
-			if f == nil {
-				f = &favour{}
-				per[key] = f
+		order[fill[v.Voter]] = i
+		fill[v.Voter]++
+		byContender[dense[v.A]]++
+		byContender[dense[v.B]]++
+		if w, _, ok := decisive(v.Outcome); ok {
+			lo, hi := min(v.A, v.B), max(v.A, v.B)
+			pw := pairWins[pairKey{lo, hi}]
+			if w == lo {
+				pw[0]++
+			} else {
+				pw[1]++
 			}
-			p := pLo
-			if c == hi {
-				p = 1 - pLo
-			}
-			f.chances = append(f.chances, p)
-			if w == c {
-				f.wins++
-			}
+			pairWins[pairKey{lo, hi}] = pw
 		}
 	}
-	level := o.Alpha / float64(max(tested, 1)*max(contenders, 1)*2)
-	ft := &favourTest{dir: map[[2]int]int{}}
-	for key, f := range per {
-		n := len(f.chances)
-		if n < o.OneSidedMin {
-			continue
-		}
-		if rating.PoissonBinomialUpperTail(f.chances, f.wins) < level {
-			ft.dir[key] = 1
-			continue
-		}
-		against := make([]float64, n)
-		for i, p := range f.chances {
-			against[i] = 1 - p
-		}
-		if rating.PoissonBinomialUpperTail(against, n-f.wins) < level {
-			ft.dir[key] = -1
-		}
-	}
-	return ft
-}
+	selectiveLevel := o.Alpha / float64(max(tested, 1)*max(nc, 1))
+	favoursLevel := o.Alpha / float64(max(tested, 1)*max(nc, 1)*2)
 
-// flags reports whether the vote goes the lopsided way about one of its
-// contenders.
-func (ft *favourTest) flags(v RiskVote) bool {
-	w, l, ok := decisive(v.Outcome)
-	return ok && (ft.dir[[2]int{v.Voter, w}] == 1 || ft.dir[[2]int{v.Voter, l}] == -1)
+	// Scratch, reset for each voter over the contenders it touched.
+	involve := make([]int, nc)
+	forC := make([]int, nc)
+	againstC := make([]int, nc)
+	chances := make([][]float64, nc)
+	winsC := make([]int, nc)
+	selective := make([]bool, nc)
+	favDir := make([]int, nc)
+	var touched []int
+	own := map[pairKey][2]int{}
+	for u := range nVoters {
+		idx := order[byVoter[u]:byVoter[u+1]]
+		if len(idx) == 0 {
+			continue
+		}
+		touched = touched[:0]
+		clear(own)
+		for _, i := range idx {
+			v := votes[i]
+			for _, c := range [2]int{dense[v.A], dense[v.B]} {
+				if involve[c] == 0 {
+					touched = append(touched, c)
+				}
+				involve[c]++
+			}
+			if w, l, ok := decisive(v.Outcome); ok {
+				forC[dense[w]]++
+				againstC[dense[l]]++
+				lo, hi := min(v.A, v.B), max(v.A, v.B)
+				m := own[pairKey{lo, hi}]
+				if w == lo {
+					m[0]++
+				} else {
+					m[1]++
+				}
+				own[pairKey{lo, hi}] = m
+			}
+		}
+		// Each decisive vote's chance that its lower contender wins, by
+		// the other voters' record of the pair.
+		for _, i := range idx {
+			v := votes[i]
+			w, _, ok := decisive(v.Outcome)
+			if !ok {
+				continue
+			}
+			lo, hi := min(v.A, v.B), max(v.A, v.B)
+			t, m := pairWins[pairKey{lo, hi}], own[pairKey{lo, hi}]
+			loWins, hiWins := t[0]-m[0], t[1]-m[1]
+			pLo := float64(loWins+1) / float64(loWins+hiWins+2)
+			dl, dh := dense[lo], dense[hi]
+			chances[dl] = append(chances[dl], pLo)
+			chances[dh] = append(chances[dh], 1-pLo)
+			if w == lo {
+				winsC[dl]++
+			} else {
+				winsC[dh]++
+			}
+		}
+		n := len(idx)
+		for _, c := range touched {
+			k := involve[c]
+			others, withC := total-n, byContender[c]-k
+			selective[c] = n >= o.MinTestVotes && others > 0 && withC > 0 &&
+				rating.BinomialUpperTail(k, n, float64(withC)/float64(others)) < selectiveLevel
+			favDir[c] = 0
+			if m := len(chances[c]); m >= o.OneSidedMin {
+				if rating.PoissonBinomialUpperTail(chances[c], winsC[c]) < favoursLevel {
+					favDir[c] = 1
+				} else {
+					against := make([]float64, m)
+					for j, p := range chances[c] {
+						against[j] = 1 - p
+					}
+					if rating.PoissonBinomialUpperTail(against, m-winsC[c]) < favoursLevel {
+						favDir[c] = -1
+					}
+				}
+			}
+		}
+		lopsided := func(c, k int) bool {
+			n := forC[c] + againstC[c]
+			mine := forC[c]
+			if k == 1 {
+				mine = againstC[c]
+			}
+			return n >= o.OneSidedMin && float64(mine) >= o.OneSidedShare*float64(n)
+		}
+		for _, i := range idx {
+			v := votes[i]
+			a, b := dense[v.A], dense[v.B]
+			if selective[a] || selective[b] {
+				flags[i] |= flagSelective
+			}
+			w, l, ok := decisive(v.Outcome)
+			if !ok {
+				continue
+			}
+			dw, dl := dense[w], dense[l]
+			if lopsided(dw, 0) || lopsided(dl, 1) {
+				flags[i] |= flagOneSided
+			}
+			if favDir[dw] == 1 || favDir[dl] == -1 {
+				flags[i] |= flagFavours
+			}
+		}
+		for _, c := range touched {
+			involve[c], forC[c], againstC[c], winsC[c] = 0, 0, 0, 0
+			chances[c] = chances[c][:0]
+			selective[c], favDir[c] = false, 0
+		}
+	}
+	return flags
 }
 
 // decisive returns the winner and loser of a vote that is not a tie.

@@ -1,0 +1,19 @@
+package arena_test
+
+import (
+	"testing"
+
+	"openarena.dev/arena/arena"
+)
+
+// BenchmarkScoreVotes scores 200,000 votes of 10,000 voters over 5 models
+// plus one rigger, what the voters page and the sweep do.
+//
+//	go test ./arena -run '^$' -bench ScoreVotes -benchtime 3x
+func BenchmarkScoreVotes(b *testing.B) {
+	votes, n, _ := riggedVotes(10000, 20, 60)
+	b.ResetTimer()
+	for b.Loop() {
+		arena.ScoreVotes(votes, n, arena.IntegrityOptions{})
+	}
+}
