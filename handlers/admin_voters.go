@@ -323,19 +323,36 @@ func finite(x float64) *float64 {
 	return &x
 }
 
-// apiAdminVoters is every voter's integrity summary as JSON.
+// votersAPIMaxLimit bounds one page of the voters API.
+const votersAPIMaxLimit = 10000
+
+// apiAdminVoters is the voters' integrity summaries as JSON, in the order
+// of their first vote, paged by offset and limit (default 1000, at most
+// 10000).
 func (s *Server) apiAdminVoters(c echo.Context) error {
+	offset, err := queryInt(c, "offset", 0)
+	if err != nil {
+		return err
+	}
+	limit, err := queryInt(c, "limit", 1000)
+	if err != nil {
+		return err
+	}
+	if limit == 0 || limit > votersAPIMaxLimit {
+		return echo.NewHTTPError(http.StatusBadRequest, `"limit" must be between 1 and 10000.`)
+	}
 	rep, err := s.arena.IntegrityReport(c.Request().Context(), false)
 	if err != nil {
 		return err
 	}
-	out := make([]voterJSON, len(rep.Voters))
-	for i, v := range rep.Voters {
+	page := rep.Voters[min(offset, len(rep.Voters)):min(offset+limit, len(rep.Voters))]
+	out := make([]voterJSON, len(page))
+	for i, v := range page {
 		out[i] = voterJSON{ID: v.VoterID, Blocked: v.Blocked, Votes: v.Votes, Rated: v.Rated, Excluded: v.Excluded,
 			PerHour: v.PerHour, MedianRead: finite(v.MedianRead), Agreement: finite(v.Agreement), Decisive: v.Decisive,
 			Tested: v.Tested, TestP: v.TestP, Flagged: v.Flagged, MaxRisk: v.MaxRisk, Risky: v.Risky}
 	}
 	o := rep.Options
-	return c.JSON(http.StatusOK, map[string]any{"voters": out, "threshold": o.Threshold, "alpha": o.Alpha,
-		"tested": rep.Tested, "computed_at": rep.At})
+	return c.JSON(http.StatusOK, map[string]any{"voters": out, "total": len(rep.Voters), "offset": offset, "limit": limit,
+		"threshold": o.Threshold, "alpha": o.Alpha, "tested": rep.Tested, "computed_at": rep.At})
 }

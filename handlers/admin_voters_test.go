@@ -180,5 +180,14 @@ func TestAdminVotersBlockAndUndo(t *testing.T) {
 		if err := json.Unmarshal([]byte(jr.body), &api); err != nil || len(api.Voters) != 2 || api.Threshold != 0.7 {
 			t.Errorf("API = %d %s", jr.status, jr.body)
 		}
+		jr = e.do(admin, "GET", "/api/v1/admin/voters?offset=1&limit=5", "", "")
+		if err := json.Unmarshal([]byte(jr.body), &api); err != nil || len(api.Voters) != 1 || api.Voters[0].ID != voterOf(t, e, good) {
+			t.Errorf("API page 2 = %d %s", jr.status, jr.body)
+		}
+		for _, q := range []string{"limit=0", "limit=10001", "offset=-1", "limit=x"} {
+			if r := e.do(admin, "GET", "/api/v1/admin/voters?"+q, "", ""); r.status != http.StatusBadRequest {
+				t.Errorf("API ?%s = %d, want 400", q, r.status)
+			}
+		}
 	})
 }
