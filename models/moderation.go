@@ -29,6 +29,10 @@ const (
 	ExcludedPromptFlagged  = "prompt flagged"
 )
 
+// VoidPromptRejected is the void reason of an unvoted battle whose prompt
+// a moderator rejected.
+const VoidPromptRejected = "a moderator withdrew the prompt"
+
 // Report is one voter's report of a prompt they were shown. A voter reports
 // a prompt once; a review (approve or reject) resolves its open reports.
 type Report struct {
@@ -224,9 +228,10 @@ type PromptChange struct {
 }
 
 // ReviewPrompts sets the prompts' status in one transaction, records the
-// reviewer (and reason, for a rejection), resolves their open reports, and
-// brings the exclusion of every vote on a battle that showed them in line
-// with the new status. Unknown ids are ErrNotFound and change nothing.
+// reviewer (and reason, for a rejection), resolves their open reports, voids
+// the unvoted battles showing a rejected prompt, and brings the exclusion of
+// every vote on a battle that showed them in line with the new status.
+// Unknown ids are ErrNotFound and change nothing.
 func (s *Store) ReviewPrompts(ctx context.Context, ids []uint, status, reviewer, reason string, at time.Time) ([]PromptChange, error) {
 	var out []PromptChange
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -262,6 +267,16 @@ func (s *Store) ReviewPrompts(ctx context.Context, ids []uint, status, reviewer,
 		if err := tx.Model(&Report{}).Where("prompt_id IN ? AND resolved = ?", ids, false).
 			Update("resolved", true).Error; err != nil {
 			return err
+		}
+		if status == StatusRejected {
+			// Battles showing the prompt and not yet voted end here, so
+			// no voter is shown it again, not even on a reload.
+			err := tx.Model(&Battle{}).
+				Where("state IN ? AND id IN ("+battlesUsingSQL+")", []string{StateOpen, StateStreaming, StateReady}, ids, ids).
+				Updates(map[string]any{"state": StateVoid, "void_reason": VoidPromptRejected, "updated_at": at}).Error
+			if err != nil {
+				return err
+			}
 		}
 		return syncPromptExclusions(tx, ids)
 	})
