@@ -229,6 +229,10 @@ func importBattles(ctx context.Context, dsn, path string, stdout, stderr io.Writ
 		return err
 	}
 	defer store.Close()
+	// The arena labels every prompt the store creates with its categories
+	// and language, imported ones included, so they count on the
+	// per-category boards at once.
+	arena.New(store, arena.Options{})
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}

@@ -157,6 +157,17 @@ func TestImportBattlesNotAnonymous(t *testing.T) {
 	if got := storeCounts(t, dsn); !strings.HasPrefix(got, "votes 3/2 ") {
 		t.Errorf("after import: %s; want 3 votes of which the non-anonymous one not counted", got)
 	}
+	s, err := openStore(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// The arena's categorizer labels imported prompts with an ISO code,
+	// not the dataset's language name, so they join the per-language boards.
+	p, _, err := s.PromptAnswers(context.Background(), 1)
+	if err != nil || p.Language == "" || p.Language == "English" || p.Categories == nil {
+		t.Errorf("imported prompt = %+v, %v; want it labelled by the arena's categorizer", p, err)
+	}
 }
 
 // TestImportBattlesRejectedPrompt imports a battle asking a prompt the
