@@ -63,7 +63,10 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 			return nil, err
 		}
 	}
-	if v.Excluded == "" {
+	// Integrity's reason wins over a prompt hold: lifting it later puts
+	// the hold back (models.liftToHolds), while a hold lifted on approval
+	// would let a blocked voter's vote in.
+	if excluded != "" {
 		v.Excluded = excluded
 	}
 	stored, err := a.store.RecordVote(ctx, v)

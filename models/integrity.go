@@ -121,15 +121,22 @@ func (s *Store) VoteRisk(ctx context.Context, voterID, ipHash string, burstSince
 	return f, err
 }
 
+// overridable are the exclusions an integrity reason replaces: none, or a
+// prompt hold. A prompt hold is worked out again from the prompts'
+// statuses whenever an integrity exclusion is lifted (see liftToHolds), so
+// replacing it loses nothing, while leaving it would let the vote in the
+// moment the prompt is approved.
+var overridable = []string{"", ExcludedPromptFlagged, ExcludedPromptRejected}
+
 // ExcludeVotes leaves the votes with the given reasons out of the ratings.
-// Only votes that are in the ratings now (counted and not excluded) change,
-// and, unless force is set, none an admin cleared. It returns how many
-// changed.
+// Only counted votes that are in the ratings or held for their prompt
+// change, and, unless force is set, none an admin cleared. It returns how
+// many changed.
 func (s *Store) ExcludeVotes(ctx context.Context, reasons map[uint]string, force bool) (int64, error) {
 	var n int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for id, reason := range reasons {
-			q := tx.Model(&Vote{}).Where("id = ? AND counted = ? AND excluded = ''", id, true)
+			q := tx.Model(&Vote{}).Where("id = ? AND counted = ? AND excluded IN ?", id, true, overridable)
 			if !force {
 				q = q.Where("NOT EXISTS (SELECT 1 FROM vote_clearances vc WHERE vc.vote_id = votes.id)")
 			}
@@ -158,13 +165,34 @@ func (s *Store) ClearVoteExclusion(ctx context.Context, id uint, by string) (bef
 		if !IntegrityReason(v.Excluded) {
 			return nil
 		}
-		if err := tx.Model(&Vote{}).Where("id = ?", id).Update("excluded", "").Error; err != nil {
+		if err := liftToHolds(tx, []uint{id}); err != nil {
 			return err
 		}
 		changed = true
 		return recordClearances(tx, []uint{id}, by)
 	})
 	return before, changed, err
+}
+
+// liftToHolds takes the votes' integrity exclusions away and puts each
+// back under its prompt's hold if its battle showed a flagged or rejected
+// prompt (the moderation rule, syncPromptExclusions), in the ratings
+// otherwise.
+func liftToHolds(tx *gorm.DB, ids []uint) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := tx.Model(&Vote{}).Where("id IN ?", ids).Update("excluded", "").Error; err != nil {
+		return err
+	}
+	var prompts []uint
+	err := tx.Raw(`SELECT b.prompt_id FROM battles b JOIN votes v ON v.battle_id = b.id WHERE v.id IN (?)
+		UNION SELECT t.prompt_id FROM turns t JOIN votes v ON v.battle_id = t.battle_id WHERE v.id IN (?)`, ids, ids).
+		Scan(&prompts).Error
+	if err != nil || len(prompts) == 0 {
+		return err
+	}
+	return syncPromptExclusions(tx, prompts)
 }
 
 // recordClearances records admin clearances of the votes.
@@ -201,16 +229,18 @@ func (s *Store) SetVoterBlocked(ctx context.Context, voterID string, blocked boo
 		if err := tx.Model(&Voter{}).Where("id = ?", voterID).Update("blocked", blocked).Error; err != nil {
 			return err
 		}
-		var res *gorm.DB
 		if blocked {
-			res = tx.Model(&Vote{}).Where("voter_id = ? AND counted = ? AND excluded = ''", voterID, true).
+			res := tx.Model(&Vote{}).Where("voter_id = ? AND counted = ? AND excluded IN ?", voterID, true, overridable).
 				Update("excluded", ExcludedBlocked)
-		} else {
-			res = tx.Model(&Vote{}).Where("voter_id = ? AND excluded = ?", voterID, ExcludedBlocked).
-				Update("excluded", "")
+			ch.Votes = res.RowsAffected
+			return res.Error
 		}
-		ch.Votes = res.RowsAffected
-		return res.Error
+		var ids []uint
+		if err := tx.Model(&Vote{}).Where("voter_id = ? AND excluded = ?", voterID, ExcludedBlocked).Pluck("id", &ids).Error; err != nil {
+			return err
+		}
+		ch.Votes = int64(len(ids))
+		return liftToHolds(tx, ids)
 	})
 	return ch, err
 }
@@ -236,11 +266,10 @@ func (s *Store) ClearVoter(ctx context.Context, voterID, by string) (VoterChange
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		res := tx.Model(&Vote{}).Where("id IN ?", ids).Update("excluded", "")
-		if res.Error != nil {
-			return res.Error
+		if err := liftToHolds(tx, ids); err != nil {
+			return err
 		}
-		ch.Votes = res.RowsAffected
+		ch.Votes = int64(len(ids))
 		return recordClearances(tx, ids, by)
 	})
 	return ch, err

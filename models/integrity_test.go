@@ -129,7 +129,8 @@ func TestVoteRisk(t *testing.T) {
 }
 
 // Blocking leaves the voter's votes out, unblocking restores exactly those:
-// a vote another area excluded stays excluded, a vote never counted stays
+// a vote another rule excluded (other than a prompt hold, see
+// TestIntegrityOverPromptHolds) stays excluded, a vote never counted stays
 // uncounted.
 func TestBlockUnblockRestores(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
@@ -138,7 +139,7 @@ func TestBlockUnblockRestores(t *testing.T) {
 		v2 := f.vote("bad", "ip", models.WinnerB, true)
 		v3 := f.vote("bad", "ip", models.WinnerA, false)
 		f.vote("good", "ip2", models.WinnerA, true)
-		if _, err := s.ExcludeVotes(ctx, map[uint]string{v2.ID: "prompt rejected"}, true); err != nil {
+		if _, err := s.ExcludeVotes(ctx, map[uint]string{v2.ID: "other rule"}, true); err != nil {
 			t.Fatal(err)
 		}
 		before := f.excluded("bad")
@@ -151,7 +152,7 @@ func TestBlockUnblockRestores(t *testing.T) {
 		if d := cmp.Diff(models.VoterChange{Blocked: true, Votes: 1}, ch); d != "" {
 			t.Errorf("block (-want +got):\n%s", d)
 		}
-		want := map[uint]string{v1.ID: models.ExcludedBlocked, v2.ID: "prompt rejected", v3.ID: ""}
+		want := map[uint]string{v1.ID: models.ExcludedBlocked, v2.ID: "other rule", v3.ID: ""}
 		if d := cmp.Diff(want, f.excluded("bad")); d != "" {
 			t.Errorf("after block (-want +got):\n%s", d)
 		}
@@ -189,7 +190,7 @@ func TestClearVoteExclusion(t *testing.T) {
 		f := newIntegrityFixture(t, s)
 		v1 := f.vote("x", "ip", models.WinnerA, true)
 		v2 := f.vote("x", "ip", models.WinnerA, true)
-		n, err := s.ExcludeVotes(ctx, map[uint]string{v1.ID: "risk: too fast", v2.ID: "prompt rejected"}, false)
+		n, err := s.ExcludeVotes(ctx, map[uint]string{v1.ID: "risk: too fast", v2.ID: "other rule"}, false)
 		if err != nil || n != 2 {
 			t.Fatalf("ExcludeVotes = %d, %v; want 2", n, err)
 		}
@@ -205,7 +206,7 @@ func TestClearVoteExclusion(t *testing.T) {
 		if n, err := s.ExcludeVotes(ctx, map[uint]string{v1.ID: "risk: too fast"}, false); err != nil || n != 0 {
 			t.Errorf("sweep re-excluded a cleared vote: %d, %v", n, err)
 		}
-		want := map[uint]string{v1.ID: "", v2.ID: "prompt rejected"}
+		want := map[uint]string{v1.ID: "", v2.ID: "other rule"}
 		if d := cmp.Diff(want, f.excluded("x")); d != "" {
 			t.Errorf("(-want +got):\n%s", d)
 		}
@@ -225,7 +226,7 @@ func TestClearVoter(t *testing.T) {
 		v1 := f.vote("x", "ip", models.WinnerA, true)
 		v2 := f.vote("x", "ip", models.WinnerA, true)
 		v3 := f.vote("x", "ip", models.WinnerA, true)
-		if _, err := s.ExcludeVotes(ctx, map[uint]string{v1.ID: "risk: one-sided", v2.ID: "prompt rejected"}, false); err != nil {
+		if _, err := s.ExcludeVotes(ctx, map[uint]string{v1.ID: "risk: one-sided", v2.ID: "other rule"}, false); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.SetVoterBlocked(ctx, "x", true); err != nil {
@@ -238,12 +239,61 @@ func TestClearVoter(t *testing.T) {
 		if d := cmp.Diff(models.VoterChange{WasBlocked: true, Votes: 2}, ch); d != "" {
 			t.Errorf("(-want +got):\n%s", d)
 		}
-		want := map[uint]string{v1.ID: "", v2.ID: "prompt rejected", v3.ID: ""}
+		want := map[uint]string{v1.ID: "", v2.ID: "other rule", v3.ID: ""}
 		if d := cmp.Diff(want, f.excluded("x")); d != "" {
 			t.Errorf("(-want +got):\n%s", d)
 		}
 		if vt, _ := s.Voter(ctx, "x"); vt.Blocked {
 			t.Error("voter still blocked after clearing")
+		}
+	})
+}
+
+// An integrity exclusion wins over a prompt hold and gives it back when
+// lifted: approving the prompt of a blocked voter's vote does not let the
+// vote in, and unblocking a voter whose prompt is still flagged leaves the
+// vote held.
+func TestIntegrityOverPromptHolds(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newIntegrityFixture(t, s)
+		v := f.vote("x", "ip", models.WinnerA, true)
+		review := func(status string) {
+			t.Helper()
+			if _, err := s.ReviewPrompts(ctx, []uint{f.prompt}, status, "mod", "why", time.Now().UTC()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		review(models.StatusFlagged)
+		if got := f.excluded("x")[v.ID]; got != models.ExcludedPromptFlagged {
+			t.Fatalf("after flagging: %q", got)
+		}
+		if _, err := s.SetVoterBlocked(ctx, "x", true); err != nil {
+			t.Fatal(err)
+		}
+		review(models.StatusApproved)
+		if got := f.excluded("x")[v.ID]; got != models.ExcludedBlocked {
+			t.Errorf("blocked voter's vote after approving its prompt: %q", got)
+		}
+		review(models.StatusFlagged)
+		if _, err := s.SetVoterBlocked(ctx, "x", false); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.excluded("x")[v.ID]; got != models.ExcludedPromptFlagged {
+			t.Errorf("after unblocking with the prompt flagged: %q, want the hold back", got)
+		}
+		// The same for a risk exclusion lifted by an admin.
+		if n, err := s.ExcludeVotes(ctx, map[uint]string{v.ID: "risk: one-sided"}, false); err != nil || n != 1 {
+			t.Fatalf("risk over a hold: %d, %v", n, err)
+		}
+		if _, _, err := s.ClearVoteExclusion(ctx, v.ID, "alice"); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.excluded("x")[v.ID]; got != models.ExcludedPromptFlagged {
+			t.Errorf("after clearing the risk with the prompt flagged: %q", got)
+		}
+		review(models.StatusApproved)
+		if got := f.excluded("x")[v.ID]; got != "" {
+			t.Errorf("after approving: %q, want in the ratings", got)
 		}
 	})
 }
