@@ -124,7 +124,9 @@ func (a *Arena) ReleasedBattles(ctx context.Context, f ReleaseFilter) ([]Release
 	if limit <= 0 {
 		limit = 20
 	}
-	q := models.ReleaseQuery{Newest: true, OnlyRated: true, Limit: releaseBatch}
+	// A page wants a handful: read a few more than it asks for (some may
+	// be screened out), not a whole export batch of answers.
+	q := models.ReleaseQuery{Newest: true, OnlyRated: true, Limit: min(max(4*limit, 20), releaseBatch)}
 	if f.Contender != "" {
 		c, err := a.store.ContenderBySlug(ctx, f.Contender)
 		if err != nil {

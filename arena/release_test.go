@@ -233,6 +233,29 @@ func TestExportUsesFilterLists(t *testing.T) {
 	}
 }
 
+// TestReleasedBattlesPages checks that battles screened out after the
+// query do not hide older ones: the newest 25 hold an e-mail address.
+func TestReleasedBattlesPages(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	seed := &releaseSeed{t: t, s: s}
+	old1 := seed.bank("Old one", "alpha", "a", "beta", "b", counted)
+	old2 := seed.bank("Old two", "alpha", "a", "beta", "b", counted)
+	for i := range 25 {
+		seed.bank(fmt.Sprintf("New %d", i), "alpha", "write to x@example.org", "beta", "b", counted)
+	}
+	got, err := arena.New(s, arena.Options{}).ReleasedBattles(context.Background(), arena.ReleaseFilter{Contender: "beta", Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, b := range got {
+		ids = append(ids, b.QuestionID)
+	}
+	if diff := cmp.Diff([]string{old2, old1}, ids); diff != "" {
+		t.Errorf("released battles (-want +got):\n%s", diff)
+	}
+}
+
 func TestExportScreenErrorFails(t *testing.T) {
 	s := storetest.Open(t, "sqlite")
 	seed := &releaseSeed{t: t, s: s}
