@@ -109,7 +109,7 @@ func (a *Arena) computeIntegrity(ctx context.Context) (*IntegrityReport, error) 
 	if err != nil {
 		return nil, err
 	}
-	voters, err := a.store.Voters(ctx, nil)
+	blockedIDs, err := a.store.BlockedVoterIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -126,9 +126,9 @@ func (a *Arena) computeIntegrity(ctx context.Context) (*IntegrityReport, error) 
 	scored := ScoreVotes(rv, len(voterIDs), o)
 
 	rep := &IntegrityReport{At: a.now(), Options: o, Tested: scored.Tested, ByVoter: map[string]int{}}
-	blocked := map[string]bool{}
-	for _, v := range voters {
-		blocked[v.ID] = v.Blocked
+	blocked := make(map[string]bool, len(blockedIDs))
+	for _, id := range blockedIDs {
+		blocked[id] = true
 	}
 	reads := make([][]float64, len(voterIDs))
 	agree := make([]int, len(voterIDs))

@@ -275,18 +275,12 @@ func (s *Store) ClearVoter(ctx context.Context, voterID, by string) (VoterChange
 	return ch, err
 }
 
-// Voters returns the voters with the given ids (all voters for nil).
-func (s *Store) Voters(ctx context.Context, ids []string) ([]Voter, error) {
-	var out []Voter
-	q := s.db.WithContext(ctx).Order("id")
-	if ids != nil {
-		if len(ids) == 0 {
-			return nil, nil
-		}
-		q = q.Where("id IN ?", ids)
-	}
-	err := q.Find(&out).Error
-	return out, err
+// BlockedVoterIDs returns the ids of every blocked voter. It reads only
+// those: every browser that ever asked for a battle has a voter row.
+func (s *Store) BlockedVoterIDs(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Model(&Voter{}).Where("blocked = ?", true).Order("id").Pluck("id", &ids).Error
+	return ids, err
 }
 
 // VoteByID returns one vote by its id.

@@ -163,6 +163,9 @@ func TestBlockUnblockRestores(t *testing.T) {
 		if err != nil || !vt.Blocked {
 			t.Fatalf("voter after block = %+v, %v", vt, err)
 		}
+		if ids, err := s.BlockedVoterIDs(ctx); err != nil || !cmp.Equal(ids, []string{"bad"}) {
+			t.Errorf("BlockedVoterIDs = %v, %v", ids, err)
+		}
 
 		ch, err = s.SetVoterBlocked(ctx, "bad", false)
 		if err != nil {
