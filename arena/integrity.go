@@ -88,6 +88,9 @@ func (a *Arena) IntegrityReport(ctx context.Context, fresh bool) (*IntegrityRepo
 	if !fresh && c.report != nil && a.now().Sub(c.report.At) < integrityReportTTL {
 		return c.report, nil
 	}
+	// Let the old report go first: on a large arena each is hundreds of
+	// megabytes, and two at once is what a recomputation would otherwise hold.
+	c.report = nil
 	rep, err := a.computeIntegrity(ctx)
 	if err != nil {
 		return nil, err
