@@ -288,19 +288,26 @@ func (s *Store) ReviewPrompts(ctx context.Context, ids []uint, status, reviewer,
 // else "prompt flagged" if any is flagged, else in. Votes another rule
 // excluded are left alone, so undoing a review restores exactly its own.
 func syncPromptExclusions(tx *gorm.DB, ids []uint) error {
-	held := func(status string) string {
-		return `(EXISTS (SELECT 1 FROM battles b2 JOIN prompts p ON p.id = b2.prompt_id
-				WHERE b2.id = votes.battle_id AND p.status = '` + status + `')
-			OR EXISTS (SELECT 1 FROM turns t2 JOIN prompts p ON p.id = t2.prompt_id
-				WHERE t2.battle_id = votes.battle_id AND p.status = '` + status + `'))`
-	}
-	return tx.Exec(`UPDATE votes SET excluded = CASE
-			WHEN `+held(StatusRejected)+` THEN ?
-			WHEN `+held(StatusFlagged)+` THEN ?
-			ELSE '' END
-		WHERE counted = ? AND excluded IN ('', ?, ?) AND battle_id IN (`+battlesUsingSQL+`)`,
-		ExcludedPromptRejected, ExcludedPromptFlagged, true,
-		ExcludedPromptRejected, ExcludedPromptFlagged, ids, ids).Error
+	// One pass: the battles that showed the prompts, each battle's worst
+	// prompt status (2 rejected, 1 flagged, 0 neither), then one UPDATE
+	// joined to that, skipping votes already right (a popular bank prompt
+	// has many, and rewriting each row would churn the table for nothing).
+	// The reasons are constants, so they are written into the statement.
+	target := `CASE held.level WHEN 2 THEN '` + ExcludedPromptRejected + `' WHEN 1 THEN '` + ExcludedPromptFlagged + `' ELSE '' END`
+	return tx.Exec(`WITH shown AS (`+battlesUsingSQL+`),
+		held AS (
+			SELECT x.battle_id, MAX(CASE p.status WHEN '`+StatusRejected+`' THEN 2 WHEN '`+StatusFlagged+`' THEN 1 ELSE 0 END) AS level
+			FROM (
+				SELECT b.id AS battle_id, b.prompt_id FROM battles b WHERE b.id IN (SELECT id FROM shown)
+				UNION ALL SELECT t.battle_id, t.prompt_id FROM turns t WHERE t.battle_id IN (SELECT id FROM shown)
+			) x JOIN prompts p ON p.id = x.prompt_id
+			GROUP BY x.battle_id
+		)
+		UPDATE votes SET excluded = `+target+`
+		FROM held
+		WHERE votes.battle_id = held.battle_id AND votes.counted = ? AND votes.excluded IN ('', ?, ?)
+			AND votes.excluded <> `+target,
+		ids, ids, true, ExcludedPromptRejected, ExcludedPromptFlagged).Error
 }
 
 func uniqueIDs(ids []uint) map[uint]bool {

@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -67,4 +68,70 @@ func BenchmarkPromptHold(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkReviewPopularPrompt measures reviews of a bank prompt shown in
+// 50,000 voted battles, on PostgreSQL: each review brings every one of
+// those votes' exclusion in line.
+//
+//	ARENA_TEST_POSTGRES_URL=… go test ./models -run '^$' -bench ReviewPopularPrompt -benchtime 5x
+func BenchmarkReviewPopularPrompt(b *testing.B) {
+	ctx := context.Background()
+	dsn := storetest.PostgresDSN(b)
+	s, err := models.Open(dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if err := s.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := s.ImportBank(ctx, bank(), nil); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO battles (id, prompt_id, contender_a_id, contender_b_id, voter_id, mode, state, leak, void_reason, created_at, updated_at)
+			SELECT 'b' || g, (SELECT MIN(id) FROM prompts), (SELECT MIN(id) FROM contenders), (SELECT MAX(id) FROM contenders),
+				'v' || g, 'bank', 'voted', '', '', now(), now() FROM generate_series(1, 50000) g`,
+		`INSERT INTO votes (battle_id, winner, voter_id, ip_hash, read_seconds, counted, reason, excluded, created_at)
+			SELECT 'b' || g, 'model_a', 'v' || g, '', 10, true, '', '', now() FROM generate_series(1, 50000) g`,
+		`ANALYZE`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var pid uint
+	if err := conn.QueryRow(ctx, `SELECT MIN(id) FROM prompts`).Scan(&pid); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("reject-and-approve", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.ReviewPrompts(ctx, []uint{pid}, models.StatusRejected, "bench", "bench", time.Now()); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.ReviewPrompts(ctx, []uint{pid}, models.StatusApproved, "bench", "", time.Now()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// Approving an approved prompt changes no vote: the cost of reading
+	// them all, which is also what lifting one vote's integrity exclusion
+	// pays (it syncs the vote's prompts).
+	b.Run("approve-unchanged", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.ReviewPrompts(ctx, []uint{pid}, models.StatusApproved, "bench", "", time.Now()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	total, counted, err := s.CountVotes(ctx)
+	if err != nil || total != 50000 || counted != 50000 {
+		b.Fatalf("after the reviews %d of %d votes count, %v", counted, total, err)
+	}
 }
