@@ -186,3 +186,39 @@ func TestAdminFilterRules(t *testing.T) {
 		}
 	})
 }
+
+func TestAdminGenerateAnswers(t *testing.T) {
+	eachDialect(t, func(t *testing.T, d string) {
+		e := newModerationEnv(t, d)
+		admin := signInAdmin(t, e)
+		q, err := e.arena.ModerationQueue(context.Background(), models.QueueQuery{Tab: models.TabPending, Search: approvedText})
+		if err != nil || q.Total != 1 {
+			t.Fatalf("pending = %+v, %v", q, err)
+		}
+		id := q.Items[0].Prompt.ID
+		answers := func(path string) reply { return e.do(admin, "POST", path, formType, "") }
+		if r := answers(fmt.Sprintf("/admin/prompts/%d/answers", id)); r.status != http.StatusConflict || !strings.Contains(r.body, "approve it first") {
+			t.Errorf("answers for a pending prompt = %d", r.status)
+		}
+		for _, bad := range []string{"/admin/prompts/987654/answers", "/admin/prompts/x/answers"} {
+			if r := answers(bad); r.status != http.StatusNotFound {
+				t.Errorf("POST %s = %d, want 404", bad, r.status)
+			}
+		}
+		if r := e.do(admin, "POST", "/admin/prompts/review", formType, url.Values{"action": {"approve"}, "id": {fmt.Sprint(id)}}.Encode()); r.status != http.StatusSeeOther {
+			t.Fatalf("approve = %d %s", r.status, r.body)
+		}
+		e.arena.WaitAnswerJobs()
+		page := e.do(admin, "GET", "/admin/prompts?tab=approved", "", "")
+		if !strings.Contains(page.body, "Generated 3 of 3") {
+			t.Error("the approved tab does not show the finished job")
+		}
+		if r := answers(fmt.Sprintf("/admin/prompts/%d/answers", id)); r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "n=0") {
+			t.Errorf("answers when none is missing = %d %s", r.status, r.header.Get("Location"))
+		}
+		entries, _, err := e.store.AuditEntries(context.Background(), models.AuditFilter{Action: "prompt.answers"})
+		if err != nil || len(entries) != 1 {
+			t.Errorf("answer runs audited = %d, %v", len(entries), err)
+		}
+	})
+}
