@@ -147,7 +147,7 @@ func livePrompt(text, flag string) *models.Prompt {
 	if flag != "" {
 		status = models.StatusFlagged
 	}
-	return &models.Prompt{Text: text, Hash: models.PromptHash(text), Source: models.SourceUser,
+	return &models.Prompt{Text: text, Hash: models.PromptHash(text), Source: models.SourceLive,
 		Status: status, Categories: []string{}}
 }
 

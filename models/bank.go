@@ -174,13 +174,14 @@ func (b *bankImport) addCategory(p *Prompt, cat string) error {
 }
 
 // BankPromptIDs lists approved prompts holding answers from at least two
-// enabled contenders that may be sampled.
+// enabled contenders that may be sampled. Live prompts are never among
+// them, whatever their answers: another voter's typed prompt is not served.
 func (s *Store) BankPromptIDs(ctx context.Context) ([]uint, error) {
 	var ids []uint
 	err := s.db.WithContext(ctx).Table("responses r").
 		Joins("JOIN prompts p ON p.id = r.prompt_id").
 		Joins("JOIN contenders c ON c.id = r.contender_id").
-		Where("p.status = ? AND c.enabled = ? AND c.weight > 0", StatusApproved, true).
+		Where("p.status = ? AND p.source <> ? AND c.enabled = ? AND c.weight > 0", StatusApproved, SourceLive, true).
 		Group("r.prompt_id").Having("COUNT(*) >= 2").Order("r.prompt_id").
 		Pluck("r.prompt_id", &ids).Error
 	return ids, err

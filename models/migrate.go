@@ -38,6 +38,8 @@ var migrations = []migration{
 		`DROP INDEX IF EXISTS idx_votes_iphash_created`},
 	{50, "partial index on prompts not yet categorised (empty language)",
 		`CREATE INDEX IF NOT EXISTS idx_prompts_uncategorized ON prompts (id) WHERE language = ''`},
+	{70, "live prompts stored as suggestions before live prompts had a source of their own",
+		`UPDATE prompts SET source = 'live' WHERE source = 'user' AND id IN (SELECT prompt_id FROM turns)`},
 }
 
 // schemaMigration records an applied step.

@@ -38,9 +38,14 @@ type Provider struct {
 
 // Prompt sources and statuses.
 const (
-	SourceBank   = "bank"
+	SourceBank = "bank"
+	// SourceUser is a prompt a voter suggested for the bank.
 	SourceUser   = "user"
 	SourceImport = "import"
+	// SourceLive is a prompt a voter typed in a live battle. It is never
+	// served to anyone else: it may be personal, and its answers were
+	// streamed to that voter only.
+	SourceLive = "live"
 
 	StatusPending  = "pending"
 	StatusApproved = "approved"
