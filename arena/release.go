@@ -244,11 +244,16 @@ func (a *Arena) ExportBattles(ctx context.Context, w io.Writer, opt ExportOption
 			if err := enc.Encode(b); err != nil {
 				return st, err
 			}
-			if st.Exported > 0 {
-				bw.WriteString(",")
+			sep := ",\n"
+			if st.Exported == 0 {
+				sep = "\n"
 			}
-			bw.WriteString("\n")
-			bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+			bw.WriteString(sep)
+			// bufio keeps the first write error; stop at once on a full
+			// disk rather than read every remaining vote.
+			if _, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
+				return st, err
+			}
 			st.Exported++
 		}
 		if len(rows) < q.Limit {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -276,5 +277,28 @@ func TestPseudonym(t *testing.T) {
 	a, b := arena.Pseudonym(releaseKey, "v1"), arena.Pseudonym(releaseKey, "v2")
 	if a == b || a != arena.Pseudonym(releaseKey, "v1") || a == arena.Pseudonym([]byte("other key"), "v1") {
 		t.Errorf("pseudonyms not stable per key and voter: %s %s", a, b)
+	}
+}
+
+// failingWriter fails every write, as a full disk does.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	w.n++
+	return 0, errors.New("no space left on device")
+}
+
+func TestExportStopsOnWriteError(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	seed := &releaseSeed{t: t, s: s}
+	for i := range 3 {
+		// Each battle is larger than the 64 KiB buffer, so writes reach w.
+		seed.bank(fmt.Sprintf("Q%d", i), "alpha", strings.Repeat("long answer ", 7000), "beta", "b", counted)
+	}
+	w, read := &failingWriter{}, 0
+	_, err := arena.New(s, arena.Options{}).ExportBattles(context.Background(), w,
+		arena.ExportOptions{JudgeKey: releaseKey, Progress: func() { read++ }})
+	if err == nil || read != 1 {
+		t.Errorf("export to a failing writer: err %v after reading %d votes; want an error after the first", err, read)
 	}
 }
