@@ -177,13 +177,23 @@ func (im *battleImport) prompt(t ImportTurn, ca, cb uint, language string, at ti
 		WHERE p.hash = ? AND p.text = ?
 			AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.prompt_id = p.id AND r.contender_id = ? AND r.text <> ?)
 			AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.prompt_id = p.id AND r.contender_id = ? AND r.text <> ?)
-		ORDER BY p.id LIMIT 1`, hash, t.Prompt, ca, t.AnswerA, cb, t.AnswerB).Scan(&found).Error
+		`, hash, t.Prompt, ca, t.AnswerA, cb, t.AnswerB).Scan(&found).Error
 	if err != nil {
 		return 0, "", err
 	}
+	// The oldest is picked here, not by ORDER BY id LIMIT 1: inside the
+	// import's transaction PostgreSQL has no statistics for the new rows,
+	// and with that clause it walks the primary key past every prompt
+	// instead of looking the hash up, which made a large import quadratic.
 	if len(found) > 0 {
+		best := found[0]
+		for _, f := range found[1:] {
+			if f.ID < best.ID {
+				best = f
+			}
+		}
 		im.st.PromptsReused++
-		return found[0].ID, found[0].Status, nil
+		return best.ID, best.Status, nil
 	}
 	// The arena's own categorizer labels the prompt as it labels every
 	// other, so per-category boards count imported battles alike; the
@@ -201,7 +211,9 @@ func (im *battleImport) prompt(t ImportTurn, ca, cb uint, language string, at ti
 
 func (im *battleImport) response(promptID, contenderID uint, text string, style StyleCounts, at time.Time) (uint, error) {
 	var r Response
-	err := im.tx.Where("prompt_id = ? AND contender_id = ?", promptID, contenderID).First(&r).Error
+	// Take, not First: the pair is unique, and First's ORDER BY id makes
+	// PostgreSQL scan responses by id (see prompt).
+	err := im.tx.Where("prompt_id = ? AND contender_id = ?", promptID, contenderID).Take(&r).Error
 	if err == nil {
 		return r.ID, nil
 	}
