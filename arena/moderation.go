@@ -160,7 +160,12 @@ type labelAudit struct {
 // category follows the language. Ratings are recomputed for the new boards.
 func (a *Arena) LabelPrompt(ctx context.Context, actor string, id uint, topics []string, language string) error {
 	language = strings.ToLower(strings.TrimSpace(language))
-	if language != "" && language != LanguageUnknown && !isLangCode(language) {
+	if language == "" {
+		// An empty language means "never categorised" to the recomputer,
+		// which would detect it again and put back topics removed here.
+		language = LanguageUnknown
+	}
+	if language != LanguageUnknown && !isLangCode(language) {
 		return &ModerationError{fmt.Sprintf("%q is not a language code: use a two- or three-letter ISO 639 code such as \"en\", or %q when unknown.", language, LanguageUnknown)}
 	}
 	cats := []string{}

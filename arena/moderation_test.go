@@ -512,6 +512,17 @@ func TestQueueBulkSearchAndLabels(t *testing.T) {
 		if got := e.audited(t, "prompt.label"); len(got) != 1 || !strings.Contains(got[0].After, "creative_writing") {
 			t.Errorf("label audit = %+v", got)
 		}
+		// Clearing every label (language included) must survive the next
+		// recompute, which detects the labels of prompts never categorised.
+		if err := e.a.LabelPrompt(ctx, moderator, ids[3], nil, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.a.RecomputeRatings(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := s.Prompt(ctx, ids[3]); err != nil || len(p.Categories) != 0 || p.Language != arena.LanguageUnknown {
+			t.Errorf("cleared labels after a recompute = %+v, %v; want none and %q", p, err, arena.LanguageUnknown)
+		}
 	})
 }
 
