@@ -109,6 +109,7 @@ const (
 	LeftOutNotCounted    = "vote not counted"
 	LeftOutExcluded      = "vote excluded"
 	LeftOutAnswerMissing = "answer missing"
+	LeftOutServedBank    = "bank prompt still served"
 	// LeftOutPrompt is followed by the prompt's status: rejected,
 	// flagged or pending.
 	LeftOutPrompt = "prompt "
@@ -171,6 +172,11 @@ type ExportOptions struct {
 	Screen Screen
 	// Progress, when set, is called once per vote read.
 	Progress func()
+	// IncludeServedBank keeps bank battles whose prompt the bank still
+	// serves. Left out by default: the bank shows the same stored answers
+	// again, so a voter holding the release could look an answer up and
+	// know both models before voting.
+	IncludeServedBank bool
 }
 
 // ExportStats says what a release holds and what it left out.
@@ -222,6 +228,10 @@ func (a *Arena) ExportBattles(ctx context.Context, w io.Writer, opt ExportOption
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	bw.WriteString("[")
+	served, err := a.servedBank(ctx, opt.IncludeServedBank)
+	if err != nil {
+		return st, err
+	}
 	q := models.ReleaseQuery{Limit: releaseBatch}
 	for {
 		rows, err := a.store.ReleaseBatch(ctx, q)
@@ -235,6 +245,9 @@ func (a *Arena) ExportBattles(ctx context.Context, w io.Writer, opt ExportOption
 			b, reason, err := releasable(r, screen, opt.JudgeKey)
 			if err != nil {
 				return st, err
+			}
+			if reason == "" && r.Mode == models.ModeBank && served[r.PromptID] {
+				reason = LeftOutServedBank
 			}
 			if reason != "" {
 				st.LeftOut[reason]++
@@ -360,4 +373,21 @@ func Pseudonym(key []byte, voterID string) string {
 	m := hmac.New(sha256.New, k.Sum(nil))
 	m.Write([]byte(voterID))
 	return "arena_user_" + hex.EncodeToString(m.Sum(nil))[:16]
+}
+
+// servedBank returns the prompts the bank serves now, whose battles a
+// release leaves out unless include is set (see IncludeServedBank).
+func (a *Arena) servedBank(ctx context.Context, include bool) (map[uint]bool, error) {
+	if include {
+		return nil, nil
+	}
+	ids, err := a.store.BankPromptIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	served := make(map[uint]bool, len(ids))
+	for _, id := range ids {
+		served[id] = true
+	}
+	return served, nil
 }

@@ -145,7 +145,7 @@ func TestExportLeavesOut(t *testing.T) {
 
 		a := arena.New(s, arena.Options{})
 		var out bytes.Buffer
-		st, err := a.ExportBattles(context.Background(), &out, arena.ExportOptions{JudgeKey: releaseKey})
+		st, err := a.ExportBattles(context.Background(), &out, arena.ExportOptions{JudgeKey: releaseKey, IncludeServedBank: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +222,7 @@ func TestExportUsesFilterLists(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	st, err := a.ExportBattles(context.Background(), &out, arena.ExportOptions{JudgeKey: releaseKey})
+	st, err := a.ExportBattles(context.Background(), &out, arena.ExportOptions{JudgeKey: releaseKey, IncludeServedBank: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,8 +297,45 @@ func TestExportStopsOnWriteError(t *testing.T) {
 	}
 	w, read := &failingWriter{}, 0
 	_, err := arena.New(s, arena.Options{}).ExportBattles(context.Background(), w,
-		arena.ExportOptions{JudgeKey: releaseKey, Progress: func() { read++ }})
+		arena.ExportOptions{JudgeKey: releaseKey, Progress: func() { read++ }, IncludeServedBank: true})
 	if err == nil || read != 1 {
 		t.Errorf("export to a failing writer: err %v after reading %d votes; want an error after the first", err, read)
 	}
+}
+
+// TestExportLeavesOutServedBank: the bank serves its stored answers again,
+// so by default a release leaves out bank battles whose prompt is still
+// served, and keeps them once the prompt is retired.
+func TestExportLeavesOutServedBank(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		seed := &releaseSeed{t: t, s: s}
+		counted := models.Vote{Counted: true, Winner: models.WinnerA}
+		bank := seed.bank("What is 2+2?", "alpha", "4", "beta", "Four.", counted)
+		live := seed.live("alpha", "beta", [][4]string{{"Hi", models.StatusApproved, "Hello!", "Hey."}}, counted)
+		a := arena.New(s, arena.Options{})
+		export := func(include bool) ([]string, arena.ExportStats) {
+			t.Helper()
+			var out bytes.Buffer
+			st, err := a.ExportBattles(context.Background(), &out, arena.ExportOptions{JudgeKey: releaseKey, IncludeServedBank: include})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []arena.ReleasedBattle
+			if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, b := range got {
+				ids = append(ids, b.QuestionID)
+			}
+			return ids, st
+		}
+		ids, st := export(false)
+		if diff := cmp.Diff([]string{live}, ids); diff != "" || st.LeftOut[arena.LeftOutServedBank] != 1 {
+			t.Errorf("default export (-want +got):\n%s\nleft out %v", diff, st.LeftOut)
+		}
+		if ids, _ := export(true); !cmp.Equal([]string{bank, live}, ids) {
+			t.Errorf("export with served bank = %v, want %v", ids, []string{bank, live})
+		}
+	})
 }

@@ -28,10 +28,11 @@ const exportCountLimit = 15 * time.Second
 // what the last audited download held.
 func (s *Server) adminExportPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	v := views.ExportView{NowLimit: exportCountLimit.String()}
+	include := includeServedBank(c)
+	v := views.ExportView{NowLimit: exportCountLimit.String(), IncludeServedBank: include}
 	dry, cancel := context.WithTimeout(ctx, exportCountLimit)
 	defer cancel()
-	st, err := s.arena.ExportBattles(dry, io.Discard, arena.ExportOptions{JudgeKey: s.cfg.Secret})
+	st, err := s.arena.ExportBattles(dry, io.Discard, arena.ExportOptions{JudgeKey: s.cfg.Secret, IncludeServedBank: include})
 	switch {
 	case err == nil:
 		counts := exportCounts(st.Exported, st.LeftOut)
@@ -90,7 +91,7 @@ func (s *Server) adminExportBattles(c echo.Context) error {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	st, err := s.arena.ExportBattles(ctx, f, arena.ExportOptions{JudgeKey: s.cfg.Secret})
+	st, err := s.arena.ExportBattles(ctx, f, arena.ExportOptions{JudgeKey: s.cfg.Secret, IncludeServedBank: includeServedBank(c)})
 	if err != nil {
 		return err
 	}
@@ -106,4 +107,10 @@ func (s *Server) adminExportBattles(c echo.Context) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	return c.Stream(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, f)
+}
+
+// includeServedBank reads the choice to keep bank battles whose prompt is
+// still served (see arena.ExportOptions.IncludeServedBank).
+func includeServedBank(c echo.Context) bool {
+	return c.QueryParam("served_bank") == "include"
 }

@@ -49,7 +49,7 @@ func TestAdminExport(t *testing.T) {
 			if _, err := e.store.RecordVote(ctx, &models.Vote{BattleID: b.ID, VoterID: "v", Winner: models.WinnerA, Counted: true}); err != nil {
 				t.Fatal(err)
 			}
-			want, err := e.arena.ExportBattles(ctx, &strings.Builder{}, arena.ExportOptions{JudgeKey: []byte("k")})
+			want, err := e.arena.ExportBattles(ctx, &strings.Builder{}, arena.ExportOptions{JudgeKey: []byte("k"), IncludeServedBank: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,8 +68,12 @@ func TestAdminExport(t *testing.T) {
 			}
 
 			admin := signInAdmin(t, e)
-			page := e.do(admin, "GET", "/admin/export", "", "")
-			if page.status != http.StatusOK || !strings.Contains(page.body, `href="/admin/export/battles.json"`) {
+			def := e.do(admin, "GET", "/admin/export", "", "")
+			if !strings.Contains(def.body, "<td>bank prompt still served</td>") || !strings.Contains(def.body, `href="/admin/export/battles.json"`) {
+				t.Errorf("default export page does not leave out the served bank battles:\n%s", def.body)
+			}
+			page := e.do(admin, "GET", "/admin/export?served_bank=include", "", "")
+			if page.status != http.StatusOK || !strings.Contains(page.body, `href="/admin/export/battles.json?served_bank=include"`) {
 				t.Fatalf("export page = %d:\n%s", page.status, page.body)
 			}
 			if want := `<dd class="export-in">` + itoa(want.Exported) + `</dd>`; !strings.Contains(page.body, want) {
@@ -82,7 +86,7 @@ func TestAdminExport(t *testing.T) {
 				t.Error("page does not say that a vote was left out for an e-mail address")
 			}
 
-			r := e.do(admin, "GET", "/admin/export/battles.json", "", "")
+			r := e.do(admin, "GET", "/admin/export/battles.json?served_bank=include", "", "")
 			if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") ||
 				!strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment;") {
 				t.Fatalf("download = %d %v", r.status, r.header)
@@ -99,7 +103,7 @@ func TestAdminExport(t *testing.T) {
 					t.Errorf("released battle %+v", b)
 				}
 			}
-			page = e.do(admin, "GET", "/admin/export", "", "")
+			page = e.do(admin, "GET", "/admin/export?served_bank=include", "", "")
 			if !strings.Contains(page.body, "Last download") || !strings.Contains(page.body, `id="export-last"`) {
 				t.Errorf("page does not show the download just made:\n%s", page.body)
 			}

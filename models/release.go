@@ -11,8 +11,10 @@ import (
 // that are not counted are read too, so the release can say what it left
 // out and why.
 type ReleaseRow struct {
-	VoteID       uint
-	BattleID     string
+	VoteID   uint
+	BattleID string
+	// PromptID is a bank battle's prompt (a live battle's first turn's).
+	PromptID     uint
 	Mode         string
 	State        string
 	ModelA       string
@@ -75,7 +77,7 @@ func (s *Store) ReleaseBatch(ctx context.Context, q ReleaseQuery) ([]ReleaseRow,
 		order = "v.id DESC"
 	}
 	rows, err := db.Raw(`
-		SELECT v.id, b.id, b.mode, b.state, ca.slug, cb.slug, v.winner, v.voter_id, v.counted, v.excluded,
+		SELECT v.id, b.id, b.prompt_id, b.mode, b.state, ca.slug, cb.slug, v.winner, v.voter_id, v.counted, v.excluded,
 			v.created_at, p.text, p.status, p.language, ra.text, rb.text
 		FROM votes v
 		JOIN battles b ON b.id = v.battle_id
@@ -97,7 +99,7 @@ func (s *Store) ReleaseBatch(ctx context.Context, q ReleaseQuery) ([]ReleaseRow,
 	for rows.Next() {
 		var r ReleaseRow
 		var a, b sql.NullString
-		if err := rows.Scan(&r.VoteID, &r.BattleID, &r.Mode, &r.State, &r.ModelA, &r.ModelB, &r.Winner, &r.VoterID,
+		if err := rows.Scan(&r.VoteID, &r.BattleID, &r.PromptID, &r.Mode, &r.State, &r.ModelA, &r.ModelB, &r.Winner, &r.VoterID,
 			&r.Counted, &r.Excluded, &r.VotedAt, &r.Prompt, &r.PromptStatus, &r.Language, &a, &b); err != nil {
 			return nil, err
 		}

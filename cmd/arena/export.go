@@ -23,8 +23,15 @@ The release holds counted votes on approved prompts only, and leaves out any
 battle whose prompt or answers hold personal data. Voters appear as keyed
 pseudonyms (ARENA_SECRET, or the secret the server keeps in the database).
 
+Bank battles whose prompt the bank still serves are left out unless
+--include-served-bank is given: the bank shows those stored answers again, so
+anyone holding the release could look an answer up and know both models
+before voting. Retire (reject) a bank prompt before releasing its battles.
+
 flags:
   -out FILE  where to write; - for standard output
+  -include-served-bank
+             keep bank battles whose prompt is still served (see above)
   -db URL    postgres:// URL or SQLite file (ARENA_DATABASE_URL, default data/arena.db)
 `
 
@@ -35,6 +42,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	fs.Usage = func() { fmt.Fprint(stderr, exportUsage) }
 	dsn := fs.String("db", envOr(getenv, "ARENA_DATABASE_URL", models.DefaultDSN), "database")
 	out := fs.String("out", "", "output file, - for standard output")
+	includeServed := fs.Bool("include-served-bank", false, "keep bank battles whose prompt is still served")
 	if len(args) < 1 || args[0] != "battles" {
 		fs.Usage()
 		return errors.New("export needs a kind: arena export battles --out FILE.json")
@@ -64,7 +72,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	bar := newProgress(stderr, int(total), "exporting battles")
-	opt := arena.ExportOptions{JudgeKey: key, Progress: bar.step}
+	opt := arena.ExportOptions{JudgeKey: key, Progress: bar.step, IncludeServedBank: *includeServed}
 	a := arena.New(store, arena.Options{})
 	report := stdout
 	var st arena.ExportStats

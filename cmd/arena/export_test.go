@@ -127,7 +127,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 			srcDSN := dsnFor(t, d)
 			src := seedArena(t, srcDSN, 300)
 			path := filepath.Join(t.TempDir(), "battles.json")
-			out, err := runArena(t, srcDSN, "export", "battles", "--out", path)
+			out, err := runArena(t, srcDSN, "export", "battles", "--out", path, "--include-served-bank")
 			if err != nil {
 				t.Fatalf("export: %v\n%s", err, out)
 			}
@@ -162,7 +162,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 
 			// The imported store exports the same battles again.
 			path2 := filepath.Join(t.TempDir(), "again.json")
-			if out, err := runArena(t, dstDSN, "export", "battles", "--out", path2); err != nil {
+			if out, err := runArena(t, dstDSN, "export", "battles", "--out", path2, "--include-served-bank"); err != nil {
 				t.Fatalf("export of the import: %v\n%s", err, out)
 			}
 			first, second := readRelease(t, path), readRelease(t, path2)
@@ -228,7 +228,7 @@ func TestExportLeavesOutPersonalData(t *testing.T) {
 			seedLive(t, s, "pii-card-000000000000000000003", "alpha-7b", "beta-13b",
 				[][3]string{{"Hi", "Hello", "Hi"}, {"Test card?", "no", "Try 4012 8888 8888 1881."}}, models.Vote{Counted: true})
 			path := filepath.Join(t.TempDir(), "release.json")
-			out, err := runArena(t, dsn, "export", "battles", "--out", path)
+			out, err := runArena(t, dsn, "export", "battles", "--out", path, "--include-served-bank")
 			if err != nil {
 				t.Fatalf("export: %v\n%s", err, out)
 			}
@@ -283,7 +283,7 @@ func TestExportStdoutAndUsage(t *testing.T) {
 		}
 		return ""
 	}
-	if err := run(context.Background(), []string{"export", "battles", "--out", "-"}, getenv, strings.NewReader(""), &out, &errb); err != nil {
+	if err := run(context.Background(), []string{"export", "battles", "--out", "-", "--include-served-bank"}, getenv, strings.NewReader(""), &out, &errb); err != nil {
 		t.Fatalf("export to stdout: %v\n%s", err, errb.String())
 	}
 	var bs []arena.ReleasedBattle
