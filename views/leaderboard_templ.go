@@ -47,7 +47,7 @@ type LeaderboardView struct {
 	// it and offers a reload when they differ.
 	VersionURL string
 	Version    string
-	// Charts is area F's charts block for the board shown (Rated only).
+	// Charts is the charts block for the board shown (Rated only).
 	Charts LeaderboardChartsVM
 }
 

@@ -97,7 +97,7 @@
   });
 })();
 
-// Leaderboard (area E): changing a filter applies it at once (the form still
+// Leaderboard: changing a filter applies it at once (the form still
 // has its Apply button for pages without JavaScript), and every 30 s the page
 // asks whether newer ratings exist and, if so, offers a reload.
 (function () {
