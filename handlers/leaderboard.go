@@ -311,7 +311,12 @@ func (s *Server) serveBoard(c echo.Context, req boardRequest, format string) err
 			return err
 		}
 		e.at = now
-		s.boards.put(key, e)
+		// Before the first snapshot the board is the online Elo of every
+		// counted vote, and its version does not change with them: caching
+		// it would hide the vote a voter has just cast.
+		if version != noSnapshotVersion {
+			s.boards.put(key, e)
+		}
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, e.contentType)
@@ -370,6 +375,9 @@ func (s *Server) leaderboardVersion(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, map[string]string{"version": v})
 }
+
+// noSnapshotVersion is the board version while no ratings are stored.
+const noSnapshotVersion = "0.0"
 
 func (s *Server) boardVersion(ctx context.Context, category string) (string, error) {
 	o, cat, err := s.arena.BoardVersion(ctx, category)
