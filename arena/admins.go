@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 )
 
@@ -29,25 +30,24 @@ const setupTokenKey = "admin_setup_token"
 var (
 	// ErrBadCredentials is the one answer for an unknown user and a wrong
 	// password alike, so usernames cannot be probed.
-	ErrBadCredentials = errors.New("The username or password is wrong.")
+	ErrBadCredentials = fault.New(fault.Unauthenticated, "The username or password is wrong.")
 	// ErrAdminExists is a username already taken.
-	ErrAdminExists = errors.New("An admin with this username already exists.")
+	ErrAdminExists = fault.New(fault.Invalid, "An admin with this username already exists.")
 	// ErrBadUsername is a username outside the allowed shape.
-	ErrBadUsername = errors.New("A username is 2 to 64 letters, digits, dots, dashes or underscores.")
+	ErrBadUsername = fault.New(fault.Invalid, "A username is 2 to 64 letters, digits, dots, dashes or underscores.")
 	// ErrSetupClosed is a first-run setup with a wrong or used token, or
 	// after an admin exists.
-	ErrSetupClosed = errors.New("This setup link is not valid: it was used already or an admin exists. Sign in instead.")
+	ErrSetupClosed = fault.New(fault.NotFound, "This setup link is not valid: it was used already or an admin exists. Sign in instead.")
 )
 
-// ThrottleError refuses a sign-in after too many failures.
-type ThrottleError struct{ RetryAfter time.Duration }
-
-func (e *ThrottleError) Error() string {
-	mins := int(e.RetryAfter.Round(time.Minute) / time.Minute)
+// signInThrottled refuses a sign-in after too many failures, saying how
+// long to wait.
+func signInThrottled(retryAfter time.Duration) *fault.Error {
+	mins := int(retryAfter.Round(time.Minute) / time.Minute)
 	if mins < 1 {
 		mins = 1
 	}
-	return fmt.Sprintf("Too many failed sign-ins. Wait %d minute(s) and try again.", mins)
+	return fault.Throttle(fmt.Sprintf("Too many failed sign-ins. Wait %d minute(s) and try again.", mins), retryAfter)
 }
 
 var usernameRE = regexp.MustCompile(`^[A-Za-z0-9._-]{2,64}$`)
@@ -97,7 +97,7 @@ var dummyHash = sync.OnceValue(func() string {
 // SignIn checks a username and password, throttled per account and per
 // addressKey (a keyed hash of the client address). It answers
 // ErrBadCredentials for unknown users and wrong passwords alike, and a
-// *ThrottleError while too many recent attempts failed.
+// a Throttled fault.Error while too many recent attempts failed.
 //
 // The attempt is recorded as a failure before the password is checked and
 // only cleared by a success, so attempts sent in parallel count against each
@@ -121,7 +121,7 @@ func (a *Arena) SignIn(ctx context.Context, username, password, addressKey strin
 			if err := a.store.DeleteSignInFailures(ctx, attempt); err != nil {
 				return nil, err
 			}
-			return nil, &ThrottleError{RetryAfter: oldest.Add(SignInWindow).Sub(now)}
+			return nil, signInThrottled(oldest.Add(SignInWindow).Sub(now))
 		}
 	}
 	ad, err := a.store.AdminByUsername(ctx, username)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/llm"
 	"openarena.dev/arena/models"
 )
@@ -38,14 +39,8 @@ func ContenderProblem(slug, displayName, organization, country, license string) 
 	return ""
 }
 
-// ContenderError is an admin's contender edit the arena refuses; Reason
-// says why in words.
-type ContenderError struct{ Reason string }
-
-func (e *ContenderError) Error() string { return e.Reason }
-
 // ErrNoSuchContender is an admin request about a contender that does not exist.
-var ErrNoSuchContender = errors.New("there is no contender with that slug")
+var ErrNoSuchContender = fault.New(fault.NotFound, "There is no such contender.")
 
 // checkContender validates everything an admin may set: the import's
 // metadata rules, the provider block as the import checks it, the aliases
@@ -54,7 +49,7 @@ func checkContender(c *models.Contender) error {
 	c.Slug = strings.TrimSpace(c.Slug)
 	c.DisplayName = strings.TrimSpace(c.DisplayName)
 	if p := ContenderProblem(c.Slug, c.DisplayName, c.Organization, c.Country, c.License); p != "" {
-		return &ContenderError{Reason: p}
+		return fault.New(fault.Invalid, p)
 	}
 	if c.DisplayName == "" {
 		c.DisplayName = c.Slug
@@ -63,18 +58,18 @@ func checkContender(c *models.Contender) error {
 	for _, a := range c.Aliases {
 		if a = strings.TrimSpace(a); a != "" {
 			if len(a) > 128 {
-				return &ContenderError{Reason: fmt.Sprintf("alias %.20q… is longer than 128 characters", a)}
+				return fault.Invalidf("alias %.20q… is longer than 128 characters", a)
 			}
 			aliases = append(aliases, a)
 		}
 	}
 	c.Aliases = aliases
 	if math.IsNaN(c.Weight) || c.Weight < 0 || c.Weight > MaxWeight {
-		return &ContenderError{Reason: fmt.Sprintf("the sampling weight must be a number from 0 (never sampled) to %d (1 is normal)", MaxWeight)}
+		return fault.Invalidf("the sampling weight must be a number from 0 (never sampled) to %d (1 is normal)", MaxWeight)
 	}
 	if c.Provider.Kind != "" || c.Provider.BaseURL != "" || c.Provider.Model != "" {
 		if err := providerConfig(c.Provider).Validate(); err != nil {
-			return &ContenderError{Reason: "provider: " + err.Error()}
+			return fault.New(fault.Invalid, "provider: "+err.Error())
 		}
 	}
 	return nil
@@ -96,7 +91,7 @@ func (a *Arena) AddContender(ctx context.Context, actor string, c models.Contend
 	}
 	err := a.store.CreateContender(ctx, &c)
 	if errors.Is(err, models.ErrDuplicate) {
-		return nil, &ContenderError{Reason: fmt.Sprintf("a contender with slug %q already exists", c.Slug)}
+		return nil, fault.Invalidf("a contender with slug %q already exists", c.Slug)
 	}
 	if err != nil {
 		return nil, err
@@ -185,7 +180,7 @@ func (a *Arena) TestProvider(ctx context.Context, actor, slug string) (*Provider
 		return nil, err
 	}
 	if c.Provider.Kind == "" {
-		return nil, &ContenderError{Reason: fmt.Sprintf("%s has no provider: it only answers from the prompt bank", slug)}
+		return nil, fault.Invalidf("%s has no provider: it only answers from the prompt bank", slug)
 	}
 	res := &ProviderTest{Prompt: providerTestPrompt}
 	var be llm.Backend

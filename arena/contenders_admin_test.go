@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/llm/llmtest"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
@@ -55,9 +56,8 @@ func TestAddContenderValidation(t *testing.T) {
 		}
 		for _, tt := range tests {
 			_, err := a.AddContender(ctx, "alice", tt.c)
-			var ce *arena.ContenderError
-			if !errors.As(err, &ce) || !strings.Contains(ce.Reason, tt.want) {
-				t.Errorf("%s: err = %v, want a ContenderError containing %q", tt.name, err, tt.want)
+			if !fault.Is(err, fault.Invalid) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s: err = %v, want an invalid-input fault containing %q", tt.name, err, tt.want)
 			}
 		}
 		cs, _ := s.Contenders(ctx)
@@ -206,9 +206,8 @@ func TestTestProvider(t *testing.T) {
 	if err != nil || res.Err == "" || res.Answer != "" {
 		t.Errorf("broken provider: %+v, %v; want the error reported", res, err)
 	}
-	var ce *arena.ContenderError
-	if _, err := a.TestProvider(ctx, "alice", "bank-only"); !errors.As(err, &ce) {
-		t.Errorf("no provider: err = %v, want a ContenderError", err)
+	if _, err := a.TestProvider(ctx, "alice", "bank-only"); !fault.Is(err, fault.Invalid) {
+		t.Errorf("no provider: err = %v, want an invalid-input fault", err)
 	}
 	tests := auditOf(t, a, "contender.test")
 	if len(tests) != 2 || !strings.Contains(tests[0].After, `"ok":true`) || !strings.Contains(tests[1].After, `"ok":false`) {

@@ -1,11 +1,12 @@
 package arena
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"openarena.dev/arena/arena/fault"
 )
 
 // PromptRules are the automatic filter a live prompt passes before any model
@@ -33,12 +34,6 @@ func DefaultPromptRules() PromptRules {
 	return PromptRules{MaxChars: 8000, PerMinute: 6}
 }
 
-// PromptError is a prompt the filter refused; its text tells the voter why
-// and what to change.
-type PromptError struct{ Reason string }
-
-func (e *PromptError) Error() string { return e.Reason }
-
 var (
 	emailPattern = regexp.MustCompile(`(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b`)
 	// phonePattern catches international and common national phone
@@ -52,27 +47,27 @@ func (r PromptRules) CheckPrompt(text string) error {
 	trimmed := strings.TrimSpace(text)
 	switch n := utf8.RuneCountInString(trimmed); {
 	case n == 0:
-		return &PromptError{"Type a prompt first."}
+		return fault.New(fault.Invalid, "Type a prompt first.")
 	case !utf8.ValidString(text) || strings.ContainsRune(text, 0):
-		return &PromptError{"The prompt contains characters that cannot be stored."}
+		return fault.New(fault.Invalid, "The prompt contains characters that cannot be stored.")
 	case n > r.MaxChars:
-		return &PromptError{fmt.Sprintf("The prompt is %d characters long; the limit is %d.", n, r.MaxChars)}
+		return fault.Invalidf("The prompt is %d characters long; the limit is %d.", n, r.MaxChars)
 	}
 	if m := emailPattern.FindString(text); m != "" {
-		return &PromptError{"The prompt contains an e-mail address. Remove personal data: prompts and answers may be published."}
+		return fault.New(fault.Invalid, "The prompt contains an e-mail address. Remove personal data: prompts and answers may be published.")
 	}
 	if m := phonePattern.FindStringSubmatch(text); m != nil && digits(m[1]) >= 9 && digits(m[1]) <= 15 {
-		return &PromptError{"The prompt seems to contain a phone number. Remove personal data: prompts and answers may be published."}
+		return fault.New(fault.Invalid, "The prompt seems to contain a phone number. Remove personal data: prompts and answers may be published.")
 	}
 	low := strings.ToLower(text)
 	for _, w := range r.Blocked {
 		if w = strings.ToLower(strings.TrimSpace(w)); w != "" && containsWord(low, w) {
-			return &PromptError{"The prompt contains a word this arena does not accept."}
+			return fault.New(fault.Invalid, "The prompt contains a word this arena does not accept.")
 		}
 	}
 	for _, p := range r.Patterns {
 		if p.MatchString(text) {
-			return &PromptError{"The prompt matches a pattern this arena does not accept."}
+			return fault.New(fault.Invalid, "The prompt matches a pattern this arena does not accept.")
 		}
 	}
 	return nil

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"openarena.dev/arena/arena/fault"
 )
 
 // FilterRules are the admin-editable lists of the automatic prompt filter:
@@ -21,12 +23,6 @@ type FilterRules struct {
 	FlagWords     []string `json:"flag_words"`
 	FlagPatterns  []string `json:"flag_patterns"`
 }
-
-// FilterRulesError is a list entry the arena refused; the text says which
-// entry and why (for a pattern, the regular-expression error).
-type FilterRulesError struct{ Reason string }
-
-func (e *FilterRulesError) Error() string { return e.Reason }
 
 // Limits on the editable lists: enough for any real word list, small enough
 // that checking a prompt stays cheap.
@@ -88,7 +84,7 @@ func cleanList(what string, in []string) ([]string, error) {
 		}
 	}
 	if len(out) > maxRuleEntries {
-		return nil, &FilterRulesError{fmt.Sprintf("%ss: %d entries; the limit is %d.", what, len(out), maxRuleEntries)}
+		return nil, fault.Invalidf("%ss: %d entries; the limit is %d.", what, len(out), maxRuleEntries)
 	}
 	return out, nil
 }
@@ -104,10 +100,10 @@ func words(what string, in []string) ([]string, error) {
 	}
 	for _, w := range out {
 		if !utf8.ValidString(w) || strings.ContainsAny(w, "\x00\r\n") {
-			return nil, &FilterRulesError{fmt.Sprintf("%s %q contains characters that cannot be stored.", what, w)}
+			return nil, fault.Invalidf("%s %q contains characters that cannot be stored.", what, w)
 		}
 		if n := utf8.RuneCountInString(w); n > maxWordChars {
-			return nil, &FilterRulesError{fmt.Sprintf("%s %.30q… is %d characters long; the limit is %d.", what, w, n, maxWordChars)}
+			return nil, fault.Invalidf("%s %.30q… is %d characters long; the limit is %d.", what, w, n, maxWordChars)
 		}
 	}
 	return out, nil
@@ -121,11 +117,11 @@ func patterns(what string, in []string) ([]string, []*regexp.Regexp, error) {
 	res := make([]*regexp.Regexp, 0, len(out))
 	for _, p := range out {
 		if len(p) > maxPatternLen {
-			return nil, nil, &FilterRulesError{fmt.Sprintf("%s %.30q… is %d bytes long; the limit is %d.", what, p, len(p), maxPatternLen)}
+			return nil, nil, fault.Invalidf("%s %.30q… is %d bytes long; the limit is %d.", what, p, len(p), maxPatternLen)
 		}
 		re, err := regexp.Compile(p)
 		if err != nil {
-			return nil, nil, &FilterRulesError{fmt.Sprintf("%s %q is not a valid regular expression: %v.", what, p, err)}
+			return nil, nil, fault.Invalidf("%s %q is not a valid regular expression: %v.", what, p, err)
 		}
 		res = append(res, re)
 	}

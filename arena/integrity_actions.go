@@ -7,23 +7,18 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 )
 
-// IntegrityError is an admin's integrity request the arena refuses; Reason
-// says why in words.
-type IntegrityError struct{ Reason string }
-
-func (e *IntegrityError) Error() string { return e.Reason }
-
 // Integrity refusals shown to the admin as they are.
 var (
-	ErrNoSuchVoter = &IntegrityError{"There is no such voter."}
-	ErrNoSuchVote  = &IntegrityError{"There is no such vote."}
-	ErrNotExcluded = &IntegrityError{"This vote has no exclusion that voter integrity can lift (it is in the ratings, or another rule, such as a rejected prompt, keeps it out)."}
-	ErrExcludeWhy  = &IntegrityError{"Give a reason for excluding the vote: it is kept with the vote and in the audit log."}
-	ErrExcludeLong = &IntegrityError{fmt.Sprintf("The reason is too long; keep it under %d characters.", maxExcludeReason)}
-	ErrNotInRating = &IntegrityError{"This vote is not in the ratings, so there is nothing to exclude."}
+	ErrNoSuchVoter = fault.New(fault.NotFound, "There is no such voter.")
+	ErrNoSuchVote  = fault.New(fault.NotFound, "There is no such vote.")
+	ErrNotExcluded = fault.New(fault.Invalid, "This vote has no exclusion that voter integrity can lift (it is in the ratings, or another rule, such as a rejected prompt, keeps it out).")
+	ErrExcludeWhy  = fault.New(fault.Invalid, "Give a reason for excluding the vote: it is kept with the vote and in the audit log.")
+	ErrExcludeLong = fault.Invalidf("The reason is too long; keep it under %d characters.", maxExcludeReason)
+	ErrNotInRating = fault.New(fault.Invalid, "This vote is not in the ratings, so there is nothing to exclude.")
 )
 
 // maxExcludeReason bounds an admin's exclusion reason (the column holds 256

@@ -7,6 +7,7 @@ import (
 	mrand "math/rand/v2"
 	"time"
 
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/llm"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
@@ -60,12 +61,12 @@ func liveDefaults(o LiveOptions) LiveOptions {
 
 // Live-battle errors shown to voters as they are.
 var (
-	ErrNoLiveModels = errors.New("no models are set up for live battles yet; vote on the prompt bank instead")
-	ErrNotLive      = errors.New("this battle is from the prompt bank and takes no further prompts")
-	ErrTooManyTurns = errors.New("this conversation has reached its last turn; vote on it")
-	ErrNotReady     = errors.New("the answers are not finished yet; vote when both are complete")
-	ErrStreamBusy   = errors.New("this battle is already streaming in another tab")
-	ErrFlooding     = &PromptError{"You are sending prompts faster than this arena allows; wait a minute and try again."}
+	ErrNoLiveModels = fault.New(fault.Unavailable, "no models are set up for live battles yet; vote on the prompt bank instead")
+	ErrNotLive      = fault.New(fault.Invalid, "this battle is from the prompt bank and takes no further prompts")
+	ErrTooManyTurns = fault.New(fault.Conflict, "this conversation has reached its last turn; vote on it")
+	ErrNotReady     = fault.New(fault.Conflict, "the answers are not finished yet; vote when both are complete")
+	ErrStreamBusy   = fault.New(fault.Conflict, "this battle is already streaming in another tab")
+	ErrFlooding     = fault.New(fault.Throttled, "You are sending prompts faster than this arena allows; wait a minute and try again.")
 )
 
 // Event is one message of a live battle's stream. It names only the side

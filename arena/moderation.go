@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 )
 
@@ -22,18 +23,12 @@ type moderation struct {
 	jobs    sync.WaitGroup
 }
 
-// ModerationError is a moderator's request the arena refused; its text
-// says what to change.
-type ModerationError struct{ Reason string }
-
-func (e *ModerationError) Error() string { return e.Reason }
-
 // Moderation errors shown to the moderator as they are.
 var (
-	ErrNoPromptsChosen = &ModerationError{"Choose at least one prompt first."}
-	ErrReasonRequired  = &ModerationError{"Give a reason for rejecting: it is kept with the prompt and in the audit log."}
-	ErrReasonTooLong   = &ModerationError{fmt.Sprintf("The reason is too long; keep it under %d characters.", maxReasonChars)}
-	ErrPromptNotFound  = &ModerationError{"There is no such prompt; it may have been deleted."}
+	ErrNoPromptsChosen = fault.New(fault.Invalid, "Choose at least one prompt first.")
+	ErrReasonRequired  = fault.New(fault.Invalid, "Give a reason for rejecting: it is kept with the prompt and in the audit log.")
+	ErrReasonTooLong   = fault.Invalidf("The reason is too long; keep it under %d characters.", maxReasonChars)
+	ErrPromptNotFound  = fault.New(fault.NotFound, "There is no such prompt; it may have been deleted.")
 )
 
 // maxReasonChars bounds a rejection reason (it fits the review's column).
@@ -60,10 +55,10 @@ func (a *Arena) ModerationQueue(ctx context.Context, q models.QueueQuery) (*Queu
 		q.Tab = models.TabPending
 	}
 	if !slices.Contains(models.QueueTabs, q.Tab) {
-		return nil, &ModerationError{fmt.Sprintf("There is no queue tab %q; choose one of %s.", q.Tab, strings.Join(models.QueueTabs, ", "))}
+		return nil, fault.Invalidf("There is no queue tab %q; choose one of %s.", q.Tab, strings.Join(models.QueueTabs, ", "))
 	}
 	if utf8.RuneCountInString(q.Search) > 200 {
-		return nil, &ModerationError{"The search is too long; keep it under 200 characters."}
+		return nil, fault.New(fault.Invalid, "The search is too long; keep it under 200 characters.")
 	}
 	q.Page = max(q.Page, 1)
 	if q.PerPage <= 0 {
@@ -114,7 +109,7 @@ func (a *Arena) review(ctx context.Context, actor string, ids []uint, status, re
 		return ErrNoPromptsChosen
 	}
 	if len(ids) > MaxPerPage {
-		return &ModerationError{fmt.Sprintf("Choose at most %d prompts at a time.", MaxPerPage)}
+		return fault.Invalidf("Choose at most %d prompts at a time.", MaxPerPage)
 	}
 	changes, err := a.store.ReviewPrompts(ctx, ids, status, actor, reason, a.now())
 	if errors.Is(err, models.ErrNotFound) {
@@ -166,7 +161,7 @@ func (a *Arena) LabelPrompt(ctx context.Context, actor string, id uint, topics [
 		language = LanguageUnknown
 	}
 	if language != LanguageUnknown && !isLangCode(language) {
-		return &ModerationError{fmt.Sprintf("%q is not a language code: use a two- or three-letter ISO 639 code such as \"en\", or %q when unknown.", language, LanguageUnknown)}
+		return fault.Invalidf("%q is not a language code: use a two- or three-letter ISO 639 code such as \"en\", or %q when unknown.", language, LanguageUnknown)
 	}
 	cats := []string{}
 	for _, name := range CategoryNames {
@@ -176,7 +171,7 @@ func (a *Arena) LabelPrompt(ctx context.Context, actor string, id uint, topics [
 	}
 	for _, t := range topics {
 		if !slices.Contains(CategoryNames, t) {
-			return &ModerationError{fmt.Sprintf("There is no category %q; choose from %s.", t, strings.Join(CategoryNames, ", "))}
+			return fault.Invalidf("There is no category %q; choose from %s.", t, strings.Join(CategoryNames, ", "))
 		}
 	}
 	if lc := LanguageCategory(language); lc != "" {

@@ -13,6 +13,8 @@ import (
 	"sync"
 
 	"golang.org/x/crypto/argon2"
+
+	"openarena.dev/arena/arena/fault"
 )
 
 // Password length bounds, in bytes: the upper one keeps hashing cost bounded
@@ -52,25 +54,20 @@ var commonPasswords = sync.OnceValue(func() map[string]bool {
 	return m
 })
 
-// PasswordError is a password refused by policy; Reason is for people.
-type PasswordError struct{ Reason string }
-
-func (e *PasswordError) Error() string { return e.Reason }
-
 // CheckPassword says why a new password is refused, or nil if it is fine.
 func CheckPassword(username, password string) error {
 	switch n := len(password); {
 	case n < MinPasswordBytes:
-		return &PasswordError{fmt.Sprintf("The password is too short: use at least %d characters (it has %d bytes).", MinPasswordBytes, n)}
+		return fault.Invalidf("The password is too short: use at least %d characters (it has %d bytes).", MinPasswordBytes, n)
 	case n > MaxPasswordBytes:
-		return &PasswordError{fmt.Sprintf("The password is too long: use at most %d bytes (it has %d).", MaxPasswordBytes, n)}
+		return fault.Invalidf("The password is too long: use at most %d bytes (it has %d).", MaxPasswordBytes, n)
 	}
 	low := strings.ToLower(password)
 	if commonPasswords()[low] {
-		return &PasswordError{"This password is one of the most common ones and is easily guessed; choose another."}
+		return fault.New(fault.Invalid, "This password is one of the most common ones and is easily guessed; choose another.")
 	}
 	if username != "" && strings.EqualFold(password, username) {
-		return &PasswordError{"The password must not be the username."}
+		return fault.New(fault.Invalid, "The password must not be the username.")
 	}
 	return nil
 }

@@ -3,11 +3,11 @@ package arena
 import (
 	"cmp"
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"time"
 
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 )
 
@@ -36,7 +36,7 @@ type BoardQuery struct {
 var BoardSorts = []string{"rank", "model", "score", "ci", "votes", "organization", "country", "license"}
 
 // ErrBadSort means a BoardQuery named an order not in BoardSorts.
-var ErrBadSort = errors.New("unknown sort order")
+var ErrBadSort = fault.New(fault.Invalid, "unknown sort order")
 
 // BoardView is one view of a published board.
 type BoardView struct {

@@ -8,12 +8,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strings"
 
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 )
 
@@ -199,7 +199,7 @@ func (s ExportStats) LeftOutTotal() int {
 
 // ErrNoJudgeKey means an export was asked for without the key that makes
 // voter pseudonyms.
-var ErrNoJudgeKey = errors.New("export needs the server secret to make voter pseudonyms")
+var ErrNoJudgeKey = fault.New(fault.Unavailable, "export needs the server secret to make voter pseudonyms")
 
 // ExportBattles writes the public battle release to w as one JSON array in
 // LMArena's battle schema, oldest vote first, reading the votes in batches

@@ -3,11 +3,11 @@ package arena
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 )
 
@@ -17,12 +17,12 @@ const suggestionsPerHour = 10
 
 // Voter-facing moderation errors; their text is shown as it is.
 var (
-	ErrDuplicateSuggestion = &PromptError{"This prompt is already known to the arena (in the bank, waiting for review, or asked before). Thank you all the same!"}
-	ErrSuggestFlooding     = &PromptError{fmt.Sprintf("You have suggested %d prompts in the last hour, the most this arena takes; thank you, and try again later.", suggestionsPerHour)}
-	ErrAlreadyReported     = errors.New("you already reported this prompt; thank you, a moderator will look at it")
-	ErrReportBeforeVote    = errors.New("vote first: a prompt can be reported once its battle has your vote")
-	ErrBadReportReason     = &PromptError{"Choose one of the listed reasons for the report."}
-	ErrReportTooLong       = &PromptError{fmt.Sprintf("The details are too long; keep them under %d characters.", maxReportDetails)}
+	ErrDuplicateSuggestion = fault.New(fault.Conflict, "This prompt is already known to the arena (in the bank, waiting for review, or asked before). Thank you all the same!")
+	ErrSuggestFlooding     = fault.Newf(fault.Throttled, "You have suggested %d prompts in the last hour, the most this arena takes; thank you, and try again later.", suggestionsPerHour)
+	ErrAlreadyReported     = fault.New(fault.Conflict, "You already reported this prompt. Thank you: a moderator will look at it.")
+	ErrReportBeforeVote    = fault.New(fault.Conflict, "Vote first: a prompt can be reported once its battle has your vote.")
+	ErrBadReportReason     = fault.New(fault.Invalid, "Choose one of the listed reasons for the report.")
+	ErrReportTooLong       = fault.Invalidf("The details are too long; keep them under %d characters.", maxReportDetails)
 )
 
 // maxReportDetails bounds the free text of a report (it fits the column).
@@ -86,7 +86,7 @@ func (a *Arena) ReportBattle(ctx context.Context, battleID, voterID, reason, det
 	}
 	details = strings.TrimSpace(details)
 	if !utf8.ValidString(details) || strings.ContainsRune(details, 0) {
-		return &PromptError{"The details contain characters that cannot be stored."}
+		return fault.New(fault.Invalid, "The details contain characters that cannot be stored.")
 	}
 	if utf8.RuneCountInString(details) > maxReportDetails {
 		return ErrReportTooLong

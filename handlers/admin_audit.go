@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -39,7 +40,7 @@ func auditFilter(c echo.Context) (models.AuditFilter, error) {
 		f.To = f.To.AddDate(0, 0, 1) // the whole "to" day is included
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return f, echo.NewHTTPError(http.StatusBadRequest, `"from" must be on or before "to".`)
+		return f, fault.New(fault.Invalid, `"from" must be on or before "to".`)
 	}
 	return f, nil
 }
@@ -51,7 +52,7 @@ func queryDate(c echo.Context, name string) (time.Time, error) {
 	}
 	t, err := time.Parse(dateLayout, v)
 	if err != nil {
-		return time.Time{}, echo.NewHTTPError(http.StatusBadRequest, `"`+name+`" must be a date like 2026-01-31.`)
+		return time.Time{}, fault.New(fault.Invalid, `"`+name+`" must be a date like 2026-01-31.`)
 	}
 	return t, nil
 }
@@ -64,7 +65,7 @@ func queryInt(c echo.Context, name string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return 0, echo.NewHTTPError(http.StatusBadRequest, `"`+name+`" must be a whole number of 0 or more.`)
+		return 0, fault.New(fault.Invalid, `"`+name+`" must be a whole number of 0 or more.`)
 	}
 	return n, nil
 }
@@ -141,7 +142,7 @@ func (s *Server) apiAdminAudit(c echo.Context) error {
 		return err
 	}
 	if f.Limit == 0 || f.Limit > auditMaxLimit {
-		return echo.NewHTTPError(http.StatusBadRequest, `"limit" must be between 1 and 500.`)
+		return fault.New(fault.Invalid, `"limit" must be between 1 and 500.`)
 	}
 	entries, total, err := s.arena.AuditLog(c.Request().Context(), f)
 	if err != nil {

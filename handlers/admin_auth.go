@@ -4,20 +4,20 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
 
 // errNotAdmin refuses a request that is not signed in as an admin.
 func errNotAdmin() error {
-	return echo.NewHTTPError(http.StatusUnauthorized, "Sign in as an admin to see this.")
+	return fault.New(fault.Unauthenticated, "Sign in as an admin to see this.")
 }
 
 // requireAdmin lets through only requests whose session belongs to an
@@ -88,16 +88,15 @@ func (s *Server) adminSignIn(c echo.Context) error {
 	username := strings.TrimSpace(c.FormValue("username"))
 	v := views.SignInView{Username: username, Next: safeNext(c.FormValue("next"))}
 	ad, err := s.arena.SignIn(ctx, username, c.FormValue("password"), s.ipHash(c))
-	var te *arena.ThrottleError
-	switch {
-	case errors.As(err, &te):
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(te.RetryAfter.Seconds())+1))
-		v.Error = te.Error()
-		return render(c, http.StatusTooManyRequests, views.SignInPage(s.meta("Admin sign-in", "admin"), v))
-	case errors.Is(err, arena.ErrBadCredentials):
-		v.Error = err.Error()
-		return render(c, http.StatusUnauthorized, views.SignInPage(s.meta("Admin sign-in", "admin"), v))
-	case err != nil:
+	switch fault.KindOf(err) {
+	case fault.Throttled, fault.Unauthenticated:
+		// Refused sign-ins show the form again, with the reason.
+		status, msg := statusOf(err)
+		setRetryAfter(c, err)
+		v.Error = msg
+		return render(c, status, views.SignInPage(s.meta("Admin sign-in", "admin"), v))
+	}
+	if err != nil {
 		return err
 	}
 	sm := s.admin.sessions
@@ -144,7 +143,7 @@ func (s *Server) adminSetupPage(c echo.Context) error {
 		return err
 	}
 	if !open {
-		return echo.NewHTTPError(http.StatusNotFound, arena.ErrSetupClosed.Error())
+		return arena.ErrSetupClosed
 	}
 	return render(c, http.StatusOK, views.SetupPage(s.meta("Create the first admin", "admin"), setupView(token, "", "")))
 }
@@ -154,13 +153,10 @@ func (s *Server) adminSetup(c echo.Context) error {
 	ctx := c.Request().Context()
 	token, username := c.FormValue("token"), strings.TrimSpace(c.FormValue("username"))
 	ad, err := s.arena.CreateFirstAdmin(ctx, token, username, c.FormValue("password"))
-	var pe *arena.PasswordError
-	switch {
-	case errors.Is(err, arena.ErrSetupClosed):
-		return echo.NewHTTPError(http.StatusNotFound, err.Error())
-	case errors.As(err, &pe), errors.Is(err, arena.ErrBadUsername), errors.Is(err, arena.ErrAdminExists):
+	if fault.Is(err, fault.Invalid) {
 		return render(c, http.StatusBadRequest, views.SetupPage(s.meta("Create the first admin", "admin"), setupView(token, username, err.Error())))
-	case err != nil:
+	}
+	if err != nil {
 		return err
 	}
 	s.log.InfoContext(ctx, "first admin created", "admin", ad.Username)

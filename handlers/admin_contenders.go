@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -13,22 +12,10 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
-
-// contenderError turns the arena's refusals of a contender request into a
-// 400 (or 404 for an unknown contender) with their text.
-func contenderError(err error) error {
-	var ce *arena.ContenderError
-	switch {
-	case errors.As(err, &ce):
-		return echo.NewHTTPError(http.StatusBadRequest, ce.Reason)
-	case errors.Is(err, arena.ErrNoSuchContender):
-		return echo.NewHTTPError(http.StatusNotFound, "There is no such contender.")
-	}
-	return err
-}
 
 // contenderURL is a contender's admin page. Ids, not slugs, are in the
 // address because a slug may contain a slash.
@@ -108,12 +95,12 @@ func contenderFromForm(c echo.Context) (models.Contender, views.ContenderForm, e
 		Provider: models.Provider{Kind: f.ProviderKind, BaseURL: f.ProviderBaseURL, Model: f.ProviderModel, APIKeyEnv: f.ProviderAPIKeyEnv}}
 	w, err := strconv.ParseFloat(f.Weight, 64)
 	if err != nil {
-		return m, f, &arena.ContenderError{Reason: "The sampling weight must be a number, such as 1 (normal) or 0 (never sampled)."}
+		return m, f, fault.New(fault.Invalid, "The sampling weight must be a number, such as 1 (normal) or 0 (never sampled).")
 	}
 	m.Weight = w
 	if f.ProviderParams != "" {
 		if err := json.Unmarshal([]byte(f.ProviderParams), &m.Provider.Params); err != nil {
-			return m, f, &arena.ContenderError{Reason: `The provider parameters must be a JSON object, such as {"temperature": 0.7}.`}
+			return m, f, fault.New(fault.Invalid, `The provider parameters must be a JSON object, such as {"temperature": 0.7}.`)
 		}
 	}
 	return m, f, nil
@@ -144,9 +131,8 @@ func (s *Server) adminCreateContender(c echo.Context) error {
 			return c.Redirect(http.StatusSeeOther, contenderURL(ct.ID)+"?done=created")
 		}
 	}
-	var ce *arena.ContenderError
-	if errors.As(err, &ce) {
-		f.Error = ce.Reason
+	if fe, ok := fault.As(err); ok && fe.Kind == fault.Invalid {
+		f.Error = fe.Msg
 		return render(c, http.StatusBadRequest, views.AdminContenderNewPage(s.meta("Add a contender", ""), f))
 	}
 	return err
@@ -156,10 +142,10 @@ func (s *Server) adminCreateContender(c echo.Context) error {
 func (s *Server) contenderParam(c echo.Context) (*models.Contender, error) {
 	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
 	if err != nil || id == 0 {
-		return nil, echo.NewHTTPError(http.StatusNotFound, "There is no such contender.")
+		return nil, fault.New(fault.NotFound, "There is no such contender.")
 	}
 	ct, err := s.arena.ContenderByID(c.Request().Context(), uint(id))
-	return ct, contenderError(err)
+	return ct, err
 }
 
 // adminContender shows one contender's page.
@@ -177,7 +163,7 @@ func (s *Server) adminContender(c echo.Context) error {
 func (s *Server) renderContender(c echo.Context, status int, slug string, form *views.ContenderForm, test *arena.ProviderTest, note string) error {
 	d, err := s.arena.ContenderDetail(c.Request().Context(), slug)
 	if err != nil {
-		return contenderError(err)
+		return err
 	}
 	v := views.ContenderDetailView{Row: contenderRow(d.ContenderLine), Form: formOf(&d.Contender), Notice: note,
 		EnableURL: contenderURL(d.ID) + "/enabled", TestURL: contenderURL(d.ID) + "/test",
@@ -256,12 +242,11 @@ func (s *Server) adminUpdateContender(c echo.Context) error {
 			return c.Redirect(http.StatusSeeOther, contenderURL(ct.ID)+"?done=saved")
 		}
 	}
-	var ce *arena.ContenderError
-	if errors.As(err, &ce) {
-		f.Error = ce.Reason
+	if fe, ok := fault.As(err); ok && fe.Kind == fault.Invalid {
+		f.Error = fe.Msg
 		return s.renderContender(c, http.StatusBadRequest, ct.Slug, &f, nil, "")
 	}
-	return contenderError(err)
+	return err
 }
 
 // adminEnableContender turns a contender on or off.
@@ -276,10 +261,10 @@ func (s *Server) adminEnableContender(c echo.Context) error {
 		on = true
 	case "false":
 	default:
-		return echo.NewHTTPError(http.StatusBadRequest, `"enabled" must be true or false.`)
+		return fault.New(fault.Invalid, `"enabled" must be true or false.`)
 	}
 	if _, err := s.arena.SetContenderEnabled(c.Request().Context(), adminName(c), ct.Slug, on); err != nil {
-		return contenderError(err)
+		return err
 	}
 	done := "disabled"
 	if on {
@@ -297,7 +282,7 @@ func (s *Server) adminTestContender(c echo.Context) error {
 	}
 	res, err := s.arena.TestProvider(c.Request().Context(), adminName(c), ct.Slug)
 	if err != nil {
-		return contenderError(err)
+		return err
 	}
 	return s.renderContender(c, http.StatusOK, ct.Slug, nil, res, "")
 }

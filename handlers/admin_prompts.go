@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -23,20 +24,6 @@ var tabLabels = map[string]string{
 	models.TabApproved: "Approved", models.TabRejected: "Rejected",
 }
 
-// moderationError turns the arena's refusals of a moderator's request into
-// a 400 with their text; anything else passes unchanged.
-func moderationError(err error) error {
-	var me *arena.ModerationError
-	var fe *arena.FilterRulesError
-	switch {
-	case errors.As(err, &me):
-		return echo.NewHTTPError(http.StatusBadRequest, me.Reason)
-	case errors.As(err, &fe):
-		return echo.NewHTTPError(http.StatusBadRequest, fe.Reason)
-	}
-	return err
-}
-
 // queueQuery reads the tab, search and page of the queue from a request's
 // query or form.
 func queueQuery(c echo.Context) (models.QueueQuery, error) {
@@ -44,7 +31,7 @@ func queueQuery(c echo.Context) (models.QueueQuery, error) {
 	if p := c.FormValue("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 {
-			return q, echo.NewHTTPError(http.StatusBadRequest, `"page" must be a whole number of 1 or more.`)
+			return q, fault.New(fault.Invalid, `"page" must be a whole number of 1 or more.`)
 		}
 		q.Page = n
 	}
@@ -92,7 +79,7 @@ func (s *Server) adminPrompts(c echo.Context) error {
 func (s *Server) renderQueue(c echo.Context, status int, q models.QueueQuery, rules views.FilterRulesForm, rulesErr, note string) error {
 	page, err := s.arena.ModerationQueue(c.Request().Context(), q)
 	if err != nil {
-		return moderationError(err)
+		return err
 	}
 	v := views.AdminPromptsView{Tab: page.Tab, Search: page.Search, Total: page.Total, Page: page.Page,
 		Pages: max(1, int((page.Total+int64(page.PerPage)-1)/int64(page.PerPage))), Notice: note,
@@ -172,13 +159,13 @@ func notice(c echo.Context) string {
 func formIDs(c echo.Context) ([]uint, error) {
 	form, err := c.FormParams()
 	if err != nil {
-		return nil, echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+		return nil, fault.New(fault.Invalid, "The form could not be read.")
 	}
 	var ids []uint
 	for _, v := range form["id"] {
 		n, err := strconv.ParseUint(v, 10, 32)
 		if err != nil || n == 0 {
-			return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%q is not a prompt id.", v))
+			return nil, fault.Newf(fault.Invalid, "%q is not a prompt id.", v)
 		}
 		ids = append(ids, uint(n))
 	}
@@ -203,10 +190,10 @@ func (s *Server) adminReviewPrompts(c echo.Context) error {
 	case "reject":
 		err, done = s.arena.RejectPrompts(ctx, adminName(c), ids, c.FormValue("reason")), "rejected"
 	default:
-		return echo.NewHTTPError(http.StatusBadRequest, `Choose "approve" or "reject".`)
+		return fault.New(fault.Invalid, `Choose "approve" or "reject".`)
 	}
 	if err != nil {
-		return moderationError(err)
+		return err
 	}
 	return c.Redirect(http.StatusSeeOther, queueURL(q.Tab, q.Search, q.Page, "done", done, "n", strconv.Itoa(len(ids))))
 }
@@ -215,7 +202,7 @@ func (s *Server) adminReviewPrompts(c echo.Context) error {
 func pathID(c echo.Context) (uint, error) {
 	n, err := strconv.ParseUint(c.Param("id"), 10, 32)
 	if err != nil || n == 0 {
-		return 0, echo.NewHTTPError(http.StatusNotFound, "There is no such prompt.")
+		return 0, fault.New(fault.NotFound, "There is no such prompt.")
 	}
 	return uint(n), nil
 }
@@ -228,10 +215,10 @@ func (s *Server) adminLabelPrompt(c echo.Context) error {
 	}
 	form, err := c.FormParams()
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+		return fault.New(fault.Invalid, "The form could not be read.")
 	}
 	if err := s.arena.LabelPrompt(c.Request().Context(), adminName(c), id, form["category"], form.Get("language")); err != nil {
-		return moderationError(err)
+		return err
 	}
 	return c.Redirect(http.StatusSeeOther, queueURL("", "", 0, "done", "labels", "n", c.Param("id")))
 }
@@ -246,13 +233,13 @@ func (s *Server) adminGenerateAnswers(c echo.Context) error {
 	ctx := c.Request().Context()
 	p, err := s.arena.Store().Prompt(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
-		return echo.NewHTTPError(http.StatusNotFound, "There is no such prompt.")
+		return fault.New(fault.NotFound, "There is no such prompt.")
 	}
 	if err != nil {
 		return err
 	}
 	if p.Status != models.StatusApproved {
-		return echo.NewHTTPError(http.StatusConflict, "Only approved prompts get answers; approve it first.")
+		return fault.New(fault.Conflict, "Only approved prompts get answers; approve it first.")
 	}
 	n, err := s.arena.GenerateAnswers(ctx, id)
 	if err != nil {
@@ -276,9 +263,8 @@ func (s *Server) adminSaveFilter(c echo.Context) error {
 		FlagWords: arena.RuleLines(form.FlagWords), FlagPatterns: arena.RuleLines(form.FlagPatterns),
 	}
 	err := s.arena.SetFilterRules(c.Request().Context(), adminName(c), rules)
-	var fe *arena.FilterRulesError
-	if errors.As(err, &fe) {
-		return s.renderQueue(c, http.StatusBadRequest, models.QueueQuery{PerPage: arena.DefaultPerPage}, form, fe.Reason, "")
+	if fe, ok := fault.As(err); ok && fe.Kind == fault.Invalid {
+		return s.renderQueue(c, http.StatusBadRequest, models.QueueQuery{PerPage: arena.DefaultPerPage}, form, fe.Msg, "")
 	}
 	if err != nil {
 		return err
@@ -307,7 +293,7 @@ func (s *Server) apiAdminPrompts(c echo.Context) error {
 	}
 	page, err := s.arena.ModerationQueue(c.Request().Context(), q)
 	if err != nil {
-		return moderationError(err)
+		return err
 	}
 	out := struct {
 		Tab     string           `json:"tab"`

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -24,19 +24,6 @@ const votersPageSize = 50
 // voterIDPattern is what a voter id looks like (the cookie's 128 random
 // bits in hex); anything else cannot be a voter.
 var voterIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
-// integrityError turns the arena's refusals of an integrity request into a
-// 400 or 404 with their text.
-func integrityError(err error) error {
-	var ie *arena.IntegrityError
-	switch {
-	case errors.Is(err, arena.ErrNoSuchVoter), errors.Is(err, arena.ErrNoSuchVote):
-		return echo.NewHTTPError(http.StatusNotFound, err.Error())
-	case errors.As(err, &ie):
-		return echo.NewHTTPError(http.StatusBadRequest, ie.Reason)
-	}
-	return err
-}
 
 // integrityNotices are the messages a redirect after an integrity action
 // may ask for; only these codes are shown.
@@ -100,7 +87,7 @@ func (s *Server) adminVoters(c echo.Context) error {
 	switch only {
 	case "", "risky", "flagged", "blocked":
 	default:
-		return echo.NewHTTPError(http.StatusBadRequest, `"only" must be risky, flagged or blocked (or empty for all voters).`)
+		return fault.New(fault.Invalid, `"only" must be risky, flagged or blocked (or empty for all voters).`)
 	}
 	page, err := queryInt(c, "page", 1)
 	if err != nil {
@@ -151,7 +138,7 @@ func (s *Server) adminVoters(c echo.Context) error {
 func voterParam(c echo.Context) (string, error) {
 	id := c.Param("id")
 	if !voterIDPattern.MatchString(id) {
-		return "", echo.NewHTTPError(http.StatusNotFound, arena.ErrNoSuchVoter.Reason)
+		return "", arena.ErrNoSuchVoter
 	}
 	return id, nil
 }
@@ -176,7 +163,7 @@ func (s *Server) adminVoter(c echo.Context) error {
 		// line yet; an unknown id is not found.
 		vt, err := s.arena.Voter(ctx, id)
 		if err != nil {
-			return integrityError(err)
+			return err
 		}
 		sum = arena.VoterSummary{VoterID: id, Blocked: vt.Blocked, MedianRead: math.NaN(), TestP: 1}
 	}
@@ -220,11 +207,11 @@ func (s *Server) adminBlockVoter(c echo.Context) error {
 		block = true
 	case "false":
 	default:
-		return echo.NewHTTPError(http.StatusBadRequest, `"blocked" must be true or false.`)
+		return fault.New(fault.Invalid, `"blocked" must be true or false.`)
 	}
 	ch, err := s.arena.BlockVoter(c.Request().Context(), adminName(c), id, block)
 	if err != nil {
-		return integrityError(err)
+		return err
 	}
 	done := "unblocked"
 	if block {
@@ -241,7 +228,7 @@ func (s *Server) adminClearVoter(c echo.Context) error {
 	}
 	ch, err := s.arena.ClearVoter(c.Request().Context(), adminName(c), id)
 	if err != nil {
-		return integrityError(err)
+		return err
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s?done=cleared&n=%d", voterPageURL(id), ch.Votes))
 }
@@ -250,7 +237,7 @@ func (s *Server) adminClearVoter(c echo.Context) error {
 func voteParam(c echo.Context) (uint, error) {
 	n, err := strconv.ParseUint(c.Param("id"), 10, 32)
 	if err != nil || n == 0 {
-		return 0, echo.NewHTTPError(http.StatusNotFound, arena.ErrNoSuchVote.Reason)
+		return 0, arena.ErrNoSuchVote
 	}
 	return uint(n), nil
 }
@@ -264,7 +251,7 @@ func (s *Server) adminIncludeVote(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	if err := s.arena.IncludeVote(ctx, adminName(c), id); err != nil {
-		return integrityError(err)
+		return err
 	}
 	return s.backToVoter(c, id, "included")
 }
@@ -276,7 +263,7 @@ func (s *Server) adminExcludeVote(c echo.Context) error {
 		return err
 	}
 	if err := s.arena.ExcludeVote(c.Request().Context(), adminName(c), id, c.FormValue("reason")); err != nil {
-		return integrityError(err)
+		return err
 	}
 	return s.backToVoter(c, id, "excluded")
 }
@@ -284,7 +271,7 @@ func (s *Server) adminExcludeVote(c echo.Context) error {
 func (s *Server) backToVoter(c echo.Context, voteID uint, done string) error {
 	v, err := s.arena.VoteByID(c.Request().Context(), voteID)
 	if err != nil {
-		return integrityError(err)
+		return err
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s?done=%s&n=%d#vote-%d", voterPageURL(v.VoterID), done, voteID, voteID))
 }
@@ -339,7 +326,7 @@ func (s *Server) apiAdminVoters(c echo.Context) error {
 		return err
 	}
 	if limit == 0 || limit > votersAPIMaxLimit {
-		return echo.NewHTTPError(http.StatusBadRequest, `"limit" must be between 1 and 10000.`)
+		return fault.New(fault.Invalid, `"limit" must be between 1 and 10000.`)
 	}
 	rep, err := s.arena.IntegrityReport(c.Request().Context(), false)
 	if err != nil {

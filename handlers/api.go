@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -93,7 +94,7 @@ func voteResultJSON(r *arena.VoteResult) voteJSON {
 }
 
 // errBadJSON is a body that is not the JSON object the endpoint takes.
-var errBadJSON = echo.NewHTTPError(http.StatusBadRequest, "The request body must be a JSON object such as {\"winner\": \"model_a\"}.")
+var errBadJSON = fault.New(fault.Invalid, "The request body must be a JSON object such as {\"winner\": \"model_a\"}.")
 
 // readJSON decodes one JSON object, refusing unknown fields and trailing
 // data; an empty body is accepted only when allowEmpty.
@@ -107,7 +108,7 @@ func readJSON(c echo.Context, dst any, allowEmpty bool) error {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The request body is too large.")
+			return fault.New(fault.TooLarge, "The request body is too large.")
 		}
 		return errBadJSON
 	}

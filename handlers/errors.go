@@ -3,45 +3,56 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/views"
 )
 
-// statusOf maps domain errors to HTTP statuses and messages for people.
-// Anything unknown is a 500 whose detail stays in the log.
+// kindStatus is the one mapping from the domain's kinds of refusal to HTTP
+// statuses, for pages and the API alike.
+var kindStatus = map[fault.Kind]int{
+	fault.Invalid:         http.StatusBadRequest,
+	fault.Unauthenticated: http.StatusUnauthorized,
+	fault.Forbidden:       http.StatusForbidden,
+	fault.NotFound:        http.StatusNotFound,
+	fault.Conflict:        http.StatusConflict,
+	fault.TooLarge:        http.StatusRequestEntityTooLarge,
+	fault.Throttled:       http.StatusTooManyRequests,
+	fault.Unavailable:     http.StatusServiceUnavailable,
+}
+
+// internalMessage is all a person is told of a failure on our side; the
+// detail stays in the log.
+const internalMessage = "Something went wrong on our side; nothing was changed. Please try again."
+
+// statusOf maps an error to the HTTP status and the message for people:
+// Echo's own errors (routing, binding) keep theirs, the domain's refusals
+// take their kind's status and their text, anything else is a 500.
 func statusOf(err error) (int, string) {
 	var he *echo.HTTPError
-	var pe *arena.PromptError
-	switch {
-	case errors.As(err, &he):
+	if errors.As(err, &he) {
 		if msg, ok := he.Message.(string); ok {
 			return he.Code, msg
 		}
 		return he.Code, http.StatusText(he.Code)
-	case errors.Is(err, arena.ErrBadWinner):
-		return http.StatusBadRequest, err.Error()
-	case errors.Is(err, arena.ErrBattleNotFound):
-		return http.StatusNotFound, "There is no such battle for this browser. Battles belong to the browser that started them."
-	case errors.Is(err, arena.ErrVoteConflict):
-		return http.StatusConflict, err.Error()
-	case errors.Is(err, arena.ErrBattleVoid):
-		return http.StatusConflict, err.Error()
-	case errors.Is(err, arena.ErrNoBattles), errors.Is(err, arena.ErrNoLiveModels):
-		return http.StatusServiceUnavailable, err.Error()
-	case errors.Is(err, arena.ErrFlooding):
-		return http.StatusTooManyRequests, arena.ErrFlooding.Reason
-	case errors.As(err, &pe):
-		return http.StatusBadRequest, pe.Reason
-	case errors.Is(err, arena.ErrNotReady), errors.Is(err, arena.ErrStreamBusy), errors.Is(err, arena.ErrTooManyTurns):
-		return http.StatusConflict, err.Error()
-	case errors.Is(err, arena.ErrNotLive):
-		return http.StatusBadRequest, err.Error()
 	}
-	return http.StatusInternalServerError, "Something went wrong on our side; nothing was changed. Please try again."
+	if fe, ok := fault.As(err); ok {
+		if status, ok := kindStatus[fe.Kind]; ok {
+			return status, fe.Msg
+		}
+	}
+	return http.StatusInternalServerError, internalMessage
+}
+
+// setRetryAfter tells the client when a throttled request may be retried.
+func setRetryAfter(c echo.Context, err error) {
+	if fe, ok := fault.As(err); ok && fe.Kind == fault.Throttled && fe.RetryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(fe.RetryAfter.Seconds())+1))
+	}
 }
 
 // handleError is the one error handler: JSON for the API, a page otherwise.
@@ -53,6 +64,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status >= 500 {
 		s.log.ErrorContext(c.Request().Context(), "request failed", "path", c.Path(), "error", err.Error())
 	}
+	setRetryAfter(c, err)
 	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
 		err = c.JSON(status, map[string]string{"error": msg})
 	} else {

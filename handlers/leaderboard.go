@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/language/display"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -100,7 +101,7 @@ func parseBoardRequest(c echo.Context) (boardRequest, error) {
 	qs := c.QueryParams()
 	var r boardRequest
 	bad := func(format string, args ...any) error {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf(format, args...))
+		return fault.Newf(fault.Invalid, format, args...)
 	}
 	r.q.Category = qs.Get("category")
 	if r.q.Category == "" {
@@ -248,7 +249,7 @@ func (s *Server) boardData(ctx context.Context, req boardRequest) (*boardData, e
 		return d, err
 	}
 	if !arena.KnownCategory(req.q.Category) && d.view == nil {
-		return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("There is no category %q on the leaderboard.", req.q.Category))
+		return nil, fault.Newf(fault.NotFound, "There is no category %q on the leaderboard.", req.q.Category)
 	}
 	return d, nil
 }
@@ -366,7 +367,7 @@ func (s *Server) leaderboardVersion(c echo.Context) error {
 		cat = models.CategoryOverall
 	}
 	if len(cat) > 64 {
-		return echo.NewHTTPError(http.StatusBadRequest, "The category name is too long.")
+		return fault.New(fault.Invalid, "The category name is too long.")
 	}
 	v, err := s.boardVersion(c.Request().Context(), cat)
 	if err != nil {

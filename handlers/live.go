@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/fault"
 )
 
 // liveBattleJSON answers the start of a live battle: the answers come
@@ -61,7 +62,7 @@ func (s *Server) apiTurn(c echo.Context) error {
 		return err
 	}
 	if body.Prompt == nil {
-		return &arena.PromptError{Reason: `The body needs a "prompt".`}
+		return fault.New(fault.Invalid, `The body needs a "prompt".`)
 	}
 	if err := s.arena.ContinueLiveBattle(c.Request().Context(), c.Param("id"), voterID(c), *body.Prompt); err != nil {
 		return err

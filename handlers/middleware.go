@@ -8,6 +8,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"golang.org/x/time/rate"
+
+	"openarena.dev/arena/arena/fault"
 )
 
 // contentSecurityPolicy forbids inline script and style and any third-party
@@ -80,11 +82,11 @@ func limiter(perMinute int, key middleware.Extractor) echo.MiddlewareFunc {
 		Store:               store,
 		IdentifierExtractor: key,
 		ErrorHandler: func(c echo.Context, err error) error {
-			return echo.NewHTTPError(http.StatusForbidden, "Could not tell who is asking.")
+			return fault.New(fault.Forbidden, "Could not tell who is asking.")
 		},
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			c.Response().Header().Set("Retry-After", "10")
-			return echo.NewHTTPError(http.StatusTooManyRequests, "Too many requests: slow down and try again in a few seconds.")
+			return fault.New(fault.Throttled, "Too many requests: slow down and try again in a few seconds.")
 		},
 	})
 }

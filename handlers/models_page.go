@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -52,11 +52,11 @@ func (s *Server) modelReport(ctx context.Context, slug string) (*modelReport, er
 	// A slug is at most 128 characters (the column's size); a longer one
 	// is not looked up, nor repeated in the answer.
 	if len(slug) > 128 {
-		return nil, echo.NewHTTPError(http.StatusNotFound, "There is no model with so long a name. The leaderboard links to every model.")
+		return nil, fault.New(fault.NotFound, "There is no model with so long a name. The leaderboard links to every model.")
 	}
 	c, err := s.arena.Store().ContenderBySlug(ctx, slug)
 	if errors.Is(err, models.ErrNotFound) {
-		return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("There is no model called %q. The leaderboard links to every model.", slug))
+		return nil, fault.Newf(fault.NotFound, "There is no model called %q. The leaderboard links to every model.", slug)
 	}
 	if err != nil {
 		return nil, err

@@ -1,10 +1,10 @@
 package handlers
 
 import (
-	"net/http"
-
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"openarena.dev/arena/arena/fault"
 )
 
 // routes registers every route of the arena in one place.
@@ -81,7 +81,7 @@ func (s *Server) routes(e *echo.Echo) {
 	admAPI.GET("/voters", s.apiAdminVoters)
 
 	e.RouteNotFound("/*", func(c echo.Context) error {
-		return echo.NewHTTPError(http.StatusNotFound, "There is no page at this address.")
+		return fault.New(fault.NotFound, "There is no page at this address.")
 	})
 }
 

@@ -1,12 +1,12 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -26,17 +26,11 @@ func (s *Server) suggestForm(c echo.Context) error {
 		return err
 	}
 	_, err := s.arena.SuggestPrompt(ctx, voterID(c), text)
-	var pe *arena.PromptError
-	if errors.As(err, &pe) {
-		status := http.StatusBadRequest
-		switch {
-		case errors.Is(err, arena.ErrDuplicateSuggestion):
-			status = http.StatusConflict
-		case errors.Is(err, arena.ErrSuggestFlooding):
-			status = http.StatusTooManyRequests
-		}
+	if fe, ok := fault.As(err); ok {
+		// A refused suggestion shows the form again with the text kept.
+		status, msg := statusOf(fe)
 		return render(c, status, views.SuggestPage(s.meta("Suggest a prompt", "vote"),
-			views.SuggestView{Text: text, Problem: pe.Reason}))
+			views.SuggestView{Text: text, Problem: msg}))
 	}
 	if err != nil {
 		return err
@@ -49,12 +43,7 @@ func (s *Server) suggestForm(c echo.Context) error {
 func (s *Server) reportForm(c echo.Context) error {
 	id := c.Param("id")
 	err := s.arena.ReportBattle(c.Request().Context(), id, voterID(c), c.FormValue("reason"), c.FormValue("details"))
-	switch {
-	case errors.Is(err, arena.ErrAlreadyReported):
-		return echo.NewHTTPError(http.StatusConflict, "You already reported this prompt. Thank you: a moderator will look at it.")
-	case errors.Is(err, arena.ErrReportBeforeVote):
-		return echo.NewHTTPError(http.StatusConflict, "Vote first: a prompt can be reported once its battle has your vote.")
-	case err != nil:
+	if err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/battles/"+id+"?reported=1")
