@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"openarena.dev/arena/arena/style"
 	"openarena.dev/arena/llm"
 	"openarena.dev/arena/models"
 )
@@ -96,7 +97,7 @@ func (a *Arena) answerOne(ctx context.Context, p *models.Prompt, c models.Conten
 		return
 	}
 	r := &models.Response{PromptID: p.ID, ContenderID: c.ID, Text: res.Text, Tokens: res.Usage.CompletionTokens,
-		LatencyMS: int(res.Latency / time.Millisecond), Style: MeasureStyle(res.Text)}
+		LatencyMS: int(res.Latency / time.Millisecond), Style: style.Measure(res.Text)}
 	if err := a.store.SaveGeneratedAnswer(ctx, r); err != nil {
 		fail("the answer could not be stored: " + err.Error())
 	}

@@ -8,6 +8,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"openarena.dev/arena/arena/accounts"
+	"openarena.dev/arena/arena/audit"
+	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/models"
 )
 
@@ -36,10 +39,12 @@ var DefaultOptions = Options{ResumeWindow: time.Hour, BankRefresh: 30 * time.Sec
 
 // Arena applies the domain rules over a store.
 type Arena struct {
-	store *models.Store
-	opt   Options
-	live  LiveOptions
-	now   func() time.Time
+	store    *models.Store
+	audit    *audit.Log
+	accounts *accounts.Service
+	opt      Options
+	live     LiveOptions
+	now      func() time.Time
 
 	bankMu   sync.Mutex
 	bankIDs  []uint
@@ -67,10 +72,18 @@ func New(store *models.Store, opt Options) *Arena {
 	}
 	if store != nil {
 		// Prompts are categorised as they are stored (see Categorize).
-		store.SetCategorizer(categorizePrompt)
+		store.SetCategorizer(categories.OfPrompt)
 	}
-	return &Arena{store: store, opt: opt, live: liveDefaults(opt.Live), now: func() time.Time { return time.Now().UTC() }}
+	a := &Arena{store: store, opt: opt, live: liveDefaults(opt.Live), now: func() time.Time { return time.Now().UTC() }}
+	// The clock is read through a.now so tests that move it move the log's
+	// too.
+	a.audit = audit.New(store, func() time.Time { return a.now() })
+	a.accounts = accounts.New(store, a.audit, func() time.Time { return a.now() })
+	return a
 }
+
+// Accounts returns the admin accounts and sessions.
+func (a *Arena) Accounts() *accounts.Service { return a.accounts }
 
 // Store returns the store the arena works on.
 func (a *Arena) Store() *models.Store { return a.store }

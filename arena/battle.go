@@ -8,6 +8,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 
+	"openarena.dev/arena/arena/leak"
 	"openarena.dev/arena/models"
 )
 
@@ -51,7 +52,7 @@ func (a *Arena) createBankBattle(ctx context.Context, voterID string, p *models.
 	b := &models.Battle{
 		ID: newID(), PromptID: p.ID, VoterID: voterID, Mode: models.ModeBank, State: models.StateReady,
 		ContenderAID: ra.ContenderID, ContenderBID: rb.ContenderID, ResponseAID: &ra.ID, ResponseBID: &rb.ID,
-		Leak: leakReason(ra, rb),
+		Leak: leak.Reason(ra, rb),
 	}
 	if err := a.store.CreateBattle(ctx, b); err != nil {
 		return nil, fmt.Errorf("create battle: %w", err)

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"openarena.dev/arena/arena/fault"
+	"openarena.dev/arena/arena/filter"
 )
 
 // FilterRules are the admin-editable lists of the automatic prompt filter:
@@ -169,10 +170,10 @@ func (a *Arena) SetFilterRules(ctx context.Context, actor string, r FilterRules)
 
 // promptRules is the live filter: the configured rules (length, flooding and
 // any lists set in code) with the stored lists added.
-func (a *Arena) promptRules(ctx context.Context) (PromptRules, error) {
+func (a *Arena) promptRules(ctx context.Context) (filter.Rules, error) {
 	c, err := a.storedRules(ctx)
 	if err != nil {
-		return PromptRules{}, err
+		return filter.Rules{}, err
 	}
 	r := a.live.Rules
 	r.Blocked = append(slices.Clip(r.Blocked), c.blockWords...)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"openarena.dev/arena/arena/fault"
+	"openarena.dev/arena/arena/filter"
 	"openarena.dev/arena/llm"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
@@ -25,7 +26,7 @@ type LiveOptions struct {
 	// MaxTurns bounds a conversation.
 	MaxTurns int
 	// Rules is the automatic prompt filter.
-	Rules PromptRules
+	Rules filter.Rules
 	// Sampling picks which two contenders meet, within their sampling
 	// weights; nil means rating.InformativePolicy (ARENA_SAMPLING).
 	Sampling rating.PairPolicy
@@ -35,7 +36,7 @@ type LiveOptions struct {
 // turn two minutes and allow ten turns.
 func DefaultLiveOptions() LiveOptions {
 	return LiveOptions{Tick: 40 * time.Millisecond, Pace: Pace{Chars: 12}, Timeout: 2 * time.Minute,
-		MaxTurns: 10, Rules: DefaultPromptRules()}
+		MaxTurns: 10, Rules: filter.DefaultRules()}
 }
 
 // liveDefaults fills the zero fields of o from DefaultLiveOptions.

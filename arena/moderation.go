@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 )
@@ -158,23 +159,23 @@ func (a *Arena) LabelPrompt(ctx context.Context, actor string, id uint, topics [
 	if language == "" {
 		// An empty language means "never categorised" to the recomputer,
 		// which would detect it again and put back topics removed here.
-		language = LanguageUnknown
+		language = categories.LanguageUnknown
 	}
-	if language != LanguageUnknown && !isLangCode(language) {
-		return fault.Invalidf("%q is not a language code: use a two- or three-letter ISO 639 code such as \"en\", or %q when unknown.", language, LanguageUnknown)
+	if language != categories.LanguageUnknown && !categories.IsLanguageCode(language) {
+		return fault.Invalidf("%q is not a language code: use a two- or three-letter ISO 639 code such as \"en\", or %q when unknown.", language, categories.LanguageUnknown)
 	}
 	cats := []string{}
-	for _, name := range CategoryNames {
+	for _, name := range categories.Names {
 		if slices.Contains(topics, name) {
 			cats = append(cats, name)
 		}
 	}
 	for _, t := range topics {
-		if !slices.Contains(CategoryNames, t) {
-			return fault.Invalidf("There is no category %q; choose from %s.", t, strings.Join(CategoryNames, ", "))
+		if !slices.Contains(categories.Names, t) {
+			return fault.Invalidf("There is no category %q; choose from %s.", t, strings.Join(categories.Names, ", "))
 		}
 	}
-	if lc := LanguageCategory(language); lc != "" {
+	if lc := categories.ForLanguage(language); lc != "" {
 		cats = append(cats, lc)
 	}
 	before, err := a.store.SetPromptLabels(ctx, id, cats, language)

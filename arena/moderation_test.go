@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/llm"
 	"openarena.dev/arena/llm/llmtest"
@@ -518,8 +519,8 @@ func TestQueueBulkSearchAndLabels(t *testing.T) {
 		if _, err := e.a.RecomputeRatings(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if p, err := s.Prompt(ctx, ids[3]); err != nil || len(p.Categories) != 0 || p.Language != arena.LanguageUnknown {
-			t.Errorf("cleared labels after a recompute = %+v, %v; want none and %q", p, err, arena.LanguageUnknown)
+		if p, err := s.Prompt(ctx, ids[3]); err != nil || len(p.Categories) != 0 || p.Language != categories.LanguageUnknown {
+			t.Errorf("cleared labels after a recompute = %+v, %v; want none and %q", p, err, categories.LanguageUnknown)
 		}
 	})
 }

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"time"
 
+	"openarena.dev/arena/arena/categories"
+	"openarena.dev/arena/arena/style"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
 )
@@ -178,7 +180,7 @@ const maxCategoryLen = 64
 func categorySubsets(battles []models.CountedBattle) map[string][]int {
 	out := map[string][]int{}
 	for i, b := range battles {
-		for _, c := range battleCategories(b.Categories, b.Turns) {
+		for _, c := range categories.ForBattle(b.Categories, b.Turns) {
 			if c == "" || c == models.CategoryOverall || len(c) > maxCategoryLen {
 				continue
 			}
@@ -236,7 +238,7 @@ func (a *Arena) categorizePending(ctx context.Context) error {
 		}
 		labels := make(map[uint]models.PromptLabels, len(ps))
 		for _, p := range ps {
-			cats, lang := Categorize(p.Text, 1)
+			cats, lang := categories.Of(p.Text, 1)
 			labels[p.ID] = models.PromptLabels{Categories: models.MergeCategories(p.Categories, cats), Language: lang}
 		}
 		if err := a.store.LabelPrompts(ctx, labels); err != nil {
@@ -259,7 +261,7 @@ func (a *Arena) measurePending(ctx context.Context) error {
 		}
 		counts := make(map[uint]models.StyleCounts, len(rs))
 		for _, r := range rs {
-			counts[r.ID] = MeasureStyle(r.Text)
+			counts[r.ID] = style.Measure(r.Text)
 		}
 		if err := a.store.SetResponseStyles(ctx, counts); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 )
@@ -214,9 +215,9 @@ func (a *Arena) BoardCategories(ctx context.Context) ([]CategorySummary, error) 
 		switch {
 		case name == models.CategoryOverall:
 			return 0
-		case slices.Contains(CategoryNames, name):
+		case slices.Contains(categories.Names, name):
 			return 1
-		case strings.HasPrefix(name, LanguagePrefix):
+		case strings.HasPrefix(name, categories.LanguagePrefix):
 			return 2
 		}
 		return 3
@@ -227,7 +228,7 @@ func (a *Arena) BoardCategories(ctx context.Context) ([]CategorySummary, error) 
 		case gx != gy:
 			return cmp.Compare(gx, gy)
 		case gx == 1:
-			return cmp.Compare(slices.Index(CategoryNames, x.Name), slices.Index(CategoryNames, y.Name))
+			return cmp.Compare(slices.Index(categories.Names, x.Name), slices.Index(categories.Names, y.Name))
 		case gx == 2:
 			return cmp.Or(-cmp.Compare(x.Votes, y.Votes), cmp.Compare(x.Name, y.Name))
 		}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"openarena.dev/arena/arena/fault"
+	"openarena.dev/arena/arena/filter"
 	"openarena.dev/arena/models"
 )
 
@@ -71,7 +72,7 @@ func (a *Arena) ReleaseScreen(ctx context.Context) (Screen, error) {
 	}
 	words := func(low string, ws []string) bool {
 		for _, w := range ws {
-			if w = strings.ToLower(strings.TrimSpace(w)); w != "" && containsWord(low, w) {
+			if w = strings.ToLower(strings.TrimSpace(w)); w != "" && filter.ContainsWord(low, w) {
 				return true
 			}
 		}
@@ -86,7 +87,7 @@ func (a *Arena) ReleaseScreen(ctx context.Context) (Screen, error) {
 		return false
 	}
 	return func(text string) (string, error) {
-		if found, ok := PersonalData(text); ok {
+		if found, ok := filter.PersonalData(text); ok {
 			return "personal data: " + found, nil
 		}
 		low := strings.ToLower(text)

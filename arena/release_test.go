@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/filter"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
 )
@@ -161,9 +162,9 @@ func TestExportLeavesOut(t *testing.T) {
 			t.Errorf("exported battles (-want +got):\n%s", diff)
 		}
 		wantLeft := map[string]int{
-			"personal data: " + arena.FoundEmail: 1, "personal data: " + arena.FoundPhone: 1,
-			"personal data: " + arena.FoundCard: 1, "personal data: " + arena.FoundSecret: 1,
-			"personal data: " + arena.FoundIP: 1, arena.LeftOutExcluded: 1, arena.LeftOutNotCounted: 1,
+			"personal data: " + filter.FoundEmail: 1, "personal data: " + filter.FoundPhone: 1,
+			"personal data: " + filter.FoundCard: 1, "personal data: " + filter.FoundSecret: 1,
+			"personal data: " + filter.FoundIP: 1, arena.LeftOutExcluded: 1, arena.LeftOutNotCounted: 1,
 			"prompt rejected": 1, "prompt flagged": 1,
 		}
 		if diff := cmp.Diff(wantLeft, st.LeftOut); diff != "" {

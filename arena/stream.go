@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"openarena.dev/arena/arena/leak"
+	"openarena.dev/arena/arena/style"
 	"openarena.dev/arena/llm"
 	"openarena.dev/arena/models"
 )
@@ -166,14 +168,14 @@ func (a *Arena) pump(ctx context.Context, b *models.Battle, turns []models.Turn,
 func (a *Arena) finishTurn(ctx context.Context, b *models.Battle, turns []models.Turn, res [2]llm.Result, send func(Event) error) error {
 	ra := &models.Response{ContenderID: b.ContenderAID, Text: res[0].Text, Tokens: res[0].Usage.CompletionTokens, LatencyMS: int(res[0].Latency.Milliseconds())}
 	rb := &models.Response{ContenderID: b.ContenderBID, Text: res[1].Text, Tokens: res[1].Usage.CompletionTokens, LatencyMS: int(res[1].Latency.Milliseconds())}
-	ra.Style, rb.Style = MeasureStyle(ra.Text), MeasureStyle(rb.Text)
+	ra.Style, rb.Style = style.Measure(ra.Text), style.Measure(rb.Text)
 	ra.Contender, rb.Contender = b.ContenderA, b.ContenderB
-	leak := leakReason(*ra, *rb)
-	if last := turns[len(turns)-1]; leak == "" && IdentityQuestion(last.Prompt.Text) {
-		leak = "The prompt asked the models who they are, so the vote is stored but not counted."
+	leaked := leak.Reason(*ra, *rb)
+	if last := turns[len(turns)-1]; leaked == "" && leak.IdentityQuestion(last.Prompt.Text) {
+		leaked = "The prompt asked the models who they are, so the vote is stored but not counted."
 	}
 	ra.Contender, rb.Contender = nil, nil
-	if err := a.store.FinishTurn(ctx, b, ra, rb, leak); err != nil {
+	if err := a.store.FinishTurn(ctx, b, ra, rb, leaked); err != nil {
 		a.void(b, "The answers could not be stored.")
 		return send(Event{Kind: "error", Text: voidMessage("the answers could not be stored")})
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/accounts"
 	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
@@ -30,7 +30,7 @@ func (s *Server) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 		sm := s.admin.sessions
 		id := sm.GetInt(ctx, sessionAdminID)
 		if id > 0 {
-			ad, err := s.arena.Admin(ctx, uint(id))
+			ad, err := s.arena.Accounts().Admin(ctx, uint(id))
 			switch {
 			case err == nil:
 				c.Set(adminKey, ad.Username)
@@ -87,7 +87,7 @@ func (s *Server) adminSignIn(c echo.Context) error {
 	ctx := c.Request().Context()
 	username := strings.TrimSpace(c.FormValue("username"))
 	v := views.SignInView{Username: username, Next: safeNext(c.FormValue("next"))}
-	ad, err := s.arena.SignIn(ctx, username, c.FormValue("password"), s.ipHash(c))
+	ad, err := s.arena.Accounts().SignIn(ctx, username, c.FormValue("password"), s.ipHash(c))
 	switch fault.KindOf(err) {
 	case fault.Throttled, fault.Unauthenticated:
 		// Refused sign-ins show the form again, with the reason.
@@ -116,7 +116,7 @@ func (s *Server) adminSignIn(c echo.Context) error {
 	sm.WriteSessionCookie(ctx, c.Response().Writer, token, expiry)
 	c.Set(sessionSavedKey, true)
 	// Sign-ins are rare, so they are when expired sessions are swept.
-	if _, err := s.arena.Store().DeleteExpiredSessions(ctx, time.Now().UTC()); err != nil {
+	if _, err := s.arena.Accounts().DeleteExpiredSessions(ctx, time.Now().UTC()); err != nil {
 		s.log.WarnContext(ctx, "delete expired admin sessions", "error", err.Error())
 	}
 	return c.Redirect(http.StatusSeeOther, v.Next)
@@ -138,12 +138,12 @@ func (s *Server) adminSignOut(c echo.Context) error {
 // adminSetupPage shows the first-run form when the token is the current one.
 func (s *Server) adminSetupPage(c echo.Context) error {
 	token := c.QueryParam("token")
-	open, err := s.arena.SetupOpen(c.Request().Context(), token)
+	open, err := s.arena.Accounts().SetupOpen(c.Request().Context(), token)
 	if err != nil {
 		return err
 	}
 	if !open {
-		return arena.ErrSetupClosed
+		return accounts.ErrSetupClosed
 	}
 	return render(c, http.StatusOK, views.SetupPage(s.meta("Create the first admin", "admin"), setupView(token, "", "")))
 }
@@ -152,7 +152,7 @@ func (s *Server) adminSetupPage(c echo.Context) error {
 func (s *Server) adminSetup(c echo.Context) error {
 	ctx := c.Request().Context()
 	token, username := c.FormValue("token"), strings.TrimSpace(c.FormValue("username"))
-	ad, err := s.arena.CreateFirstAdmin(ctx, token, username, c.FormValue("password"))
+	ad, err := s.arena.Accounts().CreateFirstAdmin(ctx, token, username, c.FormValue("password"))
 	if fault.Is(err, fault.Invalid) {
 		return render(c, http.StatusBadRequest, views.SetupPage(s.meta("Create the first admin", "admin"), setupView(token, username, err.Error())))
 	}
@@ -164,5 +164,5 @@ func (s *Server) adminSetup(c echo.Context) error {
 }
 
 func setupView(token, username, msg string) views.SetupView {
-	return views.SetupView{Token: token, Username: username, Error: msg, MinBytes: arena.MinPasswordBytes, MaxBytes: arena.MaxPasswordBytes}
+	return views.SetupView{Token: token, Username: username, Error: msg, MinBytes: accounts.MinPasswordBytes, MaxBytes: accounts.MaxPasswordBytes}
 }

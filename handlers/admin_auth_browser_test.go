@@ -17,7 +17,7 @@ func TestBrowserAdminFirstRun(t *testing.T) {
 	browser := startBrowser(t)
 	e := newEnv(t, "sqlite", handlers.Config{})
 	base := e.srv.URL
-	token, ok, err := e.arena.SetupToken(t.Context())
+	token, ok, err := e.arena.Accounts().SetupToken(t.Context())
 	if err != nil || !ok {
 		t.Fatalf("setup token: %v %v", ok, err)
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/labstack/echo/v4"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/accounts"
 	"openarena.dev/arena/handlers"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
@@ -135,7 +135,7 @@ func TestAdminSignInThrottled(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect, trustLoopback())
 			for _, n := range []string{"ana", "bob", "cy"} {
-				if _, err := e.arena.CreateAdmin(t.Context(), "test", n, testAdminPassword); err != nil {
+				if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", n, testAdminPassword); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -151,14 +151,14 @@ func TestAdminSignInThrottled(t *testing.T) {
 
 			// Per account: five failures from five addresses lock ana out,
 			// even with the right password from a sixth address.
-			for i := range arena.SignInMaxFailures {
+			for i := range accounts.SignInMaxFailures {
 				if r := signIn(e, c, fmt.Sprintf("10.0.0.%d", i+1), "ana", "wrong-password-1"); r.status != http.StatusUnauthorized {
 					t.Fatalf("failure %d = %d", i+1, r.status)
 				}
 			}
 			r := signIn(e, c, "10.0.0.99", "ana", testAdminPassword)
 			if r.status != http.StatusTooManyRequests || !strings.Contains(errorText(r.body), "Too many failed sign-ins") || r.header.Get("Retry-After") == "" {
-				t.Errorf("ana after %d failures = %d %q (Retry-After %q), want 429 with a message", arena.SignInMaxFailures, r.status, errorText(r.body), r.header.Get("Retry-After"))
+				t.Errorf("ana after %d failures = %d %q (Retry-After %q), want 429 with a message", accounts.SignInMaxFailures, r.status, errorText(r.body), r.header.Get("Retry-After"))
 			}
 			if setCookie(r, "arena_admin") != "" {
 				t.Error("a throttled sign-in set a session cookie")
@@ -166,7 +166,7 @@ func TestAdminSignInThrottled(t *testing.T) {
 
 			// Per address: five failures on made-up names from one address
 			// lock that address out, not another.
-			for i := range arena.SignInMaxFailures {
+			for i := range accounts.SignInMaxFailures {
 				signIn(e, c, "10.1.1.1", fmt.Sprintf("ghost%d", i), "wrong-password-1")
 			}
 			if r := signIn(e, c, "10.1.1.1", "bob", testAdminPassword); r.status != http.StatusTooManyRequests {
@@ -179,7 +179,7 @@ func TestAdminSignInThrottled(t *testing.T) {
 			// A success resets the count: 4 + 4 failures with a success
 			// between them never reach the limit.
 			for round := range 2 {
-				for i := range arena.SignInMaxFailures - 1 {
+				for i := range accounts.SignInMaxFailures - 1 {
 					signIn(e, c, fmt.Sprintf("10.2.%d.%d", round, i), "cy", "wrong-password-1")
 				}
 				if r := signIn(e, e.client(), "10.2.9.9", "cy", testAdminPassword); r.status != http.StatusSeeOther {
@@ -221,7 +221,7 @@ func TestAdminSessionRenewedAtSignIn(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect, handlers.Config{SecureCookies: true})
-			if _, err := e.arena.CreateAdmin(t.Context(), "test", "ana", testAdminPassword); err != nil {
+			if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", "ana", testAdminPassword); err != nil {
 				t.Fatal(err)
 			}
 			// A token planted in the browser before sign-in is not kept.
@@ -341,7 +341,7 @@ func TestAdminFirstRunSetup(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect, handlers.Config{})
-			token, ok, err := e.arena.SetupToken(t.Context())
+			token, ok, err := e.arena.Accounts().SetupToken(t.Context())
 			if err != nil || !ok {
 				t.Fatalf("setup token: %v %v", ok, err)
 			}
@@ -382,7 +382,7 @@ func TestAdminFirstRunSetup(t *testing.T) {
 			if r := e.do(c, "GET", "/admin/setup?token="+token, "", ""); r.status != http.StatusNotFound {
 				t.Errorf("setup page after an admin exists = %d, want 404", r.status)
 			}
-			if _, ok, _ := e.arena.SetupToken(t.Context()); ok {
+			if _, ok, _ := e.arena.Accounts().SetupToken(t.Context()); ok {
 				t.Error("a setup token is still offered after an admin exists")
 			}
 			if r := signIn(e, c, "", "ana", strings.Repeat("é", 64)); r.status != http.StatusSeeOther {
@@ -523,7 +523,7 @@ func setCookie(r reply, name string) string {
 
 func TestAdminSignInNext(t *testing.T) {
 	e := newEnv(t, "sqlite", handlers.Config{})
-	if _, err := e.arena.CreateAdmin(t.Context(), "test", "ana", testAdminPassword); err != nil {
+	if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", "ana", testAdminPassword); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct{ next, want string }{
@@ -558,7 +558,7 @@ func TestAdminSignInParallelGuesses(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			e := newEnv(t, dialect, trustLoopback())
-			if _, err := e.arena.CreateAdmin(t.Context(), "test", "ana", testAdminPassword); err != nil {
+			if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", "ana", testAdminPassword); err != nil {
 				t.Fatal(err)
 			}
 			const n = 16
@@ -575,8 +575,8 @@ func TestAdminSignInParallelGuesses(t *testing.T) {
 			for st := range statuses {
 				count[st]++
 			}
-			if count[http.StatusUnauthorized] > arena.SignInMaxFailures || count[http.StatusUnauthorized]+count[http.StatusTooManyRequests] != n {
-				t.Errorf("%d parallel guesses answered %v; at most %d may be checked (401), the rest refused (429)", n, count, arena.SignInMaxFailures)
+			if count[http.StatusUnauthorized] > accounts.SignInMaxFailures || count[http.StatusUnauthorized]+count[http.StatusTooManyRequests] != n {
+				t.Errorf("%d parallel guesses answered %v; at most %d may be checked (401), the rest refused (429)", n, count, accounts.SignInMaxFailures)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/filter"
 	"openarena.dev/arena/handlers"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
@@ -53,7 +54,7 @@ func TestAdminExport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want.Exported == 0 || want.Exported+want.LeftOutTotal() != 13 || want.LeftOut["personal data: "+arena.FoundEmail] != 1 {
+			if want.Exported == 0 || want.Exported+want.LeftOutTotal() != 13 || want.LeftOut["personal data: "+filter.FoundEmail] != 1 {
 				t.Fatalf("seeded votes give %+v; want 13 votes, one left out for an e-mail address", want)
 			}
 

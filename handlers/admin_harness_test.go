@@ -28,7 +28,7 @@ func (s sameOrigin) RoundTrip(r *http.Request) (*http.Response, error) {
 func signInAdmin(t *testing.T, e *env) *http.Client {
 	t.Helper()
 	name := "admin-" + strings.ToLower(rand.Text()[:8])
-	if _, err := e.arena.CreateAdmin(t.Context(), "test", name, testAdminPassword); err != nil {
+	if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", name, testAdminPassword); err != nil {
 		t.Fatalf("create admin: %v", err)
 	}
 	c := e.client()

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
@@ -83,7 +84,7 @@ func (s *Server) renderQueue(c echo.Context, status int, q models.QueueQuery, ru
 	}
 	v := views.AdminPromptsView{Tab: page.Tab, Search: page.Search, Total: page.Total, Page: page.Page,
 		Pages: max(1, int((page.Total+int64(page.PerPage)-1)/int64(page.PerPage))), Notice: note,
-		Categories: arena.CategoryNames, Rules: rules, RulesError: rulesErr}
+		Categories: categories.Names, Rules: rules, RulesError: rulesErr}
 	for _, t := range models.QueueTabs {
 		v.Tabs = append(v.Tabs, views.QueueTabView{Name: t, Label: tabLabels[t], URL: queueURL(t, page.Search, 1),
 			Count: page.Counts[t], Active: t == page.Tab})
@@ -107,7 +108,7 @@ func promptRow(it models.QueueItem) views.PromptRow {
 		Created: p.CreatedAt.UTC().Format("2006-01-02 15:04"), Flag: it.Review.Flag, Reports: it.Reports,
 		ReportReasons: it.ReportReasons, Reviewer: it.Review.Reviewer, Reason: it.Review.Reason,
 		Answers: it.Answers, Language: p.Language, LabelsURL: "/admin/prompts/" + id + "/labels"}
-	for _, name := range arena.CategoryNames {
+	for _, name := range categories.Names {
 		r.Categories = append(r.Categories, views.CategoryCheck{Name: name, Checked: slices.Contains(p.Categories, name)})
 	}
 	if j := it.Job; j != nil {

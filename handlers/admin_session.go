@@ -7,8 +7,6 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
-
-	"openarena.dev/arena/models"
 )
 
 // Admin session timeouts: idle sessions end after an hour, all sessions
@@ -34,7 +32,7 @@ type adminAuth struct {
 	sessions *scs.SessionManager
 }
 
-func newAdminAuth(cfg Config, store *models.Store) adminAuth {
+func newAdminAuth(cfg Config, store sessionBackend) adminAuth {
 	sm := scs.New()
 	sm.Store = sessionStore{store}
 	sm.IdleTimeout = adminIdleTimeout
@@ -56,7 +54,14 @@ func newAdminAuth(cfg Config, store *models.Store) adminAuth {
 
 // sessionStore keeps scs sessions in the arena's database, so that every
 // replica sees them and a restart keeps them.
-type sessionStore struct{ store *models.Store }
+type sessionStore struct{ store sessionBackend }
+
+// sessionBackend is where admin sessions are kept (the accounts).
+type sessionBackend interface {
+	Session(ctx context.Context, token string, now time.Time) ([]byte, bool, error)
+	SaveSession(ctx context.Context, token string, b []byte, expiry time.Time) error
+	DeleteSession(ctx context.Context, token string) error
+}
 
 var _ scs.CtxStore = sessionStore{}
 

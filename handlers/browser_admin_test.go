@@ -98,7 +98,7 @@ func TestBrowserModeration(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newModerationEnv(t, d)
 		base := e.srv.URL
-		if _, err := e.arena.CreateAdmin(t.Context(), "test", "moderator", testAdminPassword); err != nil {
+		if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", "moderator", testAdminPassword); err != nil {
 			t.Fatal(err)
 		}
 		adm := newTab(t, browser)

@@ -45,7 +45,7 @@ func TestBrowserVoterBlock(t *testing.T) {
 		first := vote()
 		v, _ := e.arena.VoteByID(ctx, first)
 
-		if _, err := e.arena.CreateAdmin(t.Context(), "test", "warden", testAdminPassword); err != nil {
+		if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", "warden", testAdminPassword); err != nil {
 			t.Fatal(err)
 		}
 		adm := newTab(t, browser)

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/language/display"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
@@ -107,7 +108,7 @@ func parseBoardRequest(c echo.Context) (boardRequest, error) {
 	if r.q.Category == "" {
 		r.q.Category = models.CategoryOverall
 	}
-	if !arena.KnownCategory(r.q.Category) && len(r.q.Category) > 64 {
+	if !categories.Known(r.q.Category) && len(r.q.Category) > 64 {
 		return r, bad("The category name is too long.")
 	}
 	flag := func(name string, on ...string) (bool, error) {
@@ -248,7 +249,7 @@ func (s *Server) boardData(ctx context.Context, req boardRequest) (*boardData, e
 		d.elo, err = s.arena.Leaderboard(ctx)
 		return d, err
 	}
-	if !arena.KnownCategory(req.q.Category) && d.view == nil {
+	if !categories.Known(req.q.Category) && d.view == nil {
 		return nil, fault.Newf(fault.NotFound, "There is no category %q on the leaderboard.", req.q.Category)
 	}
 	return d, nil
@@ -577,18 +578,18 @@ func boardCategoryLabel(name string) string {
 	switch name {
 	case models.CategoryOverall:
 		return "Overall"
-	case arena.CategoryCoding:
+	case categories.Coding:
 		return "Coding"
-	case arena.CategoryMath:
+	case categories.Math:
 		return "Math"
-	case arena.CategoryCreativeWriting:
+	case categories.CreativeWriting:
 		return "Creative writing"
-	case arena.CategoryLongQuery:
+	case categories.LongQuery:
 		return "Long query"
-	case arena.CategoryMultiTurn:
+	case categories.MultiTurn:
 		return "Multi-turn"
 	}
-	if code, ok := strings.CutPrefix(name, arena.LanguagePrefix); ok {
+	if code, ok := strings.CutPrefix(name, categories.LanguagePrefix); ok {
 		if tag, err := language.Parse(code); err == nil {
 			if n := display.English.Languages().Name(tag); n != "" {
 				return n

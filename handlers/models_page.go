@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
@@ -151,10 +152,10 @@ func categoryRank(c string) int {
 	if c == models.CategoryOverall {
 		return 0
 	}
-	if i := slices.Index(arena.CategoryNames, c); i >= 0 {
+	if i := slices.Index(categories.Names, c); i >= 0 {
 		return 1 + i
 	}
-	return 1 + len(arena.CategoryNames)
+	return 1 + len(categories.Names)
 }
 
 // surprising tells whether an observed win fraction over n battles is more

@@ -56,7 +56,7 @@ func New(cfg Config, a *arena.Arena, log *slog.Logger) (*echo.Echo, error) {
 		cfg.BodyLimit = "64K"
 	}
 	s := &Server{cfg: cfg, arena: a, assets: assets, log: log}
-	s.admin = newAdminAuth(cfg, a.Store())
+	s.admin = newAdminAuth(cfg, a.Accounts())
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/accounts"
 	"openarena.dev/arena/models"
 )
 
@@ -53,7 +54,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	// Check the policy before touching the database, so a refused password
 	// is reported at once.
-	if err := arena.CheckPassword(*username, password); err != nil {
+	if err := accounts.CheckPassword(*username, password); err != nil {
 		return err
 	}
 	store, err := openStore(ctx, *dsn)
@@ -62,7 +63,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer store.Close()
 	a := arena.New(store, arena.Options{})
-	ad, err := a.CreateAdmin(ctx, "cli", *username, password)
+	ad, err := a.Accounts().CreateAdmin(ctx, "cli", *username, password)
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
 // announceSetup prints the one-time first-run address when the arena has no
 // admin yet; the token in it is used up when the first admin is created.
 func announceSetup(ctx context.Context, a *arena.Arena, addr string, stdout io.Writer) error {
-	token, ok, err := a.SetupToken(ctx)
+	token, ok, err := a.Accounts().SetupToken(ctx)
 	if err != nil || !ok {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/accounts"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
 )
@@ -77,7 +77,7 @@ func TestAdminCreate(t *testing.T) {
 			if !strings.HasPrefix(ad.PasswordHash, "$argon2id$v=19$m=19456,t=2,p=1$") {
 				t.Errorf("hash %q is not argon2id with OWASP parameters", ad.PasswordHash)
 			}
-			if ok, err := arena.VerifyPassword(ad.PasswordHash, long); !ok || err != nil {
+			if ok, err := accounts.VerifyPassword(ad.PasswordHash, long); !ok || err != nil {
 				t.Errorf("stored hash does not verify the password: %v %v", ok, err)
 			}
 			if n, _ := store.CountAdmins(t.Context()); n != 1 {

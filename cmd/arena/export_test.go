@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/style"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
 )
@@ -106,8 +107,8 @@ func seedLive(t *testing.T, s *models.Store, id, slugA, slugB string, turns [][3
 		if err := s.ClaimBattle(ctx, b.ID, models.StateOpen, models.StateStreaming); err != nil {
 			t.Fatal(err)
 		}
-		ra := &models.Response{ContenderID: ca.ID, Text: turn[1], Style: arena.MeasureStyle(turn[1])}
-		rb := &models.Response{ContenderID: cb.ID, Text: turn[2], Style: arena.MeasureStyle(turn[2])}
+		ra := &models.Response{ContenderID: ca.ID, Text: turn[1], Style: style.Measure(turn[1])}
+		rb := &models.Response{ContenderID: cb.ID, Text: turn[2], Style: style.Measure(turn[2])}
 		if err := s.FinishTurn(ctx, b, ra, rb, ""); err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/style"
 	"openarena.dev/arena/models"
 )
 
@@ -188,7 +189,7 @@ func battleImportOf(b battleItem, now time.Time) models.BattleImport {
 	for i := 0; i < len(b.ConversationA); i += 2 {
 		a, bb := b.ConversationA[i+1].Content, b.ConversationB[i+1].Content
 		out.Turns = append(out.Turns, models.ImportTurn{Prompt: b.ConversationA[i].Content, AnswerA: a, AnswerB: bb,
-			StyleA: arena.MeasureStyle(a), StyleB: arena.MeasureStyle(bb)})
+			StyleA: style.Measure(a), StyleB: style.Measure(bb)})
 	}
 	return out
 }

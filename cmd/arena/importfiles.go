@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/style"
 	"openarena.dev/arena/llm"
 	"openarena.dev/arena/models"
 )
@@ -149,9 +150,9 @@ func jsonReason(err error) string {
 func rowsOf(lines []outputLine) []models.BankRow {
 	out := make([]models.BankRow, len(lines))
 	for i, o := range lines {
-		style := arena.MeasureStyle(o.Output)
+		counts := style.Measure(o.Output)
 		out[i] = models.BankRow{PromptID: o.PromptID, Prompt: o.Prompt, Category: o.Category, Model: o.Model,
-			Output: o.Output, Style: &style}
+			Output: o.Output, Style: &counts}
 	}
 	return out
 }

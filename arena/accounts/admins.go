@@ -1,4 +1,4 @@
-package arena
+package accounts
 
 import (
 	"context"
@@ -55,7 +55,7 @@ var usernameRE = regexp.MustCompile(`^[A-Za-z0-9._-]{2,64}$`)
 // CreateAdmin adds an admin after checking the username and the password
 // policy, and records it in the audit log as done by actor. Usernames are
 // kept in lower case: "Ana" and "ana" are one admin.
-func (a *Arena) CreateAdmin(ctx context.Context, actor, username, password string) (*models.Admin, error) {
+func (a *Service) CreateAdmin(ctx context.Context, actor, username, password string) (*models.Admin, error) {
 	ad, err := newAdmin(username, password)
 	if err != nil {
 		return nil, err
@@ -66,7 +66,7 @@ func (a *Arena) CreateAdmin(ctx context.Context, actor, username, password strin
 		}
 		return nil, err
 	}
-	return ad, a.Audit(ctx, actor, "admin.create", ad.Username, nil, map[string]string{"username": ad.Username})
+	return ad, a.audit.Record(ctx, actor, "admin.create", ad.Username, nil, map[string]string{"username": ad.Username})
 }
 
 func newAdmin(username, password string) (*models.Admin, error) {
@@ -102,7 +102,7 @@ var dummyHash = sync.OnceValue(func() string {
 // The attempt is recorded as a failure before the password is checked and
 // only cleared by a success, so attempts sent in parallel count against each
 // other: no more than SignInMaxFailures guesses are ever in flight.
-func (a *Arena) SignIn(ctx context.Context, username, password, addressKey string) (*models.Admin, error) {
+func (a *Service) SignIn(ctx context.Context, username, password, addressKey string) (*models.Admin, error) {
 	now := a.now()
 	username = strings.ToLower(username)
 	keys := []string{"user:" + username, "addr:" + addressKey}
@@ -145,11 +145,11 @@ func (a *Arena) SignIn(ctx context.Context, username, password, addressKey strin
 	if err := a.store.MarkSignIn(ctx, ad.ID, now); err != nil {
 		return nil, err
 	}
-	return ad, a.Audit(ctx, ad.Username, "admin.signin", ad.Username, nil, nil)
+	return ad, a.audit.Record(ctx, ad.Username, "admin.signin", ad.Username, nil, nil)
 }
 
 // Admin returns the admin with the id, or models.ErrNotFound.
-func (a *Arena) Admin(ctx context.Context, id uint) (*models.Admin, error) {
+func (a *Service) Admin(ctx context.Context, id uint) (*models.Admin, error) {
 	return a.store.AdminByID(ctx, id)
 }
 
@@ -157,7 +157,7 @@ func (a *Arena) Admin(ctx context.Context, id uint) (*models.Admin, error) {
 // created in the browser, creating it once; ok is false when an admin
 // exists already and no setup is needed. Replicas starting together agree
 // on one token.
-func (a *Arena) SetupToken(ctx context.Context) (token string, ok bool, err error) {
+func (a *Service) SetupToken(ctx context.Context) (token string, ok bool, err error) {
 	n, err := a.store.CountAdmins(ctx)
 	if err != nil || n > 0 {
 		return "", false, err
@@ -172,7 +172,7 @@ func (a *Arena) SetupToken(ctx context.Context) (token string, ok bool, err erro
 
 // SetupOpen reports whether token is the current first-run token and no
 // admin exists yet.
-func (a *Arena) SetupOpen(ctx context.Context, token string) (bool, error) {
+func (a *Service) SetupOpen(ctx context.Context, token string) (bool, error) {
 	if token == "" {
 		return false, nil
 	}
@@ -190,7 +190,7 @@ func (a *Arena) SetupOpen(ctx context.Context, token string) (bool, error) {
 // CreateFirstAdmin creates the first admin with the setup token, which is
 // used up by it; a wrong or used token, or an existing admin, is
 // ErrSetupClosed.
-func (a *Arena) CreateFirstAdmin(ctx context.Context, token, username, password string) (*models.Admin, error) {
+func (a *Service) CreateFirstAdmin(ctx context.Context, token, username, password string) (*models.Admin, error) {
 	if open, err := a.SetupOpen(ctx, token); err != nil || !open {
 		if err == nil {
 			err = ErrSetupClosed
@@ -209,5 +209,5 @@ func (a *Arena) CreateFirstAdmin(ctx context.Context, token, username, password 
 	case err != nil:
 		return nil, err
 	}
-	return ad, a.Audit(ctx, "setup", "admin.create", ad.Username, nil, map[string]string{"username": ad.Username})
+	return ad, a.audit.Record(ctx, "setup", "admin.create", ad.Username, nil, map[string]string{"username": ad.Username})
 }

@@ -1,4 +1,4 @@
-package arena
+package filter
 
 import (
 	"net/netip"
@@ -56,9 +56,9 @@ func PersonalData(text string) (found string, ok bool) {
 	// Cheap byte tests first: the regular expressions cost tens of
 	// microseconds each, and most texts have no @, few digits and none of
 	// the secrets' prefixes, so most are skipped.
-	n := digits(text)
+	n := Digits(text)
 	switch {
-	case strings.Contains(text, "@") && emailPattern.MatchString(text):
+	case strings.Contains(text, "@") && EmailPattern.MatchString(text):
 		return FoundEmail, true
 	case hasSecret(text):
 		return FoundSecret, true
@@ -166,8 +166,8 @@ func ibanValid(s string) bool {
 
 // hasIP looks for IPv4 addresses only in texts with four digits and three
 // dots, and for IPv6 ones only in texts with two colons.
-func hasIP(text string, digits int) bool {
-	if digits >= 4 && strings.Count(text, ".") >= 3 {
+func hasIP(text string, Digits int) bool {
+	if Digits >= 4 && strings.Count(text, ".") >= 3 {
 		for _, m := range ipv4Candidate.FindAllString(text, -1) {
 			if ip, err := netip.ParseAddr(m); err == nil && publicish(ip) {
 				return true
@@ -200,8 +200,8 @@ func publicish(ip netip.Addr) bool {
 // start with + or be grouped by spaces, dashes, slashes or brackets to
 // count: answers are full of long plain numbers and decimals like 3.14159.
 func hasPhone(text string) bool {
-	for _, m := range phonePattern.FindAllStringSubmatch(text, -1) {
-		n, s := digits(m[1]), m[1]
+	for _, m := range PhonePattern.FindAllStringSubmatch(text, -1) {
+		n, s := Digits(m[1]), m[1]
 		if n < 9 || n > 15 {
 			continue
 		}

@@ -1,4 +1,6 @@
-package arena
+// Package style measures what style control holds equal in an answer: its
+// length in tokens and its Markdown headers, list items and bold spans.
+package style
 
 import (
 	"regexp"
@@ -24,11 +26,11 @@ var (
 // As FastChat does, fenced code blocks are removed before Markdown elements
 // are counted (a "# comment" in code is no header), while the length counts
 // the whole text.
-func MeasureStyle(text string) models.StyleCounts {
+func Measure(text string) models.StyleCounts {
 	prose := codeBlock.ReplaceAllString(text, "")
 	count := func(re *regexp.Regexp) int { return len(re.FindAllStringIndex(prose, -1)) }
 	return models.StyleCounts{
-		Tokens:  countTokens(text),
+		Tokens:  CountTokens(text),
 		Headers: count(headerLine),
 		Lists:   count(bulletItem) + count(orderedItem),
 		Bold:    count(boldStars) + count(boldUnders),
@@ -43,7 +45,7 @@ func MeasureStyle(text string) models.StyleCounts {
 // somewhat fewer; style control only uses the ratio (a−b)/(a+b+1) of two
 // answers' lengths, standardised over all battles, so a steady factor
 // hardly matters.
-func countTokens(text string) int {
+func CountTokens(text string) int {
 	n, inWord := 0, false
 	for _, r := range text {
 		switch {

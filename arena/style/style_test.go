@@ -1,9 +1,9 @@
-package arena_test
+package style_test
 
 import (
 	"testing"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/style"
 	"openarena.dev/arena/models"
 )
 
@@ -31,7 +31,7 @@ func TestMeasureStyle(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := arena.MeasureStyle(c.text); got != c.want {
+			if got := style.Measure(c.text); got != c.want {
 				t.Errorf("MeasureStyle(%q) = %+v, want %+v", c.text, got, c.want)
 			}
 		})

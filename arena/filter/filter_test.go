@@ -1,4 +1,4 @@
-package arena
+package filter
 
 import (
 	"regexp"
@@ -7,7 +7,7 @@ import (
 )
 
 func TestCheckPrompt(t *testing.T) {
-	r := DefaultPromptRules()
+	r := DefaultRules()
 	r.Blocked = []string{"forbidden phrase", "zork"}
 	r.Patterns = []*regexp.Regexp{regexp.MustCompile(`(?i)ignore (all )?previous instructions`)}
 	cases := []struct {

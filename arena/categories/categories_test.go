@@ -1,4 +1,4 @@
-package arena_test
+package categories_test
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/categories"
 )
 
 func TestCategorize(t *testing.T) {
@@ -45,7 +45,7 @@ func TestCategorize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cats, lang := arena.Categorize(tt.text, tt.turns)
+			cats, lang := categories.Of(tt.text, tt.turns)
 			if d := cmp.Diff(tt.cats, cats); d != "" {
 				t.Errorf("categories (-want +got):\n%s", d)
 			}
@@ -61,7 +61,7 @@ func TestKnownCategory(t *testing.T) {
 		"overall": true, "coding": true, "multi_turn": true, "lang:en": true, "lang:yue": true,
 		"": false, "lang:": false, "lang:EN": false, "lang:e1": false, "cooking": false, "lang:english": false,
 	} {
-		if got := arena.KnownCategory(name); got != want {
+		if got := categories.Known(name); got != want {
 			t.Errorf("KnownCategory(%q) = %v, want %v", name, got, want)
 		}
 	}

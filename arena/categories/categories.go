@@ -1,4 +1,7 @@
-package arena
+// Package categories labels prompts with the topics and the language a
+// board is kept for: coding, math, creative writing, long queries,
+// multi-turn conversations and one category per detected language.
+package categories
 
 import (
 	"regexp"
@@ -6,24 +9,26 @@ import (
 	"strings"
 
 	"github.com/abadojack/whatlanggo"
+
+	"openarena.dev/arena/arena/style"
 )
 
 // The topic categories a prompt or battle can fall in. Each has its own
 // board beside "overall"; so has every language ("lang:" and its ISO 639-1
 // code, see LanguageCategory).
 const (
-	CategoryCoding          = "coding"
-	CategoryMath            = "math"
-	CategoryCreativeWriting = "creative_writing"
-	CategoryLongQuery       = "long_query"
-	CategoryMultiTurn       = "multi_turn"
+	Coding          = "coding"
+	Math            = "math"
+	CreativeWriting = "creative_writing"
+	LongQuery       = "long_query"
+	MultiTurn       = "multi_turn"
 )
 
 // CategoryNames are the topic categories Categorize assigns, in the order
 // the board shows their tabs. Language categories come on top of them, one
 // per language seen, so they are not listed here.
-var CategoryNames = []string{
-	CategoryCoding, CategoryMath, CategoryCreativeWriting, CategoryLongQuery, CategoryMultiTurn,
+var Names = []string{
+	Coding, Math, CreativeWriting, LongQuery, MultiTurn,
 }
 
 // LanguagePrefix starts the category of a language: "lang:en", "lang:de".
@@ -45,7 +50,7 @@ const LongQueryTokens = 500
 
 // LanguageCategory returns the category of a language code, or "" for an
 // unknown one.
-func LanguageCategory(lang string) string {
+func ForLanguage(lang string) string {
 	if lang == "" || lang == LanguageUnknown {
 		return ""
 	}
@@ -54,15 +59,15 @@ func LanguageCategory(lang string) string {
 
 // KnownCategory reports whether name is a category a board can exist for:
 // "overall", a topic of CategoryNames or a language category.
-func KnownCategory(name string) bool {
-	if name == "overall" || slices.Contains(CategoryNames, name) {
+func Known(name string) bool {
+	if name == "overall" || slices.Contains(Names, name) {
 		return true
 	}
 	code, ok := strings.CutPrefix(name, LanguagePrefix)
-	return ok && isLangCode(code)
+	return ok && IsLanguageCode(code)
 }
 
-func isLangCode(s string) bool {
+func IsLanguageCode(s string) bool {
 	if len(s) < 2 || len(s) > 3 {
 		return false
 	}
@@ -100,27 +105,27 @@ var (
 // It is a heuristic on words and syntax, which is what the arena's
 // published categories are too (with a model as judge); it runs in
 // microseconds, so every prompt is categorised at ingest.
-func Categorize(text string, turns int) (categories []string, language string) {
+func Of(text string, turns int) (categories []string, language string) {
 	categories = []string{}
 	prose := fencedCode.ReplaceAllString(text, " ")
 	hasCode := len(prose) != len(text) || len(codeSyntax.FindAllStringIndex(text, 3)) >= 2
 	if hasCode || codeWords.MatchString(text) {
-		categories = append(categories, CategoryCoding)
+		categories = append(categories, Coding)
 	}
 	if mathWords.MatchString(prose) || mathSyntax.MatchString(prose) {
-		categories = append(categories, CategoryMath)
+		categories = append(categories, Math)
 	}
 	if creativeAsk.MatchString(prose) {
-		categories = append(categories, CategoryCreativeWriting)
+		categories = append(categories, CreativeWriting)
 	}
-	if countTokens(text) > LongQueryTokens {
-		categories = append(categories, CategoryLongQuery)
+	if style.CountTokens(text) > LongQueryTokens {
+		categories = append(categories, LongQuery)
 	}
 	if turns > 1 {
-		categories = append(categories, CategoryMultiTurn)
+		categories = append(categories, MultiTurn)
 	}
 	language = detectLanguage(prose)
-	if c := LanguageCategory(language); c != "" {
+	if c := ForLanguage(language); c != "" {
 		categories = append(categories, c)
 	}
 	return categories, language
@@ -177,15 +182,15 @@ func detectLanguage(text string) string {
 
 // battleCategories are the categories a battle's votes are rated in: its
 // prompt's (as stored) plus multi_turn for a conversation of several turns.
-func battleCategories(prompt []string, turns int) []string {
-	if turns <= 1 || slices.Contains(prompt, CategoryMultiTurn) {
+func ForBattle(prompt []string, turns int) []string {
+	if turns <= 1 || slices.Contains(prompt, MultiTurn) {
 		return prompt
 	}
-	return append(slices.Clip(prompt), CategoryMultiTurn)
+	return append(slices.Clip(prompt), MultiTurn)
 }
 
 // categorizePrompt is Categorize for a prompt on its own, the store's
 // categorizer: turns are a property of the battle, added when rating.
-func categorizePrompt(text string) ([]string, string) {
-	return Categorize(text, 1)
+func OfPrompt(text string) ([]string, string) {
+	return Of(text, 1)
 }

@@ -1,4 +1,8 @@
-package arena
+// Package filter holds the checks on text the arena applies before storing
+// or publishing it: the prompt rules (length, blocked words and patterns,
+// flag rules, personal data in prompts) and the personal-data screen of a
+// data release.
+package filter
 
 import (
 	"regexp"
@@ -11,7 +15,7 @@ import (
 
 // PromptRules are the automatic filter a live prompt passes before any model
 // sees it. The zero value is not useful; start from DefaultPromptRules.
-type PromptRules struct {
+type Rules struct {
 	// MaxChars bounds a prompt's length in characters.
 	MaxChars int
 	// Blocked are words or phrases refused anywhere in a prompt, matched
@@ -30,20 +34,20 @@ type PromptRules struct {
 // DefaultPromptRules are the arena's defaults: prompts up to 8,000 characters
 // (room for a long question with code, short of what floods two models) and
 // at most 6 live prompts a minute per voter.
-func DefaultPromptRules() PromptRules {
-	return PromptRules{MaxChars: 8000, PerMinute: 6}
+func DefaultRules() Rules {
+	return Rules{MaxChars: 8000, PerMinute: 6}
 }
 
 var (
-	emailPattern = regexp.MustCompile(`(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b`)
+	EmailPattern = regexp.MustCompile(`(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b`)
 	// phonePattern catches international and common national phone
 	// numbers: 9 to 15 digits with the usual separators, optionally led by +.
-	phonePattern = regexp.MustCompile(`(?:^|[^\w])(\+?\d[\d ()./-]{7,18}\d)(?:$|[^\w])`)
+	PhonePattern = regexp.MustCompile(`(?:^|[^\w])(\+?\d[\d ()./-]{7,18}\d)(?:$|[^\w])`)
 )
 
 // CheckPrompt applies the length, blocked-word, pattern and personal-data
 // rules. Flooding is checked by the caller, which knows the voter's history.
-func (r PromptRules) CheckPrompt(text string) error {
+func (r Rules) CheckPrompt(text string) error {
 	trimmed := strings.TrimSpace(text)
 	switch n := utf8.RuneCountInString(trimmed); {
 	case n == 0:
@@ -53,15 +57,15 @@ func (r PromptRules) CheckPrompt(text string) error {
 	case n > r.MaxChars:
 		return fault.Invalidf("The prompt is %d characters long; the limit is %d.", n, r.MaxChars)
 	}
-	if m := emailPattern.FindString(text); m != "" {
+	if m := EmailPattern.FindString(text); m != "" {
 		return fault.New(fault.Invalid, "The prompt contains an e-mail address. Remove personal data: prompts and answers may be published.")
 	}
-	if m := phonePattern.FindStringSubmatch(text); m != nil && digits(m[1]) >= 9 && digits(m[1]) <= 15 {
+	if m := PhonePattern.FindStringSubmatch(text); m != nil && Digits(m[1]) >= 9 && Digits(m[1]) <= 15 {
 		return fault.New(fault.Invalid, "The prompt seems to contain a phone number. Remove personal data: prompts and answers may be published.")
 	}
 	low := strings.ToLower(text)
 	for _, w := range r.Blocked {
-		if w = strings.ToLower(strings.TrimSpace(w)); w != "" && containsWord(low, w) {
+		if w = strings.ToLower(strings.TrimSpace(w)); w != "" && ContainsWord(low, w) {
 			return fault.New(fault.Invalid, "The prompt contains a word this arena does not accept.")
 		}
 	}
@@ -75,10 +79,10 @@ func (r PromptRules) CheckPrompt(text string) error {
 
 // Flag names the first flag rule the prompt matches, or "" when none does.
 // Words match as in Blocked: case-insensitively on word boundaries.
-func (r PromptRules) Flag(text string) string {
+func (r Rules) Flag(text string) string {
 	low := strings.ToLower(text)
 	for _, w := range r.FlagWords {
-		if w = strings.ToLower(strings.TrimSpace(w)); w != "" && containsWord(low, w) {
+		if w = strings.ToLower(strings.TrimSpace(w)); w != "" && ContainsWord(low, w) {
 			return "flag word " + strconv.Quote(w)
 		}
 	}
@@ -90,7 +94,7 @@ func (r PromptRules) Flag(text string) string {
 	return ""
 }
 
-func digits(s string) int {
+func Digits(s string) int {
 	n := 0
 	for _, c := range s {
 		if c >= '0' && c <= '9' {
@@ -101,7 +105,7 @@ func digits(s string) int {
 }
 
 // containsWord reports whether w occurs in s not glued to other letters.
-func containsWord(s, w string) bool {
+func ContainsWord(s, w string) bool {
 	for i := 0; ; {
 		j := strings.Index(s[i:], w)
 		if j < 0 {

@@ -1,29 +1,29 @@
-package arena_test
+package filter_test
 
 import (
 	"strings"
 	"testing"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/filter"
 )
 
 func TestPersonalData(t *testing.T) {
 	cases := []struct {
 		name, text, want string
 	}{
-		{"email", "write to jane.doe@example.org today", arena.FoundEmail},
-		{"phone international", "call me on +44 20 7946 0958", arena.FoundPhone},
-		{"phone national grouped", "my number is (555) 123-4567 ok", arena.FoundPhone},
-		{"visa test card", "card 4111 1111 1111 1111 exp 12/29", arena.FoundCard},
-		{"card without spaces", "pay with 5500005555555559", arena.FoundCard},
-		{"iban", "send it to GB82 WEST 1234 5698 7654 32 please", arena.FoundIBAN},
-		{"iban compact", "DE89370400440532013000", arena.FoundIBAN},
-		{"ipv4", "my server is 203.0.113.7", arena.FoundIP},
-		{"ipv6", "reach 2001:db8::8a2e:370:7334 now", arena.FoundIP},
-		{"openai key", "use sk-proj-abcdefghijklmnopqrstuvwx123", arena.FoundSecret},
-		{"github token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", arena.FoundSecret},
-		{"aws key", "AKIAIOSFODNN7EXAMPLE", arena.FoundSecret},
-		{"private key", "-----BEGIN RSA PRIVATE KEY-----\nMIIE", arena.FoundSecret},
+		{"email", "write to jane.doe@example.org today", filter.FoundEmail},
+		{"phone international", "call me on +44 20 7946 0958", filter.FoundPhone},
+		{"phone national grouped", "my number is (555) 123-4567 ok", filter.FoundPhone},
+		{"visa test card", "card 4111 1111 1111 1111 exp 12/29", filter.FoundCard},
+		{"card without spaces", "pay with 5500005555555559", filter.FoundCard},
+		{"iban", "send it to GB82 WEST 1234 5698 7654 32 please", filter.FoundIBAN},
+		{"iban compact", "DE89370400440532013000", filter.FoundIBAN},
+		{"ipv4", "my server is 203.0.113.7", filter.FoundIP},
+		{"ipv6", "reach 2001:db8::8a2e:370:7334 now", filter.FoundIP},
+		{"openai key", "use sk-proj-abcdefghijklmnopqrstuvwx123", filter.FoundSecret},
+		{"github token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", filter.FoundSecret},
+		{"aws key", "AKIAIOSFODNN7EXAMPLE", filter.FoundSecret},
+		{"private key", "-----BEGIN RSA PRIVATE KEY-----\nMIIE", filter.FoundSecret},
 
 		{"plain prose", "Explain quicksort in two sentences.", ""},
 		{"long plain number", "2^40 = 1099511627776", ""},
@@ -38,7 +38,7 @@ func TestPersonalData(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, ok := arena.PersonalData(c.text)
+			got, ok := filter.PersonalData(c.text)
 			if got != c.want || ok != (c.want != "") {
 				t.Errorf("PersonalData(%q) = %q, %v; want %q", c.text, got, ok, c.want)
 			}
@@ -55,7 +55,7 @@ func BenchmarkPersonalData(b *testing.B) {
 	} {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				if _, ok := arena.PersonalData(text); ok {
+				if _, ok := filter.PersonalData(text); ok {
 					b.Fatal("flagged a clean text")
 				}
 			}

@@ -1,4 +1,4 @@
-package arena
+package leak
 
 import (
 	"strings"
@@ -83,7 +83,7 @@ func TestDetectLeak(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			term, leaked := DetectLeak(tt.text, tt.who)
+			term, leaked := Detect(tt.text, tt.who)
 			if leaked != (tt.wantTerm != "") || term != tt.wantTerm {
 				t.Errorf("DetectLeak(%q) = %q, %v; want %q", tt.text, term, leaked, tt.wantTerm)
 			}
@@ -92,17 +92,17 @@ func TestDetectLeak(t *testing.T) {
 }
 
 func TestLeakDetectorMany(t *testing.T) {
-	d := NewLeakDetector(qwen, llama, deepseek)
+	d := NewDetector(qwen, llama, deepseek)
 	tests := []struct {
 		text string
-		want Leak
+		want Match
 		ok   bool
 	}{
-		{"Nothing here.", Leak{}, false},
-		{"Unlike Llama 3.1 8B, I am DeepSeek.", Leak{Slug: "llama-3.1-8b", Term: "llama-3.1-8b"}, true},
-		{"I am DeepSeek, not Qwen.", Leak{Slug: "deepseek-v3", Term: "DeepSeek"}, true},
+		{"Nothing here.", Match{}, false},
+		{"Unlike Llama 3.1 8B, I am DeepSeek.", Match{Slug: "llama-3.1-8b", Term: "llama-3.1-8b"}, true},
+		{"I am DeepSeek, not Qwen.", Match{Slug: "deepseek-v3", Term: "DeepSeek"}, true},
 		// At one position the longest term wins.
-		{"qwen3-235b-a22b", Leak{Slug: "qwen3-235b", Term: "Qwen3-235B-A22B"}, true},
+		{"qwen3-235b-a22b", Match{Slug: "qwen3-235b", Term: "Qwen3-235B-A22B"}, true},
 	}
 	for _, tt := range tests {
 		got, ok := d.Detect(tt.text)
@@ -110,7 +110,7 @@ func TestLeakDetectorMany(t *testing.T) {
 			t.Errorf("Detect(%q) = %+v, %v; want %+v, %v", tt.text, got, ok, tt.want, tt.ok)
 		}
 	}
-	if _, ok := NewLeakDetector().Detect("anything"); ok {
+	if _, ok := NewDetector().Detect("anything"); ok {
 		t.Error("empty detector found a leak")
 	}
 }
@@ -197,10 +197,10 @@ func BenchmarkDetectLeak(b *testing.B) {
 	b.Run("DetectLeak", func(b *testing.B) {
 		b.SetBytes(int64(len(text)))
 		for b.Loop() {
-			DetectLeak(text, qwen)
+			Detect(text, qwen)
 		}
 	})
-	d := NewLeakDetector(qwen, llama, gptOSS, deepseek, glm, mistral)
+	d := NewDetector(qwen, llama, gptOSS, deepseek, glm, mistral)
 	b.Run("Detector-6-identities", func(b *testing.B) {
 		b.SetBytes(int64(len(text)))
 		for b.Loop() {
@@ -235,18 +235,18 @@ func FuzzDetectLeak(f *testing.F) {
 			t.Fatalf("fold(%q) = %q is not UTF-8", text, once)
 		}
 		who := Identity{Slug: term}
-		got, leaked := DetectLeak(text, who)
+		got, leaked := Detect(text, who)
 		if leaked && got != term {
 			t.Fatalf("DetectLeak returned %q, not the configured term %q", got, term)
 		}
 		// A term long enough to count is always found in itself, and
 		// folding the text first changes nothing.
 		if termWeight(fold(term)) >= minTermWeight {
-			if _, ok := DetectLeak(term, who); !ok {
+			if _, ok := Detect(term, who); !ok {
 				t.Fatalf("term %q (folded %q) not found in itself", term, fold(term))
 			}
 		}
-		if _, again := DetectLeak(once, who); again != leaked {
+		if _, again := Detect(once, who); again != leaked {
 			t.Fatalf("DetectLeak(%q) = %v but on folded text %q = %v", text, leaked, once, again)
 		}
 		IdentityQuestion(text)

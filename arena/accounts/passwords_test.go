@@ -1,4 +1,4 @@
-package arena
+package accounts
 
 import (
 	"encoding/base64"

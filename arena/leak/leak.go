@@ -1,4 +1,7 @@
-package arena
+// Package leak detects answers that reveal which model wrote them (names,
+// vendors, aliases, folded against look-alike letters and spacing tricks)
+// and prompts that ask a model who it is, so such votes can be kept out.
+package leak
 
 import (
 	"cmp"
@@ -19,7 +22,7 @@ type Identity struct {
 }
 
 // Leak is one identity term found in a text.
-type Leak struct {
+type Match struct {
 	Slug string // Slug of the Identity the term belongs to.
 	Term string // The term as configured (e.g. "Alibaba"), not as written in the text.
 }
@@ -35,8 +38,8 @@ const minTermWeight = 3
 // DetectLeak reports whether text names its own model or maker: any of who's
 // slug, display name, organisation or aliases, compared after folding (see
 // LeakDetector). term is the configured name that was found.
-func DetectLeak(text string, who Identity) (term string, leaked bool) {
-	l, ok := NewLeakDetector(who).Detect(text)
+func Detect(text string, who Identity) (term string, leaked bool) {
+	l, ok := NewDetector(who).Detect(text)
 	return l.Term, ok
 }
 
@@ -66,20 +69,20 @@ func DetectLeak(text string, who Identity) (term string, leaked bool) {
 //
 // Known limit: a term that is also a common word still matches that word
 // ("Meta" in "meta-analysis"); keep such organisations' aliases specific.
-type LeakDetector struct {
+type Detector struct {
 	terms   []leakTerm
 	byFirst map[byte][]int // index into terms by first byte of joined
 }
 
 type leakTerm struct {
 	joined string // folded words concatenated without separators
-	leak   Leak
+	leak   Match
 }
 
 // NewLeakDetector prepares a detector for the terms of ids. Terms shorter
 // than minTermWeight after folding are ignored.
-func NewLeakDetector(ids ...Identity) *LeakDetector {
-	d := &LeakDetector{byFirst: map[byte][]int{}}
+func NewDetector(ids ...Identity) *Detector {
+	d := &Detector{byFirst: map[byte][]int{}}
 	seen := map[string]bool{}
 	for _, id := range ids {
 		names := append([]string{id.Slug, id.DisplayName, id.Organization}, id.Aliases...)
@@ -93,7 +96,7 @@ func NewLeakDetector(ids ...Identity) *LeakDetector {
 				continue
 			}
 			seen[id.Slug+"\x00"+joined] = true
-			d.terms = append(d.terms, leakTerm{joined: joined, leak: Leak{Slug: id.Slug, Term: name}})
+			d.terms = append(d.terms, leakTerm{joined: joined, leak: Match{Slug: id.Slug, Term: name}})
 		}
 	}
 	// Longest first, so that at one position the most specific name is
@@ -106,13 +109,13 @@ func NewLeakDetector(ids ...Identity) *LeakDetector {
 }
 
 // Detect returns the first identity term, in text order, that text contains.
-func (d *LeakDetector) Detect(text string) (Leak, bool) {
+func (d *Detector) Detect(text string) (Match, bool) {
 	if len(d.terms) == 0 {
-		return Leak{}, false
+		return Match{}, false
 	}
 	i, ok := matchWords(splitWords(fold(text)), d.terms, d.byFirst)
 	if !ok {
-		return Leak{}, false
+		return Match{}, false
 	}
 	return d.terms[i].leak, true
 }
@@ -281,7 +284,7 @@ func IdentityQuestion(prompt string) bool {
 }
 
 // identityPhrases is built once; it is read-only afterwards.
-var identityPhrases = func() *LeakDetector {
+var identityPhrases = func() *Detector {
 	phrases := []string{
 		// English.
 		"who are you", "who r u", "who am i talking to", "who am i speaking with", "who am i chatting with",
@@ -343,10 +346,10 @@ var identityPhrases = func() *LeakDetector {
 		"programmed", "wrote"} {
 		phrases = append(phrases, "who "+verb+" you")
 	}
-	d := &LeakDetector{byFirst: map[byte][]int{}}
+	d := &Detector{byFirst: map[byte][]int{}}
 	for _, p := range phrases {
 		joined := strings.ReplaceAll(fold(p), " ", "")
-		d.terms = append(d.terms, leakTerm{joined: joined, leak: Leak{Term: p}})
+		d.terms = append(d.terms, leakTerm{joined: joined, leak: Match{Term: p}})
 		d.byFirst[joined[0]] = append(d.byFirst[joined[0]], len(d.terms)-1)
 	}
 	return d
