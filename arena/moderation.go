@@ -29,7 +29,9 @@ var (
 	ErrNoPromptsChosen = fault.New(fault.Invalid, "Choose at least one prompt first.")
 	ErrReasonRequired  = fault.New(fault.Invalid, "Give a reason for rejecting: it is kept with the prompt and in the audit log.")
 	ErrReasonTooLong   = fault.Invalidf("The reason is too long; keep it under %d characters.", maxReasonChars)
-	ErrPromptNotFound  = fault.New(fault.NotFound, "There is no such prompt; it may have been deleted.")
+	// An unknown id in a moderator's batch is a bad request (400), as the
+	// queue has always answered, not a missing page.
+	ErrPromptNotFound = fault.New(fault.Invalid, "There is no such prompt; it may have been deleted.")
 )
 
 // maxReasonChars bounds a rejection reason (it fits the review's column).

@@ -14,7 +14,7 @@ import (
 func (s *Server) adminDashboard(c echo.Context) error {
 	now := time.Now().UTC()
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	d, err := s.arena.Store().DashboardCounts(c.Request().Context(), day)
+	d, err := s.arena.DashboardCounts(c.Request().Context(), day)
 	if err != nil {
 		return err
 	}

@@ -232,7 +232,7 @@ func (s *Server) adminGenerateAnswers(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	p, err := s.arena.Store().Prompt(ctx, id)
+	p, err := s.arena.Prompt(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
 		return fault.New(fault.NotFound, "There is no such prompt.")
 	}

@@ -10,7 +10,7 @@ import (
 // startBattle records the voter as seen and gives them a bank battle.
 func (s *Server) startBattle(c echo.Context) (*models.Battle, error) {
 	ctx := c.Request().Context()
-	if err := s.arena.Store().TouchVoter(ctx, voterID(c), s.ipHash(c)); err != nil {
+	if err := s.arena.TouchVoter(ctx, voterID(c), s.ipHash(c)); err != nil {
 		return nil, err
 	}
 	return s.arena.StartBankBattle(ctx, voterID(c))

@@ -17,7 +17,7 @@ func (s *Server) healthz(c echo.Context) error {
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	if err := s.arena.Store().Ping(ctx); err != nil {
+	if err := s.arena.Ping(ctx); err != nil {
 		return c.String(http.StatusServiceUnavailable, "database unreachable\n")
 	}
 	return c.String(http.StatusOK, "ready\n")

@@ -28,7 +28,7 @@ func streamURL(id string) string { return "/api/v1/battles/" + id + "/stream" }
 // newLiveBattle starts a live battle for the voter after recording them.
 func (s *Server) newLiveBattle(c echo.Context, prompt string) (string, error) {
 	ctx := c.Request().Context()
-	if err := s.arena.Store().TouchVoter(ctx, voterID(c), s.ipHash(c)); err != nil {
+	if err := s.arena.TouchVoter(ctx, voterID(c), s.ipHash(c)); err != nil {
 		return "", err
 	}
 	b, err := s.arena.StartLiveBattle(ctx, voterID(c), prompt)

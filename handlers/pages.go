@@ -29,7 +29,7 @@ func (s *Server) votePage(c echo.Context) error {
 		if live {
 			return render(c, http.StatusOK, views.AskPage(s.meta("Ask", "vote"), "/battles"))
 		}
-		prompts, answers, err := s.arena.Store().BankSize(ctx)
+		prompts, answers, err := s.arena.BankSize(ctx)
 		if err != nil {
 			return err
 		}

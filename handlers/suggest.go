@@ -22,7 +22,7 @@ func (s *Server) suggestPage(c echo.Context) error {
 func (s *Server) suggestForm(c echo.Context) error {
 	ctx := c.Request().Context()
 	text := c.FormValue("prompt")
-	if err := s.arena.Store().TouchVoter(ctx, voterID(c), s.ipHash(c)); err != nil {
+	if err := s.arena.TouchVoter(ctx, voterID(c), s.ipHash(c)); err != nil {
 		return err
 	}
 	_, err := s.arena.SuggestPrompt(ctx, voterID(c), text)

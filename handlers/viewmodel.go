@@ -32,7 +32,7 @@ func (s *Server) battleView(ctx context.Context, b *models.Battle) (views.Battle
 	if b.Mode != models.ModeLive {
 		return battleView(b), nil
 	}
-	turns, err := s.arena.Store().Turns(ctx, b.ID)
+	turns, err := s.arena.Turns(ctx, b.ID)
 	if err != nil || len(turns) == 0 {
 		return views.BattleView{}, err
 	}
