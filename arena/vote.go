@@ -77,7 +77,7 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 		return nil, err
 	}
 	b.State = models.StateVoted
-	if stored.Counted && stored.Excluded == "" {
+	if stored.InRatings() {
 		a.votesChanged()
 	}
 	return &VoteResult{Battle: b, Vote: stored}, nil

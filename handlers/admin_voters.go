@@ -187,7 +187,7 @@ func (s *Server) adminVoter(c echo.Context) error {
 		switch {
 		case models.IntegrityReason(l.Vote.Excluded):
 			row.IncludeURL = "/admin/votes/" + vid + "/include"
-		case l.Vote.Counted && l.Vote.Excluded == "":
+		case l.Vote.InRatings():
 			row.ExcludeURL = "/admin/votes/" + vid + "/exclude"
 		}
 		v.Votes = append(v.Votes, row)

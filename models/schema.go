@@ -188,10 +188,6 @@ type Vote struct {
 	CreatedAt time.Time
 }
 
-// CountedSQL is the condition on a vote aliased v that puts it in the
-// ratings: counted when cast and not excluded since.
-const CountedSQL = "v.counted = true AND v.excluded = ''"
-
 // Setting is a key-value pair the binary keeps for itself (for example the
 // secret it generated on first run).
 type Setting struct {
