@@ -11,6 +11,7 @@ import (
 	"openarena.dev/arena/arena/accounts"
 	"openarena.dev/arena/arena/audit"
 	"openarena.dev/arena/arena/categories"
+	"openarena.dev/arena/arena/moderation"
 	"openarena.dev/arena/models"
 )
 
@@ -39,12 +40,13 @@ var DefaultOptions = Options{ResumeWindow: time.Hour, BankRefresh: 30 * time.Sec
 
 // Arena applies the domain rules over a store.
 type Arena struct {
-	store    *models.Store
-	audit    *audit.Log
-	accounts *accounts.Service
-	opt      Options
-	live     LiveOptions
-	now      func() time.Time
+	store      *models.Store
+	audit      *audit.Log
+	accounts   *accounts.Service
+	moderation *moderation.Service
+	opt        Options
+	live       LiveOptions
+	now        func() time.Time
 
 	bankMu   sync.Mutex
 	bankIDs  []uint
@@ -55,7 +57,6 @@ type Arena struct {
 	votesGen atomic.Uint64
 	ratings  ratingsState
 	integ    integrityCache
-	mod      moderation
 	history  historyCache
 }
 
@@ -79,11 +80,18 @@ func New(store *models.Store, opt Options) *Arena {
 	// too.
 	a.audit = audit.New(store, func() time.Time { return a.now() })
 	a.accounts = accounts.New(store, a.audit, func() time.Time { return a.now() })
+	a.moderation = moderation.New(store, a.audit, func() time.Time { return a.now() },
+		moderation.Options{Rules: a.live.Rules, Backend: a.live.Backend, Timeout: a.live.Timeout},
+		moderation.Hooks{BankChanged: a.forgetBank, RatingsChanged: a.InvalidateRatings, Battle: a.Battle})
 	return a
 }
 
 // Accounts returns the admin accounts and sessions.
 func (a *Arena) Accounts() *accounts.Service { return a.accounts }
+
+// Moderation returns the prompt moderation: queue, filter lists,
+// suggestions and reports.
+func (a *Arena) Moderation() *moderation.Service { return a.moderation }
 
 // Store returns the store the arena works on.
 func (a *Arena) Store() *models.Store { return a.store }

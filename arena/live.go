@@ -103,7 +103,7 @@ func (a *Arena) StartLiveBattle(ctx context.Context, voterID, prompt string) (*m
 	if err := a.store.StartLiveBattle(ctx, b, p); err != nil {
 		return nil, fmt.Errorf("start live battle: %w", err)
 	}
-	if err := a.noteFlag(ctx, p, flag); err != nil {
+	if err := a.moderation.NoteFlag(ctx, p, flag); err != nil {
 		return nil, err
 	}
 	b.Prompt, b.ContenderA, b.ContenderB = p, &cs[i], &cs[j]
@@ -139,7 +139,7 @@ func (a *Arena) ContinueLiveBattle(ctx context.Context, battleID, voterID, promp
 	if err != nil {
 		return err
 	}
-	return a.noteFlag(ctx, p, flag)
+	return a.moderation.NoteFlag(ctx, p, flag)
 }
 
 // livePrompt is a voter's live prompt; one a flag rule matched is stored
@@ -156,7 +156,7 @@ func livePrompt(text, flag string) *models.Prompt {
 // checkLivePrompt refuses what the filter blocks and what floods, and names
 // the flag rule the prompt matches ("" when none).
 func (a *Arena) checkLivePrompt(ctx context.Context, voterID, prompt string) (string, error) {
-	rules, err := a.promptRules(ctx)
+	rules, err := a.moderation.PromptRules(ctx)
 	if err != nil {
 		return "", err
 	}

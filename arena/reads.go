@@ -32,8 +32,3 @@ func (a *Arena) BankSize(ctx context.Context) (prompts, answers int64, err error
 func (a *Arena) DashboardCounts(ctx context.Context, dayStart time.Time) (models.DashboardCounts, error) {
 	return a.store.DashboardCounts(ctx, dayStart)
 }
-
-// Prompt returns one prompt with its review, for the moderation pages.
-func (a *Arena) Prompt(ctx context.Context, id uint) (*models.Prompt, error) {
-	return a.store.Prompt(ctx, id)
-}

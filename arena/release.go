@@ -66,7 +66,7 @@ type Screen func(text string) (reason string, err error)
 // when the stored lists cannot be read: a release must not go out with
 // half its filter.
 func (a *Arena) ReleaseScreen(ctx context.Context) (Screen, error) {
-	rules, err := a.promptRules(ctx)
+	rules, err := a.moderation.PromptRules(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load the prompt filter's lists: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/filter"
+	"openarena.dev/arena/arena/moderation"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
 )
@@ -218,7 +219,7 @@ func TestExportUsesFilterLists(t *testing.T) {
 	seed.bank("Name an animal", "alpha", "A Zebra.", "beta", "A cat.", counted)
 	seed.bank("Name a colour", "alpha", "Red.", "beta", "Mauve, I think.", counted)
 	a := arena.New(s, arena.Options{})
-	err := a.SetFilterRules(context.Background(), "tester", arena.FilterRules{BlockWords: []string{"zebra"}, FlagPatterns: []string{`[Mm]au+ve`}})
+	err := a.Moderation().SetFilterRules(context.Background(), "tester", moderation.FilterRules{BlockWords: []string{"zebra"}, FlagPatterns: []string{`[Mm]au+ve`}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,9 +12,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
+	"openarena.dev/arena/arena/moderation"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -28,7 +28,7 @@ var tabLabels = map[string]string{
 // queueQuery reads the tab, search and page of the queue from a request's
 // query or form.
 func queueQuery(c echo.Context) (models.QueueQuery, error) {
-	q := models.QueueQuery{Tab: c.FormValue("tab"), Search: strings.TrimSpace(c.FormValue("q")), PerPage: arena.DefaultPerPage}
+	q := models.QueueQuery{Tab: c.FormValue("tab"), Search: strings.TrimSpace(c.FormValue("q")), PerPage: moderation.DefaultPerPage}
 	if p := c.FormValue("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 {
@@ -66,7 +66,7 @@ func (s *Server) adminPrompts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rules, err := s.arena.FilterRules(c.Request().Context())
+	rules, err := s.arena.Moderation().FilterRules(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s *Server) adminPrompts(c echo.Context) error {
 }
 
 func (s *Server) renderQueue(c echo.Context, status int, q models.QueueQuery, rules views.FilterRulesForm, rulesErr, note string) error {
-	page, err := s.arena.ModerationQueue(c.Request().Context(), q)
+	page, err := s.arena.Moderation().Queue(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
@@ -187,9 +187,9 @@ func (s *Server) adminReviewPrompts(c echo.Context) error {
 	var done string
 	switch c.FormValue("action") {
 	case "approve":
-		err, done = s.arena.ApprovePrompts(ctx, adminName(c), ids), "approved"
+		err, done = s.arena.Moderation().ApprovePrompts(ctx, adminName(c), ids), "approved"
 	case "reject":
-		err, done = s.arena.RejectPrompts(ctx, adminName(c), ids, c.FormValue("reason")), "rejected"
+		err, done = s.arena.Moderation().RejectPrompts(ctx, adminName(c), ids, c.FormValue("reason")), "rejected"
 	default:
 		return fault.New(fault.Invalid, `Choose "approve" or "reject".`)
 	}
@@ -218,7 +218,7 @@ func (s *Server) adminLabelPrompt(c echo.Context) error {
 	if err != nil {
 		return fault.New(fault.Invalid, "The form could not be read.")
 	}
-	if err := s.arena.LabelPrompt(c.Request().Context(), adminName(c), id, form["category"], form.Get("language")); err != nil {
+	if err := s.arena.Moderation().LabelPrompt(c.Request().Context(), adminName(c), id, form["category"], form.Get("language")); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, queueURL("", "", 0, "done", "labels", "n", c.Param("id")))
@@ -232,7 +232,7 @@ func (s *Server) adminGenerateAnswers(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	p, err := s.arena.Prompt(ctx, id)
+	p, err := s.arena.Moderation().Prompt(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
 		return fault.New(fault.NotFound, "There is no such prompt.")
 	}
@@ -242,7 +242,7 @@ func (s *Server) adminGenerateAnswers(c echo.Context) error {
 	if p.Status != models.StatusApproved {
 		return fault.New(fault.Conflict, "Only approved prompts get answers; approve it first.")
 	}
-	n, err := s.arena.GenerateAnswers(ctx, id)
+	n, err := s.arena.Moderation().GenerateAnswers(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -259,13 +259,13 @@ func (s *Server) adminSaveFilter(c echo.Context) error {
 		BlockWords: c.FormValue("block_words"), BlockPatterns: c.FormValue("block_patterns"),
 		FlagWords: c.FormValue("flag_words"), FlagPatterns: c.FormValue("flag_patterns"),
 	}
-	rules := arena.FilterRules{
-		BlockWords: arena.RuleLines(form.BlockWords), BlockPatterns: arena.RuleLines(form.BlockPatterns),
-		FlagWords: arena.RuleLines(form.FlagWords), FlagPatterns: arena.RuleLines(form.FlagPatterns),
+	rules := moderation.FilterRules{
+		BlockWords: moderation.RuleLines(form.BlockWords), BlockPatterns: moderation.RuleLines(form.BlockPatterns),
+		FlagWords: moderation.RuleLines(form.FlagWords), FlagPatterns: moderation.RuleLines(form.FlagPatterns),
 	}
-	err := s.arena.SetFilterRules(c.Request().Context(), adminName(c), rules)
+	err := s.arena.Moderation().SetFilterRules(c.Request().Context(), adminName(c), rules)
 	if fe, ok := fault.As(err); ok && fe.Kind == fault.Invalid {
-		return s.renderQueue(c, http.StatusBadRequest, models.QueueQuery{PerPage: arena.DefaultPerPage}, form, fe.Msg, "")
+		return s.renderQueue(c, http.StatusBadRequest, models.QueueQuery{PerPage: moderation.DefaultPerPage}, form, fe.Msg, "")
 	}
 	if err != nil {
 		return err
@@ -292,7 +292,7 @@ func (s *Server) apiAdminPrompts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.arena.ModerationQueue(c.Request().Context(), q)
+	page, err := s.arena.Moderation().Queue(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}

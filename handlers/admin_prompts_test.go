@@ -24,7 +24,7 @@ func suggest(t *testing.T, e *env, texts ...string) []uint {
 			t.Fatalf("suggest %q = %d %s", text, r.status, r.body)
 		}
 	}
-	q, err := e.arena.ModerationQueue(context.Background(), models.QueueQuery{Tab: models.TabPending})
+	q, err := e.arena.Moderation().Queue(context.Background(), models.QueueQuery{Tab: models.TabPending})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestAdminGenerateAnswers(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newModerationEnv(t, d)
 		admin := signInAdmin(t, e)
-		q, err := e.arena.ModerationQueue(context.Background(), models.QueueQuery{Tab: models.TabPending, Search: approvedText})
+		q, err := e.arena.Moderation().Queue(context.Background(), models.QueueQuery{Tab: models.TabPending, Search: approvedText})
 		if err != nil || q.Total != 1 {
 			t.Fatalf("pending = %+v, %v", q, err)
 		}
@@ -208,7 +208,7 @@ func TestAdminGenerateAnswers(t *testing.T) {
 		if r := e.do(admin, "POST", "/admin/prompts/review", formType, url.Values{"action": {"approve"}, "id": {fmt.Sprint(id)}}.Encode()); r.status != http.StatusSeeOther {
 			t.Fatalf("approve = %d %s", r.status, r.body)
 		}
-		e.arena.WaitAnswerJobs()
+		e.arena.Moderation().WaitAnswerJobs()
 		page := e.do(admin, "GET", "/admin/prompts?tab=approved", "", "")
 		if !strings.Contains(page.body, "Generated 3 of 3") {
 			t.Error("the approved tab does not show the finished job")

@@ -57,7 +57,7 @@ func newModerationEnv(t *testing.T, dialect string) *env {
 	}
 	a := arena.New(s, arena.Options{Live: arena.LiveOptions{Backend: backend, Timeout: 10 * time.Second}})
 	for _, text := range []string{approvedText, rejectedText} {
-		if _, err := a.SuggestPrompt(ctx, "suggester", text); err != nil {
+		if _, err := a.Moderation().SuggestPrompt(ctx, "suggester", text); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -128,7 +128,7 @@ func TestBrowserModeration(t *testing.T) {
 		row = adm.queueRowID(approvedText)
 		adm.do("choose the prompt to approve", chromedp.Click(chromedp.CSS("#"+row+` input[type="checkbox"]`)))
 		adm.clickAndLoad("#bulk-approve")
-		e.arena.WaitAnswerJobs()
+		e.arena.Moderation().WaitAnswerJobs()
 		adm.navigate(base + "/admin/prompts?tab=approved")
 		row = adm.queueRowID(approvedText)
 		if got := adm.text("#" + row + " .job"); got != "Generated 3 of 3" {

@@ -5,8 +5,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/fault"
+	"openarena.dev/arena/arena/moderation"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -25,7 +25,7 @@ func (s *Server) suggestForm(c echo.Context) error {
 	if err := s.arena.TouchVoter(ctx, voterID(c), s.ipHash(c)); err != nil {
 		return err
 	}
-	_, err := s.arena.SuggestPrompt(ctx, voterID(c), text)
+	_, err := s.arena.Moderation().SuggestPrompt(ctx, voterID(c), text)
 	if fe, ok := fault.As(err); ok {
 		// A refused suggestion shows the form again with the text kept.
 		status, msg := statusOf(fe)
@@ -42,7 +42,7 @@ func (s *Server) suggestForm(c echo.Context) error {
 // the battle with a thank-you.
 func (s *Server) reportForm(c echo.Context) error {
 	id := c.Param("id")
-	err := s.arena.ReportBattle(c.Request().Context(), id, voterID(c), c.FormValue("reason"), c.FormValue("details"))
+	err := s.arena.Moderation().ReportBattle(c.Request().Context(), id, voterID(c), c.FormValue("reason"), c.FormValue("details"))
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *Server) reportForm(c echo.Context) error {
 // when moderation holds their vote out of the ratings.
 func moderatedReveal(c echo.Context, r views.RevealView, v *models.Vote) views.RevealView {
 	r.Report = views.ReportView{URL: "/battles/" + r.Battle.ID + "/report", Reported: c.QueryParam("reported") == "1"}
-	for _, o := range arena.ReportReasons {
+	for _, o := range moderation.ReportReasons {
 		r.Report.Reasons = append(r.Report.Reasons, views.ReportOption{Code: o.Code, Label: o.Label})
 	}
 	switch v.Excluded {

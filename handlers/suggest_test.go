@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/moderation"
 	"openarena.dev/arena/handlers"
 	"openarena.dev/arena/models"
 )
@@ -51,7 +51,7 @@ func TestSuggestForm(t *testing.T) {
 				t.Errorf("%s: %d, want %d with %q", c.name, r.status, c.status, c.want)
 			}
 		}
-		q, err := e.arena.ModerationQueue(context.Background(), models.QueueQuery{Tab: models.TabPending})
+		q, err := e.arena.Moderation().Queue(context.Background(), models.QueueQuery{Tab: models.TabPending})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +93,7 @@ func TestReportForm(t *testing.T) {
 		if r := report(voter, "harmful"); r.status != http.StatusConflict || !strings.Contains(r.body, "already reported") {
 			t.Errorf("second report = %d", r.status)
 		}
-		q, err := e.arena.ModerationQueue(context.Background(), models.QueueQuery{Tab: models.TabReported})
+		q, err := e.arena.Moderation().Queue(context.Background(), models.QueueQuery{Tab: models.TabReported})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +110,7 @@ func TestFlaggedLiveVoteReveal(t *testing.T) {
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newLiveEnv(t, d)
 		ctx := context.Background()
-		if err := e.arena.SetFilterRules(ctx, "test", arena.FilterRules{FlagWords: []string{"lottery"}}); err != nil {
+		if err := e.arena.Moderation().SetFilterRules(ctx, "test", moderation.FilterRules{FlagWords: []string{"lottery"}}); err != nil {
 			t.Fatal(err)
 		}
 		voter := e.client()
@@ -125,11 +125,11 @@ func TestFlaggedLiveVoteReveal(t *testing.T) {
 		if !strings.Contains(page.body, "waiting for a moderator") || strings.Contains(page.body, "Your vote counted") {
 			t.Errorf("the reveal does not say the vote waits for review")
 		}
-		q, err := e.arena.ModerationQueue(ctx, models.QueueQuery{Tab: models.TabFlagged})
+		q, err := e.arena.Moderation().Queue(ctx, models.QueueQuery{Tab: models.TabFlagged})
 		if err != nil || q.Total != 1 {
 			t.Fatalf("flagged = %+v, %v", q, err)
 		}
-		if err := e.arena.ApprovePrompts(ctx, "test", []uint{q.Items[0].Prompt.ID}); err != nil {
+		if err := e.arena.Moderation().ApprovePrompts(ctx, "test", []uint{q.Items[0].Prompt.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if page := e.do(voter, "GET", "/battles/"+id, "", ""); !strings.Contains(page.body, "Your vote counted") {

@@ -411,7 +411,7 @@ func (s *Store) QueueCounts(ctx context.Context, search string) (map[string]int6
 	return out, nil
 }
 
-// ModerationQueue returns one page of a tab, newest first, and the tab's
+// Queue returns one page of a tab, newest first, and the tab's
 // total under the search.
 func (s *Store) ModerationQueue(ctx context.Context, q QueueQuery) ([]QueueItem, int64, error) {
 	db := s.db.WithContext(ctx)

@@ -1,4 +1,4 @@
-package arena
+package moderation
 
 import (
 	"context"
@@ -23,7 +23,7 @@ const maxFailureChars = 240
 // failures are stored as the prompt's AnswerJob. The prompt is served once
 // two answers exist, because the bank only samples such prompts. No
 // database transaction is open while a model generates.
-func (a *Arena) GenerateAnswers(ctx context.Context, promptID uint) (int, error) {
+func (a *Service) GenerateAnswers(ctx context.Context, promptID uint) (int, error) {
 	p, err := a.store.Prompt(ctx, promptID)
 	if err != nil {
 		return 0, err
@@ -35,9 +35,9 @@ func (a *Arena) GenerateAnswers(ctx context.Context, promptID uint) (int, error)
 	if err := a.store.StartAnswerJob(ctx, promptID, len(cs), a.now()); err != nil {
 		return 0, err
 	}
-	a.mod.jobs.Add(1)
+	a.jobs.Add(1)
 	go func() {
-		defer a.mod.jobs.Done()
+		defer a.jobs.Done()
 		a.runAnswerJob(p, cs)
 	}()
 	return len(cs), nil
@@ -45,11 +45,11 @@ func (a *Arena) GenerateAnswers(ctx context.Context, promptID uint) (int, error)
 
 // WaitAnswerJobs waits until every answer job this arena started is done
 // (for tests and a graceful shutdown).
-func (a *Arena) WaitAnswerJobs() { a.mod.jobs.Wait() }
+func (a *Service) WaitAnswerJobs() { a.jobs.Wait() }
 
 // runAnswerJob generates the answers, detached from the request that
 // approved the prompt: the moderator's page returns at once.
-func (a *Arena) runAnswerJob(p *models.Prompt, cs []models.Contender) {
+func (a *Service) runAnswerJob(p *models.Prompt, cs []models.Contender) {
 	ctx := context.Background()
 	work := make(chan models.Contender)
 	var wg sync.WaitGroup
@@ -66,25 +66,25 @@ func (a *Arena) runAnswerJob(p *models.Prompt, cs []models.Contender) {
 	close(work)
 	wg.Wait()
 	a.store.FinishAnswerJob(ctx, p.ID, a.now())
-	a.forgetBank()
+	a.hooks.BankChanged()
 }
 
 // answerOne asks one contender and stores its answer or why it failed. The
 // reason names the contender: only moderators see it.
-func (a *Arena) answerOne(ctx context.Context, p *models.Prompt, c models.Contender) {
+func (a *Service) answerOne(ctx context.Context, p *models.Prompt, c models.Contender) {
 	fail := func(reason string) {
 		a.store.FailAnswer(ctx, p.ID, models.AnswerFailure{Contender: c.Slug, Reason: clip(reason, maxFailureChars)})
 	}
-	if a.live.Backend == nil {
+	if a.opt.Backend == nil {
 		fail("this server has no model backends configured")
 		return
 	}
-	be, err := a.live.Backend(&c)
+	be, err := a.opt.Backend(&c)
 	if err != nil {
 		fail(err.Error())
 		return
 	}
-	gctx, cancel := context.WithTimeout(ctx, a.live.Timeout)
+	gctx, cancel := context.WithTimeout(ctx, a.opt.Timeout)
 	defer cancel()
 	res, err := be.Generate(gctx, llm.Request{Messages: []llm.Message{{Role: llm.RoleUser, Content: p.Text}}},
 		func(string) error { return nil })

@@ -1,4 +1,4 @@
-package arena
+package moderation
 
 import (
 	"context"
@@ -46,8 +46,8 @@ var ReportReasons = []ReportReason{
 // review. The live filter applies (blocked words, patterns and personal data
 // refuse it; a flag rule only notes itself for the moderator); a prompt the
 // arena already knows is refused politely.
-func (a *Arena) SuggestPrompt(ctx context.Context, voterID, text string) (*models.Prompt, error) {
-	rules, err := a.promptRules(ctx)
+func (a *Service) SuggestPrompt(ctx context.Context, voterID, text string) (*models.Prompt, error) {
+	rules, err := a.PromptRules(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (a *Arena) SuggestPrompt(ctx context.Context, voterID, text string) (*model
 
 // ReportBattle reports the prompts of the voter's voted battle (every turn's
 // prompt of a live one) for review, once per voter and prompt.
-func (a *Arena) ReportBattle(ctx context.Context, battleID, voterID, reason, details string) error {
+func (a *Service) ReportBattle(ctx context.Context, battleID, voterID, reason, details string) error {
 	known := false
 	for _, r := range ReportReasons {
 		known = known || r.Code == reason
@@ -91,7 +91,7 @@ func (a *Arena) ReportBattle(ctx context.Context, battleID, voterID, reason, det
 	if utf8.RuneCountInString(details) > maxReportDetails {
 		return ErrReportTooLong
 	}
-	b, err := a.Battle(ctx, battleID, voterID)
+	b, err := a.hooks.Battle(ctx, battleID, voterID)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,7 @@
-package arena
+// Package moderation keeps what the arena serves and stores clean: the
+// review queue of prompts, the admin-editable block and flag lists, voters'
+// suggestions and reports, and answers generated for approved prompts.
+package moderation
 
 import (
 	"context"
@@ -10,18 +13,62 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"openarena.dev/arena/arena/audit"
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
+	"openarena.dev/arena/arena/filter"
+	"openarena.dev/arena/llm"
 	"openarena.dev/arena/models"
 )
 
-// moderation is the arena's moderation state: the cached filter lists and
-// the answer-generation jobs running in this process.
-type moderation struct {
+// Service moderates prompts: the review queue, the editable filter lists,
+// voters' suggestions and reports, and the answers generated for approved
+// prompts. It holds the cached filter lists and the answer-generation jobs
+// running in this process.
+type Service struct {
+	store *models.Store
+	audit *audit.Log
+	now   func() time.Time
+	opt   Options
+	hooks Hooks
+
 	mu      sync.Mutex
 	rules   *compiledRules
 	rulesAt time.Time
 	jobs    sync.WaitGroup
+}
+
+// Options are what moderation takes from the arena's configuration.
+type Options struct {
+	// Rules are the configured prompt rules the stored lists are added to.
+	Rules filter.Rules
+	// Backend builds the backend of a contender, for generated answers; nil
+	// means none is configured.
+	Backend func(c *models.Contender) (llm.Backend, error)
+	// Timeout bounds one generated answer.
+	Timeout time.Duration
+}
+
+// Hooks are what moderation asks of the rest of the arena.
+type Hooks struct {
+	// BankChanged drops the cached list of servable prompts.
+	BankChanged func()
+	// RatingsChanged schedules a recomputation after votes left or joined
+	// the ratings.
+	RatingsChanged func(ctx context.Context) error
+	// Battle returns the voter's battle (arena.ErrBattleNotFound for one
+	// of another voter's).
+	Battle func(ctx context.Context, battleID, voterID string) (*models.Battle, error)
+}
+
+// New returns the moderation of store, recording admin actions in log.
+func New(store *models.Store, log *audit.Log, now func() time.Time, opt Options, hooks Hooks) *Service {
+	return &Service{store: store, audit: log, now: now, opt: opt, hooks: hooks}
+}
+
+// Prompt returns one prompt with its review, for the moderation pages.
+func (a *Service) Prompt(ctx context.Context, id uint) (*models.Prompt, error) {
+	return a.store.Prompt(ctx, id)
 }
 
 // Moderation errors shown to the moderator as they are.
@@ -52,8 +99,8 @@ type QueuePage struct {
 	Items  []models.QueueItem
 }
 
-// ModerationQueue returns a page of the queue; an unknown tab is refused.
-func (a *Arena) ModerationQueue(ctx context.Context, q models.QueueQuery) (*QueuePage, error) {
+// Queue returns a page of the queue; an unknown tab is refused.
+func (a *Service) Queue(ctx context.Context, q models.QueueQuery) (*QueuePage, error) {
 	if q.Tab == "" {
 		q.Tab = models.TabPending
 	}
@@ -82,14 +129,14 @@ func (a *Arena) ModerationQueue(ctx context.Context, q models.QueueQuery) (*Queu
 // ApprovePrompts approves the prompts: they may be served, their battles'
 // votes held out for them count again, their reports are resolved, and a
 // suggested prompt gets its answers generated in the background.
-func (a *Arena) ApprovePrompts(ctx context.Context, actor string, ids []uint) error {
+func (a *Service) ApprovePrompts(ctx context.Context, actor string, ids []uint) error {
 	return a.review(ctx, actor, ids, models.StatusApproved, "")
 }
 
 // RejectPrompts rejects the prompts with a reason (required): they are never
 // served again and every vote on a battle that showed them is excluded with
 // "prompt rejected" until they are approved again.
-func (a *Arena) RejectPrompts(ctx context.Context, actor string, ids []uint, reason string) error {
+func (a *Service) RejectPrompts(ctx context.Context, actor string, ids []uint, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return ErrReasonRequired
@@ -107,7 +154,7 @@ type statusAudit struct {
 	Text   string `json:"text,omitempty"`
 }
 
-func (a *Arena) review(ctx context.Context, actor string, ids []uint, status, reason string) error {
+func (a *Service) review(ctx context.Context, actor string, ids []uint, status, reason string) error {
 	if len(ids) == 0 {
 		return ErrNoPromptsChosen
 	}
@@ -123,15 +170,15 @@ func (a *Arena) review(ctx context.Context, actor string, ids []uint, status, re
 	}
 	verb := map[string]string{models.StatusApproved: "prompt.approve", models.StatusRejected: "prompt.reject"}[status]
 	for _, c := range changes {
-		err := a.Audit(ctx, actor, verb, fmt.Sprintf("prompt %d", c.ID),
+		err := a.audit.Record(ctx, actor, verb, fmt.Sprintf("prompt %d", c.ID),
 			statusAudit{Status: c.Before, Text: clip(c.Text, 200)}, statusAudit{Status: c.After, Reason: reason})
 		if err != nil {
 			return err
 		}
 	}
 	// Which prompts can be served and which votes count have changed.
-	a.forgetBank()
-	if err := a.InvalidateRatings(ctx); err != nil {
+	a.hooks.BankChanged()
+	if err := a.hooks.RatingsChanged(ctx); err != nil {
 		return err
 	}
 	if status != models.StatusApproved {
@@ -156,7 +203,7 @@ type labelAudit struct {
 // LabelPrompt sets a prompt's topic categories (from CategoryNames) and
 // language (an ISO 639 code, LanguageUnknown, or empty); the language's own
 // category follows the language. Ratings are recomputed for the new boards.
-func (a *Arena) LabelPrompt(ctx context.Context, actor string, id uint, topics []string, language string) error {
+func (a *Service) LabelPrompt(ctx context.Context, actor string, id uint, topics []string, language string) error {
 	language = strings.ToLower(strings.TrimSpace(language))
 	if language == "" {
 		// An empty language means "never categorised" to the recomputer,
@@ -187,16 +234,16 @@ func (a *Arena) LabelPrompt(ctx context.Context, actor string, id uint, topics [
 	if err != nil {
 		return err
 	}
-	err = a.Audit(ctx, actor, "prompt.label", fmt.Sprintf("prompt %d", id),
+	err = a.audit.Record(ctx, actor, "prompt.label", fmt.Sprintf("prompt %d", id),
 		labelAudit{before.Categories, before.Language}, labelAudit{cats, language})
 	if err != nil {
 		return err
 	}
-	return a.InvalidateRatings(ctx)
+	return a.hooks.RatingsChanged(ctx)
 }
 
-// noteFlag records which flag rule held a live prompt, for the queue.
-func (a *Arena) noteFlag(ctx context.Context, p *models.Prompt, flag string) error {
+// NoteFlag records which flag rule held a live prompt, for the queue.
+func (a *Service) NoteFlag(ctx context.Context, p *models.Prompt, flag string) error {
 	if flag == "" {
 		return nil
 	}

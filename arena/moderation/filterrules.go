@@ -1,4 +1,4 @@
-package arena
+package moderation
 
 import (
 	"context"
@@ -130,7 +130,7 @@ func patterns(what string, in []string) ([]string, []*regexp.Regexp, error) {
 }
 
 // FilterRules returns the editable lists as stored (empty when never set).
-func (a *Arena) FilterRules(ctx context.Context) (FilterRules, error) {
+func (a *Service) FilterRules(ctx context.Context) (FilterRules, error) {
 	raw, err := a.store.FilterRulesSetting(ctx)
 	if err != nil || raw == "" {
 		return FilterRules{BlockWords: []string{}, BlockPatterns: []string{}, FlagWords: []string{}, FlagPatterns: []string{}}, err
@@ -146,7 +146,7 @@ func (a *Arena) FilterRules(ctx context.Context) (FilterRules, error) {
 // SetFilterRules checks and stores the lists, records the change in the
 // audit log, and applies them on this replica at once (others within
 // rulesTTL). A bad entry is a *FilterRulesError and changes nothing.
-func (a *Arena) SetFilterRules(ctx context.Context, actor string, r FilterRules) error {
+func (a *Service) SetFilterRules(ctx context.Context, actor string, r FilterRules) error {
 	norm, compiled, err := r.normalize()
 	if err != nil {
 		return err
@@ -162,20 +162,20 @@ func (a *Arena) SetFilterRules(ctx context.Context, actor string, r FilterRules)
 	if err := a.store.SaveFilterRulesSetting(ctx, string(raw)); err != nil {
 		return err
 	}
-	a.mod.mu.Lock()
-	a.mod.rules, a.mod.rulesAt = compiled, a.now()
-	a.mod.mu.Unlock()
-	return a.Audit(ctx, actor, "filter.update", "prompt filter", before, norm)
+	a.mu.Lock()
+	a.rules, a.rulesAt = compiled, a.now()
+	a.mu.Unlock()
+	return a.audit.Record(ctx, actor, "filter.update", "prompt filter", before, norm)
 }
 
-// promptRules is the live filter: the configured rules (length, flooding and
+// PromptRules is the live filter: the configured rules (length, flooding and
 // any lists set in code) with the stored lists added.
-func (a *Arena) promptRules(ctx context.Context) (filter.Rules, error) {
+func (a *Service) PromptRules(ctx context.Context) (filter.Rules, error) {
 	c, err := a.storedRules(ctx)
 	if err != nil {
 		return filter.Rules{}, err
 	}
-	r := a.live.Rules
+	r := a.opt.Rules
 	r.Blocked = append(slices.Clip(r.Blocked), c.blockWords...)
 	r.Patterns = append(slices.Clip(r.Patterns), c.blockPatterns...)
 	r.FlagWords = append(slices.Clip(r.FlagWords), c.flagWords...)
@@ -183,11 +183,11 @@ func (a *Arena) promptRules(ctx context.Context) (filter.Rules, error) {
 	return r, nil
 }
 
-func (a *Arena) storedRules(ctx context.Context) (*compiledRules, error) {
-	a.mod.mu.Lock()
-	defer a.mod.mu.Unlock()
-	if a.mod.rules != nil && a.now().Sub(a.mod.rulesAt) < rulesTTL {
-		return a.mod.rules, nil
+func (a *Service) storedRules(ctx context.Context) (*compiledRules, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.rules != nil && a.now().Sub(a.rulesAt) < rulesTTL {
+		return a.rules, nil
 	}
 	raw, err := a.store.FilterRulesSetting(ctx)
 	if err != nil {
@@ -203,6 +203,6 @@ func (a *Arena) storedRules(ctx context.Context) (*compiledRules, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stored filter rules: %w", err)
 	}
-	a.mod.rules, a.mod.rulesAt = c, a.now()
+	a.rules, a.rulesAt = c, a.now()
 	return c, nil
 }
