@@ -229,7 +229,7 @@ func ollamaRoot(raw string) (string, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("Ollama address %q (-ollama or OLLAMA_HOST) is not an http(s) address such as %s", raw, defaultOllama)
+		return "", fmt.Errorf("the Ollama address %q (-ollama or OLLAMA_HOST) is not an http(s) address such as %s", raw, defaultOllama)
 	}
 	u.RawQuery, u.Fragment = "", ""
 	root := strings.TrimRight(u.String(), "/")
