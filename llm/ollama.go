@@ -11,9 +11,6 @@ import (
 	"strings"
 )
 
-// DefaultOllamaURL is where a local Ollama listens unless told otherwise.
-const DefaultOllamaURL = "http://localhost:11434"
-
 // DiscoverOllama lists the models an Ollama server has pulled, via its
 // GET /api/tags, sorted by name. baseURL is Ollama's root
 // ("http://localhost:11434"); a trailing "/v1" (the OpenAI-compatible root)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // ContenderStat is what the contenders page shows of one contender's
@@ -35,14 +37,34 @@ const latencyWindow = 1000
 
 // ContenderStats returns the record of every contender that has one, by id.
 func (s *Store) ContenderStats(ctx context.Context) (map[uint]*ContenderStat, error) {
-	out := map[uint]*ContenderStat{}
-	get := func(id uint) *ContenderStat {
-		if out[id] == nil {
-			out[id] = &ContenderStat{}
-		}
-		return out[id]
-	}
+	out := contenderStats{}
 	db := s.db.WithContext(ctx)
+	if err := out.addBattles(db); err != nil {
+		return nil, err
+	}
+	if err := out.addVotes(db); err != nil {
+		return nil, err
+	}
+	if err := out.addLatencies(db); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// contenderStats gathers ContenderStats' records by contender id.
+type contenderStats map[uint]*ContenderStat
+
+// get is id's record, made on first use.
+func (out contenderStats) get(id uint) *ContenderStat {
+	if out[id] == nil {
+		out[id] = &ContenderStat{}
+	}
+	return out[id]
+}
+
+// addBattles counts each contender's battles, live ones, and live ones
+// that failed.
+func (out contenderStats) addBattles(db *gorm.DB) error {
 	rows, err := db.Raw(`SELECT cid, COUNT(*),
 			SUM(CASE WHEN mode = ? THEN 1 ELSE 0 END),
 			SUM(CASE WHEN mode = ? AND state = ? AND void_reason <> '' THEN 1 ELSE 0 END)
@@ -50,49 +72,53 @@ func (s *Store) ContenderStats(ctx context.Context) (map[uint]*ContenderStat, er
 			UNION ALL SELECT contender_b_id, mode, state, void_reason FROM battles) x
 		GROUP BY cid`, ModeLive, ModeLive, StateVoid).Rows()
 	if err != nil {
-		return nil, err
+		return err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var id uint
 		var b, l, f int
 		if err := rows.Scan(&id, &b, &l, &f); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
-		st := get(id)
+		st := out.get(id)
 		st.Battles, st.Live, st.Failed = b, l, f
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = db.Raw(`SELECT cid, COUNT(*), SUM(CASE WHEN ` + CountedSQL + ` THEN 1 ELSE 0 END)
+	return rows.Err()
+}
+
+// addVotes counts each contender's votes and those that count in the
+// ratings.
+func (out contenderStats) addVotes(db *gorm.DB) error {
+	rows, err := db.Raw(`SELECT cid, COUNT(*), SUM(CASE WHEN ` + CountedSQL + ` THEN 1 ELSE 0 END)
 		FROM (SELECT b.contender_a_id AS cid, v.counted, v.excluded FROM votes v JOIN battles b ON b.id = v.battle_id
 			UNION ALL SELECT b.contender_b_id, v.counted, v.excluded FROM votes v JOIN battles b ON b.id = v.battle_id) v
 		GROUP BY cid`).Rows()
 	if err != nil {
-		return nil, err
+		return err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var id uint
 		var n, r int
 		if err := rows.Scan(&id, &n, &r); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
-		st := get(id)
+		st := out.get(id)
 		st.Votes, st.Rated = n, r
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = db.Raw(`SELECT contender_id, latency_ms FROM (
+	return rows.Err()
+}
+
+// addLatencies gives each contender the median and 90th percentile of its
+// latest latencyWindow answer latencies.
+func (out contenderStats) addLatencies(db *gorm.DB) error {
+	rows, err := db.Raw(`SELECT contender_id, latency_ms FROM (
 			SELECT contender_id, latency_ms, ROW_NUMBER() OVER (PARTITION BY contender_id ORDER BY id DESC) AS rn
 			FROM responses WHERE latency_ms > 0) r
 		WHERE rn <= ?`, latencyWindow).Rows()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	lat := map[uint][]int{}
@@ -100,21 +126,21 @@ func (s *Store) ContenderStats(ctx context.Context) (map[uint]*ContenderStat, er
 		var id uint
 		var ms int
 		if err := rows.Scan(&id, &ms); err != nil {
-			return nil, err
+			return err
 		}
 		lat[id] = append(lat[id], ms)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	for id, ms := range lat {
 		slices.Sort(ms)
-		st := get(id)
+		st := out.get(id)
 		st.LatencySample = len(ms)
 		st.MedianLatencyMS = nearestRank(ms, 0.5)
 		st.P90LatencyMS = nearestRank(ms, 0.9)
 	}
-	return out, nil
+	return nil
 }
 
 // nearestRank is the q-quantile of sorted xs by the nearest-rank method:

@@ -8,8 +8,6 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrAlreadyVoted means the battle already holds a vote.
 	ErrAlreadyVoted = errors.New("battle already has a vote")
-	// ErrEmptyBank means there is no approved prompt with two answers.
-	ErrEmptyBank = errors.New("the prompt bank is empty")
 )
 
 // RowError is an import row the store refused; Row indexes the input slice

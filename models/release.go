@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // ReleaseRow is one stored vote with everything the public data release
@@ -60,7 +62,20 @@ type ReleaseQuery struct {
 // answers; live battles come with all their turns.
 func (s *Store) ReleaseBatch(ctx context.Context, q ReleaseQuery) ([]ReleaseRow, error) {
 	db := s.db.WithContext(ctx)
-	where, args := "1 = 1", []any{}
+	out, err := releaseVotes(db, q)
+	if err != nil {
+		return nil, err
+	}
+	if err := addReleaseTurns(db, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// releaseFilter is the WHERE condition, its arguments and the ORDER BY of
+// q over votes v, battles b and prompts p.
+func releaseFilter(q ReleaseQuery) (where string, args []any, order string) {
+	where, args = "1 = 1", []any{}
 	if q.Newest && q.Before > 0 {
 		where, args = where+" AND v.id < ?", append(args, q.Before)
 	} else if !q.Newest {
@@ -72,10 +87,17 @@ func (s *Store) ReleaseBatch(ctx context.Context, q ReleaseQuery) ([]ReleaseRow,
 	if q.OnlyRated {
 		where, args = where+" AND "+CountedSQL+" AND p.status = ? AND b.state = ?", append(args, StatusApproved, StateVoted)
 	}
-	order := "v.id"
+	order = "v.id"
 	if q.Newest {
 		order = "v.id DESC"
 	}
+	return where, args, order
+}
+
+// releaseVotes reads q's votes with their battles, prompts and first
+// answers, without the turns of live battles.
+func releaseVotes(db *gorm.DB, q ReleaseQuery) ([]ReleaseRow, error) {
+	where, args, order := releaseFilter(q)
 	rows, err := db.Raw(`
 		SELECT v.id, b.id, b.prompt_id, b.mode, b.state, ca.slug, cb.slug, v.winner, v.voter_id, v.counted, v.excluded,
 			v.created_at, p.text, p.status, p.language, ra.text, rb.text
@@ -94,8 +116,6 @@ func (s *Store) ReleaseBatch(ctx context.Context, q ReleaseQuery) ([]ReleaseRow,
 	}
 	defer rows.Close()
 	var out []ReleaseRow
-	live := map[string]int{}
-	var liveIDs []string
 	for rows.Next() {
 		var r ReleaseRow
 		var a, b sql.NullString
@@ -104,17 +124,26 @@ func (s *Store) ReleaseBatch(ctx context.Context, q ReleaseQuery) ([]ReleaseRow,
 			return nil, err
 		}
 		r.AnswerA, r.AnswerB = nullable(a), nullable(b)
-		if r.Mode == ModeLive {
-			live[r.BattleID] = len(out)
-			liveIDs = append(liveIDs, r.BattleID)
-		}
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// addReleaseTurns gives every live battle in out all its turns, in order.
+func addReleaseTurns(db *gorm.DB, out []ReleaseRow) error {
+	live := map[string]int{}
+	var liveIDs []string
+	for i, r := range out {
+		if r.Mode == ModeLive {
+			live[r.BattleID] = i
+			liveIDs = append(liveIDs, r.BattleID)
+		}
+	}
 	if len(liveIDs) == 0 {
-		return out, nil
+		return nil
 	}
 	trows, err := db.Raw(`
 		SELECT t.battle_id, t.n, p.text, p.status, ra.text, rb.text
@@ -125,7 +154,7 @@ func (s *Store) ReleaseBatch(ctx context.Context, q ReleaseQuery) ([]ReleaseRow,
 		WHERE t.battle_id IN ?
 		ORDER BY t.battle_id, t.n`, liveIDs).Rows()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer trows.Close()
 	for trows.Next() {
@@ -133,15 +162,16 @@ func (s *Store) ReleaseBatch(ctx context.Context, q ReleaseQuery) ([]ReleaseRow,
 		var t ReleaseTurn
 		var a, b sql.NullString
 		if err := trows.Scan(&id, &t.N, &t.Prompt, &t.PromptStatus, &a, &b); err != nil {
-			return nil, err
+			return err
 		}
 		t.AnswerA, t.AnswerB = nullable(a), nullable(b)
 		r := &out[live[id]]
 		r.Turns = append(r.Turns, t)
 	}
-	return out, trows.Err()
+	return trows.Err()
 }
 
+// nullable is a NULL-able text column as a pointer, nil for NULL.
 func nullable(s sql.NullString) *string {
 	if !s.Valid {
 		return nil

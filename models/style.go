@@ -20,9 +20,6 @@ type StyleCounts struct {
 	Bold    int `gorm:"not null;default:0"`
 }
 
-// Measured reports whether the counts were filled in.
-func (c StyleCounts) Measured() bool { return c.Tokens >= 0 }
-
 // ResponseText is an answer's id and text, all that measuring needs.
 type ResponseText struct {
 	ID   uint

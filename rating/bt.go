@@ -251,11 +251,6 @@ type btObjective struct {
 	alpha, ridge float64
 }
 
-func (o *btObjective) eval(theta, g, h []float64) float64 {
-	f, _ := o.pass(theta, g, h, nil, true)
-	return f
-}
-
 func (o *btObjective) evalStep(theta, g, h, step []float64) float64 {
 	_, move := o.pass(theta, g, h, step, false)
 	return move

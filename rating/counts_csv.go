@@ -26,7 +26,7 @@ func ReadBootstrapCounts(r io.Reader, models []string) ([]Cell, [][]int, error) 
 	}
 	want := []string{"model_a", "model_b", "outcome", "count"}
 	if len(header) < len(want) || strings.Join(header[:4], ",") != strings.Join(want, ",") {
-		return nil, nil, &LineError{1, errors.New("want header model_a,model_b,outcome,count,round_000,...")}
+		return nil, nil, &LineError{1, errors.New("want header model_a,model_b,outcome,count and then one round_NNN column per round (round_000, round_001, …)")}
 	}
 	nRounds := len(header) - len(want)
 	rounds := make([][]int, nRounds)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -105,188 +104,24 @@ func openSource(r io.Reader) (source, error) {
 // So the result, errors included (the first bad line wins), is the same
 // as reading line by line. A file with quotes goes to encoding/csv.
 func readSource(src source, withStyle bool, blockSize, workers int) (*BattleSet, error) {
-	size := src.size()
-	var buf []byte
-	header, headerLine, body, err := readHeader(src, &buf)
+	p, quoted, err := startBlocks(src, withStyle, blockSize, workers)
+	if err == nil && !quoted {
+		quoted, err = p.countLines()
+	}
 	if err != nil {
 		return nil, err
 	}
-	if header == nil {
-		return nil, &LineError{1, errors.New("empty file, want a header with model_a,model_b,winner")}
-	}
-	if bytes.IndexByte(header, '"') >= 0 {
+	if quoted {
 		return readBattlesCSVFrom(src.reader(), withStyle)
 	}
-	rec := splitFields(nil, header)
-	names := make([]string, len(rec))
-	for i, f := range rec {
-		names[i] = string(f)
-	}
-	c, err := newBattleBuilder(names, withStyle)
-	if err != nil {
-		return nil, &LineError{headerLine, err}
-	}
-	nFields := len(rec)
-
-	// Blocks start at line starts: bounds[k] is the first line start at or
-	// after body + k·blockSize.
-	nBlocks := int(max(1, (size-body+int64(blockSize)-1)/int64(blockSize)))
-	bounds := make([]int64, nBlocks+1)
-	bounds[0], bounds[nBlocks] = body, size
-	for k := 1; k < nBlocks; k++ {
-		if bounds[k], err = lineStart(src, &buf, max(body+int64(k)*int64(blockSize), bounds[k-1])); err != nil {
-			return nil, err
-		}
-	}
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = max(1, min(workers, nBlocks))
-
-	// Both passes read into the same buffer per worker: fresh memory
-	// costs a page fault per 4 kB, more than parsing what goes in it.
-	bufs := make([][]byte, workers)
-
-	// Pass 1: lines per block, and whether there are quotes anywhere.
-	newlines := make([]int, nBlocks)
-	lines := make([]int, nBlocks)
-	var quoted atomic.Bool
-	err = forBlocks(nBlocks, workers, func(w int) func(k int) error {
-		buf := &bufs[w]
-		return func(k int) error {
-			data, err := src.read(buf, bounds[k], int(bounds[k+1]-bounds[k]))
-			if err != nil {
-				return err
-			}
-			if bytes.IndexByte(data, '"') >= 0 {
-				quoted.Store(true)
-			}
-			newlines[k] = bytes.Count(data, []byte{'\n'})
-			lines[k] = newlines[k]
-			if len(data) > 0 && data[len(data)-1] != '\n' {
-				lines[k]++
-			}
-			return nil
-		}
-	})
-	if err != nil {
+	set := p.newSet()
+	if err := p.parseBlocks(set); err != nil {
 		return nil, err
 	}
-	if quoted.Load() {
-		return readBattlesCSVFrom(src.reader(), withStyle)
-	}
-
-	// Each block's rows go at base[k], its first line's number is first[k].
-	base := make([]int, nBlocks+1)
-	first := make([]int, nBlocks)
-	line := headerLine + 1
-	for k := range nBlocks {
-		base[k+1] = base[k] + lines[k]
-		first[k] = line
-		line += newlines[k]
-	}
-	set := &BattleSet{Outcomes: make([]Outcome, base[nBlocks])}
-	if c.hasStyle {
-		set.Style = make([]StyleCounts, base[nBlocks])
-	}
-
-	// Pass 2: parse each block in place, numbering models per worker.
-	type blockResult struct {
-		rows   int
-		worker int
-		seen   []int // the worker's model numbers, in first use in the block
-		err    error
-	}
-	results := make([]blockResult, nBlocks)
-	workerNames := make([]*nameIndex, workers)
-	var failed atomic.Int64 // the earliest block known to have a bad line
-	failed.Store(int64(nBlocks))
-	err = forBlocks(nBlocks, workers, func(w int) func(k int) error {
-		buf := &bufs[w]
-		var rec [][]byte
-		names := newNameIndex()
-		workerNames[w] = names
-		return func(k int) error {
-			if int64(k) > failed.Load() {
-				return nil // an earlier block fails; no need to read this one
-			}
-			data, err := src.read(buf, bounds[k], int(bounds[k+1]-bounds[k]))
-			if err != nil {
-				return err
-			}
-			names.block, names.seen = k+1, nil
-			out := set.Outcomes[base[k]:base[k+1]]
-			var style []StyleCounts
-			if c.hasStyle {
-				style = set.Style[base[k]:base[k+1]]
-			}
-			r := &results[k]
-			r.worker = w
-			r.rows, rec, r.err = parseBlock(c, nFields, data, first[k], names, rec, out, style)
-			r.seen = names.seen
-			if r.err != nil {
-				for f := failed.Load(); int64(k) < f && !failed.CompareAndSwap(f, int64(k)); f = failed.Load() {
-				}
-			}
-			return nil
-		}
-	})
-	if err != nil {
+	if err := p.numberModels(set); err != nil {
 		return nil, err
 	}
-
-	// Number models by first appearance across blocks, in file order.
-	global := newNameIndex()
-	remap := make([][]int, len(workerNames))
-	for w, names := range workerNames {
-		if names != nil {
-			remap[w] = make([]int, len(names.names))
-		}
-	}
-	identity := true
-	for k := range results {
-		r := &results[k]
-		if r.err != nil {
-			return nil, r.err
-		}
-		for _, id := range r.seen {
-			g := global.id([]byte(workerNames[r.worker].names[id]))
-			remap[r.worker][id] = g
-			identity = identity && g == id
-		}
-	}
-	set.Models = global.names
-
-	// Rewrite model numbers, and close the gaps empty lines left.
-	if !identity {
-		err = forBlocks(nBlocks, workers, func(int) func(k int) error {
-			return func(k int) error {
-				m := remap[results[k].worker]
-				out := set.Outcomes[base[k] : base[k]+results[k].rows]
-				for i := range out {
-					out[i].A, out[i].B = m[out[i].A], m[out[i].B]
-				}
-				return nil
-			}
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	n := 0
-	for k, r := range results {
-		if n != base[k] {
-			copy(set.Outcomes[n:], set.Outcomes[base[k]:base[k]+r.rows])
-			if set.Style != nil {
-				copy(set.Style[n:], set.Style[base[k]:base[k]+r.rows])
-			}
-		}
-		n += r.rows
-	}
-	set.Outcomes = set.Outcomes[:n]
-	if set.Style != nil {
-		set.Style = set.Style[:n]
-	}
+	p.closeGaps(set)
 	return set, nil
 }
 

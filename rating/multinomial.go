@@ -13,8 +13,10 @@ type multinomial struct {
 	// perBattle is set when cells are nearly as many as battles (style
 	// rows): drawing battles directly then beats one binomial per cell.
 	perBattle bool
-	unit      bool      // every weight is 1 (and so total = cells)
-	scratch   sync.Pool // []int32 of length total, per concurrent draw
+	unit      bool // every weight is 1 (and so total = cells)
+	// scratch holds *[]int32 of length total, one per concurrent draw; a
+	// pointer, so that Put does not allocate a copy of the slice header.
+	scratch sync.Pool
 	// cond[c] draws cell c's share of the trials left; cell last takes
 	// them all. Built on the first draw.
 	cond []fixedBinomial
@@ -86,12 +88,14 @@ func (m *multinomial) drawBattles(r *rand.Rand, out []int32) {
 		}
 		return
 	}
-	picks, _ := m.scratch.Get().([]int32)
-	if picks == nil {
-		picks = make([]int32, m.total)
+	buf, _ := m.scratch.Get().(*[]int32)
+	if buf == nil {
+		picks := make([]int32, m.total)
+		buf = &picks
 	} else {
-		clear(picks)
+		clear(*buf)
 	}
+	picks := *buf
 	for range m.total {
 		picks[r.Uint32N(total)]++
 	}
@@ -104,7 +108,7 @@ func (m *multinomial) drawBattles(r *rand.Rand, out []int32) {
 		out[c] = k
 		i += w
 	}
-	m.scratch.Put(picks)
+	m.scratch.Put(buf)
 }
 
 // roundRand is the random source of bootstrap round i: its own PCG stream,

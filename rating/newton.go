@@ -8,14 +8,11 @@ import (
 // objective is a smooth convex function to minimise: a sum of logistic
 // losses of linear logits plus a quadratic penalty.
 type objective interface {
-	// eval returns the value at x and fills the gradient g and the dense
-	// row-major Hessian h.
-	eval(x, g, h []float64) float64
-	// evalStep fills g and h at x like eval, without the value, and
-	// returns the largest change of any logit in the data between x+step
-	// and x (0 when step is nil).
+	// evalStep fills the gradient g and the dense row-major Hessian h at
+	// x, and returns the largest change of any logit in the data between
+	// x+step and x (0 when step is nil).
 	evalStep(x, g, h, step []float64) float64
-	// value is eval's value alone, to the last bit.
+	// value is the objective's value at x, to the last bit.
 	value(x []float64) float64
 }
 

@@ -149,11 +149,7 @@ func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move floa
 		clear(o.pair)
 		clear(o.cross)
 	}
-	// At the bootstrap's start the probabilities are known.
-	var prs []float64
-	if g != nil && step == nil && !wantF && o.start != nil && slices.Equal(x, o.start) {
-		prs = o.startPr
-	}
+	prs := o.knownProbs(x, g, step, wantF)
 	alpha := o.alpha
 	b0, b1, b2, b3 := beta[0], beta[1], beta[2], beta[3]
 	var s0, s1, s2, s3 float64
@@ -213,18 +209,41 @@ func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move floa
 			}
 		}
 	}
+	f = o.addPenalty(f, x)
+	if g != nil {
+		o.finishGradient(x, g, h, &gb, &bb)
+	}
+	return f, move
+}
+
+// knownProbs is the rows' win probabilities when pass may take them as
+// known instead of computing them: at the bootstrap's start, for a
+// gradient and Hessian alone. Otherwise it is nil.
+func (o *styleObjective) knownProbs(x, g, step []float64, wantF bool) []float64 {
+	if g != nil && step == nil && !wantF && o.start != nil && slices.Equal(x, o.start) {
+		return o.startPr
+	}
+	return nil
+}
+
+// addPenalty adds the ridge penalty's value at x to f, term by term in the
+// order pass always has, so that the value stays the same to the last bit.
+func (o *styleObjective) addPenalty(f float64, x []float64) float64 {
 	for _, v := range x {
 		f += o.reg / 2 * v * v
 	}
-	if g == nil {
-		return f, move
-	}
-	copy(g[n:], gb[:])
-	o.assemble(h, &bb)
+	return f
+}
+
+// finishGradient puts the coefficients' gradient gb after the ratings' in
+// g, assembles the Hessian from the pass's sums, and adds the penalty's
+// gradient.
+func (o *styleObjective) finishGradient(x, g, h []float64, gb *[NumStyleFeatures]float64, bb *[NumStyleFeatures][NumStyleFeatures]float64) {
+	copy(g[o.prob.n:], gb[:])
+	o.assemble(h, bb)
 	for i, v := range x {
 		g[i] += o.reg * v
 	}
-	return f, move
 }
 
 // assemble writes the Hessian from the pass's sums plus the penalty.

@@ -78,15 +78,9 @@ func runDiscover(ctx context.Context, args []string, getenv func(string) string,
 	}
 	shown := redactURL(root)
 
-	dctx, cancel := context.WithTimeout(ctx, discoverTimeout)
-	names, err := llm.DiscoverOllama(dctx, root, nil)
-	cancel()
+	names, err := askOllama(ctx, root, shown)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			return fmt.Errorf("no Ollama answered at %s; start it or pass -ollama URL", shown)
-		}
-		return fmt.Errorf("%s answered, but not as Ollama does: %w", shown, err)
+		return err
 	}
 	if len(names) == 0 {
 		fmt.Fprintf(stdout, "Ollama at %s has no models; pull one first (ollama pull llama3.2).\n", shown)
@@ -101,14 +95,49 @@ func runDiscover(ctx context.Context, args []string, getenv func(string) string,
 		return nil
 	}
 
-	store, err := openStore(ctx, *dsn)
+	status, added, err := addDiscovered(ctx, *dsn, found)
 	if err != nil {
 		return err
+	}
+	fmt.Fprintf(stdout, "Ollama at %s has %d models:\n", shown, len(names))
+	printDiscovered(stdout, found, status)
+	fmt.Fprintf(stdout, "%d contenders added to %s, %d already there.\n", added, describeDSN(*dsn), len(found)-added)
+	if added > 0 {
+		fmt.Fprintln(stdout, "They take part in live battles now. Fill in each one's organization and aliases"+
+			" (arena import contenders FILE.json) so that answers naming their maker are caught.")
+	}
+	return nil
+}
+
+// askOllama lists the models the Ollama at root has pulled; shown is root
+// as it may be printed. Its errors tell a missing Ollama from a server
+// that is not one.
+func askOllama(ctx context.Context, root, shown string) ([]string, error) {
+	dctx, cancel := context.WithTimeout(ctx, discoverTimeout)
+	defer cancel()
+	names, err := llm.DiscoverOllama(dctx, root, nil)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return nil, fmt.Errorf("no Ollama answered at %s; start it or pass -ollama URL", shown)
+		}
+		return nil, fmt.Errorf("%s answered, but not as Ollama does: %w", shown, err)
+	}
+	return names, nil
+}
+
+// addDiscovered creates the found contenders whose slugs are free in the
+// database at dsn, all in one go, and returns what became of each model
+// and how many were added.
+func addDiscovered(ctx context.Context, dsn string, found []discovered) (map[string]string, int, error) {
+	store, err := openStore(ctx, dsn)
+	if err != nil {
+		return nil, 0, err
 	}
 	defer store.Close()
 	existing, err := store.Contenders(ctx)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	have := map[string]bool{}
 	for _, c := range existing {
@@ -129,17 +158,10 @@ func runDiscover(ctx context.Context, args []string, getenv func(string) string,
 	}
 	if len(fresh) > 0 {
 		if _, err := store.UpsertContenders(ctx, fresh, nil); err != nil {
-			return fmt.Errorf("add contenders: %w (nothing was added)", err)
+			return nil, 0, fmt.Errorf("add contenders: %w (nothing was added)", err)
 		}
 	}
-	fmt.Fprintf(stdout, "Ollama at %s has %d models:\n", shown, len(names))
-	printDiscovered(stdout, found, status)
-	fmt.Fprintf(stdout, "%d contenders added to %s, %d already there.\n", len(fresh), describeDSN(*dsn), len(found)-len(fresh))
-	if len(fresh) > 0 {
-		fmt.Fprintln(stdout, "They take part in live battles now. Fill in each one's organization and aliases"+
-			" (arena import contenders FILE.json) so that answers naming their maker are caught.")
-	}
-	return nil
+	return status, len(fresh), nil
 }
 
 // discoverContenders proposes a contender for each model, marking the ones
@@ -229,7 +251,7 @@ func ollamaRoot(raw string) (string, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("Ollama address %q (-ollama or OLLAMA_HOST) is not an http(s) address such as %s", raw, defaultOllama)
+		return "", fmt.Errorf("the Ollama address %q (-ollama or OLLAMA_HOST) is not an http(s) address such as %s", raw, defaultOllama)
 	}
 	u.RawQuery, u.Fragment = "", ""
 	root := strings.TrimRight(u.String(), "/")

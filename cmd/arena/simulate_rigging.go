@@ -6,10 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
-	"math/rand/v2"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -78,6 +75,39 @@ type riggingRun struct {
 
 // runRigging implements `arena simulate --rigging`.
 func runRigging(ctx context.Context, fs *flag.FlagSet, sim rating.SimConfig, rf *riggingFlags, seeds int, stdout io.Writer) error {
+	cfg, err := newRiggingConfig(fs, sim, rf, seeds)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Rigging detection: %d models, %d honest voters casting %d votes over %g days, target at true rank %d,\n"+
+		"%d votes per rigging voter, %d seeds from %d; figures are means over seeds. Threshold %.2f, alpha %.2f.\n\n",
+		cfg.Models, cfg.HonestVoters, cfg.HonestVotes, cfg.Days, cfg.TargetRank, cfg.VotesPerRigger, cfg.Seeds, cfg.Seed,
+		arena.DefaultIntegrity.Threshold, arena.DefaultIntegrity.Alpha)
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "strategy\tbudget\triggers\tcaught\trig votes out\thonest flagged\thonest votes out\t"+
+		"true\thonest only\trigged\tcleaned\tΔscore rigged\tΔscore cleaned\t")
+	for _, strategy := range cfg.Strategies {
+		for _, budget := range cfg.Budgets {
+			runs, err := riggingRuns(ctx, cfg, strategy, budget)
+			if err != nil {
+				return err
+			}
+			printRiggingRow(tw, cfg, strategy, budget, runs)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "\nbudget: rigging votes for the target; a camouflaged rigger also casts honest votes on the other battles it is served.\n"+
+		"caught: rigging voters with at least half their votes for the target excluded. honest flagged: honest voters with any vote excluded.\n"+
+		"Scores are Bradley–Terry fits (scale 400, centred at 1000); ranks count models with a higher fitted score.\n"+
+		"Δscore: the target's fitted score minus its score on honest votes only.")
+	return nil
+}
+
+// newRiggingConfig is the experiment the flags ask for, with the rigging
+// defaults for the flags left unset, checked.
+func newRiggingConfig(fs *flag.FlagSet, sim rating.SimConfig, rf *riggingFlags, seeds int) (riggingConfig, error) {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	cfg := riggingConfig{Models: sim.Models, HonestVoters: rf.honestVoters, HonestVotes: rf.honestVotes,
@@ -95,7 +125,7 @@ func runRigging(ctx context.Context, fs *flag.FlagSet, sim rating.SimConfig, rf 
 	for _, f := range strings.Split(rf.budgets, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 {
-			return fmt.Errorf("simulate: --budgets %q: want positive whole numbers separated by commas", rf.budgets)
+			return cfg, fmt.Errorf("simulate: --budgets %q: want positive whole numbers separated by commas", rf.budgets)
 		}
 		cfg.Budgets = append(cfg.Budgets, n)
 	}
@@ -104,7 +134,7 @@ func runRigging(ctx context.Context, fs *flag.FlagSet, sim rating.SimConfig, rf 
 		case strategySelective, strategyCamouflaged:
 			cfg.Strategies = append(cfg.Strategies, f)
 		default:
-			return fmt.Errorf("simulate: --strategies: unknown strategy %q (want selective or camouflaged)", f)
+			return cfg, fmt.Errorf("simulate: --strategies: unknown strategy %q (want selective or camouflaged)", f)
 		}
 	}
 	if cfg.TargetRank == 0 {
@@ -112,70 +142,62 @@ func runRigging(ctx context.Context, fs *flag.FlagSet, sim rating.SimConfig, rf 
 	}
 	switch {
 	case cfg.Models < 3:
-		return fmt.Errorf("simulate: --models %d: want at least 3", cfg.Models)
+		return cfg, fmt.Errorf("simulate: --models %d: want at least 3", cfg.Models)
 	case cfg.HonestVoters < 1 || cfg.HonestVotes < cfg.HonestVoters:
-		return fmt.Errorf("simulate: want at least one honest voter and at least as many honest votes as voters")
+		return cfg, fmt.Errorf("simulate: want at least one honest voter and at least as many honest votes as voters")
 	case cfg.VotesPerRigger < 1:
-		return fmt.Errorf("simulate: --votes-per-rigger %d: want at least 1", cfg.VotesPerRigger)
+		return cfg, fmt.Errorf("simulate: --votes-per-rigger %d: want at least 1", cfg.VotesPerRigger)
 	case cfg.TargetRank < 2 || cfg.TargetRank > cfg.Models:
-		return fmt.Errorf("simulate: --target-rank %d: want 2 to %d (the best model has nowhere to climb)", cfg.TargetRank, cfg.Models)
+		return cfg, fmt.Errorf("simulate: --target-rank %d: want 2 to %d (the best model has nowhere to climb)", cfg.TargetRank, cfg.Models)
 	case cfg.Seeds < 1:
-		return fmt.Errorf("simulate: --seeds %d: want at least 1", cfg.Seeds)
+		return cfg, fmt.Errorf("simulate: --seeds %d: want at least 1", cfg.Seeds)
 	case cfg.Days <= 0:
-		return errors.New("simulate: --days must be positive")
+		return cfg, errors.New("simulate: --days must be positive")
 	case cfg.TieRate < 0 || cfg.TieRate > 1:
-		return fmt.Errorf("simulate: --tie-rate %v: want a share between 0 and 1", cfg.TieRate)
+		return cfg, fmt.Errorf("simulate: --tie-rate %v: want a share between 0 and 1", cfg.TieRate)
 	}
-	fmt.Fprintf(stdout, "Rigging detection: %d models, %d honest voters casting %d votes over %g days, target at true rank %d,\n"+
-		"%d votes per rigging voter, %d seeds from %d; figures are means over seeds. Threshold %.2f, alpha %.2f.\n\n",
-		cfg.Models, cfg.HonestVoters, cfg.HonestVotes, cfg.Days, cfg.TargetRank, cfg.VotesPerRigger, cfg.Seeds, cfg.Seed,
-		arena.DefaultIntegrity.Threshold, arena.DefaultIntegrity.Alpha)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "strategy\tbudget\triggers\tcaught\trig votes out\thonest flagged\thonest votes out\t"+
-		"true\thonest only\trigged\tcleaned\tΔscore rigged\tΔscore cleaned\t")
-	for _, strategy := range cfg.Strategies {
-		for _, budget := range cfg.Budgets {
-			var runs []riggingRun
-			for k := range cfg.Seeds {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				run, err := simulateRigging(cfg, strategy, budget, cfg.Seed+uint64(k))
-				if err != nil {
-					return err
-				}
-				runs = append(runs, run)
-			}
-			m := func(f func(riggingRun) float64) float64 {
-				s := 0.0
-				for _, r := range runs {
-					s += f(r)
-				}
-				return s / float64(len(runs))
-			}
-			fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.1f\t%.1f%%\t%.1f of %d\t%.2f%%\t#%d %.0f\t#%.1f %.0f\t#%.1f %.0f\t#%.1f %.0f\t%+.0f\t%+.0f\t\n",
-				strategy, budget,
-				m(func(r riggingRun) float64 { return float64(r.Riggers) }),
-				m(func(r riggingRun) float64 { return float64(r.RiggersCaught) }),
-				100*m(func(r riggingRun) float64 { return float64(r.RigVotesExcluded) / float64(r.RigVotes) }),
-				m(func(r riggingRun) float64 { return float64(r.HonestFlagged) }), cfg.HonestVoters,
-				100*m(func(r riggingRun) float64 { return float64(r.HonestVotesExclude) / float64(r.HonestVotes) }),
-				cfg.TargetRank, m(func(r riggingRun) float64 { return r.TrueScore }),
-				m(func(r riggingRun) float64 { return float64(r.HonestRank) }), m(func(r riggingRun) float64 { return r.HonestScore }),
-				m(func(r riggingRun) float64 { return float64(r.RiggedRank) }), m(func(r riggingRun) float64 { return r.RiggedScore }),
-				m(func(r riggingRun) float64 { return float64(r.CleanedRank) }), m(func(r riggingRun) float64 { return r.CleanedScore }),
-				m(func(r riggingRun) float64 { return r.RiggedScore - r.HonestScore }),
-				m(func(r riggingRun) float64 { return r.CleanedScore - r.HonestScore }))
+	return cfg, nil
+}
+
+// riggingRuns simulates every seed of one strategy and budget.
+func riggingRuns(ctx context.Context, cfg riggingConfig, strategy string, budget int) ([]riggingRun, error) {
+	var runs []riggingRun
+	for k := range cfg.Seeds {
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
+		run, err := simulateRigging(cfg, strategy, budget, cfg.Seed+uint64(k))
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, run)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	return runs, nil
+}
+
+// printRiggingRow writes one strategy and budget's means over seeds as a
+// table row.
+func printRiggingRow(tw io.Writer, cfg riggingConfig, strategy string, budget int, runs []riggingRun) {
+	m := func(f func(riggingRun) float64) float64 {
+		s := 0.0
+		for _, r := range runs {
+			s += f(r)
+		}
+		return s / float64(len(runs))
 	}
-	fmt.Fprintln(stdout, "\nbudget: rigging votes for the target; a camouflaged rigger also casts honest votes on the other battles it is served.\n"+
-		"caught: rigging voters with at least half their votes for the target excluded. honest flagged: honest voters with any vote excluded.\n"+
-		"Scores are Bradley–Terry fits (scale 400, centred at 1000); ranks count models with a higher fitted score.\n"+
-		"Δscore: the target's fitted score minus its score on honest votes only.")
-	return nil
+	fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.1f\t%.1f%%\t%.1f of %d\t%.2f%%\t#%d %.0f\t#%.1f %.0f\t#%.1f %.0f\t#%.1f %.0f\t%+.0f\t%+.0f\t\n",
+		strategy, budget,
+		m(func(r riggingRun) float64 { return float64(r.Riggers) }),
+		m(func(r riggingRun) float64 { return float64(r.RiggersCaught) }),
+		100*m(func(r riggingRun) float64 { return float64(r.RigVotesExcluded) / float64(r.RigVotes) }),
+		m(func(r riggingRun) float64 { return float64(r.HonestFlagged) }), cfg.HonestVoters,
+		100*m(func(r riggingRun) float64 { return float64(r.HonestVotesExclude) / float64(r.HonestVotes) }),
+		cfg.TargetRank, m(func(r riggingRun) float64 { return r.TrueScore }),
+		m(func(r riggingRun) float64 { return float64(r.HonestRank) }), m(func(r riggingRun) float64 { return r.HonestScore }),
+		m(func(r riggingRun) float64 { return float64(r.RiggedRank) }), m(func(r riggingRun) float64 { return r.RiggedScore }),
+		m(func(r riggingRun) float64 { return float64(r.CleanedRank) }), m(func(r riggingRun) float64 { return r.CleanedScore }),
+		m(func(r riggingRun) float64 { return r.RiggedScore - r.HonestScore }),
+		m(func(r riggingRun) float64 { return r.CleanedScore - r.HonestScore }))
 }
 
 // Rigger strategies.
@@ -191,67 +213,13 @@ const (
 // simulateRigging draws one seed's votes for one strategy and budget, runs
 // the detector and fits the board three ways.
 func simulateRigging(cfg riggingConfig, strategy string, budget int, seed uint64) (riggingRun, error) {
-	r := rand.New(rand.NewPCG(seed, 0xc0ffee))
-	// True strengths on the arena scale, best first.
-	strengths := make([]float64, cfg.Models)
-	for i := range strengths {
-		strengths[i] = 1000 + 100*r.NormFloat64()
-	}
-	sort.Sort(sort.Reverse(sort.Float64Slice(strengths)))
+	w := newRiggingWorld(cfg, seed)
 	target := cfg.TargetRank - 1
-	span := cfg.Days * 86400
-	outcome := func(a, b int) float64 {
-		if r.Float64() < cfg.TieRate {
-			return 0.5
-		}
-		if r.Float64() < 1/(1+math.Pow(10, (strengths[b]-strengths[a])/400)) {
-			return 1
-		}
-		return 0
-	}
-	read := func(median float64) float64 { return median * math.Exp(0.8*r.NormFloat64()) }
-
 	riggers := (budget + cfg.VotesPerRigger - 1) / cfg.VotesPerRigger
 	nVoters := cfg.HonestVoters + riggers
-	// rigged marks each vote: 0 honest, 1 a rigger's vote for the target,
-	// 2 a camouflaged rigger's cover vote.
-	type simVote struct {
-		arena.RiskVote
-		rigged int
-	}
-	sv := make([]simVote, 0, cfg.HonestVotes+budget)
-	for range cfg.HonestVotes {
-		u := r.IntN(cfg.HonestVoters)
-		a := r.IntN(cfg.Models)
-		b := (a + 1 + r.IntN(cfg.Models-1)) % cfg.Models
-		sv = append(sv, simVote{RiskVote: arena.RiskVote{Voter: u, Address: u, Outcome: rating.Outcome{A: a, B: b, Result: outcome(a, b)},
-			ReadSeconds: read(honestReadMedian), At: span * r.Float64(), Tested: true}})
-	}
-	riggerRead := cfg.RiggerRead
-	if riggerRead == 0 {
-		riggerRead = honestReadMedian
-	}
-	for k := 0; k < budget; {
-		u := cfg.HonestVoters + k/cfg.VotesPerRigger
-		// Battles are served with uniform pairs on random sides.
-		a := r.IntN(cfg.Models)
-		b := (a + 1 + r.IntN(cfg.Models-1)) % cfg.Models
-		var o rating.Outcome
-		kind := 1
-		switch {
-		case a == target:
-			o, k = rating.Outcome{A: a, B: b, Result: 1}, k+1
-		case b == target:
-			o, k = rating.Outcome{A: a, B: b, Result: 0}, k+1
-		case strategy == strategySelective:
-			continue
-		default:
-			o, kind = rating.Outcome{A: a, B: b, Result: outcome(a, b)}, 2
-		}
-		sv = append(sv, simVote{RiskVote: arena.RiskVote{Voter: u, Address: u, Outcome: o, ReadSeconds: read(riggerRead),
-			At: span * r.Float64(), Tested: true}, rigged: kind})
-	}
-	slices.SortStableFunc(sv, func(x, y simVote) int {
+	sv := w.honestVotes(budget)
+	sv = w.riggerVotes(sv, strategy, budget, target)
+	slices.SortStableFunc(sv, func(x, y riggingVote) int {
 		switch {
 		case x.At < y.At:
 			return -1
@@ -269,48 +237,14 @@ func simulateRigging(cfg riggingConfig, strategy string, budget int, seed uint64
 	if cfg.Integrity.Threshold > 0 {
 		threshold = cfg.Integrity.Threshold
 	}
+	excluded := make([]bool, len(votes))
+	for i := range votes {
+		excluded[i] = rep.Votes[i].Score >= threshold-1e-9
+	}
 
 	run := riggingRun{Riggers: riggers, RigVotes: budget, HonestVoters: cfg.HonestVoters, HonestVotes: cfg.HonestVotes,
-		TrueScore: strengths[target], TrueRank: cfg.TargetRank}
-	var honest, all, cleaned []rating.Outcome
-	excludedBy := make([]int, nVoters)
-	castBy := make([]int, nVoters)
-	for i, v := range votes {
-		out := rep.Votes[i].Score >= threshold-1e-9
-		kind := sv[i].rigged
-		all = append(all, v.Outcome)
-		if kind == 0 {
-			honest = append(honest, v.Outcome)
-		}
-		if kind == 1 {
-			castBy[v.Voter]++
-		}
-		if kind == 2 {
-			run.CoverVotes++
-		}
-		if out {
-			switch kind {
-			case 0:
-				excludedBy[v.Voter]++
-				run.HonestVotesExclude++
-			case 1:
-				excludedBy[v.Voter]++
-				run.RigVotesExcluded++
-			case 2:
-				run.CoverExcluded++
-			}
-			continue
-		}
-		cleaned = append(cleaned, v.Outcome)
-	}
-	for u := range nVoters {
-		switch {
-		case u < cfg.HonestVoters && excludedBy[u] > 0:
-			run.HonestFlagged++
-		case u >= cfg.HonestVoters && 2*excludedBy[u] >= castBy[u]:
-			run.RiggersCaught++
-		}
-	}
+		TrueScore: w.strengths[target], TrueRank: cfg.TargetRank}
+	honest, all, cleaned := run.tally(sv, excluded, nVoters)
 	var err error
 	if run.HonestScore, run.HonestRank, err = fitTarget(cfg.Models, honest, target); err != nil {
 		return run, err

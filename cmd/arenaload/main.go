@@ -42,6 +42,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -170,6 +171,8 @@ func parseLevels(s string) ([]int, error) {
 	return out, nil
 }
 
+// run is arenaload with its arguments: the seed and get commands, a report
+// of saved results, or a load run against an arena.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		switch args[0] {
@@ -184,36 +187,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if report != "" {
-		f, err := os.Open(report)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		data, err := io.ReadAll(f)
-		if err != nil {
-			return err
-		}
-		if isLiveReport(data) {
-			lives, err := readLiveResults(bytes.NewReader(data))
-			if err != nil {
-				return fmt.Errorf("%s: %w", report, err)
-			}
-			printLiveHeader(stdout)
-			for _, r := range lives {
-				printLiveRow(stdout, r)
-			}
-			return nil
-		}
-		results, err := readResults(bytes.NewReader(data))
-		if err != nil {
-			return fmt.Errorf("%s: %w", report, err)
-		}
-		writeComparison(stdout, results)
-		fmt.Fprintln(stdout)
-		writeCPU(stdout, results)
-		fmt.Fprintln(stdout)
-		writeRuns(stdout, results)
-		return nil
+		return printReport(report, stdout)
 	}
 	ctx, cancel := context.WithTimeout(ctx, opt.timeout)
 	defer cancel()
@@ -233,6 +207,46 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return runLive(ctx, opt, l, fake, stdout)
 	}
+	return runLevels(ctx, l, opt, base, stdout)
+}
+
+// printReport prints the tables of a file of saved results, live or not.
+func printReport(report string, stdout io.Writer) error {
+	f, err := os.Open(report)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return err
+	}
+	if isLiveReport(data) {
+		lives, err := readLiveResults(bytes.NewReader(data))
+		if err != nil {
+			return fmt.Errorf("%s: %w", report, err)
+		}
+		printLiveHeader(stdout)
+		for _, r := range lives {
+			printLiveRow(stdout, r)
+		}
+		return nil
+	}
+	results, err := readResults(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("%s: %w", report, err)
+	}
+	writeComparison(stdout, results)
+	fmt.Fprintln(stdout)
+	writeCPU(stdout, results)
+	fmt.Fprintln(stdout)
+	writeRuns(stdout, results)
+	return nil
+}
+
+// runLevels measures each number of clients in turn, printing a row (or a
+// JSON line) and appending the result to -out as each one finishes.
+func runLevels(ctx context.Context, l *loader, opt options, base *url.URL, stdout io.Writer) error {
 	if !opt.jsonOut {
 		printHeader(stdout)
 	}

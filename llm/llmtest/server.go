@@ -78,13 +78,6 @@ func (h *Handler) Set(model string, b Behavior) {
 	h.byModel[model] = b
 }
 
-// SetDefault scripts the answers for models without their own behavior.
-func (h *Handler) SetDefault(b Behavior) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.def = b
-}
-
 // SetModels sets the names listed by /api/tags and /v1/models; by default
 // those are the models given to Set, sorted.
 func (h *Handler) SetModels(names ...string) {
