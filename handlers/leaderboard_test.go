@@ -78,6 +78,7 @@ var ciCell = regexp.MustCompile(`<td class="num ci">\+\d+/−\d+</td>`)
 // any ratings snapshot, then the published one with intervals, Rank (UB)
 // and the style-controlled rank, served from the snapshot.
 func TestLeaderboardFromSnapshot(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})
 		voter := e.client()
@@ -133,6 +134,7 @@ func TestLeaderboardFromSnapshot(t *testing.T) {
 
 // TestLeaderboardEmpty answers before any vote, as JSON and as a page.
 func TestLeaderboardEmpty(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite", handlers.Config{})
 	b := e.board()
 	if b.Votes != 0 || b.Method != "online_elo" || len(b.Models) != 3 {
@@ -305,6 +307,7 @@ func (v viewReply) slugs() []string {
 // and model counts of its tab, and the filters keep the right models with
 // Rank (UB) counted among those shown.
 func TestLeaderboardCategoriesAndFilters(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newBoardEnv(t, d)
 		all := e.view("")
@@ -407,6 +410,7 @@ var pageRow = regexp.MustCompile(`(?s)<tr data-model="([^"]+)"[^>]*>\s*<td class
 // TestLeaderboardFormatsAgree checks that the page, the JSON and both CSV
 // addresses show the same rows in the same order for the same query.
 func TestLeaderboardFormatsAgree(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newBoardEnv(t, d)
 		for _, q := range []string{"", "?category=coding", "?dir=desc&open=1&sort=votes", "?style=on", "?sort=model", "?license=mit"} {
@@ -456,6 +460,7 @@ func TestLeaderboardFormatsAgree(t *testing.T) {
 // that every view has one canonical address that gives the same view back,
 // and that a bad query is refused with a message.
 func TestLeaderboardSortAndPermalink(t *testing.T) {
+	t.Parallel()
 	e := newBoardEnv(t, "sqlite")
 	keys := map[string]func(m int, v viewReply) string{
 		"model":        func(i int, v viewReply) string { return strings.ToLower(v.Models[i].DisplayName) },
@@ -532,6 +537,7 @@ func TestLeaderboardSortAndPermalink(t *testing.T) {
 // TestLeaderboardVersion checks the freshness poll: the version the page
 // carries changes when a new snapshot lands, and only then.
 func TestLeaderboardVersion(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newBoardEnv(t, d)
 		version := func() string {
