@@ -14,6 +14,7 @@ import (
 // log through the admin navigation and signs out. It runs on SQLite only:
 // the same handlers are tested on both databases over HTTP.
 func TestBrowserAdminFirstRun(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	e := newEnv(t, "sqlite", handlers.Config{})
 	base := e.srv.URL

@@ -53,8 +53,10 @@ func adminRoutes(t *testing.T, e *env) []*echo.Route {
 var routeParam = regexp.MustCompile(`:[^/]+|\*`)
 
 func TestAdminRoutesRefuseOthers(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect, handlers.Config{})
 			routes := adminRoutes(t, e)
 			if len(routes) < 4 {
@@ -131,8 +133,10 @@ func trustLoopback() handlers.Config {
 }
 
 func TestAdminSignInThrottled(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect, trustLoopback())
 			for _, n := range []string{"ana", "bob", "cy"} {
 				if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", n, testAdminPassword); err != nil {
@@ -218,8 +222,10 @@ func withCookie(t *testing.T, e *env, value string) *http.Client {
 }
 
 func TestAdminSessionRenewedAtSignIn(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect, handlers.Config{SecureCookies: true})
 			if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", "ana", testAdminPassword); err != nil {
 				t.Fatal(err)
@@ -276,8 +282,10 @@ func TestAdminSessionRenewedAtSignIn(t *testing.T) {
 }
 
 func TestAdminSignOut(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect, handlers.Config{})
 			admin := signInAdmin(t, e)
 			token := adminCookie(t, e, admin)
@@ -310,8 +318,10 @@ func TestAdminSignOut(t *testing.T) {
 }
 
 func TestAdminCrossSiteRefused(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect, handlers.Config{})
 			admin := signInAdmin(t, e)
 			before := auditCount(t, e)
@@ -338,8 +348,10 @@ func TestAdminCrossSiteRefused(t *testing.T) {
 }
 
 func TestAdminFirstRunSetup(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect, handlers.Config{})
 			token, ok, err := e.arena.Accounts().SetupToken(t.Context())
 			if err != nil || !ok {
@@ -393,8 +405,10 @@ func TestAdminFirstRunSetup(t *testing.T) {
 }
 
 func TestAdminAuditLog(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect, handlers.Config{})
 			ctx := context.Background()
 			base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -488,8 +502,10 @@ func TestAdminAuditLog(t *testing.T) {
 }
 
 func TestAdminDashboardCounts(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect, handlers.Config{})
 			voter := e.client()
 			for range 2 {
@@ -522,6 +538,7 @@ func setCookie(r reply, name string) string {
 }
 
 func TestAdminSignInNext(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite", handlers.Config{})
 	if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", "ana", testAdminPassword); err != nil {
 		t.Fatal(err)
@@ -555,8 +572,10 @@ func TestAdminSignInNext(t *testing.T) {
 // TestAdminSignInParallelGuesses sends many wrong passwords at once: no more
 // than the limit may be checked, however they interleave.
 func TestAdminSignInParallelGuesses(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, dialect, trustLoopback())
 			if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", "ana", testAdminPassword); err != nil {
 				t.Fatal(err)

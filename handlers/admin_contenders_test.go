@@ -26,6 +26,7 @@ func contenderForm(fields ...string) string {
 }
 
 func TestAdminContendersPages(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})
 		ctx := context.Background()
@@ -119,6 +120,7 @@ func TestAdminContendersPages(t *testing.T) {
 
 // Disabling a contender from its page keeps it out of every new battle.
 func TestAdminDisableContenderStopsSampling(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})
 		admin := signInAdmin(t, e)
@@ -149,6 +151,7 @@ func TestAdminDisableContenderStopsSampling(t *testing.T) {
 
 // The test button shows the provider's answer, or its error.
 func TestAdminTestProvider(t *testing.T) {
+	t.Parallel()
 	fake := llmtest.New(llmtest.Behavior{Text: "Yes, working fine."})
 	t.Cleanup(fake.Close)
 	fake.Handler.Set("down", llmtest.Behavior{Mode: llmtest.Status, Status: 503})

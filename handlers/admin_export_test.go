@@ -17,8 +17,10 @@ import (
 // an e-mail address, and checks the page's counts, the download, that it is
 // audited, and that nobody else gets it.
 func TestAdminExport(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
 		t.Run(d, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, d, handlers.Config{})
 			ctx := t.Context()
 			voter := e.client()

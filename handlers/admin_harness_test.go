@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"cmp"
 	"crypto/rand"
 	"net/http"
 	"net/url"
@@ -32,7 +33,7 @@ func signInAdmin(t *testing.T, e *env) *http.Client {
 		t.Fatalf("create admin: %v", err)
 	}
 	c := e.client()
-	c.Transport = sameOrigin{http.DefaultTransport}
+	c.Transport = sameOrigin{cmp.Or(e.transport, http.DefaultTransport)}
 	form := url.Values{"username": {name}, "password": {testAdminPassword}}
 	r := e.do(c, "POST", "/admin/signin", "application/x-www-form-urlencoded", form.Encode())
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/admin" {

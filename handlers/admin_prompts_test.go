@@ -45,6 +45,7 @@ func statusOf(t *testing.T, e *env, id uint) string {
 }
 
 func TestAdminPromptsQueue(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})
 		ids := suggest(t, e, "Is a tomato a fruit?", "Why do cats purr?", "What is a tomato plant's lifespan?")
@@ -161,6 +162,7 @@ func TestAdminPromptsQueue(t *testing.T) {
 }
 
 func TestAdminFilterRules(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})
 		admin := signInAdmin(t, e)
@@ -188,6 +190,7 @@ func TestAdminFilterRules(t *testing.T) {
 }
 
 func TestAdminGenerateAnswers(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newModerationEnv(t, d)
 		admin := signInAdmin(t, e)

@@ -58,6 +58,7 @@ func excludedOf(t *testing.T, e *env, id uint) string {
 // told they were stored) → unblock restores; per-vote exclude and include;
 // each audited.
 func TestAdminVotersBlockAndUndo(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})
 		ctx := context.Background()

@@ -16,11 +16,17 @@ import (
 
 func eachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
 	for _, d := range storetest.Dialects {
-		t.Run(d, func(t *testing.T) { fn(t, d) })
+		t.Run(d, func(t *testing.T) {
+			// Each dialect has its own store (a SQLite file, a PostgreSQL
+			// schema), so the two run beside each other.
+			t.Parallel()
+			fn(t, d)
+		})
 	}
 }
 
 func TestAPIVoteFlow(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})
 		voter := e.client()
@@ -79,6 +85,7 @@ func TestAPIVoteFlow(t *testing.T) {
 var voteAction = regexp.MustCompile(`action="/battles/([0-9a-f]{32})/vote"`)
 
 func TestFormVoteAndReveal(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})
 		voter := e.client()
@@ -118,6 +125,7 @@ func TestFormVoteAndReveal(t *testing.T) {
 }
 
 func TestLeakedIdentityStoredNotCounted(t *testing.T) {
+	t.Parallel()
 	s := storetest.Open(t, "sqlite")
 	ctx := t.Context()
 	if _, err := s.UpsertContenders(ctx, testContenders[:2], nil); err != nil {
@@ -151,6 +159,7 @@ func TestLeakedIdentityStoredNotCounted(t *testing.T) {
 // of 1,000 battles (100 with -short), half of them a different winner:
 // exactly one vote per battle may be stored and counted.
 func TestConcurrentVotesExactlyOnce(t *testing.T) {
+	t.Parallel()
 	battles, copies := 1000, 10
 	if testing.Short() {
 		battles = 100 // the race detector slows each request about tenfold

@@ -94,6 +94,7 @@ func jsString(s string) string {
 // approved prompt is served once its answers exist, the rejected one and
 // the disabled contender never are.
 func TestBrowserModeration(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newModerationEnv(t, d)

@@ -48,6 +48,7 @@ const readBoardPage = `(() => ({
 // checkbox applies itself through app.js) and opens a model page, at phone
 // and desktop widths, checking each page and keeping a screenshot of it.
 func TestBrowserLeaderboard(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	e := newBoardEnv(t, "sqlite")
 	base := e.srv.URL
@@ -61,6 +62,7 @@ func TestBrowserLeaderboard(t *testing.T) {
 		{"desktop", 1280, 900, false},
 	} {
 		t.Run(size.name, func(t *testing.T) {
+			t.Parallel()
 			b := newTab(t, browser)
 			opts := []chromedp.EmulateViewportOption{}
 			if size.phone {

@@ -156,6 +156,7 @@ func partialOf(s string, texts ...string) bool {
 // answers grow side by side with the vote locked, waits for the page to
 // reload with the finished answers, votes B by keyboard and sees the reveal.
 func TestBrowserLiveBattle(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	e := newLiveEnv(t, "sqlite")
 	e.llm.Set("left", llmtest.Behavior{Text: liveTextLeft, Delay: liveTokenDelay})
@@ -246,6 +247,7 @@ func TestBrowserLiveBattle(t *testing.T) {
 // TestBrowserLiveFailureShowsVoid fails one side: the page says the battle
 // is void, without naming anything, and offers a new battle.
 func TestBrowserLiveFailureShowsVoid(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	e := newLiveEnv(t, "sqlite")
 	e.llm.Set("left", llmtest.Behavior{Text: liveTextLeft, Delay: liveTokenDelay})

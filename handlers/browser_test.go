@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -71,11 +72,25 @@ var chromium struct {
 }
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	raiseParallel(4)
 	code := m.Run()
 	if chromium.stop != nil {
 		chromium.stop()
 	}
 	os.Exit(code)
+}
+
+// raiseParallel lets n parallel tests run at once unless -parallel was given.
+// The default, one per core, leaves a 2-core machine idle: most of these
+// tests wait on Chromium, PostgreSQL or an answer stream rather than compute.
+func raiseParallel(n int) {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	// Unset, the flag holds its default, GOMAXPROCS.
+	if cur, err := strconv.Atoi(flag.Lookup("test.parallel").Value.String()); !set && err == nil && cur < n {
+		flag.Set("test.parallel", strconv.Itoa(n))
+	}
 }
 
 // startBrowser returns the shared headless Chromium, launching it on first
@@ -298,6 +313,7 @@ func (b *tab) revealed(side string) string {
 // TestBrowserVoteByClickAndKeyboard votes once by clicking and once by
 // keyboard, and watches the leaderboard count both.
 func TestBrowserVoteByClickAndKeyboard(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})
@@ -487,6 +503,7 @@ type xssResult struct {
 // runs, nothing live is in the rendered Markdown, nothing is fetched from
 // elsewhere, and the CSP refuses inline script.
 func TestBrowserXSSCorpusInert(t *testing.T) {
+	t.Parallel()
 	payloads := readXSSCorpus(t)
 	if len(payloads) < 50 {
 		t.Fatalf("views/testdata/xss.txt has %d payloads, want at least 50", len(payloads))
@@ -708,6 +725,7 @@ var layoutAnswers = []string{
 // phone: side by side on the desktop; stacked on the phone, with the vote
 // buttons in view and no horizontal scrolling. Screenshots are saved.
 func TestBrowserPhoneLayout(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	s := storetest.Open(t, "sqlite")
 	ctx := t.Context()

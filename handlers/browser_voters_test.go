@@ -17,6 +17,7 @@ import (
 // the ratings, and so does their next one), excludes and puts back one vote
 // by hand, and unblocks them (everything back).
 func TestBrowserVoterBlock(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})

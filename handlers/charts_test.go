@@ -24,6 +24,7 @@ func chartsFixture() *arena.RatedBoard {
 }
 
 func TestLeaderboardChartsVM(t *testing.T) {
+	t.Parallel()
 	vm := leaderboardChartsVM(chartsFixture(), nil)
 	want := []views.CIRow{
 		{Name: "Alpha", Score: 1100, Lower: 1080, Upper: 1120},
@@ -43,6 +44,7 @@ func TestLeaderboardChartsVM(t *testing.T) {
 }
 
 func TestLeaderboardChartsHeatmaps(t *testing.T) {
+	t.Parallel()
 	vm := leaderboardChartsVM(chartsFixture(), nil)
 	cells := func(h views.Heatmap) [][]views.HeatCell { return h.Cells }
 	want := [][]views.HeatCell{
@@ -70,6 +72,7 @@ func TestLeaderboardChartsHeatmaps(t *testing.T) {
 }
 
 func TestLeaderboardChartsHistory(t *testing.T) {
+	t.Parallel()
 	day := func(d int) time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
 	m := func(slug, org, country string, open bool, score float64) arena.HistoryModel {
 		return arena.HistoryModel{Slug: slug, DisplayName: "Model " + slug, Organization: org, Country: country, OpenWeights: open, Score: score}
@@ -141,6 +144,7 @@ func TestLeaderboardChartsHistory(t *testing.T) {
 }
 
 func TestChartsCache(t *testing.T) {
+	t.Parallel()
 	var c chartsCache
 	draws := 0
 	draw := func() views.LeaderboardChartsVM { draws++; return views.LeaderboardChartsVM{Votes: draws} }

@@ -39,6 +39,8 @@ type env struct {
 	store *models.Store
 	arena *arena.Arena
 	srv   *httptest.Server
+	// transport is shared by the env's clients (nil: the default one).
+	transport http.RoundTripper
 }
 
 // newEnv starts the real handlers on a real store of the dialect, with the
@@ -75,13 +77,24 @@ func startEnv(t *testing.T, s *models.Store, cfg handlers.Config) *env {
 	}
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &env{t: t, store: s, arena: a, srv: srv}
+	return &env{t: t, store: s, arena: a, srv: srv, transport: keepAlive(t)}
+}
+
+// keepAlive is a transport that keeps enough idle connections for the
+// concurrent tests: the default keeps two per host, so 64 voters at once
+// would open (and leave in TIME_WAIT) a new connection for nearly every
+// request, which costs more than the request itself.
+func keepAlive(t *testing.T) *http.Transport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 256
+	t.Cleanup(tr.CloseIdleConnections)
+	return tr
 }
 
 // client is one browser: its own cookie jar, no redirects followed.
 func (e *env) client() *http.Client {
 	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &http.Client{Jar: jar, Transport: e.transport, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 type reply struct {

@@ -12,6 +12,7 @@ import (
 // A live prompt ends with answers from two contenders, which is all the
 // bank asks of a prompt; it must still never be served to another voter.
 func TestLivePromptNeverServedFromTheBank(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newLiveEnv(t, d)
 		e.llm.Set("left", llmtest.Behavior{Text: "Left answer."})

@@ -53,7 +53,7 @@ func newLiveEnv(t *testing.T, dialect string) *liveEnv {
 	}
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	return &liveEnv{env: &env{t: t, store: s, arena: a, srv: srv}, llm: fake}
+	return &liveEnv{env: &env{t: t, store: s, arena: a, srv: srv, transport: keepAlive(t)}, llm: fake}
 }
 
 type sseEvent struct {
@@ -116,6 +116,7 @@ func (e *liveEnv) startLive(c *http.Client, prompt string) string {
 }
 
 func TestLiveBattleStreamsBlindAndVotes(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newLiveEnv(t, d)
 		e.llm.Set("left", llmtest.Behavior{Text: "The left answer streams in many small pieces, one after another."})
@@ -151,6 +152,7 @@ func TestLiveBattleStreamsBlindAndVotes(t *testing.T) {
 }
 
 func TestLiveBattleFailuresVoid(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		b    llmtest.Behavior
@@ -165,6 +167,7 @@ func TestLiveBattleFailuresVoid(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			e := newLiveEnv(t, "sqlite")
 			e.llm.Set("right", c.b)
 			voter := e.client()
@@ -193,6 +196,7 @@ func TestLiveBattleFailuresVoid(t *testing.T) {
 }
 
 func TestLiveClientLeavingCancelsBoth(t *testing.T) {
+	t.Parallel()
 	e := newLiveEnv(t, "sqlite")
 	e.llm.Set("left", llmtest.Behavior{Mode: llmtest.Stall, After: 3})
 	e.llm.Set("right", llmtest.Behavior{Mode: llmtest.Stall, After: 3})
@@ -231,6 +235,7 @@ func TestLiveClientLeavingCancelsBoth(t *testing.T) {
 }
 
 func TestLiveMultiTurnAndIdentityQuestion(t *testing.T) {
+	t.Parallel()
 	e := newLiveEnv(t, "sqlite")
 	voter := e.client()
 	id := e.startLive(voter, "First question")
@@ -259,6 +264,7 @@ func TestLiveMultiTurnAndIdentityQuestion(t *testing.T) {
 }
 
 func TestLivePromptRefusals(t *testing.T) {
+	t.Parallel()
 	e := newLiveEnv(t, "sqlite")
 	voter := e.client()
 	for prompt, want := range map[string]string{

@@ -53,6 +53,7 @@ const lookAtCharts = `(() => {
 // named, styled under the CSP, and the pages do not scroll sideways.
 // Screenshots are kept as artefacts.
 func TestBrowserModelPageAndCharts(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	e := newEnv(t, "sqlite", handlers.Config{})
 	winners := []string{"model_a", "model_b", "tie", "model_a", "model_b", "model_a"}

@@ -58,6 +58,7 @@ type modelReply struct {
 // the two scores, its history and its released answers; and that an
 // unknown model is a 404 with a message.
 func TestModelPage(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})
 		const slug = "zephyrion-7b"
@@ -191,6 +192,7 @@ func TestModelPage(t *testing.T) {
 // answers were written for it alone, is shown on both models' pages with
 // the answer each gave.
 func TestModelPageShowsLiveAnswers(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newLiveEnv(t, d)
 		e.llm.Set("left", llmtest.Behavior{Text: "Left says the sky is blue."})

@@ -10,6 +10,7 @@ import (
 )
 
 func TestCrossSiteVoteRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite", handlers.Config{})
 	voter := e.client()
 	_, b := e.startBattle(voter)
@@ -32,6 +33,7 @@ func TestCrossSiteVoteRefused(t *testing.T) {
 }
 
 func TestSecurityHeadersAndHealth(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite", handlers.Config{})
 	c := e.client()
 	page := e.do(c, "GET", "/", "", "")
@@ -69,6 +71,7 @@ func TestSecurityHeadersAndHealth(t *testing.T) {
 }
 
 func TestForgedVoterCookieGetsNewIdentity(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite", handlers.Config{})
 	owner := e.client()
 	_, b := e.startBattle(owner)
@@ -81,6 +84,7 @@ func TestForgedVoterCookieGetsNewIdentity(t *testing.T) {
 }
 
 func TestRateLimitAndBodyLimit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, "sqlite", handlers.Config{RateLimit: 20})
 	c := e.client()
 	limited := false
@@ -103,6 +107,7 @@ func TestRateLimitAndBodyLimit(t *testing.T) {
 }
 
 func TestTrustedProxyAddress(t *testing.T) {
+	t.Parallel()
 	// Without trusted proxies, X-Forwarded-For must not change the address:
 	// a spoofed header would otherwise dodge the per-address limit.
 	e := newEnv(t, "sqlite", handlers.Config{RateLimit: 1, AddressFactor: 1})

@@ -15,6 +15,7 @@ import (
 const formType = "application/x-www-form-urlencoded"
 
 func TestSuggestForm(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})
 		voter := e.client()
@@ -62,6 +63,7 @@ func TestSuggestForm(t *testing.T) {
 }
 
 func TestReportForm(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newEnv(t, d, handlers.Config{})
 		voter := e.client()
@@ -107,6 +109,7 @@ func TestReportForm(t *testing.T) {
 // and the reveal tells the voter their vote waits for review; once a
 // moderator approves the prompt, the vote counts.
 func TestFlaggedLiveVoteReveal(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, d string) {
 		e := newLiveEnv(t, d)
 		ctx := context.Background()
