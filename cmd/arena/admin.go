@@ -13,7 +13,6 @@ import (
 	"golang.org/x/term"
 
 	"openarena.dev/arena/arena"
-	"openarena.dev/arena/models"
 )
 
 const adminUsage = `usage:
@@ -38,9 +37,12 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, adminUsage) }
-	dsn := fs.String("db", envOr(getenv, "ARENA_DATABASE_URL", models.DefaultDSN), "database")
+	sv := readSettings(getenv)
+	if err := sv.bindFlag(fs, "ARENA_DATABASE_URL"); err != nil {
+		return err
+	}
 	username := fs.String("username", "", "the new admin's username")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := sv.parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if *username == "" || fs.NArg() != 0 {
@@ -56,7 +58,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	if err := arena.CheckPassword(*username, password); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *dsn)
+	store, err := openStore(ctx, sv.get("ARENA_DATABASE_URL"))
 	if err != nil {
 		return err
 	}
