@@ -33,6 +33,11 @@ type Options struct {
 	// Integrity tunes the voter-integrity checks; zero fields take
 	// DefaultIntegrity.
 	Integrity IntegrityOptions
+	// Getenv reads the variable a contender's provider names for its API
+	// key (api_key_env) when the arena builds a backend itself; nil means
+	// os.Getenv. The command passes its own so the environment has one
+	// source, which tests can replace.
+	Getenv func(string) string
 }
 
 // DefaultOptions are the rules used when a field is zero.

@@ -187,7 +187,11 @@ func (a *Arena) TestProvider(ctx context.Context, actor, slug string) (*Provider
 	if a.live.Backend != nil {
 		be, err = a.live.Backend(c)
 	} else {
-		be, err = llm.New(providerConfig(c.Provider), os.Getenv)
+		getenv := a.opt.Getenv
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		be, err = llm.New(providerConfig(c.Provider), getenv)
 	}
 	if err != nil {
 		res.Err = err.Error()

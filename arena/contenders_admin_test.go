@@ -270,3 +270,40 @@ func TestContenderStats(t *testing.T) {
 		}
 	})
 }
+
+// The provider test reads the contender's API key through Options.Getenv,
+// so the command's environment is the only one consulted.
+func TestTestProviderKeyThroughGetenv(t *testing.T) {
+	srv := llmtest.New(llmtest.Behavior{Text: "Yes, I am working."})
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr string
+	}{
+		{name: "key set", env: map[string]string{"ARENA_TEST_PROVIDER_KEY": "sk-test"}},
+		{name: "key missing", wantErr: "ARENA_TEST_PROVIDER_KEY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			a := arena.New(storetest.Open(t, "sqlite"), arena.Options{Getenv: func(k string) string { return tt.env[k] }})
+			c := models.Contender{Slug: "keyed", Weight: 1, Enabled: true, Provider: models.Provider{
+				Kind: "openai", BaseURL: srv.BaseURL(), Model: "keyed", APIKeyEnv: "ARENA_TEST_PROVIDER_KEY"}}
+			if _, err := a.AddContender(ctx, "alice", c); err != nil {
+				t.Fatal(err)
+			}
+			res, err := a.TestProvider(ctx, "alice", "keyed")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantErr == "" && res.Err != "" || tt.wantErr != "" && !strings.Contains(res.Err, tt.wantErr) {
+				t.Errorf("result error %q, want %q", res.Err, tt.wantErr)
+			}
+		})
+	}
+	reqs := srv.Handler.Requests()
+	if len(reqs) != 1 || reqs[0].Authorization != "Bearer sk-test" {
+		t.Errorf("provider requests = %+v, want one with the key from Getenv", reqs)
+	}
+}

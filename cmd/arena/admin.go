@@ -14,7 +14,6 @@ import (
 
 	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/accounts"
-	"openarena.dev/arena/models"
 )
 
 const adminUsage = `usage:
@@ -39,9 +38,12 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, adminUsage) }
-	dsn := fs.String("db", envOr(getenv, "ARENA_DATABASE_URL", models.DefaultDSN), "database")
+	sv := readSettings(getenv)
+	if err := sv.bindFlag(fs, "ARENA_DATABASE_URL"); err != nil {
+		return err
+	}
 	username := fs.String("username", "", "the new admin's username")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := sv.parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if *username == "" || fs.NArg() != 0 {
@@ -57,7 +59,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	if err := accounts.CheckPassword(*username, password); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *dsn)
+	store, err := openStore(ctx, sv.get("ARENA_DATABASE_URL"))
 	if err != nil {
 		return err
 	}

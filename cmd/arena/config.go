@@ -6,17 +6,15 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"strconv"
 	"strings"
 	"time"
 
 	"openarena.dev/arena/arena"
-	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
 )
 
-// Config is the whole configuration of a running arena, read from ARENA_*
-// variables and overridable by flags.
+// Config is the whole configuration of a running arena, read through the
+// settings table (settings.go): ARENA_* variables, overridable by flags.
 type Config struct {
 	Addr           string
 	DatabaseURL    string
@@ -36,86 +34,89 @@ type Config struct {
 	// (ARENA_RISK_*, see loadIntegrity).
 	Integrity arena.IntegrityOptions
 	RiskSweep time.Duration
+	// Ratings tunes the recomputer (ARENA_MIN_VOTES, ARENA_BOOTSTRAP_ROUNDS,
+	// ARENA_RATINGS_DEBOUNCE, see ratingsOptions).
+	Ratings arena.RatingsOptions
 }
 
-// loadConfig reads the environment, then the flags of the serve command.
+// loadConfig reads the serve command's settings: the table's defaults, the
+// environment, then the flags in args.
 func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	sv, err := serveSettings(args, getenv, stderr)
+	if err != nil {
+		return Config{}, err
+	}
+	return configFrom(sv.get)
+}
+
+// serveSettings resolves the settings as serve (and `arena config`) sees
+// them, flags included.
+func serveSettings(args []string, getenv func(string) string, stderr io.Writer) (*settingValues, error) {
+	sv := readSettings(getenv)
+	fs := newServeFlags(stderr)
+	if err := sv.bindServeFlags(fs); err != nil {
+		return nil, err
+	}
+	if err := sv.parse(fs, args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return sv, nil
+}
+
+// newServeFlags is serve's flag set; its -h lists the commands first, as
+// `arena help` does, since serve is what a bare `arena -h` reaches.
+func newServeFlags(stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageText())
+		fmt.Fprintln(stderr, "\nserve flags:")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// configFrom turns the settings' text into a Config, checking each value.
+func configFrom(get func(string) string) (Config, error) {
 	cfg := Config{
-		Addr:          envOr(getenv, "ARENA_ADDR", ":8080"),
-		DatabaseURL:   envOr(getenv, "ARENA_DATABASE_URL", models.DefaultDSN),
-		Secret:        getenv("ARENA_SECRET"),
-		BodyLimit:     envOr(getenv, "ARENA_BODY_LIMIT", "64K"),
+		Addr:          settingString(get, "ARENA_ADDR"),
+		DatabaseURL:   settingString(get, "ARENA_DATABASE_URL"),
+		Secret:        settingString(get, "ARENA_SECRET"),
+		BodyLimit:     settingString(get, "ARENA_BODY_LIMIT"),
 		ShutdownGrace: 15 * time.Second,
 	}
 	var err error
-	if cfg.RateLimit, err = envInt(getenv, "ARENA_RATE_LIMIT", 60); err != nil {
+	if cfg.RateLimit, err = settingInt(get, "ARENA_RATE_LIMIT"); err != nil {
 		return cfg, err
-	}
-	if cfg.SecureCookies, err = envBool(getenv, "ARENA_SECURE_COOKIES"); err != nil {
-		return cfg, err
-	}
-	if cfg.Demo, err = envBool(getenv, "ARENA_DEMO"); err != nil {
-		return cfg, err
-	}
-	if cfg.TrustedProxies, err = parseCIDRs(getenv("ARENA_TRUSTED_PROXIES")); err != nil {
-		return cfg, err
-	}
-	if err := cfg.LogLevel.UnmarshalText([]byte(envOr(getenv, "ARENA_LOG_LEVEL", "info"))); err != nil {
-		return cfg, fmt.Errorf("ARENA_LOG_LEVEL: %w", err)
-	}
-	if cfg.Sampling, err = rating.ParsePairPolicy(envOr(getenv, "ARENA_SAMPLING", rating.PolicyInformative)); err != nil {
-		return cfg, fmt.Errorf("ARENA_SAMPLING: %w", err)
-	}
-	if cfg.Integrity, cfg.RiskSweep, err = loadIntegrity(getenv); err != nil {
-		return cfg, err
-	}
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (ARENA_ADDR)")
-	fs.StringVar(&cfg.DatabaseURL, "db", cfg.DatabaseURL, "postgres:// URL or SQLite file (ARENA_DATABASE_URL)")
-	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "add the built-in offline demo bots as contenders (ARENA_DEMO)")
-	fs.IntVar(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "battle and vote requests per minute per voter, 0 for none (ARENA_RATE_LIMIT)")
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
-	}
-	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if cfg.RateLimit < 0 {
 		return cfg, fmt.Errorf("rate limit must be 0 (off) or more, not %d", cfg.RateLimit)
 	}
+	if cfg.SecureCookies, err = settingBool(get, "ARENA_SECURE_COOKIES"); err != nil {
+		return cfg, err
+	}
+	if cfg.Demo, err = settingBool(get, "ARENA_DEMO"); err != nil {
+		return cfg, err
+	}
+	if cfg.TrustedProxies, err = parseCIDRs(settingString(get, "ARENA_TRUSTED_PROXIES")); err != nil {
+		return cfg, err
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(settingString(get, "ARENA_LOG_LEVEL"))); err != nil {
+		return cfg, fmt.Errorf("ARENA_LOG_LEVEL: %w", err)
+	}
+	if cfg.Sampling, err = rating.ParsePairPolicy(settingString(get, "ARENA_SAMPLING")); err != nil {
+		return cfg, fmt.Errorf("ARENA_SAMPLING: %w", err)
+	}
+	if cfg.Integrity, cfg.RiskSweep, err = loadIntegrity(get); err != nil {
+		return cfg, err
+	}
+	if cfg.Ratings, err = ratingsOptions(get); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
-}
-
-func envOr(getenv func(string) string, key, def string) string {
-	if v := getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-func envInt(getenv func(string) string, key string, def int) (int, error) {
-	v := getenv(key)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, fmt.Errorf("%s must be a whole number, not %q", key, v)
-	}
-	return n, nil
-}
-
-func envBool(getenv func(string) string, key string) (bool, error) {
-	v := getenv(key)
-	if v == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, fmt.Errorf("%s must be true or false, not %q", key, v)
-	}
-	return b, nil
 }
 
 // parseCIDRs reads a comma-separated list of networks or single addresses.

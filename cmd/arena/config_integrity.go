@@ -13,37 +13,30 @@ import (
 // cast in between.
 const defaultRiskSweep = time.Hour
 
-// loadIntegrity reads the voter-integrity settings:
-//
-//	ARENA_RISK_THRESHOLD       risk score at which a vote is left out (default 0.7)
-//	ARENA_RISK_FAST_READ       reading time below which a vote is "too fast" (default 3s)
-//	ARENA_RISK_BURST_VOTES     votes per voter per hour before "too many" (default 60)
-//	ARENA_RISK_ADDRESS_VOTERS  voter ids per keyed address per day before "shared address" (default 5)
-//	ARENA_RISK_SWEEP           how often every vote is re-scored (default 1h, 0 turns it off)
-//
-// See arena.IntegrityOptions for what each signal weighs.
-func loadIntegrity(getenv func(string) string) (arena.IntegrityOptions, time.Duration, error) {
+// loadIntegrity reads the voter-integrity settings (ARENA_RISK_*; see the
+// settings table for each one's meaning and default) through get, which is
+// getenv or the resolved settings. See arena.IntegrityOptions for what each
+// signal weighs.
+func loadIntegrity(get func(string) string) (arena.IntegrityOptions, time.Duration, error) {
 	o := arena.DefaultIntegrity
-	sweep := defaultRiskSweep
-	if v := getenv("ARENA_RISK_THRESHOLD"); v != "" {
-		t, err := strconv.ParseFloat(v, 64)
-		if err != nil || t <= 0 || t > 10 {
-			return o, 0, fmt.Errorf("ARENA_RISK_THRESHOLD must be a number above 0 (default %.1f), not %q", arena.DefaultIntegrity.Threshold, v)
-		}
-		o.Threshold = t
+	v := settingString(get, "ARENA_RISK_THRESHOLD")
+	t, err := strconv.ParseFloat(v, 64)
+	if err != nil || t <= 0 || t > 10 {
+		return o, 0, fmt.Errorf("ARENA_RISK_THRESHOLD must be a number above 0 (default %.1f), not %q", arena.DefaultIntegrity.Threshold, v)
 	}
-	var err error
-	if o.FastRead, err = envDuration(getenv, "ARENA_RISK_FAST_READ", o.FastRead, false); err != nil {
+	o.Threshold = t
+	if o.FastRead, err = settingDuration(get, "ARENA_RISK_FAST_READ", false); err != nil {
 		return o, 0, err
 	}
-	if sweep, err = envDuration(getenv, "ARENA_RISK_SWEEP", sweep, true); err != nil {
+	sweep, err := settingDuration(get, "ARENA_RISK_SWEEP", true)
+	if err != nil {
 		return o, 0, err
 	}
 	for _, p := range []struct {
 		key string
 		dst *int
 	}{{"ARENA_RISK_BURST_VOTES", &o.BurstVotes}, {"ARENA_RISK_ADDRESS_VOTERS", &o.AddressVoters}} {
-		n, err := envInt(getenv, p.key, *p.dst)
+		n, err := settingInt(get, p.key)
 		if err != nil {
 			return o, 0, err
 		}
@@ -53,18 +46,4 @@ func loadIntegrity(getenv func(string) string) (arena.IntegrityOptions, time.Dur
 		*p.dst = n
 	}
 	return o, sweep, nil
-}
-
-// envDuration reads a Go duration such as 3s or 1h; zero is allowed only
-// when zeroOK (it then means off).
-func envDuration(getenv func(string) string, key string, def time.Duration, zeroOK bool) (time.Duration, error) {
-	v := getenv(key)
-	if v == "" {
-		return def, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 || d == 0 && !zeroOK {
-		return 0, fmt.Errorf("%s must be a duration such as 3s or 1h, not %q", key, v)
-	}
-	return d, nil
 }

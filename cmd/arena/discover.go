@@ -62,17 +62,21 @@ func runDiscover(ctx context.Context, args []string, getenv func(string) string,
 	fs := flag.NewFlagSet("contenders discover", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, contendersUsage) }
-	rawURL := fs.String("ollama", envOr(getenv, "OLLAMA_HOST", defaultOllama), "Ollama's address")
+	sv := readSettings(getenv)
+	for _, env := range []string{"OLLAMA_HOST", "ARENA_DATABASE_URL"} {
+		if err := sv.bindFlag(fs, env); err != nil {
+			return err
+		}
+	}
 	add := fs.Bool("add", false, "create the new contenders")
-	dsn := fs.String("db", envOr(getenv, "ARENA_DATABASE_URL", models.DefaultDSN), "database")
-	if err := fs.Parse(args); err != nil {
+	if err := sv.parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
 		fs.Usage()
 		return fmt.Errorf("contenders discover takes no arguments, got %q", fs.Args())
 	}
-	root, err := ollamaRoot(*rawURL)
+	root, err := ollamaRoot(sv.get("OLLAMA_HOST"))
 	if err != nil {
 		return err
 	}
@@ -94,14 +98,19 @@ func runDiscover(ctx context.Context, args []string, getenv func(string) string,
 		fmt.Fprintln(stdout, "Nothing was added. Run again with -add to create these contenders (existing slugs are left as they are).")
 		return nil
 	}
+	return reportDiscovered(ctx, sv.get("ARENA_DATABASE_URL"), shown, len(names), found, stdout)
+}
 
-	status, added, err := addDiscovered(ctx, *dsn, found)
+// reportDiscovered adds the discovered contenders whose slugs are free and
+// reports what became of each model.
+func reportDiscovered(ctx context.Context, dsn, shown string, nModels int, found []discovered, stdout io.Writer) error {
+	status, added, err := addDiscovered(ctx, dsn, found)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Ollama at %s has %d models:\n", shown, len(names))
+	fmt.Fprintf(stdout, "Ollama at %s has %d models:\n", shown, nModels)
 	printDiscovered(stdout, found, status)
-	fmt.Fprintf(stdout, "%d contenders added to %s, %d already there.\n", added, describeDSN(*dsn), len(found)-added)
+	fmt.Fprintf(stdout, "%d contenders added to %s, %d already there.\n", added, describeDSN(dsn), len(found)-added)
 	if added > 0 {
 		fmt.Fprintln(stdout, "They take part in live battles now. Fill in each one's organization and aliases"+
 			" (arena import contenders FILE.json) so that answers naming their maker are caught.")
@@ -262,7 +271,7 @@ func ollamaRoot(raw string) (string, error) {
 // answers and how to add its models. It adds nothing itself, and it gives up
 // quietly after a second: most machines run no Ollama.
 func hintOllama(ctx context.Context, getenv func(string) string, stdout io.Writer) {
-	root, err := ollamaRoot(envOr(getenv, "OLLAMA_HOST", defaultOllama))
+	root, err := ollamaRoot(settingString(getenv, "OLLAMA_HOST"))
 	if err != nil {
 		return
 	}

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"openarena.dev/arena/arena"
-	"openarena.dev/arena/models"
 )
 
 const exportUsage = `usage:
@@ -40,14 +39,17 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, exportUsage) }
-	dsn := fs.String("db", envOr(getenv, "ARENA_DATABASE_URL", models.DefaultDSN), "database")
+	sv := readSettings(getenv)
+	if err := sv.bindFlag(fs, "ARENA_DATABASE_URL"); err != nil {
+		return err
+	}
 	out := fs.String("out", "", "output file, - for standard output")
 	includeServed := fs.Bool("include-served-bank", false, "keep bank battles whose prompt is still served")
 	if len(args) < 1 || args[0] != "battles" {
 		fs.Usage()
 		return errors.New("export needs a kind: arena export battles --out FILE.json")
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := sv.parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -58,12 +60,12 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		fs.Usage()
 		return errors.New("export battles needs --out FILE.json (or --out - for standard output)")
 	}
-	store, err := openStore(ctx, *dsn)
+	store, err := openStore(ctx, sv.get("ARENA_DATABASE_URL"))
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	key, err := serverSecret(ctx, store, getenv("ARENA_SECRET"))
+	key, err := serverSecret(ctx, store, sv.get("ARENA_SECRET"))
 	if err != nil {
 		return err
 	}

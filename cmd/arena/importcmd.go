@@ -25,27 +25,30 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, importUsage) }
-	dsn := fs.String("db", envOr(getenv, "ARENA_DATABASE_URL", models.DefaultDSN), "database")
+	sv := readSettings(getenv)
+	if err := sv.bindFlag(fs, "ARENA_DATABASE_URL"); err != nil {
+		return err
+	}
 	if len(args) < 1 {
 		fs.Usage()
 		return errors.New("import needs a kind (outputs, contenders or battles) and a file")
 	}
 	kind := args[0]
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := sv.parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return fmt.Errorf("import %s needs exactly one file", kind)
 	}
-	path := fs.Arg(0)
+	path, dsn := fs.Arg(0), sv.get("ARENA_DATABASE_URL")
 	switch kind {
 	case "outputs":
-		return importOutputs(ctx, *dsn, path, stdout, stderr)
+		return importOutputs(ctx, dsn, path, stdout, stderr)
 	case "contenders":
-		return importContenders(ctx, *dsn, path, stdout, stderr)
+		return importContenders(ctx, dsn, path, stdout, stderr)
 	case "battles":
-		return importBattles(ctx, *dsn, path, stdout, stderr)
+		return importBattles(ctx, dsn, path, stdout, stderr)
 	}
 	fs.Usage()
 	return fmt.Errorf("unknown import kind %q (want outputs, contenders or battles)", kind)

@@ -24,10 +24,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	ratings, err := ratingsOptions(getenv)
-	if err != nil {
-		return err
-	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	store, err := openStore(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -44,8 +40,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	live := arena.LiveOptions{Backend: newBackendCache(getenv).For, Sampling: cfg.Sampling}
+	ratings := cfg.Ratings
 	ratings.Log = log
-	a := arena.New(store, arena.Options{Live: live, Ratings: ratings, Integrity: cfg.Integrity})
+	a := arena.New(store, arena.Options{Live: live, Ratings: ratings, Integrity: cfg.Integrity, Getenv: getenv})
 	e, err := handlers.New(handlers.Config{
 		Secret: secret, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies,
 		BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies,
@@ -98,11 +95,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	return nil
 }
 
-// ratingsOptions reads the recomputer's settings from ARENA_MIN_VOTES,
-// ARENA_RATINGS_DEBOUNCE and ARENA_BOOTSTRAP_ROUNDS.
-func ratingsOptions(getenv func(string) string) (arena.RatingsOptions, error) {
+// ratingsOptions reads the recomputer's settings (ARENA_MIN_VOTES,
+// ARENA_RATINGS_DEBOUNCE and ARENA_BOOTSTRAP_ROUNDS) through get, which is
+// getenv or the resolved settings.
+func ratingsOptions(get func(string) string) (arena.RatingsOptions, error) {
 	var o arena.RatingsOptions
-	minVotes, err := envInt(getenv, "ARENA_MIN_VOTES", arena.DefaultRatingsOptions.MinVotes)
+	minVotes, err := settingInt(get, "ARENA_MIN_VOTES")
 	if err != nil {
 		return o, err
 	}
@@ -114,13 +112,15 @@ func ratingsOptions(getenv func(string) string) (arena.RatingsOptions, error) {
 	if minVotes == 0 {
 		o.MinVotes = -1
 	}
-	if o.Rounds, err = envInt(getenv, "ARENA_BOOTSTRAP_ROUNDS", arena.DefaultRatingsOptions.Rounds); err != nil {
+	if o.Rounds, err = settingInt(get, "ARENA_BOOTSTRAP_ROUNDS"); err != nil {
 		return o, err
 	}
 	if o.Rounds < 1 || o.Rounds > 10_000 {
 		return o, fmt.Errorf("ARENA_BOOTSTRAP_ROUNDS must be between 1 and 10000, not %d", o.Rounds)
 	}
-	if v := getenv("ARENA_RATINGS_DEBOUNCE"); v != "" {
+	// Left at 0 when get has nothing: RatingsOptions fills its own default,
+	// which the table's default restates.
+	if v := get("ARENA_RATINGS_DEBOUNCE"); v != "" {
 		if o.Debounce, err = time.ParseDuration(v); err != nil || o.Debounce <= 0 {
 			return o, fmt.Errorf("ARENA_RATINGS_DEBOUNCE must be a positive duration such as 2s, not %q", v)
 		}
