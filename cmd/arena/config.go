@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
 )
@@ -34,7 +34,7 @@ type Config struct {
 	Sampling rating.PairPolicy
 	// Integrity and RiskSweep are the voter-integrity settings
 	// (ARENA_RISK_*, see loadIntegrity).
-	Integrity arena.IntegrityOptions
+	Integrity integrity.Options
 	RiskSweep time.Duration
 }
 

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/integrity"
 )
 
 // defaultRiskSweep is how often serve re-scores every vote. The sweep reads
@@ -21,14 +21,14 @@ const defaultRiskSweep = time.Hour
 //	ARENA_RISK_ADDRESS_VOTERS  voter ids per keyed address per day before "shared address" (default 5)
 //	ARENA_RISK_SWEEP           how often every vote is re-scored (default 1h, 0 turns it off)
 //
-// See arena.IntegrityOptions for what each signal weighs.
-func loadIntegrity(getenv func(string) string) (arena.IntegrityOptions, time.Duration, error) {
-	o := arena.DefaultIntegrity
+// See integrity.Options for what each signal weighs.
+func loadIntegrity(getenv func(string) string) (integrity.Options, time.Duration, error) {
+	o := integrity.Defaults
 	sweep := defaultRiskSweep
 	if v := getenv("ARENA_RISK_THRESHOLD"); v != "" {
 		t, err := strconv.ParseFloat(v, 64)
 		if err != nil || t <= 0 || t > 10 {
-			return o, 0, fmt.Errorf("ARENA_RISK_THRESHOLD must be a number above 0 (default %.1f), not %q", arena.DefaultIntegrity.Threshold, v)
+			return o, 0, fmt.Errorf("ARENA_RISK_THRESHOLD must be a number above 0 (default %.1f), not %q", integrity.Defaults.Threshold, v)
 		}
 		o.Threshold = t
 	}

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/rating"
 )
 
@@ -53,7 +53,7 @@ type riggingConfig struct {
 	Strategies                                                           []string
 	Seed                                                                 uint64
 	TieRate, Days, RiggerRead                                            float64
-	Integrity                                                            arena.IntegrityOptions
+	Integrity                                                            integrity.Options
 }
 
 // honestReadMedian is the median read time of simulated honest voters; the
@@ -129,7 +129,7 @@ func runRigging(ctx context.Context, fs *flag.FlagSet, sim rating.SimConfig, rf 
 	fmt.Fprintf(stdout, "Rigging detection: %d models, %d honest voters casting %d votes over %g days, target at true rank %d,\n"+
 		"%d votes per rigging voter, %d seeds from %d; figures are means over seeds. Threshold %.2f, alpha %.2f.\n\n",
 		cfg.Models, cfg.HonestVoters, cfg.HonestVotes, cfg.Days, cfg.TargetRank, cfg.VotesPerRigger, cfg.Seeds, cfg.Seed,
-		arena.DefaultIntegrity.Threshold, arena.DefaultIntegrity.Alpha)
+		integrity.Defaults.Threshold, integrity.Defaults.Alpha)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "strategy\tbudget\triggers\tcaught\trig votes out\thonest flagged\thonest votes out\t"+
 		"true\thonest only\trigged\tcleaned\tΔscore rigged\tΔscore cleaned\t")
@@ -216,7 +216,7 @@ func simulateRigging(cfg riggingConfig, strategy string, budget int, seed uint64
 	// rigged marks each vote: 0 honest, 1 a rigger's vote for the target,
 	// 2 a camouflaged rigger's cover vote.
 	type simVote struct {
-		arena.RiskVote
+		integrity.RiskVote
 		rigged int
 	}
 	sv := make([]simVote, 0, cfg.HonestVotes+budget)
@@ -224,7 +224,7 @@ func simulateRigging(cfg riggingConfig, strategy string, budget int, seed uint64
 		u := r.IntN(cfg.HonestVoters)
 		a := r.IntN(cfg.Models)
 		b := (a + 1 + r.IntN(cfg.Models-1)) % cfg.Models
-		sv = append(sv, simVote{RiskVote: arena.RiskVote{Voter: u, Address: u, Outcome: rating.Outcome{A: a, B: b, Result: outcome(a, b)},
+		sv = append(sv, simVote{RiskVote: integrity.RiskVote{Voter: u, Address: u, Outcome: rating.Outcome{A: a, B: b, Result: outcome(a, b)},
 			ReadSeconds: read(honestReadMedian), At: span * r.Float64(), Tested: true}})
 	}
 	riggerRead := cfg.RiggerRead
@@ -248,7 +248,7 @@ func simulateRigging(cfg riggingConfig, strategy string, budget int, seed uint64
 		default:
 			o, kind = rating.Outcome{A: a, B: b, Result: outcome(a, b)}, 2
 		}
-		sv = append(sv, simVote{RiskVote: arena.RiskVote{Voter: u, Address: u, Outcome: o, ReadSeconds: read(riggerRead),
+		sv = append(sv, simVote{RiskVote: integrity.RiskVote{Voter: u, Address: u, Outcome: o, ReadSeconds: read(riggerRead),
 			At: span * r.Float64(), Tested: true}, rigged: kind})
 	}
 	slices.SortStableFunc(sv, func(x, y simVote) int {
@@ -260,12 +260,12 @@ func simulateRigging(cfg riggingConfig, strategy string, budget int, seed uint64
 		}
 		return 0
 	})
-	votes := make([]arena.RiskVote, len(sv))
+	votes := make([]integrity.RiskVote, len(sv))
 	for i, v := range sv {
 		votes[i] = v.RiskVote
 	}
-	rep := arena.ScoreVotes(votes, nVoters, cfg.Integrity)
-	threshold := arena.DefaultIntegrity.Threshold
+	rep := integrity.ScoreVotes(votes, nVoters, cfg.Integrity)
+	threshold := integrity.Defaults.Threshold
 	if cfg.Integrity.Threshold > 0 {
 		threshold = cfg.Integrity.Threshold
 	}
