@@ -4,6 +4,8 @@
 package arena
 
 import (
+	"context"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"openarena.dev/arena/arena/accounts"
 	"openarena.dev/arena/arena/audit"
 	"openarena.dev/arena/arena/categories"
+	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/arena/moderation"
 	"openarena.dev/arena/models"
 )
@@ -31,8 +34,8 @@ type Options struct {
 	// Live tunes live battles; zero fields take DefaultLiveOptions.
 	Live LiveOptions
 	// Integrity tunes the voter-integrity checks; zero fields take
-	// DefaultIntegrity.
-	Integrity IntegrityOptions
+	// integrity.Defaults.
+	Integrity integrity.Options
 	// Getenv reads the variable a contender's provider names for its API
 	// key (api_key_env) when the arena builds a backend itself; nil means
 	// os.Getenv. The command passes its own so the environment has one
@@ -61,7 +64,7 @@ type Arena struct {
 	boardGen uint64
 	votesGen atomic.Uint64
 	ratings  ratingsState
-	integ    integrityCache
+	integ    *integrity.Service
 	history  historyCache
 }
 
@@ -88,8 +91,41 @@ func New(store *models.Store, opt Options) *Arena {
 	a.moderation = moderation.New(store, a.audit, func() time.Time { return a.now() },
 		moderation.Options{Rules: a.live.Rules, Backend: a.live.Backend, Timeout: a.live.Timeout},
 		moderation.Hooks{BankChanged: a.forgetBank, RatingsChanged: a.InvalidateRatings, Battle: a.Battle})
+	a.integ = integrity.New(store, a.audit, func() time.Time { return a.now() }, opt.Integrity, a.integrityHooks())
 	return a
 }
+
+// integrityHooks are the ratings as integrity sees them: the published
+// scores for the voters page, and what must happen when votes go in or out.
+func (a *Arena) integrityHooks() integrity.Hooks {
+	return integrity.Hooks{
+		Scores: a.ratedScores,
+		VotesChanged: func(ctx context.Context) {
+			a.votesChanged()
+			// It fails only when ctx has ended; the changed vote count
+			// is seen by the recomputer's next check anyway.
+			_ = a.InvalidateRatings(ctx)
+		},
+		Log: func() *slog.Logger { return a.rs().opt.Log },
+	}
+}
+
+// ratedScores maps each contender on the published board to its score.
+func (a *Arena) ratedScores(ctx context.Context) (map[uint]float64, error) {
+	board, err := a.RatedLeaderboard(ctx)
+	if err != nil || board == nil {
+		return nil, err
+	}
+	scores := make(map[uint]float64, len(board.Models))
+	for _, r := range board.Models {
+		scores[r.ContenderID] = r.Score
+	}
+	return scores, nil
+}
+
+// Integrity returns the voter-integrity checks and the admin's actions on
+// voters and votes.
+func (a *Arena) Integrity() *integrity.Service { return a.integ }
 
 // Accounts returns the admin accounts and sessions.
 func (a *Arena) Accounts() *accounts.Service { return a.accounts }

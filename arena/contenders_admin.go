@@ -274,3 +274,17 @@ func (a *Arena) ContenderByID(ctx context.Context, id uint) (*models.Contender, 
 	}
 	return c, err
 }
+
+// ContenderSlugs maps every contender's id to its slug, for admin pages
+// that list votes.
+func (a *Arena) ContenderSlugs(ctx context.Context) (map[uint]string, error) {
+	cs, err := a.store.Contenders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uint]string, len(cs))
+	for _, c := range cs {
+		out[c.ID] = c.Slug
+	}
+	return out, nil
+}

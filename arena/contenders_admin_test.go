@@ -13,6 +13,7 @@ import (
 
 	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/fault"
+	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/llm/llmtest"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
@@ -222,9 +223,9 @@ func TestTestProvider(t *testing.T) {
 func TestContenderStats(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
-		votes := []arena.RiskVote{}
+		votes := []integrity.RiskVote{}
 		for k := range 4 {
-			votes = append(votes, arena.RiskVote{Voter: k, Address: k, ReadSeconds: 10, At: float64(k)})
+			votes = append(votes, integrity.RiskVote{Voter: k, Address: k, ReadSeconds: 10, At: float64(k)})
 			votes[k].A, votes[k].B, votes[k].Result = 0, 1+k%2, 1
 		}
 		storeVotes(t, s, votes, 3)

@@ -48,7 +48,7 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 	// A blocked or risky voter's vote is stored, and the voter sees it
 	// stored, but it stays out of the ratings (Excluded): telling them
 	// would teach a rigger which signal to avoid.
-	excluded, err := a.voteExclusion(ctx, req.VoterID, req.IPHash, read)
+	excluded, err := a.integ.VoteExclusion(ctx, req.VoterID, req.IPHash, read)
 	if err != nil {
 		return nil, err
 	}

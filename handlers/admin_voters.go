@@ -12,8 +12,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/fault"
+	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -58,7 +58,7 @@ func fmtNum(x float64, format string) string {
 	return fmt.Sprintf(format, x)
 }
 
-func voterRow(v arena.VoterSummary) views.VoterRow {
+func voterRow(v integrity.VoterSummary) views.VoterRow {
 	r := views.VoterRow{ID: v.VoterID, URL: voterPageURL(v.VoterID), Blocked: v.Blocked, Votes: v.Votes, Rated: v.Rated,
 		Excluded: v.Excluded, PerHour: fmtNum(v.PerHour, "%.1f"), MedianRead: fmtNum(v.MedianRead, "%.0f s"),
 		Agreement: "—", TestP: "untested", Flagged: v.Flagged, MaxRisk: fmtNum(v.MaxRisk, "%.1f"), Risky: v.Risky}
@@ -94,11 +94,11 @@ func (s *Server) adminVoters(c echo.Context) error {
 		return err
 	}
 	page = max(page, 1)
-	rep, err := s.arena.IntegrityReport(c.Request().Context(), false)
+	rep, err := s.arena.Integrity().Report(c.Request().Context(), false)
 	if err != nil {
 		return err
 	}
-	var rows []arena.VoterSummary
+	var rows []integrity.VoterSummary
 	for _, v := range rep.Voters {
 		if only == "" || only == "risky" && v.Risky > 0 || only == "flagged" && v.Flagged || only == "blocked" && v.Blocked {
 			rows = append(rows, v)
@@ -138,7 +138,7 @@ func (s *Server) adminVoters(c echo.Context) error {
 func voterParam(c echo.Context) (string, error) {
 	id := c.Param("id")
 	if !voterIDPattern.MatchString(id) {
-		return "", arena.ErrNoSuchVoter
+		return "", integrity.ErrNoSuchVoter
 	}
 	return id, nil
 }
@@ -150,22 +150,22 @@ func (s *Server) adminVoter(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	rep, err := s.arena.IntegrityReport(ctx, false)
+	rep, err := s.arena.Integrity().Report(ctx, false)
 	if err != nil {
 		return err
 	}
 	k, ok := rep.ByVoter[id]
-	var sum arena.VoterSummary
+	var sum integrity.VoterSummary
 	if ok {
 		sum = rep.Voters[k]
 	} else {
 		// A voter who has not voted (or voted since the report) has no
 		// line yet; an unknown id is not found.
-		vt, err := s.arena.Voter(ctx, id)
+		vt, err := s.arena.Integrity().Voter(ctx, id)
 		if err != nil {
 			return err
 		}
-		sum = arena.VoterSummary{VoterID: id, Blocked: vt.Blocked, MedianRead: math.NaN(), TestP: 1}
+		sum = integrity.VoterSummary{VoterID: id, Blocked: vt.Blocked, MedianRead: math.NaN(), TestP: 1}
 	}
 	slugs, err := s.arena.ContenderSlugs(ctx)
 	if err != nil {
@@ -209,7 +209,7 @@ func (s *Server) adminBlockVoter(c echo.Context) error {
 	default:
 		return fault.New(fault.Invalid, `"blocked" must be true or false.`)
 	}
-	ch, err := s.arena.BlockVoter(c.Request().Context(), adminName(c), id, block)
+	ch, err := s.arena.Integrity().BlockVoter(c.Request().Context(), adminName(c), id, block)
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (s *Server) adminClearVoter(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ch, err := s.arena.ClearVoter(c.Request().Context(), adminName(c), id)
+	ch, err := s.arena.Integrity().ClearVoter(c.Request().Context(), adminName(c), id)
 	if err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func (s *Server) adminClearVoter(c echo.Context) error {
 func voteParam(c echo.Context) (uint, error) {
 	n, err := strconv.ParseUint(c.Param("id"), 10, 32)
 	if err != nil || n == 0 {
-		return 0, arena.ErrNoSuchVote
+		return 0, integrity.ErrNoSuchVote
 	}
 	return uint(n), nil
 }
@@ -250,7 +250,7 @@ func (s *Server) adminIncludeVote(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if err := s.arena.IncludeVote(ctx, adminName(c), id); err != nil {
+	if err := s.arena.Integrity().IncludeVote(ctx, adminName(c), id); err != nil {
 		return err
 	}
 	return s.backToVoter(c, id, "included")
@@ -262,14 +262,14 @@ func (s *Server) adminExcludeVote(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.arena.ExcludeVote(c.Request().Context(), adminName(c), id, c.FormValue("reason")); err != nil {
+	if err := s.arena.Integrity().ExcludeVote(c.Request().Context(), adminName(c), id, c.FormValue("reason")); err != nil {
 		return err
 	}
 	return s.backToVoter(c, id, "excluded")
 }
 
 func (s *Server) backToVoter(c echo.Context, voteID uint, done string) error {
-	v, err := s.arena.VoteByID(c.Request().Context(), voteID)
+	v, err := s.arena.Integrity().VoteByID(c.Request().Context(), voteID)
 	if err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func (s *Server) backToVoter(c echo.Context, voteID uint, done string) error {
 
 // adminSweepRisk runs the risk sweep now.
 func (s *Server) adminSweepRisk(c echo.Context) error {
-	res, err := s.arena.SweepRiskAudited(c.Request().Context(), adminName(c))
+	res, err := s.arena.Integrity().SweepRiskAudited(c.Request().Context(), adminName(c))
 	if err != nil {
 		return err
 	}
@@ -328,7 +328,7 @@ func (s *Server) apiAdminVoters(c echo.Context) error {
 	if limit == 0 || limit > votersAPIMaxLimit {
 		return fault.New(fault.Invalid, `"limit" must be between 1 and 10000.`)
 	}
-	rep, err := s.arena.IntegrityReport(c.Request().Context(), false)
+	rep, err := s.arena.Integrity().Report(c.Request().Context(), false)
 	if err != nil {
 		return err
 	}

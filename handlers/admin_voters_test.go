@@ -47,7 +47,7 @@ func castVote(t *testing.T, e *env, c *http.Client) *models.Vote {
 
 func excludedOf(t *testing.T, e *env, id uint) string {
 	t.Helper()
-	v, err := e.arena.VoteByID(context.Background(), id)
+	v, err := e.arena.Integrity().VoteByID(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

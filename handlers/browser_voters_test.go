@@ -37,14 +37,14 @@ func TestBrowserVoterBlock(t *testing.T) {
 		}
 		excluded := func(id uint) string {
 			t.Helper()
-			v, err := e.arena.VoteByID(ctx, id)
+			v, err := e.arena.Integrity().VoteByID(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return v.Excluded
 		}
 		first := vote()
-		v, _ := e.arena.VoteByID(ctx, first)
+		v, _ := e.arena.Integrity().VoteByID(ctx, first)
 
 		if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", "warden", testAdminPassword); err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/rating"
 )
 
@@ -32,7 +33,7 @@ type Config struct {
 	Sampling rating.PairPolicy
 	// Integrity and RiskSweep are the voter-integrity settings
 	// (ARENA_RISK_*, see loadIntegrity).
-	Integrity arena.IntegrityOptions
+	Integrity integrity.Options
 	RiskSweep time.Duration
 	// Ratings tunes the recomputer (ARENA_MIN_VOTES, ARENA_BOOTSTRAP_ROUNDS,
 	// ARENA_RATINGS_DEBOUNCE, see ratingsOptions).

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/integrity"
 )
 
 // defaultRiskSweep is how often serve re-scores every vote. The sweep reads
@@ -15,14 +15,14 @@ const defaultRiskSweep = time.Hour
 
 // loadIntegrity reads the voter-integrity settings (ARENA_RISK_*; see the
 // settings table for each one's meaning and default) through get, which is
-// getenv or the resolved settings. See arena.IntegrityOptions for what each
+// getenv or the resolved settings. See integrity.Options for what each
 // signal weighs.
-func loadIntegrity(get func(string) string) (arena.IntegrityOptions, time.Duration, error) {
-	o := arena.DefaultIntegrity
+func loadIntegrity(get func(string) string) (integrity.Options, time.Duration, error) {
+	o := integrity.Defaults
 	v := settingString(get, "ARENA_RISK_THRESHOLD")
 	t, err := strconv.ParseFloat(v, 64)
 	if err != nil || t <= 0 || t > 10 {
-		return o, 0, fmt.Errorf("ARENA_RISK_THRESHOLD must be a number above 0 (default %.1f), not %q", arena.DefaultIntegrity.Threshold, v)
+		return o, 0, fmt.Errorf("ARENA_RISK_THRESHOLD must be a number above 0 (default %.1f), not %q", integrity.Defaults.Threshold, v)
 	}
 	o.Threshold = t
 	if o.FastRead, err = settingDuration(get, "ARENA_RISK_FAST_READ", false); err != nil {

@@ -7,22 +7,22 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/integrity"
 )
 
 func TestLoadIntegrity(t *testing.T) {
-	def := arena.DefaultIntegrity
+	def := integrity.Defaults
 	tests := []struct {
 		name      string
 		env       map[string]string
-		want      func(o *arena.IntegrityOptions)
+		want      func(o *integrity.Options)
 		wantSweep time.Duration
 		err       string
 	}{
 		{name: "defaults", wantSweep: time.Hour},
 		{name: "all set", env: map[string]string{"ARENA_RISK_THRESHOLD": "0.9", "ARENA_RISK_FAST_READ": "5s",
 			"ARENA_RISK_BURST_VOTES": "100", "ARENA_RISK_ADDRESS_VOTERS": "20", "ARENA_RISK_SWEEP": "15m"},
-			want: func(o *arena.IntegrityOptions) {
+			want: func(o *integrity.Options) {
 				o.Threshold, o.FastRead, o.BurstVotes, o.AddressVoters = 0.9, 5*time.Second, 100, 20
 			}, wantSweep: 15 * time.Minute},
 		{name: "sweep off", env: map[string]string{"ARENA_RISK_SWEEP": "0"}, wantSweep: 0},

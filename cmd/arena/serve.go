@@ -60,7 +60,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// every turn timeout.
 	go a.SweepInterrupted(rctx)
 	if cfg.RiskSweep > 0 {
-		go a.SweepRiskEvery(rctx, cfg.RiskSweep)
+		go a.Integrity().SweepRiskEvery(rctx, cfg.RiskSweep)
 	}
 	defer func() {
 		stopRatings()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
 )
@@ -73,13 +74,13 @@ var settings = []setting{
 		Doc: "bootstrap rounds behind the leaderboard's intervals (1–10000)"},
 	{Env: "ARENA_RATINGS_DEBOUNCE", Default: shortDuration(arena.DefaultRatingsOptions.Debounce),
 		Doc: "how long after the first unrated vote the leaderboard is recomputed"},
-	{Env: "ARENA_RISK_THRESHOLD", Default: strconv.FormatFloat(arena.DefaultIntegrity.Threshold, 'g', -1, 64),
+	{Env: "ARENA_RISK_THRESHOLD", Default: strconv.FormatFloat(integrity.Defaults.Threshold, 'g', -1, 64),
 		Doc: "vote risk at which a vote is stored but left out of the ratings (see *Contenders and voter integrity*)"},
-	{Env: "ARENA_RISK_FAST_READ", Default: shortDuration(arena.DefaultIntegrity.FastRead),
+	{Env: "ARENA_RISK_FAST_READ", Default: shortDuration(integrity.Defaults.FastRead),
 		Doc: `reading time below which a vote is "too fast"`},
-	{Env: "ARENA_RISK_BURST_VOTES", Kind: kindInt, Default: strconv.Itoa(arena.DefaultIntegrity.BurstVotes),
+	{Env: "ARENA_RISK_BURST_VOTES", Kind: kindInt, Default: strconv.Itoa(integrity.Defaults.BurstVotes),
 		Doc: `votes per voter per hour above which a vote is "too many"`},
-	{Env: "ARENA_RISK_ADDRESS_VOTERS", Kind: kindInt, Default: strconv.Itoa(arena.DefaultIntegrity.AddressVoters),
+	{Env: "ARENA_RISK_ADDRESS_VOTERS", Kind: kindInt, Default: strconv.Itoa(integrity.Defaults.AddressVoters),
 		Doc: `voter ids per keyed address per day above which a vote is from a "shared address"`},
 	{Env: "ARENA_RISK_SWEEP", Default: shortDuration(defaultRiskSweep),
 		Doc: "how often `serve` re-scores every vote; `0` turns the periodic sweep off"},

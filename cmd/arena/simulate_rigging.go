@@ -11,7 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/rating"
 )
 
@@ -50,7 +50,7 @@ type riggingConfig struct {
 	Strategies                                                           []string
 	Seed                                                                 uint64
 	TieRate, Days, RiggerRead                                            float64
-	Integrity                                                            arena.IntegrityOptions
+	Integrity                                                            integrity.Options
 }
 
 // honestReadMedian is the median read time of simulated honest voters; the
@@ -82,7 +82,7 @@ func runRigging(ctx context.Context, fs *flag.FlagSet, sim rating.SimConfig, rf 
 	fmt.Fprintf(stdout, "Rigging detection: %d models, %d honest voters casting %d votes over %g days, target at true rank %d,\n"+
 		"%d votes per rigging voter, %d seeds from %d; figures are means over seeds. Threshold %.2f, alpha %.2f.\n\n",
 		cfg.Models, cfg.HonestVoters, cfg.HonestVotes, cfg.Days, cfg.TargetRank, cfg.VotesPerRigger, cfg.Seeds, cfg.Seed,
-		arena.DefaultIntegrity.Threshold, arena.DefaultIntegrity.Alpha)
+		integrity.Defaults.Threshold, integrity.Defaults.Alpha)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "strategy\tbudget\triggers\tcaught\trig votes out\thonest flagged\thonest votes out\t"+
 		"true\thonest only\trigged\tcleaned\tΔscore rigged\tΔscore cleaned\t")
@@ -228,12 +228,12 @@ func simulateRigging(cfg riggingConfig, strategy string, budget int, seed uint64
 		}
 		return 0
 	})
-	votes := make([]arena.RiskVote, len(sv))
+	votes := make([]integrity.RiskVote, len(sv))
 	for i, v := range sv {
 		votes[i] = v.RiskVote
 	}
-	rep := arena.ScoreVotes(votes, nVoters, cfg.Integrity)
-	threshold := arena.DefaultIntegrity.Threshold
+	rep := integrity.ScoreVotes(votes, nVoters, cfg.Integrity)
+	threshold := integrity.Defaults.Threshold
 	if cfg.Integrity.Threshold > 0 {
 		threshold = cfg.Integrity.Threshold
 	}

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"sort"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/rating"
 )
 
@@ -13,7 +13,7 @@ import (
 // honest vote, 1 for a rigger's vote for the target, 2 for a camouflaged
 // rigger's cover vote.
 type riggingVote struct {
-	arena.RiskVote
+	integrity.RiskVote
 	rigged int
 }
 
@@ -64,7 +64,7 @@ func (w *riggingWorld) honestVotes(budget int) []riggingVote {
 		u := r.IntN(cfg.HonestVoters)
 		a := r.IntN(cfg.Models)
 		b := (a + 1 + r.IntN(cfg.Models-1)) % cfg.Models
-		sv = append(sv, riggingVote{RiskVote: arena.RiskVote{Voter: u, Address: u, Outcome: rating.Outcome{A: a, B: b, Result: w.outcome(a, b)},
+		sv = append(sv, riggingVote{RiskVote: integrity.RiskVote{Voter: u, Address: u, Outcome: rating.Outcome{A: a, B: b, Result: w.outcome(a, b)},
 			ReadSeconds: w.read(honestReadMedian), At: w.span * r.Float64(), Tested: true}})
 	}
 	return sv
@@ -96,7 +96,7 @@ func (w *riggingWorld) riggerVotes(sv []riggingVote, strategy string, budget, ta
 		default:
 			o, kind = rating.Outcome{A: a, B: b, Result: w.outcome(a, b)}, 2
 		}
-		sv = append(sv, riggingVote{RiskVote: arena.RiskVote{Voter: u, Address: u, Outcome: o, ReadSeconds: w.read(riggerRead),
+		sv = append(sv, riggingVote{RiskVote: integrity.RiskVote{Voter: u, Address: u, Outcome: o, ReadSeconds: w.read(riggerRead),
 			At: w.span * r.Float64(), Tested: true}, rigged: kind})
 	}
 	return sv

@@ -1,4 +1,4 @@
-package arena
+package integrity
 
 import (
 	"context"
@@ -32,8 +32,8 @@ func voteTarget(id uint) string    { return fmt.Sprintf("vote:%d", id) }
 // BlockVoter blocks or unblocks a voter, audited: blocking leaves every
 // vote of theirs in the ratings out ("voter blocked") and every later vote
 // too; unblocking puts exactly those back.
-func (a *Arena) BlockVoter(ctx context.Context, actor, voterID string, blocked bool) (models.VoterChange, error) {
-	ch, err := a.store.SetVoterBlocked(ctx, voterID, blocked)
+func (s *Service) BlockVoter(ctx context.Context, actor, voterID string, blocked bool) (models.VoterChange, error) {
+	ch, err := s.store.SetVoterBlocked(ctx, voterID, blocked)
 	if errors.Is(err, models.ErrNotFound) {
 		return ch, ErrNoSuchVoter
 	}
@@ -44,30 +44,30 @@ func (a *Arena) BlockVoter(ctx context.Context, actor, voterID string, blocked b
 	if blocked {
 		action = "voter.block"
 	}
-	a.integrityChanged(ctx)
-	return ch, a.Audit(ctx, actor, action, voterTarget(voterID),
+	s.changed(ctx)
+	return ch, s.audit.Record(ctx, actor, action, voterTarget(voterID),
 		map[string]any{"blocked": ch.WasBlocked}, map[string]any{"blocked": ch.Blocked, "votes_changed": ch.Votes})
 }
 
 // ClearVoter undoes every integrity exclusion of a voter (unblocks them and
 // puts back their risk, admin and blocked exclusions), audited. The sweep
 // does not exclude those votes again.
-func (a *Arena) ClearVoter(ctx context.Context, actor, voterID string) (models.VoterChange, error) {
-	ch, err := a.store.ClearVoter(ctx, voterID, actor)
+func (s *Service) ClearVoter(ctx context.Context, actor, voterID string) (models.VoterChange, error) {
+	ch, err := s.store.ClearVoter(ctx, voterID, actor)
 	if errors.Is(err, models.ErrNotFound) {
 		return ch, ErrNoSuchVoter
 	}
 	if err != nil {
 		return ch, err
 	}
-	a.integrityChanged(ctx)
-	return ch, a.Audit(ctx, actor, "voter.clear", voterTarget(voterID),
+	s.changed(ctx)
+	return ch, s.audit.Record(ctx, actor, "voter.clear", voterTarget(voterID),
 		map[string]any{"blocked": ch.WasBlocked}, map[string]any{"blocked": false, "votes_restored": ch.Votes})
 }
 
 // IncludeVote lifts one vote's integrity exclusion, audited.
-func (a *Arena) IncludeVote(ctx context.Context, actor string, voteID uint) error {
-	before, changed, err := a.store.ClearVoteExclusion(ctx, voteID, actor)
+func (s *Service) IncludeVote(ctx context.Context, actor string, voteID uint) error {
+	before, changed, err := s.store.ClearVoteExclusion(ctx, voteID, actor)
 	if errors.Is(err, models.ErrNotFound) {
 		return ErrNoSuchVote
 	}
@@ -77,14 +77,14 @@ func (a *Arena) IncludeVote(ctx context.Context, actor string, voteID uint) erro
 	if !changed {
 		return ErrNotExcluded
 	}
-	a.integrityChanged(ctx)
-	return a.Audit(ctx, actor, "vote.include", voteTarget(voteID),
+	s.changed(ctx)
+	return s.audit.Record(ctx, actor, "vote.include", voteTarget(voteID),
 		map[string]string{"excluded": before.Excluded}, map[string]string{"excluded": ""})
 }
 
 // ExcludeVote leaves one vote out of the ratings with the admin's reason,
 // audited. Even a vote an admin once cleared can be excluded by hand.
-func (a *Arena) ExcludeVote(ctx context.Context, actor string, voteID uint, reason string) error {
+func (s *Service) ExcludeVote(ctx context.Context, actor string, voteID uint, reason string) error {
 	reason = strings.TrimSpace(reason)
 	switch {
 	case reason == "":
@@ -92,7 +92,7 @@ func (a *Arena) ExcludeVote(ctx context.Context, actor string, voteID uint, reas
 	case utf8.RuneCountInString(reason) > maxExcludeReason || len(reason) > 256-len(models.ExcludedAdminPrefix):
 		return ErrExcludeLong
 	}
-	v, err := a.store.VoteByID(ctx, voteID)
+	v, err := s.store.VoteByID(ctx, voteID)
 	if errors.Is(err, models.ErrNotFound) {
 		return ErrNoSuchVote
 	}
@@ -103,30 +103,21 @@ func (a *Arena) ExcludeVote(ctx context.Context, actor string, voteID uint, reas
 		return ErrNotInRating
 	}
 	full := models.ExcludedAdminPrefix + reason
-	n, err := a.store.ExcludeVotes(ctx, map[uint]string{voteID: full}, true)
+	n, err := s.store.ExcludeVotes(ctx, map[uint]string{voteID: full}, true)
 	if err != nil {
 		return err
 	}
 	if n == 0 {
 		return ErrNotInRating
 	}
-	a.integrityChanged(ctx)
-	return a.Audit(ctx, actor, "vote.exclude", voteTarget(voteID),
+	s.changed(ctx)
+	return s.audit.Record(ctx, actor, "vote.exclude", voteTarget(voteID),
 		map[string]string{"excluded": ""}, map[string]string{"excluded": full})
 }
 
-// SweepRiskAudited runs SweepRisk on an admin's request and records it.
-func (a *Arena) SweepRiskAudited(ctx context.Context, actor string) (SweepResult, error) {
-	res, err := a.SweepRisk(ctx)
-	if err != nil {
-		return res, err
-	}
-	return res, a.Audit(ctx, actor, "votes.sweep", "votes", nil, res)
-}
-
 // Voter returns one voter, or ErrNoSuchVoter.
-func (a *Arena) Voter(ctx context.Context, id string) (*models.Voter, error) {
-	v, err := a.store.Voter(ctx, id)
+func (s *Service) Voter(ctx context.Context, id string) (*models.Voter, error) {
+	v, err := s.store.Voter(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, ErrNoSuchVoter
 	}
@@ -134,24 +125,10 @@ func (a *Arena) Voter(ctx context.Context, id string) (*models.Voter, error) {
 }
 
 // VoteByID returns one vote, or ErrNoSuchVote.
-func (a *Arena) VoteByID(ctx context.Context, id uint) (*models.Vote, error) {
-	v, err := a.store.VoteByID(ctx, id)
+func (s *Service) VoteByID(ctx context.Context, id uint) (*models.Vote, error) {
+	v, err := s.store.VoteByID(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, ErrNoSuchVote
 	}
 	return v, err
-}
-
-// ContenderSlugs maps every contender's id to its slug, for admin pages
-// that list votes.
-func (a *Arena) ContenderSlugs(ctx context.Context) (map[uint]string, error) {
-	cs, err := a.store.Contenders(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[uint]string, len(cs))
-	for _, c := range cs {
-		out[c.ID] = c.Slug
-	}
-	return out, nil
 }

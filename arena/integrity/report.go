@@ -1,0 +1,237 @@
+package integrity
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"openarena.dev/arena/models"
+	"openarena.dev/arena/rating"
+)
+
+// VoterSummary is one voter's line on the integrity page.
+type VoterSummary struct {
+	VoterID string
+	Blocked bool
+	// Votes are all the voter's stored votes; Rated those in the ratings
+	// now; Excluded those counted when cast but left out since.
+	Votes, Rated, Excluded int
+	// PerHour is votes per hour between the first and last vote (at least
+	// one hour is assumed, so a single vote is 1 per hour, not infinity).
+	PerHour float64
+	// MedianRead is the median seconds spent reading before voting.
+	MedianRead float64
+	// Agreement is the share of decisive votes on two rated contenders
+	// that went to the higher-rated one; NaN when there are none.
+	Agreement float64
+	Decisive  int
+	// TestP is the per-voter test's combined p-value (1 untested), and
+	// Flagged whether it fails after Bonferroni correction.
+	TestP   float64
+	Tested  bool
+	Flagged bool
+	// MaxRisk is the highest vote risk; Risky how many votes reach the
+	// threshold.
+	MaxRisk     float64
+	Risky       int
+	First, Last time.Time
+}
+
+// VoteRiskLine is one vote with its score.
+type VoteRiskLine struct {
+	Vote models.IntegrityVote
+	Risk Risk
+	// P is the vote's p-value against its pair's history (1 untested).
+	P float64
+}
+
+// Report is every voter's summary and every vote's risk.
+type Report struct {
+	// At is when the report was computed; Options are the settings it
+	// was computed with, defaults filled in.
+	At      time.Time
+	Options Options
+	Voters  []VoterSummary
+	// Tested is how many voters had enough votes for the test.
+	Tested int
+	// Votes are all votes in the order cast, with their risk.
+	Votes []VoteRiskLine
+	// ByVoter indexes Voters.
+	ByVoter map[string]int
+}
+
+// compute scores every stored vote and summarises every voter.
+func (s *Service) compute(ctx context.Context) (*Report, error) {
+	votes, err := s.store.IntegrityVotes(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	blockedIDs, err := s.store.BlockedVoterIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Without a published board there is no agreement to show; that is
+	// no reason to withhold the rest of the report.
+	scores, err := s.hooks.Scores(ctx)
+	if err != nil {
+		scores = nil
+	}
+	// Votes come in id order, the order cast up to clock skew between
+	// replicas; the sliding windows want time order.
+	sort.SliceStable(votes, func(i, j int) bool { return votes[i].CreatedAt.Before(votes[j].CreatedAt) })
+	rv, voterIDs := riskVotes(votes)
+	scored := ScoreVotes(rv, len(voterIDs), s.opt)
+
+	rep := newReport(s.now(), s.opt, voterIDs, blockedIDs, scored)
+	rep.summarise(votes, rv, scored, scores)
+	return rep, nil
+}
+
+// newReport starts a report with one empty summary per voter, in the order
+// of voterIDs, carrying the test's verdicts.
+func newReport(at time.Time, o Options, voterIDs, blockedIDs []string, scored RiskReport) *Report {
+	rep := &Report{At: at, Options: o, Tested: scored.Tested, ByVoter: map[string]int{}}
+	blocked := make(map[string]bool, len(blockedIDs))
+	for _, id := range blockedIDs {
+		blocked[id] = true
+	}
+	rep.Voters = make([]VoterSummary, len(voterIDs))
+	for u, id := range voterIDs {
+		rep.Voters[u] = VoterSummary{VoterID: id, Blocked: blocked[id], TestP: scored.Tests[u].P,
+			Tested: scored.Tests[u].Votes >= o.MinTestVotes, Flagged: scored.Flagged[u]}
+		rep.ByVoter[id] = u
+	}
+	return rep
+}
+
+// summarise adds every vote, in time order with rv its scoring view, to
+// the report's lines and its voter's summary; scores are the rated
+// contenders' scores for the agreement column.
+func (rep *Report) summarise(votes []models.IntegrityVote, rv []RiskVote, scored RiskReport, scores map[uint]float64) {
+	n := len(rep.Voters)
+	reads := make([][]float64, n)
+	agree := make([]int, n)
+	testIdx := make([]int, n)
+	rep.Votes = make([]VoteRiskLine, len(votes))
+	for i, v := range votes {
+		u := rv[i].Voter
+		line := VoteRiskLine{Vote: v, Risk: scored.Votes[i], P: 1}
+		if rv[i].Tested {
+			// The test's p-values are per tested vote, in order.
+			line.P = scored.Tests[u].VoteP[testIdx[u]]
+			testIdx[u]++
+		}
+		rep.Votes[i] = line
+		reads[u] = append(reads[u], v.ReadSeconds)
+		if rep.Voters[u].add(line, rep.Options, rv[i].Outcome, scores) {
+			agree[u]++
+		}
+	}
+	for u := range rep.Voters {
+		s := &rep.Voters[u]
+		hours := max(1, s.Last.Sub(s.First).Hours())
+		s.PerHour = float64(s.Votes) / hours
+		s.MedianRead = median(reads[u])
+		s.Agreement = math.NaN()
+		if s.Decisive > 0 {
+			s.Agreement = float64(agree[u]) / float64(s.Decisive)
+		}
+	}
+}
+
+// add counts one of the voter's votes in the summary and says whether it
+// agreed with the board (went to the higher-rated of two rated contenders).
+func (s *VoterSummary) add(line VoteRiskLine, o Options, out rating.Outcome, scores map[uint]float64) bool {
+	v := line.Vote
+	s.Votes++
+	switch {
+	case v.InRatings():
+		s.Rated++
+	case v.Counted:
+		// Counted when cast, so only an exclusion keeps it out.
+		s.Excluded++
+	}
+	if s.First.IsZero() || v.CreatedAt.Before(s.First) {
+		s.First = v.CreatedAt
+	}
+	if v.CreatedAt.After(s.Last) {
+		s.Last = v.CreatedAt
+	}
+	s.MaxRisk = max(s.MaxRisk, line.Risk.Score)
+	if line.Risk.Score >= o.Threshold-1e-9 {
+		s.Risky++
+	}
+	w, l, ok := decisive(out)
+	if !ok {
+		return false
+	}
+	sw, okw := scores[uint(w)]
+	sl, okl := scores[uint(l)]
+	if !okw || !okl || sw == sl {
+		return false
+	}
+	s.Decisive++
+	return sw > sl
+}
+
+// riskVotes converts stored votes, in time order, for ScoreVotes: voters
+// and addresses to indices (voters in order of first vote), times to
+// seconds. Contenders stay ids, small integers, used as indices.
+func riskVotes(votes []models.IntegrityVote) ([]RiskVote, []string) {
+	voterIdx, addrIdx := map[string]int{}, map[string]int{}
+	var voterIDs []string
+	out := make([]RiskVote, len(votes))
+	var origin time.Time
+	if len(votes) > 0 {
+		origin = votes[0].CreatedAt
+	}
+	for i, v := range votes {
+		u, ok := voterIdx[v.VoterID]
+		if !ok {
+			u = len(voterIDs)
+			voterIdx[v.VoterID] = u
+			voterIDs = append(voterIDs, v.VoterID)
+		}
+		addr := -1
+		if v.IPHash != "" {
+			k, ok := addrIdx[v.IPHash]
+			if !ok {
+				k = len(addrIdx)
+				addrIdx[v.IPHash] = k
+			}
+			addr = k
+		}
+		out[i] = RiskVote{Voter: u, Address: addr, Outcome: outcomeOf(v), ReadSeconds: v.ReadSeconds,
+			At: v.CreatedAt.Sub(origin).Seconds(), Tested: v.Counted}
+	}
+	return out, voterIDs
+}
+
+// outcomeOf converts a stored vote to a rating outcome between contender ids.
+func outcomeOf(v models.IntegrityVote) rating.Outcome {
+	res := 0.5
+	switch v.Winner {
+	case models.WinnerA:
+		res = 1
+	case models.WinnerB:
+		res = 0
+	}
+	return rating.Outcome{A: int(v.ContenderAID), B: int(v.ContenderBID), Result: res}
+}
+
+// median is the middle value of xs (the mean of the two middle ones for an
+// even count), NaN when there are none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}

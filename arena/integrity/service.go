@@ -1,0 +1,129 @@
+// Package integrity keeps the ratings honest against rigging voters: it
+// scores every vote for signs of rigging (too fast, too many, a shared
+// address, one-sided or selective voting, a voter unlike the others),
+// leaves risky votes out of the ratings as they are cast and in a periodic
+// sweep, and gives admins the voters page and the actions to block, clear,
+// include and exclude. Every exclusion keeps the vote stored; only whether
+// it counts changes.
+//
+// It does not import the ratings: what it needs of them (the published
+// scores, and a way to say that votes went in or out) comes as Hooks.
+package integrity
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"openarena.dev/arena/arena/audit"
+	"openarena.dev/arena/models"
+)
+
+// Hooks are what integrity needs of the ratings. A nil field does nothing
+// (Scores returns no scores, Log is slog.Default).
+type Hooks struct {
+	// Scores returns each rated contender's published score by contender
+	// id, for the voters page's agreement column. An error means there is
+	// no board yet, which leaves the column empty and the rest unchanged.
+	Scores func(ctx context.Context) (map[uint]float64, error)
+	// VotesChanged tells the ratings that votes went in or out of them.
+	VotesChanged func(ctx context.Context)
+	// Log returns the logger for failures of the periodic sweep. It is a
+	// function so the ratings' logger is read when needed, not fixed at
+	// construction.
+	Log func() *slog.Logger
+}
+
+// Service applies the integrity rules over a store.
+type Service struct {
+	store *models.Store
+	audit *audit.Log
+	now   func() time.Time
+	opt   Options
+	hooks Hooks
+
+	// mu guards report, the last report kept for a little while: it reads
+	// every vote, which an admin page should not do on each request.
+	mu     sync.Mutex
+	report *Report
+}
+
+// reportTTL is how long a report is reused.
+const reportTTL = 30 * time.Second
+
+// New returns the integrity rules of store, recording admin actions in
+// log, with the clock now; zero fields of opt take Defaults.
+func New(store *models.Store, log *audit.Log, now func() time.Time, opt Options, hooks Hooks) *Service {
+	if hooks.Scores == nil {
+		hooks.Scores = func(context.Context) (map[uint]float64, error) { return nil, nil }
+	}
+	if hooks.VotesChanged == nil {
+		hooks.VotesChanged = func(context.Context) {}
+	}
+	if hooks.Log == nil {
+		hooks.Log = slog.Default
+	}
+	return &Service{store: store, audit: log, now: now, opt: opt.withDefaults(), hooks: hooks}
+}
+
+// Report scores every stored vote and summarises every voter. It reads all
+// votes, so it is cached for a short while; fresh forces a new computation.
+func (s *Service) Report(ctx context.Context, fresh bool) (*Report, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !fresh && s.report != nil && s.now().Sub(s.report.At) < reportTTL {
+		return s.report, nil
+	}
+	// Let the old report go first: on a large arena each is hundreds of
+	// megabytes, and two at once is what a recomputation would otherwise hold.
+	s.report = nil
+	rep, err := s.compute(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.report = rep
+	return rep, nil
+}
+
+// forget drops the cached report after a change.
+func (s *Service) forget() {
+	s.mu.Lock()
+	s.report = nil
+	s.mu.Unlock()
+}
+
+// changed tells the report and the ratings that votes went in or out.
+func (s *Service) changed(ctx context.Context) {
+	s.forget()
+	s.hooks.VotesChanged(ctx)
+}
+
+// VoteExclusion is the exclusion a new vote gets from integrity: "voter
+// blocked" for a blocked voter, a risk reason when the cheap vote-time
+// signals reach the threshold, "" otherwise. It costs one query of a few
+// index entries (see models.Store.VoteRisk).
+func (s *Service) VoteExclusion(ctx context.Context, voterID, ipHash string, readSeconds float64) (string, error) {
+	o := s.opt
+	now := s.now()
+	// The counts need go no further than one past each limit.
+	f, err := s.store.VoteRisk(ctx, voterID, ipHash, now.Add(-o.BurstWindow), now.Add(-o.AddressWindow), o.BurstVotes+1, o.AddressVoters+1)
+	if err != nil {
+		return "", fmt.Errorf("vote risk: %w", err)
+	}
+	if f.Blocked {
+		return models.ExcludedBlocked, nil
+	}
+	// The query counts the other voter ids seen on the address; this is
+	// one more.
+	addr := 0
+	if ipHash != "" {
+		addr = f.OtherAddressVoters + 1
+	}
+	r := VoteTimeRisk(readSeconds, f.RecentVotes, addr, o)
+	if r.Score >= o.Threshold-1e-9 {
+		return r.Reason(), nil
+	}
+	return "", nil
+}

@@ -1,0 +1,88 @@
+package integrity
+
+import (
+	"context"
+	"time"
+)
+
+// SweepResult is what a risk sweep did.
+type SweepResult struct {
+	// Excluded is how many votes the sweep left out; Risky how many reach
+	// the threshold in all (some were already out, or cleared by an admin).
+	Excluded, Risky int64
+	// Flagged is how many voters fail the corrected per-voter test.
+	Flagged int
+}
+
+// SweepActor names the periodic sweep in the audit log.
+const SweepActor = "arena (periodic risk sweep)"
+
+// SweepRisk scores every vote and leaves out of the ratings those counted
+// votes whose score reaches the threshold, with the signals as the reason.
+// Votes an admin cleared stay in. It does not lift exclusions: only an
+// admin does.
+func (s *Service) SweepRisk(ctx context.Context) (SweepResult, error) {
+	rep, err := s.Report(ctx, true)
+	if err != nil {
+		return SweepResult{}, err
+	}
+	var res SweepResult
+	reasons := map[uint]string{}
+	for _, l := range rep.Votes {
+		if l.Risk.Score >= rep.Options.Threshold-1e-9 {
+			res.Risky++
+			if l.Vote.InRatings() && !l.Vote.Cleared {
+				reasons[l.Vote.ID] = l.Risk.Reason()
+			}
+		}
+	}
+	for _, v := range rep.Voters {
+		if v.Flagged {
+			res.Flagged++
+		}
+	}
+	n, err := s.store.ExcludeVotes(ctx, reasons, false)
+	res.Excluded = n
+	if err != nil {
+		return res, err
+	}
+	if n > 0 {
+		s.changed(ctx)
+	}
+	return res, nil
+}
+
+// SweepRiskAudited runs SweepRisk on an admin's request and records it.
+func (s *Service) SweepRiskAudited(ctx context.Context, actor string) (SweepResult, error) {
+	res, err := s.SweepRisk(ctx)
+	if err != nil {
+		return res, err
+	}
+	return res, s.audit.Record(ctx, actor, "votes.sweep", "votes", nil, res)
+}
+
+// SweepRiskEvery runs SweepRisk every interval until ctx ends, logging what
+// it left out and auditing sweeps that changed something. It reads every
+// vote, so the interval should be long (an hour by default in serve); the
+// vote path's cheap checks cover the time in between.
+func (s *Service) SweepRiskEvery(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		res, err := s.SweepRisk(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.hooks.Log().Warn("risk sweep failed", "err", err)
+		case err == nil && res.Excluded > 0:
+			s.hooks.Log().Info("risk sweep left votes out of the ratings", "votes", res.Excluded, "flagged_voters", res.Flagged)
+			if err := s.audit.Record(ctx, SweepActor, "votes.sweep", "votes", nil, res); err != nil {
+				s.hooks.Log().Warn("audit of the risk sweep failed", "err", err)
+			}
+		}
+	}
+}
