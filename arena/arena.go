@@ -5,11 +5,11 @@ package arena
 
 import (
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"openarena.dev/arena/arena/accounts"
 	"openarena.dev/arena/arena/audit"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/models"
 )
@@ -21,12 +21,9 @@ type Options struct {
 	ResumeWindow time.Duration
 	// BankRefresh is how long the list of servable prompts is cached.
 	BankRefresh time.Duration
-	// BoardMaxAge bounds how stale the board may be when other instances
-	// record votes this one does not see.
-	BoardMaxAge time.Duration
-	// Ratings tune the recomputation of the published board; zero fields
-	// take DefaultRatingsOptions.
-	Ratings RatingsOptions
+	// Ratings tune the boards: the recomputation of the published ratings
+	// and the online-Elo board; zero fields take boards.DefaultOptions.
+	Ratings boards.Options
 	// Live tunes live battles; zero fields take DefaultLiveOptions.
 	Live LiveOptions
 	// Integrity tunes the voter-integrity checks; zero fields take
@@ -35,7 +32,7 @@ type Options struct {
 }
 
 // DefaultOptions are the rules used when a field is zero.
-var DefaultOptions = Options{ResumeWindow: time.Hour, BankRefresh: 30 * time.Second, BoardMaxAge: 10 * time.Second}
+var DefaultOptions = Options{ResumeWindow: time.Hour, BankRefresh: 30 * time.Second}
 
 // Arena applies the domain rules over a store.
 type Arena struct {
@@ -46,17 +43,12 @@ type Arena struct {
 	live     LiveOptions
 	now      func() time.Time
 
-	bankMu   sync.Mutex
-	bankIDs  []uint
-	bankAt   time.Time
-	boardMu  sync.Mutex
-	board    *Board
-	boardGen uint64
-	votesGen atomic.Uint64
-	ratings  ratingsState
-	integ    integrityCache
-	mod      moderation
-	history  historyCache
+	bankMu  sync.Mutex
+	bankIDs []uint
+	bankAt  time.Time
+	boards  *boards.Service
+	integ   integrityCache
+	mod     moderation
 }
 
 // New returns an Arena over store; zero fields of opt take DefaultOptions.
@@ -67,9 +59,6 @@ func New(store *models.Store, opt Options) *Arena {
 	if opt.BankRefresh == 0 {
 		opt.BankRefresh = DefaultOptions.BankRefresh
 	}
-	if opt.BoardMaxAge == 0 {
-		opt.BoardMaxAge = DefaultOptions.BoardMaxAge
-	}
 	if store != nil {
 		// Prompts are categorised as they are stored (see Categorize).
 		store.SetCategorizer(categories.OfPrompt)
@@ -78,6 +67,7 @@ func New(store *models.Store, opt Options) *Arena {
 	// The clock is read through a.now so tests that move it move the log's
 	// too.
 	a.audit = audit.New(store, func() time.Time { return a.now() })
+	a.boards = boards.New(store, opt.Ratings, func() time.Time { return a.now() })
 	a.accounts = accounts.New(store, a.audit, func() time.Time { return a.now() })
 	return a
 }
@@ -87,3 +77,8 @@ func (a *Arena) Accounts() *accounts.Service { return a.accounts }
 
 // Store returns the store the arena works on.
 func (a *Arena) Store() *models.Store { return a.store }
+
+// Boards returns the leaderboards: the published ratings and their
+// recomputation, the views, history and head-to-head records, and the
+// online-Elo board shown before the first snapshot.
+func (a *Arena) Boards() *boards.Service { return a.boards }

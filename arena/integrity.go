@@ -117,7 +117,7 @@ func (a *Arena) computeIntegrity(ctx context.Context) (*IntegrityReport, error) 
 		return nil, err
 	}
 	scores := map[uint]float64{}
-	if board, err := a.RatedLeaderboard(ctx); err == nil && board != nil {
+	if board, err := a.boards.RatedLeaderboard(ctx); err == nil && board != nil {
 		for _, r := range board.Models {
 			scores[r.ContenderID] = r.Score
 		}
@@ -298,10 +298,10 @@ func (a *Arena) SweepRisk(ctx context.Context) (SweepResult, error) {
 // integrityChanged tells the ratings and the report that votes went in or out.
 func (a *Arena) integrityChanged(ctx context.Context) {
 	a.forgetIntegrity()
-	a.votesChanged()
+	a.boards.VotesChanged()
 	// It fails only when ctx has ended; the changed vote count is seen by
 	// the recomputer's next check anyway.
-	_ = a.InvalidateRatings(ctx)
+	_ = a.boards.InvalidateRatings(ctx)
 }
 
 // voteExclusion is the exclusion a new vote gets from integrity: "voter
@@ -351,11 +351,11 @@ func (a *Arena) SweepRiskEvery(ctx context.Context, every time.Duration) {
 		res, err := a.SweepRisk(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
-			a.rs().opt.Log.Warn("risk sweep failed", "err", err)
+			a.boards.Logger().Warn("risk sweep failed", "err", err)
 		case err == nil && res.Excluded > 0:
-			a.rs().opt.Log.Info("risk sweep left votes out of the ratings", "votes", res.Excluded, "flagged_voters", res.Flagged)
+			a.boards.Logger().Info("risk sweep left votes out of the ratings", "votes", res.Excluded, "flagged_voters", res.Flagged)
 			if err := a.Audit(ctx, SweepActor, "votes.sweep", "votes", nil, res); err != nil {
-				a.rs().opt.Log.Warn("audit of the risk sweep failed", "err", err)
+				a.boards.Logger().Warn("audit of the risk sweep failed", "err", err)
 			}
 		}
 	}

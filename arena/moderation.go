@@ -131,7 +131,7 @@ func (a *Arena) review(ctx context.Context, actor string, ids []uint, status, re
 	}
 	// Which prompts can be served and which votes count have changed.
 	a.forgetBank()
-	if err := a.InvalidateRatings(ctx); err != nil {
+	if err := a.boards.InvalidateRatings(ctx); err != nil {
 		return err
 	}
 	if status != models.StatusApproved {
@@ -192,7 +192,7 @@ func (a *Arena) LabelPrompt(ctx context.Context, actor string, id uint, topics [
 	if err != nil {
 		return err
 	}
-	return a.InvalidateRatings(ctx)
+	return a.boards.InvalidateRatings(ctx)
 }
 
 // noteFlag records which flag rule held a live prompt, for the queue.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
 )
@@ -43,12 +44,12 @@ func (a *Arena) liveStanding(ctx context.Context, cs []models.Contender, policy 
 	if _, uniform := policy.(rating.UniformPolicy); uniform {
 		return st
 	}
-	board, err := a.RatedLeaderboard(ctx)
+	board, err := a.boards.RatedLeaderboard(ctx)
 	if err != nil || board == nil {
 		return st
 	}
 	st.Level = board.Level
-	rows := make(map[uint]RatedRow, len(board.Models))
+	rows := make(map[uint]boards.RatedRow, len(board.Models))
 	for _, r := range board.Models {
 		rows[r.ContenderID] = r
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/handlers"
 	"openarena.dev/arena/models"
 )
@@ -57,7 +58,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// then follows new ones. It is stopped and waited for before the
 	// deferred store.Close, so no computation runs on a closed pool.
 	rctx, stopRatings := context.WithCancel(ctx)
-	ratingsDone := a.StartRatings(rctx)
+	ratingsDone := a.Boards().StartRatings(rctx)
 	// Live streams cut by an earlier shutdown or crash left their battles
 	// "streaming"; they are voided now and, for other instances' crashes,
 	// every turn timeout.
@@ -100,9 +101,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 // ratingsOptions reads the recomputer's settings from ARENA_MIN_VOTES,
 // ARENA_RATINGS_DEBOUNCE and ARENA_BOOTSTRAP_ROUNDS.
-func ratingsOptions(getenv func(string) string) (arena.RatingsOptions, error) {
-	var o arena.RatingsOptions
-	minVotes, err := envInt(getenv, "ARENA_MIN_VOTES", arena.DefaultRatingsOptions.MinVotes)
+func ratingsOptions(getenv func(string) string) (boards.Options, error) {
+	var o boards.Options
+	minVotes, err := envInt(getenv, "ARENA_MIN_VOTES", boards.DefaultOptions.MinVotes)
 	if err != nil {
 		return o, err
 	}
@@ -114,7 +115,7 @@ func ratingsOptions(getenv func(string) string) (arena.RatingsOptions, error) {
 	if minVotes == 0 {
 		o.MinVotes = -1
 	}
-	if o.Rounds, err = envInt(getenv, "ARENA_BOOTSTRAP_ROUNDS", arena.DefaultRatingsOptions.Rounds); err != nil {
+	if o.Rounds, err = envInt(getenv, "ARENA_BOOTSTRAP_ROUNDS", boards.DefaultOptions.Rounds); err != nil {
 		return o, err
 	}
 	if o.Rounds < 1 || o.Rounds > 10_000 {
