@@ -27,7 +27,7 @@ type overlap struct {
 	hold            time.Duration
 }
 
-// hook is a RatingsOptions.OnCompute that holds each computation a little,
+// hook is a boards.Options.OnCompute that holds each computation a little,
 // so two that ran at once would be seen together.
 func (o *overlap) hook() func() {
 	n := o.now.Add(1)

@@ -110,7 +110,7 @@ func ratingsOptions(getenv func(string) string) (boards.Options, error) {
 	if minVotes < 0 {
 		return o, fmt.Errorf("ARENA_MIN_VOTES must be 0 or more, not %d", minVotes)
 	}
-	// 0 in the environment means "mark none"; in RatingsOptions 0 is the default.
+	// 0 in the environment means "mark none"; in boards.Options 0 is the default.
 	o.MinVotes = minVotes
 	if minVotes == 0 {
 		o.MinVotes = -1
