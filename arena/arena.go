@@ -5,13 +5,12 @@ package arena
 
 import (
 	"context"
-	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"openarena.dev/arena/arena/accounts"
 	"openarena.dev/arena/arena/audit"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/arena/moderation"
@@ -25,12 +24,9 @@ type Options struct {
 	ResumeWindow time.Duration
 	// BankRefresh is how long the list of servable prompts is cached.
 	BankRefresh time.Duration
-	// BoardMaxAge bounds how stale the board may be when other instances
-	// record votes this one does not see.
-	BoardMaxAge time.Duration
-	// Ratings tune the recomputation of the published board; zero fields
-	// take DefaultRatingsOptions.
-	Ratings RatingsOptions
+	// Ratings tune the boards: the recomputation of the published ratings
+	// and the online-Elo board; zero fields take boards.DefaultOptions.
+	Ratings boards.Options
 	// Live tunes live battles; zero fields take DefaultLiveOptions.
 	Live LiveOptions
 	// Integrity tunes the voter-integrity checks; zero fields take
@@ -44,7 +40,7 @@ type Options struct {
 }
 
 // DefaultOptions are the rules used when a field is zero.
-var DefaultOptions = Options{ResumeWindow: time.Hour, BankRefresh: 30 * time.Second, BoardMaxAge: 10 * time.Second}
+var DefaultOptions = Options{ResumeWindow: time.Hour, BankRefresh: 30 * time.Second}
 
 // Arena applies the domain rules over a store.
 type Arena struct {
@@ -56,16 +52,11 @@ type Arena struct {
 	live       LiveOptions
 	now        func() time.Time
 
-	bankMu   sync.Mutex
-	bankIDs  []uint
-	bankAt   time.Time
-	boardMu  sync.Mutex
-	board    *Board
-	boardGen uint64
-	votesGen atomic.Uint64
-	ratings  ratingsState
-	integ    *integrity.Service
-	history  historyCache
+	bankMu  sync.Mutex
+	bankIDs []uint
+	bankAt  time.Time
+	boards  *boards.Service
+	integ   *integrity.Service
 }
 
 // New returns an Arena over store; zero fields of opt take DefaultOptions.
@@ -76,9 +67,6 @@ func New(store *models.Store, opt Options) *Arena {
 	if opt.BankRefresh == 0 {
 		opt.BankRefresh = DefaultOptions.BankRefresh
 	}
-	if opt.BoardMaxAge == 0 {
-		opt.BoardMaxAge = DefaultOptions.BoardMaxAge
-	}
 	if store != nil {
 		// Prompts are categorised as they are stored (see Categorize).
 		store.SetCategorizer(categories.OfPrompt)
@@ -87,10 +75,11 @@ func New(store *models.Store, opt Options) *Arena {
 	// The clock is read through a.now so tests that move it move the log's
 	// too.
 	a.audit = audit.New(store, func() time.Time { return a.now() })
+	a.boards = boards.New(store, opt.Ratings, func() time.Time { return a.now() })
 	a.accounts = accounts.New(store, a.audit, func() time.Time { return a.now() })
 	a.moderation = moderation.New(store, a.audit, func() time.Time { return a.now() },
 		moderation.Options{Rules: a.live.Rules, Backend: a.live.Backend, Timeout: a.live.Timeout},
-		moderation.Hooks{BankChanged: a.forgetBank, RatingsChanged: a.InvalidateRatings, Battle: a.Battle})
+		moderation.Hooks{BankChanged: a.forgetBank, RatingsChanged: a.boards.InvalidateRatings, Battle: a.Battle})
 	a.integ = integrity.New(store, a.audit, func() time.Time { return a.now() }, opt.Integrity, a.integrityHooks())
 	return a
 }
@@ -101,18 +90,18 @@ func (a *Arena) integrityHooks() integrity.Hooks {
 	return integrity.Hooks{
 		Scores: a.ratedScores,
 		VotesChanged: func(ctx context.Context) {
-			a.votesChanged()
+			a.boards.VotesChanged()
 			// It fails only when ctx has ended; the changed vote count
 			// is seen by the recomputer's next check anyway.
-			_ = a.InvalidateRatings(ctx)
+			_ = a.boards.InvalidateRatings(ctx)
 		},
-		Log: func() *slog.Logger { return a.rs().opt.Log },
+		Log: a.boards.Logger,
 	}
 }
 
 // ratedScores maps each contender on the published board to its score.
 func (a *Arena) ratedScores(ctx context.Context) (map[uint]float64, error) {
-	board, err := a.RatedLeaderboard(ctx)
+	board, err := a.boards.RatedLeaderboard(ctx)
 	if err != nil || board == nil {
 		return nil, err
 	}
@@ -136,3 +125,8 @@ func (a *Arena) Moderation() *moderation.Service { return a.moderation }
 
 // Store returns the store the arena works on.
 func (a *Arena) Store() *models.Store { return a.store }
+
+// Boards returns the leaderboards: the published ratings and their
+// recomputation, the views, history and head-to-head records, and the
+// online-Elo board shown before the first snapshot.
+func (a *Arena) Boards() *boards.Service { return a.boards }

@@ -111,7 +111,7 @@ func TestLeaderboardFollowsVotes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		board, err := a.Leaderboard(ctx)
+		board, err := a.Boards().EloBoard(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

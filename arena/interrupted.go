@@ -25,9 +25,9 @@ func (a *Arena) SweepInterrupted(ctx context.Context) {
 	defer t.Stop()
 	for {
 		if n, err := a.VoidInterrupted(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			a.rs().opt.Log.Warn("voiding interrupted live battles failed", "err", err)
+			a.boards.Logger().Warn("voiding interrupted live battles failed", "err", err)
 		} else if n > 0 {
-			a.rs().opt.Log.Info("voided live battles interrupted by a restart", "battles", n)
+			a.boards.Logger().Info("voided live battles interrupted by a restart", "battles", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -517,7 +517,7 @@ func TestQueueBulkSearchAndLabels(t *testing.T) {
 		if err := e.a.Moderation().LabelPrompt(ctx, moderator, ids[3], nil, ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.a.RecomputeRatings(ctx); err != nil {
+		if _, err := e.a.Boards().RecomputeRatings(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if p, err := s.Prompt(ctx, ids[3]); err != nil || len(p.Categories) != 0 || p.Language != categories.LanguageUnknown {

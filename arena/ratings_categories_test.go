@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
 )
@@ -106,7 +107,7 @@ type boardSummary struct {
 	Models map[string][3]int // wins, ties, losses
 }
 
-func summarize(b *arena.RatedBoard) boardSummary {
+func summarize(b *boards.RatedBoard) boardSummary {
 	out := boardSummary{Votes: b.Votes, Models: map[string][3]int{}}
 	for _, r := range b.Models {
 		out.Models[r.Slug] = [3]int{r.Wins, r.Ties, r.Losses}
@@ -134,10 +135,10 @@ func TestRatingsPerCategory(t *testing.T) {
 		storeVote(t, s, gen["gamma"], gen["beta"], models.WinnerBothBad, 2)
 
 		a := arena.New(s, arena.Options{Ratings: fastRatings()})
-		if b, err := a.RatedLeaderboardFor(ctx, "coding"); err != nil || b != nil {
+		if b, err := a.Boards().RatedLeaderboardFor(ctx, "coding"); err != nil || b != nil {
 			t.Fatalf("coding board before any computation = %+v, %v; want none", b, err)
 		}
-		overall, err := a.RecomputeRatings(ctx)
+		overall, err := a.Boards().RecomputeRatings(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +154,7 @@ func TestRatingsPerCategory(t *testing.T) {
 		if d := cmp.Diff(want["overall"], summarize(overall)); d != "" {
 			t.Errorf("returned board (-want +got):\n%s", d)
 		}
-		boards, err := a.RatedBoards(ctx)
+		boards, err := a.Boards().RatedBoards(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,12 +169,12 @@ func TestRatingsPerCategory(t *testing.T) {
 			t.Errorf("boards (-want +got):\n%s", d)
 		}
 		for _, c := range []string{"coding", "overall"} {
-			b, err := a.RatedLeaderboardFor(ctx, c)
+			b, err := a.Boards().RatedLeaderboardFor(ctx, c)
 			if err != nil || b == nil || b.Category != c {
 				t.Fatalf("RatedLeaderboardFor(%q) = %+v, %v", c, b, err)
 			}
 		}
-		if b, err := a.RatedLeaderboardFor(ctx, "math"); err != nil || b != nil {
+		if b, err := a.Boards().RatedLeaderboardFor(ctx, "math"); err != nil || b != nil {
 			t.Errorf("math board = %+v, %v; want none (no maths battles)", b, err)
 		}
 		ps, err := s.UncategorizedPrompts(ctx, 10)
@@ -184,7 +185,7 @@ func TestRatingsPerCategory(t *testing.T) {
 		// Another arena (another process) sees the same boards from the
 		// snapshots.
 		other := arena.New(s, arena.Options{Ratings: fastRatings()})
-		b, err := other.RatedLeaderboardFor(ctx, "coding")
+		b, err := other.Boards().RatedLeaderboardFor(ctx, "coding")
 		if err != nil || b == nil {
 			t.Fatalf("coding board read back = %+v, %v", b, err)
 		}
@@ -207,10 +208,10 @@ func TestInvalidateRatings(t *testing.T) {
 		}
 		a := arena.New(s, arena.Options{Ratings: fastRatings()})
 		ctx, cancel := context.WithCancel(context.Background())
-		done := a.StartRatings(ctx)
+		done := a.Boards().StartRatings(ctx)
 		defer func() { cancel(); <-done }()
 		codingVotes := func() int {
-			b, err := a.RatedLeaderboardFor(ctx, "coding")
+			b, err := a.Boards().RatedLeaderboardFor(ctx, "coding")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -235,15 +236,15 @@ func TestInvalidateRatings(t *testing.T) {
 		if n := codingVotes(); n != 3 {
 			t.Fatalf("coding board changed to %d votes without InvalidateRatings; the test cannot tell", n)
 		}
-		if err := a.InvalidateRatings(ctx); err != nil {
+		if err := a.Boards().InvalidateRatings(ctx); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(t, "an empty coding board", func() bool { return codingVotes() == 0 })
-		b, _ := a.RatedLeaderboardFor(ctx, "coding")
+		b, _ := a.Boards().RatedLeaderboardFor(ctx, "coding")
 		if len(b.Models) != 0 {
 			t.Errorf("emptied coding board still lists %d models", len(b.Models))
 		}
-		if o, _ := a.RatedLeaderboard(ctx); o == nil || o.Votes != 3 {
+		if o, _ := a.Boards().RatedLeaderboard(ctx); o == nil || o.Votes != 3 {
 			t.Errorf("overall board = %+v, want 3 votes", o)
 		}
 	})
@@ -312,10 +313,10 @@ func TestRatingsThinCategoryHistory(t *testing.T) {
 	}
 	a := arena.New(s, arena.Options{Ratings: fastRatings()})
 	castVotes(t, a, 2)
-	if _, err := a.RecomputeRatings(ctx); err != nil {
+	if _, err := a.Boards().RecomputeRatings(ctx); err != nil {
 		t.Fatal(err)
 	}
-	coding, err := a.RatedLeaderboardFor(ctx, "coding")
+	coding, err := a.Boards().RatedLeaderboardFor(ctx, "coding")
 	if err != nil || coding == nil || coding.Votes != 0 || len(coding.Models) != 0 {
 		t.Fatalf("coding board after its votes went = %+v, %v; want an empty board", coding, err)
 	}

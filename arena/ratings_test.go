@@ -10,14 +10,15 @@ import (
 	"time"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
 )
 
 // fastRatings recompute 10 ms after a vote with a small bootstrap, so the
 // tests see snapshots quickly.
-func fastRatings() arena.RatingsOptions {
-	return arena.RatingsOptions{Debounce: 10 * time.Millisecond, Interval: time.Hour, Rounds: 20, MinVotes: 3}
+func fastRatings() boards.Options {
+	return boards.Options{Debounce: 10 * time.Millisecond, Interval: time.Hour, Rounds: 20, MinVotes: 3}
 }
 
 // overlap counts computations running at once, across arenas.
@@ -26,7 +27,7 @@ type overlap struct {
 	hold            time.Duration
 }
 
-// hook is a RatingsOptions.OnCompute that holds each computation a little,
+// hook is a boards.Options.OnCompute that holds each computation a little,
 // so two that ran at once would be seen together.
 func (o *overlap) hook() func() {
 	n := o.now.Add(1)
@@ -85,23 +86,23 @@ func TestRatingsFollowVotes(t *testing.T) {
 		seedBank(t, s, "alpha", "beta", "gamma")
 		a := arena.New(s, arena.Options{Ratings: fastRatings()})
 		ctx, cancel := context.WithCancel(context.Background())
-		done := a.StartRatings(ctx)
+		done := a.Boards().StartRatings(ctx)
 		defer func() { cancel(); <-done }()
 
-		if b, err := a.RatedLeaderboard(ctx); err != nil || b != nil {
+		if b, err := a.Boards().RatedLeaderboard(ctx); err != nil || b != nil {
 			t.Fatalf("board before any vote = %+v, %v; want none", b, err)
 		}
 		castVotes(t, a, 4)
-		var board *arena.RatedBoard
+		var board *boards.RatedBoard
 		waitFor(t, "a snapshot of 4 votes", func() bool {
-			b, err := a.RatedLeaderboard(ctx)
+			b, err := a.Boards().RatedLeaderboard(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
 			board = b
 			return b != nil && b.Votes == 4
 		})
-		if board.Method != arena.MethodBradleyTerry || board.CI != "bootstrap" || board.Rounds != 20 || board.ComputedAt.IsZero() || board.Style == nil {
+		if board.Method != boards.MethodBradleyTerry || board.CI != "bootstrap" || board.Rounds != 20 || board.ComputedAt.IsZero() || board.Style == nil {
 			t.Errorf("board = %+v", board)
 		}
 		votes := 0
@@ -139,7 +140,7 @@ func TestRatingsCatchUpAtStart(t *testing.T) {
 	}
 	a := arena.New(s, arena.Options{Ratings: fastRatings()})
 	ctx, cancel := context.WithCancel(context.Background())
-	done := a.StartRatings(ctx)
+	done := a.Boards().StartRatings(ctx)
 	waitFor(t, "the start-up snapshot", func() bool { return latestVotes(s) == 3 })
 	cancel()
 	select {
@@ -154,17 +155,17 @@ func TestRatingsSameVotesSameSnapshot(t *testing.T) {
 		seedBank(t, s, "alpha", "beta", "gamma")
 		a := arena.New(s, arena.Options{Ratings: fastRatings()})
 		castVotes(t, a, 6)
-		first, err := a.RecomputeRatings(context.Background())
+		first, err := a.Boards().RecomputeRatings(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
 		// Again, and from a second instance: the seed is fixed, so the
 		// result is identical and no second snapshot is stored.
-		again, err := a.RecomputeRatings(context.Background())
+		again, err := a.Boards().RecomputeRatings(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		other, err := arena.New(s, arena.Options{Ratings: fastRatings()}).RecomputeRatings(context.Background())
+		other, err := arena.New(s, arena.Options{Ratings: fastRatings()}).Boards().RecomputeRatings(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +176,7 @@ func TestRatingsSameVotesSameSnapshot(t *testing.T) {
 			t.Errorf("%d snapshots stored, want 1", len(all))
 		}
 		castVotes(t, a, 1)
-		next, err := a.RecomputeRatings(context.Background())
+		next, err := a.Boards().RecomputeRatings(context.Background())
 		if err != nil || next.SnapshotID == first.SnapshotID || next.Votes != 7 {
 			t.Errorf("after a new vote: snapshot %d of %d votes, %v; want a new one of 7", next.SnapshotID, next.Votes, err)
 		}
@@ -192,14 +193,14 @@ func TestRatingsOneAtATime(t *testing.T) {
 	opt.Debounce, opt.OnCompute = time.Millisecond, ov.hook
 	a := arena.New(s, arena.Options{Ratings: opt})
 	ctx, cancel := context.WithCancel(context.Background())
-	done := a.StartRatings(ctx)
+	done := a.Boards().StartRatings(ctx)
 	defer func() { cancel(); <-done }()
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
 			for range 3 {
 				castVotes(t, a, 1)
-				if _, err := a.RecomputeRatings(ctx); err != nil {
+				if _, err := a.Boards().RecomputeRatings(ctx); err != nil {
 					t.Error(err)
 				}
 			}
@@ -246,7 +247,7 @@ func TestRatingsAcrossInstances(t *testing.T) {
 		opt.OnCompute = ov.hook
 		a := arena.New(s, arena.Options{Ratings: opt})
 		arenas = append(arenas, a)
-		stopped = append(stopped, a.StartRatings(ctx))
+		stopped = append(stopped, a.Boards().StartRatings(ctx))
 	}
 	var wg sync.WaitGroup
 	busy := atomic.Int32{}
@@ -254,7 +255,7 @@ func TestRatingsAcrossInstances(t *testing.T) {
 		wg.Go(func() {
 			for range 5 {
 				castVotes(t, a, 2)
-				if _, err := a.RecomputeRatings(ctx); errors.Is(err, arena.ErrRatingsBusy) {
+				if _, err := a.Boards().RecomputeRatings(ctx); errors.Is(err, boards.ErrRatingsBusy) {
 					busy.Add(1)
 				} else if err != nil {
 					t.Error(err)
@@ -288,7 +289,7 @@ func TestRatingsThinHistory(t *testing.T) {
 	}
 	a := arena.New(s, arena.Options{Ratings: fastRatings()})
 	castVotes(t, a, 2)
-	b, err := a.RecomputeRatings(ctx)
+	b, err := a.Boards().RecomputeRatings(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

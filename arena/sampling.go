@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
 )
@@ -32,7 +33,7 @@ func (a *Arena) samplePolicyPair(ctx context.Context, cs []models.Contender) (i,
 // on the newest published board. A contender missing from the board (no
 // counted vote yet) stays unrated, which the informative policy treats as
 // the most worth measuring. The board is served from memory and re-read at
-// most once per RatingsOptions.BoardCheck, so this costs no query per
+// most once per boards.Options.BoardCheck, so this costs no query per
 // battle. If it cannot be read the battle still starts: every contender
 // then counts as unrated, which draws pairs as the uniform policy does.
 func (a *Arena) liveStanding(ctx context.Context, cs []models.Contender, policy rating.PairPolicy) rating.Standing {
@@ -43,12 +44,12 @@ func (a *Arena) liveStanding(ctx context.Context, cs []models.Contender, policy 
 	if _, uniform := policy.(rating.UniformPolicy); uniform {
 		return st
 	}
-	board, err := a.RatedLeaderboard(ctx)
+	board, err := a.boards.RatedLeaderboard(ctx)
 	if err != nil || board == nil {
 		return st
 	}
 	st.Level = board.Level
-	rows := make(map[uint]RatedRow, len(board.Models))
+	rows := make(map[uint]boards.RatedRow, len(board.Models))
 	for _, r := range board.Models {
 		rows[r.ContenderID] = r
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
 	"openarena.dev/arena/rating"
@@ -39,17 +40,17 @@ func liveContenders(t *testing.T, s *models.Store, weights map[string]float64) [
 // half-width of its 95% interval.
 func publish(t *testing.T, s *models.Store, cs []models.Contender, rows map[string][2]float64) {
 	t.Helper()
-	b := RatedBoard{Category: models.CategoryOverall, Method: MethodBradleyTerry, Level: 0.95}
+	b := boards.RatedBoard{Category: models.CategoryOverall, Method: boards.MethodBradleyTerry, Level: 0.95}
 	for _, c := range cs {
 		if r, ok := rows[c.Slug]; ok {
-			b.Models = append(b.Models, RatedRow{ContenderID: c.ID, Slug: c.Slug, Score: r[0], CILower: r[0] - r[1], CIUpper: r[0] + r[1], Votes: 100})
+			b.Models = append(b.Models, boards.RatedRow{ContenderID: c.ID, Slug: c.Slug, Score: r[0], CILower: r[0] - r[1], CIUpper: r[0] + r[1], Votes: 100})
 		}
 	}
 	raw, err := json.Marshal(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap := &models.RatingSnapshot{CreatedAt: time.Now(), Category: models.CategoryOverall, Method: MethodBradleyTerry,
+	snap := &models.RatingSnapshot{CreatedAt: time.Now(), Category: models.CategoryOverall, Method: boards.MethodBradleyTerry,
 		VotesUsed: 100, Result: string(raw), ContentHash: "test"}
 	if _, err := s.CreateSnapshot(context.Background(), snap); err != nil {
 		t.Fatal(err)

@@ -78,7 +78,7 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 	}
 	b.State = models.StateVoted
 	if stored.InRatings() {
-		a.votesChanged()
+		a.boards.VotesChanged()
 	}
 	return &VoteResult{Battle: b, Vote: stored}, nil
 }

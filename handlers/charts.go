@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/views"
 )
 
@@ -17,12 +17,12 @@ import (
 // places the result with views.LeaderboardCharts. Drawing them costs
 // milliseconds (about 20 for 100 models and 200 computations), so they are
 // drawn once per snapshot of the board and of its history and kept.
-func (s *Server) leaderboardCharts(ctx context.Context, b *arena.RatedBoard) (views.LeaderboardChartsVM, error) {
+func (s *Server) leaderboardCharts(ctx context.Context, b *boards.RatedBoard) (views.LeaderboardChartsVM, error) {
 	if b == nil {
 		return views.LeaderboardChartsVM{}, nil
 	}
 	cat := categoryOf(b)
-	h, err := s.arena.RatingHistory(ctx, cat)
+	h, err := s.arena.Boards().RatingHistory(ctx, cat)
 	if err != nil {
 		return views.LeaderboardChartsVM{}, err
 	}
@@ -63,7 +63,7 @@ func (c *chartsCache) get(cat string, board, history uint, draw func() views.Lea
 
 // categoryOf is the board's category; boards stored before categories
 // existed have none and are the overall board.
-func categoryOf(b *arena.RatedBoard) string {
+func categoryOf(b *boards.RatedBoard) string {
 	if b.Category == "" {
 		return "overall"
 	}
@@ -81,7 +81,7 @@ const (
 
 // leaderboardChartsVM turns a rated board and its history into the charts'
 // view model; h may be nil.
-func leaderboardChartsVM(b *arena.RatedBoard, h *arena.History) views.LeaderboardChartsVM {
+func leaderboardChartsVM(b *boards.RatedBoard, h *boards.History) views.LeaderboardChartsVM {
 	vm := views.LeaderboardChartsVM{Category: categoryOf(b), Votes: b.Votes}
 	vm.ComputedAt, _ = when(b.ComputedAt)
 	vm.CI.Rows = make([]views.CIRow, len(b.Models))
@@ -98,8 +98,8 @@ func leaderboardChartsVM(b *arena.RatedBoard, h *arena.History) views.Leaderboar
 	slices.SortStableFunc(vm.WinRate.Rows, func(x, y views.WinRateRow) int { return cmp.Compare(y.WinRate, x.WinRate) })
 	if h != nil && len(h.Points) > 0 {
 		vm.History = modelHistory(b, h, historyModels)
-		vm.OrgBest = bestOpenBy(h, "organisation", func(m arena.HistoryModel) string { return m.Organization })
-		vm.CountryBest = bestOpenBy(h, "country", func(m arena.HistoryModel) string { return m.Country })
+		vm.OrgBest = bestOpenBy(h, "organisation", func(m boards.HistoryModel) string { return m.Organization })
+		vm.CountryBest = bestOpenBy(h, "country", func(m boards.HistoryModel) string { return m.Country })
 		vm.Leaders, vm.LeaderUnit = openLeaders(h)
 	}
 	return vm
@@ -107,7 +107,7 @@ func leaderboardChartsVM(b *arena.RatedBoard, h *arena.History) views.Leaderboar
 
 // heatmaps builds the win-fraction and battle-count squares of the n
 // best-rated models.
-func heatmaps(b *arena.RatedBoard, n int) (frac, count views.Heatmap) {
+func heatmaps(b *boards.RatedBoard, n int) (frac, count views.Heatmap) {
 	top := b.Models[:min(n, len(b.Models))]
 	rec := b.Records()
 	frac.Names = make([]string, len(top))
@@ -127,7 +127,7 @@ func heatmaps(b *arena.RatedBoard, n int) (frac, count views.Heatmap) {
 }
 
 // modelHistory draws the rating over time of the board's n best models.
-func modelHistory(b *arena.RatedBoard, h *arena.History, n int) views.LineChart {
+func modelHistory(b *boards.RatedBoard, h *boards.History, n int) views.LineChart {
 	top := b.Models[:min(n, len(b.Models))]
 	at := make(map[string]int, len(top))
 	c := views.LineChart{Title: "Arena score over time of the " + strconv.Itoa(len(top)) + " best-rated models",
@@ -149,8 +149,8 @@ func modelHistory(b *arena.RatedBoard, h *arena.History, n int) views.LineChart 
 
 // bestOpen returns, per group, the best-scored open-weights model of a
 // point; models without a group are left out.
-func bestOpen(p arena.HistoryPoint, group func(arena.HistoryModel) string) map[string]arena.HistoryModel {
-	best := make(map[string]arena.HistoryModel)
+func bestOpen(p boards.HistoryPoint, group func(boards.HistoryModel) string) map[string]boards.HistoryModel {
+	best := make(map[string]boards.HistoryModel)
 	for _, m := range p.Models {
 		g := group(m)
 		if !m.OpenWeights || g == "" {
@@ -165,7 +165,7 @@ func bestOpen(p arena.HistoryPoint, group func(arena.HistoryModel) string) map[s
 
 // bestOpenBy draws, for the groups whose best open model scores highest
 // now, that best score over time as steps.
-func bestOpenBy(h *arena.History, noun string, group func(arena.HistoryModel) string) views.LineChart {
+func bestOpenBy(h *boards.History, noun string, group func(boards.HistoryModel) string) views.LineChart {
 	series := make(map[string]*views.Series)
 	for _, p := range h.Points {
 		for g, m := range bestOpen(p, group) {
@@ -208,7 +208,7 @@ func boolInt(b bool) int {
 
 // openLeaders lists, for each month (or day, or hour, when the history is
 // shorter), the best open-weights model at the last computation of it.
-func openLeaders(h *arena.History) ([]views.LeaderPeriod, string) {
+func openLeaders(h *boards.History) ([]views.LeaderPeriod, string) {
 	span := h.Points[len(h.Points)-1].At.Sub(h.Points[0].At)
 	unit, layout := "hour", "2 Jan 2006 15:00"
 	switch {
@@ -223,7 +223,7 @@ func openLeaders(h *arena.History) ([]views.LeaderPeriod, string) {
 		if i+1 < len(h.Points) && h.Points[i+1].At.UTC().Format(layout) == period {
 			continue // not the last computation of its period
 		}
-		var best *arena.HistoryModel
+		var best *boards.HistoryModel
 		for j, m := range p.Models {
 			if m.OpenWeights && (best == nil || m.Score > best.Score) {
 				best = &p.Models[j]

@@ -7,32 +7,32 @@ import (
 	"testing"
 	"time"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/views"
 )
 
 // benchBoard is a board the size the leaderboard is benchmarked at: 100
 // models that all met each other, and a history of 200 computations.
-func benchBoard() (*arena.RatedBoard, *arena.History) {
+func benchBoard() (*boards.RatedBoard, *boards.History) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	b := &arena.RatedBoard{Category: "overall", Votes: 1_000_000}
+	b := &boards.RatedBoard{Category: "overall", Votes: 1_000_000}
 	for i := range 100 {
 		sc := 1300 - 6*float64(i)
-		b.Models = append(b.Models, arena.RatedRow{Slug: fmt.Sprintf("m%03d", i), DisplayName: fmt.Sprintf("Model %d", i),
+		b.Models = append(b.Models, boards.RatedRow{Slug: fmt.Sprintf("m%03d", i), DisplayName: fmt.Sprintf("Model %d", i),
 			Organization: fmt.Sprintf("Org %d", i%20), Country: []string{"US", "FR", "CN", "DE"}[i%4], OpenWeights: i%3 != 0,
 			Score: sc, CILower: sc - 8, CIUpper: sc + 8, Votes: 20000, Wins: 9000, Ties: 2000, Losses: 9000})
 	}
 	for i := range 100 {
 		for j := i + 1; j < 100; j++ {
-			b.Pairs = append(b.Pairs, arena.RatedPair{A: b.Models[i].Slug, B: b.Models[j].Slug, AWins: rng.IntN(100), Ties: rng.IntN(20), BWins: rng.IntN(100)})
+			b.Pairs = append(b.Pairs, boards.RatedPair{A: b.Models[i].Slug, B: b.Models[j].Slug, AWins: rng.IntN(100), Ties: rng.IntN(20), BWins: rng.IntN(100)})
 		}
 	}
-	h := &arena.History{Category: "overall", NewestID: 200}
+	h := &boards.History{Category: "overall", NewestID: 200}
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for k := range 200 {
-		p := arena.HistoryPoint{SnapshotID: uint(k + 1), At: t0.Add(time.Duration(k) * 24 * time.Hour)}
+		p := boards.HistoryPoint{SnapshotID: uint(k + 1), At: t0.Add(time.Duration(k) * 24 * time.Hour)}
 		for _, m := range b.Models {
-			p.Models = append(p.Models, arena.HistoryModel{Slug: m.Slug, DisplayName: m.DisplayName, Organization: m.Organization,
+			p.Models = append(p.Models, boards.HistoryModel{Slug: m.Slug, DisplayName: m.DisplayName, Organization: m.Organization,
 				Country: m.Country, OpenWeights: m.OpenWeights, Score: m.Score + rng.NormFloat64()*20})
 		}
 		h.Points = append(h.Points, p)

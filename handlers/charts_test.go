@@ -7,16 +7,16 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/views"
 )
 
-func chartsFixture() *arena.RatedBoard {
-	return &arena.RatedBoard{Category: "overall", Votes: 60, Models: []arena.RatedRow{
+func chartsFixture() *boards.RatedBoard {
+	return &boards.RatedBoard{Category: "overall", Votes: 60, Models: []boards.RatedRow{
 		{Slug: "a", DisplayName: "Alpha", Organization: "Lab A", Country: "FR", OpenWeights: true, Score: 1100, CILower: 1080, CIUpper: 1120, Votes: 40, Wins: 25, Ties: 5, Losses: 10},
 		{Slug: "b", DisplayName: "Beta", Organization: "Lab B", Country: "US", Score: 1000, CILower: 970, CIUpper: 1030, Votes: 40, Wins: 15, Ties: 5, Losses: 20},
 		{Slug: "c", DisplayName: "Gamma", Organization: "Lab A", Country: "FR", OpenWeights: true, Score: 900, CILower: 860, CIUpper: 940, Votes: 40, Wins: 10, Ties: 0, Losses: 20, Preliminary: true},
-	}, Pairs: []arena.RatedPair{
+	}, Pairs: []boards.RatedPair{
 		{A: "a", B: "b", AWins: 15, Ties: 3, BWins: 7},
 		{A: "a", B: "c", AWins: 10, Ties: 2, BWins: 3},
 		{A: "b", B: "c", AWins: 8, Ties: 0, BWins: 7},
@@ -74,13 +74,13 @@ func TestLeaderboardChartsHeatmaps(t *testing.T) {
 func TestLeaderboardChartsHistory(t *testing.T) {
 	t.Parallel()
 	day := func(d int) time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
-	m := func(slug, org, country string, open bool, score float64) arena.HistoryModel {
-		return arena.HistoryModel{Slug: slug, DisplayName: "Model " + slug, Organization: org, Country: country, OpenWeights: open, Score: score}
+	m := func(slug, org, country string, open bool, score float64) boards.HistoryModel {
+		return boards.HistoryModel{Slug: slug, DisplayName: "Model " + slug, Organization: org, Country: country, OpenWeights: open, Score: score}
 	}
-	h := &arena.History{Category: "overall", NewestID: 3, Points: []arena.HistoryPoint{
-		{SnapshotID: 1, At: day(0), Models: []arena.HistoryModel{m("a", "Lab A", "FR", true, 1010), m("b", "Lab B", "US", false, 1020)}},
-		{SnapshotID: 2, At: day(40), Models: []arena.HistoryModel{m("a", "Lab A", "FR", true, 1030), m("b", "Lab B", "US", false, 1000), m("c", "Lab A", "FR", true, 1050)}},
-		{SnapshotID: 3, At: day(70), Models: []arena.HistoryModel{m("a", "Lab A", "FR", true, 1040), m("c", "Lab A", "FR", true, 1020), m("d", "Lab D", "CN", true, 1060)}},
+	h := &boards.History{Category: "overall", NewestID: 3, Points: []boards.HistoryPoint{
+		{SnapshotID: 1, At: day(0), Models: []boards.HistoryModel{m("a", "Lab A", "FR", true, 1010), m("b", "Lab B", "US", false, 1020)}},
+		{SnapshotID: 2, At: day(40), Models: []boards.HistoryModel{m("a", "Lab A", "FR", true, 1030), m("b", "Lab B", "US", false, 1000), m("c", "Lab A", "FR", true, 1050)}},
+		{SnapshotID: 3, At: day(70), Models: []boards.HistoryModel{m("a", "Lab A", "FR", true, 1040), m("c", "Lab A", "FR", true, 1020), m("d", "Lab D", "CN", true, 1060)}},
 	}}
 	vm := leaderboardChartsVM(chartsFixture(), h)
 

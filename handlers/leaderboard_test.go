@@ -98,7 +98,7 @@ func TestLeaderboardFromSnapshot(t *testing.T) {
 			t.Errorf("online-Elo row claims an interval, rank or style, or is not preliminary: %+v", m)
 		}
 
-		rb, err := e.arena.RecomputeRatings(t.Context())
+		rb, err := e.arena.Boards().RecomputeRatings(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,7 +202,7 @@ func newBoardEnv(t *testing.T, dialect string) *env {
 		}
 		storeBoardVote(t, s, gen["zephyrion-7b"], gen["cascadia-3"], w)
 	}
-	if _, err := e.arena.RecomputeRatings(ctx); err != nil {
+	if _, err := e.arena.Boards().RecomputeRatings(ctx); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -553,7 +553,7 @@ func TestLeaderboardVersion(t *testing.T) {
 		if !strings.Contains(page.body, `data-version="`+first+`"`) || !strings.Contains(page.body, `data-version-url="/api/v1/leaderboard/version?category=coding"`) {
 			t.Errorf("page does not carry version %s", first)
 		}
-		if _, err := e.arena.RecomputeRatings(t.Context()); err != nil {
+		if _, err := e.arena.Boards().RecomputeRatings(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		if v := version(); v != first {
@@ -561,7 +561,7 @@ func TestLeaderboardVersion(t *testing.T) {
 		}
 		ans := promptAnswers(t, e.store)
 		storeBoardVote(t, e.store, ans[boardCodingPrompt]["borealis-70b"], ans[boardCodingPrompt]["zephyrion-7b"], models.WinnerA)
-		if _, err := e.arena.RecomputeRatings(t.Context()); err != nil {
+		if _, err := e.arena.Boards().RecomputeRatings(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		if v := version(); v == first {

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/models"
@@ -32,8 +33,8 @@ type modelReport struct {
 	contender *models.Contender
 	// boards are the category boards that rate the model, overall first;
 	// overall is nil before the model is rated.
-	boards  []*arena.RatedBoard
-	overall *arena.RatedBoard
+	boards  []*boards.RatedBoard
+	overall *boards.RatedBoard
 	history []modelHistoryPoint
 	battles []arena.ReleasedBattle
 	names   map[string]string
@@ -63,11 +64,11 @@ func (s *Server) modelReport(ctx context.Context, slug string) (*modelReport, er
 		return nil, err
 	}
 	r := &modelReport{contender: c, names: map[string]string{}}
-	boards, err := s.arena.RatedBoards(ctx)
+	rated, err := s.arena.Boards().RatedBoards(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for cat, b := range boards {
+	for cat, b := range rated {
 		if rowOf(b, slug) == nil || b.Votes == 0 {
 			continue
 		}
@@ -76,7 +77,7 @@ func (s *Server) modelReport(ctx context.Context, slug string) (*modelReport, er
 			r.overall = b
 		}
 	}
-	slices.SortFunc(r.boards, func(x, y *arena.RatedBoard) int {
+	slices.SortFunc(r.boards, func(x, y *boards.RatedBoard) int {
 		if c := cmp.Compare(categoryRank(x.Category), categoryRank(y.Category)); c != 0 {
 			return c
 		}
@@ -87,7 +88,7 @@ func (s *Server) modelReport(ctx context.Context, slug string) (*modelReport, er
 			r.names[m.Slug] = m.DisplayName
 		}
 	}
-	h, err := s.arena.RatingHistory(ctx, models.CategoryOverall)
+	h, err := s.arena.Boards().RatingHistory(ctx, models.CategoryOverall)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +138,7 @@ func liveOnly(bs []arena.ReleasedBattle, modes map[string]string, n int) []arena
 }
 
 // rowOf finds a model on a board.
-func rowOf(b *arena.RatedBoard, slug string) *arena.RatedRow {
+func rowOf(b *boards.RatedBoard, slug string) *boards.RatedRow {
 	for i := range b.Models {
 		if b.Models[i].Slug == slug {
 			return &b.Models[i]
@@ -187,7 +188,7 @@ func modelView(r *modelReport) views.ModelView {
 	for _, b := range r.boards {
 		row := rowOf(b, c.Slug)
 		mc := views.ModelCategory{Category: b.Category, Label: boardCategoryLabel(b.Category),
-			URL:   boardURL("/leaderboard", arena.BoardQuery{Category: b.Category}),
+			URL:   boardURL("/leaderboard", boards.BoardQuery{Category: b.Category}),
 			Score: row.Score, Lower: row.CILower, Upper: row.CIUpper, Rank: row.RankUB, Votes: row.Votes, Preliminary: row.Preliminary}
 		if st := row.Style; st != nil {
 			mc.StyleScore, mc.StyleRank = st.Score, st.RankUB

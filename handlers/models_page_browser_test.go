@@ -67,7 +67,7 @@ func TestBrowserModelPageAndCharts(t *testing.T) {
 			t.Fatalf("vote = %d %s", r.status, r.body)
 		}
 	}
-	if _, err := e.arena.RecomputeRatings(t.Context()); err != nil {
+	if _, err := e.arena.Boards().RecomputeRatings(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	b := newTab(t, browser)

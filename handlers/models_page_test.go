@@ -100,7 +100,7 @@ func TestModelPage(t *testing.T) {
 		if len(record) == 0 {
 			t.Fatal("the model fought no battle; the fixture needs more votes")
 		}
-		if _, err := e.arena.RecomputeRatings(t.Context()); err != nil {
+		if _, err := e.arena.Boards().RecomputeRatings(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		board := e.board()
@@ -205,7 +205,7 @@ func TestModelPageShowsLiveAnswers(t *testing.T) {
 		if r, v := e.vote(voter, id, models.WinnerA); r.status != http.StatusOK || !v.Counted {
 			t.Fatalf("vote = %d %s", r.status, r.body)
 		}
-		if _, err := e.arena.RecomputeRatings(t.Context()); err != nil {
+		if _, err := e.arena.Boards().RecomputeRatings(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		// testContenders[0] answers as "left", testContenders[1] as "right".

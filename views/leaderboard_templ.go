@@ -6,10 +6,12 @@ package views
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import "github.com/a-h/templ"
-import templruntime "github.com/a-h/templ/runtime"
+import (
+	"strconv"
 
-import "strconv"
+	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
+)
 
 // LeaderboardView is the leaderboard page: the published ratings when a
 // snapshot exists (Rated), otherwise the online-Elo board computed from the
@@ -34,7 +36,7 @@ type LeaderboardView struct {
 	// Style is set when scores, intervals and ranks are style-controlled.
 	Style   bool
 	Filters BoardFilters
-	// Sorts are the sortable column headers by key (see arena.BoardSorts).
+	// Sorts are the sortable column headers by key (see boards.BoardSorts).
 	Sorts map[string]SortLink
 	// Total is how many models the board has; len(Rows) are shown.
 	Total int

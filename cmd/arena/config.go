@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/rating"
 )
@@ -37,7 +37,7 @@ type Config struct {
 	RiskSweep time.Duration
 	// Ratings tunes the recomputer (ARENA_MIN_VOTES, ARENA_BOOTSTRAP_ROUNDS,
 	// ARENA_RATINGS_DEBOUNCE, see ratingsOptions).
-	Ratings arena.RatingsOptions
+	Ratings boards.Options
 }
 
 // loadConfig reads the serve command's settings: the table's defaults, the

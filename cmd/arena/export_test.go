@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/style"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
@@ -47,7 +48,7 @@ func seedArena(t *testing.T, dsn string, battles int) *arena.Arena {
 	if _, err := s.ImportBank(ctx, rows, nil); err != nil {
 		t.Fatal(err)
 	}
-	a := arena.New(s, arena.Options{Ratings: arena.RatingsOptions{Rounds: 20, Seed: 7}})
+	a := arena.New(s, arena.Options{Ratings: boards.Options{Rounds: 20, Seed: 7}})
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range battles {
 		voter := fmt.Sprintf("%032d", i%9)
@@ -151,11 +152,11 @@ func TestExportImportRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer dst.Close()
-			want, err := src.RecomputeRatings(ctx)
+			want, err := src.Boards().RecomputeRatings(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := arena.New(dst, arena.Options{Ratings: arena.RatingsOptions{Rounds: 20, Seed: 7}}).RecomputeRatings(ctx)
+			got, err := arena.New(dst, arena.Options{Ratings: boards.Options{Rounds: 20, Seed: 7}}).Boards().RecomputeRatings(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -183,7 +184,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 }
 
-func compareBoards(t *testing.T, want, got *arena.RatedBoard) {
+func compareBoards(t *testing.T, want, got *boards.RatedBoard) {
 	t.Helper()
 	if want.Votes != got.Votes || len(want.Models) != len(got.Models) {
 		t.Fatalf("board of %d votes and %d models, want %d and %d", got.Votes, len(got.Models), want.Votes, len(want.Models))

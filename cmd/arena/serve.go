@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/handlers"
 	"openarena.dev/arena/models"
 )
@@ -54,7 +55,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// then follows new ones. It is stopped and waited for before the
 	// deferred store.Close, so no computation runs on a closed pool.
 	rctx, stopRatings := context.WithCancel(ctx)
-	ratingsDone := a.StartRatings(rctx)
+	ratingsDone := a.Boards().StartRatings(rctx)
 	// Live streams cut by an earlier shutdown or crash left their battles
 	// "streaming"; they are voided now and, for other instances' crashes,
 	// every turn timeout.
@@ -98,8 +99,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // ratingsOptions reads the recomputer's settings (ARENA_MIN_VOTES,
 // ARENA_RATINGS_DEBOUNCE and ARENA_BOOTSTRAP_ROUNDS) through get, which is
 // getenv or the resolved settings.
-func ratingsOptions(get func(string) string) (arena.RatingsOptions, error) {
-	var o arena.RatingsOptions
+func ratingsOptions(get func(string) string) (boards.Options, error) {
+	var o boards.Options
 	minVotes, err := settingInt(get, "ARENA_MIN_VOTES")
 	if err != nil {
 		return o, err
@@ -107,7 +108,7 @@ func ratingsOptions(get func(string) string) (arena.RatingsOptions, error) {
 	if minVotes < 0 {
 		return o, fmt.Errorf("ARENA_MIN_VOTES must be 0 or more, not %d", minVotes)
 	}
-	// 0 in the environment means "mark none"; in RatingsOptions 0 is the default.
+	// 0 in the environment means "mark none"; in boards.Options 0 is the default.
 	o.MinVotes = minVotes
 	if minVotes == 0 {
 		o.MinVotes = -1
@@ -118,7 +119,7 @@ func ratingsOptions(get func(string) string) (arena.RatingsOptions, error) {
 	if o.Rounds < 1 || o.Rounds > 10_000 {
 		return o, fmt.Errorf("ARENA_BOOTSTRAP_ROUNDS must be between 1 and 10000, not %d", o.Rounds)
 	}
-	// Left at 0 when get has nothing: RatingsOptions fills its own default,
+	// Left at 0 when get has nothing: boards.Options fills its own default,
 	// which the table's default restates.
 	if v := get("ARENA_RATINGS_DEBOUNCE"); v != "" {
 		if o.Debounce, err = time.ParseDuration(v); err != nil || o.Debounce <= 0 {

@@ -4,25 +4,25 @@ import (
 	"testing"
 	"time"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 )
 
 func TestRatingsOptions(t *testing.T) {
 	cases := []struct {
 		name    string
 		env     map[string]string
-		want    arena.RatingsOptions
+		want    boards.Options
 		wantErr bool
 	}{
-		{"defaults", nil, arena.RatingsOptions{MinVotes: 300, Rounds: 100}, false},
+		{"defaults", nil, boards.Options{MinVotes: 300, Rounds: 100}, false},
 		{"all set", map[string]string{"ARENA_MIN_VOTES": "50", "ARENA_BOOTSTRAP_ROUNDS": "200", "ARENA_RATINGS_DEBOUNCE": "500ms"},
-			arena.RatingsOptions{MinVotes: 50, Rounds: 200, Debounce: 500 * time.Millisecond}, false},
-		{"zero marks none preliminary", map[string]string{"ARENA_MIN_VOTES": "0"}, arena.RatingsOptions{MinVotes: -1, Rounds: 100}, false},
-		{"negative min votes", map[string]string{"ARENA_MIN_VOTES": "-3"}, arena.RatingsOptions{}, true},
-		{"min votes not a number", map[string]string{"ARENA_MIN_VOTES": "many"}, arena.RatingsOptions{}, true},
-		{"no rounds", map[string]string{"ARENA_BOOTSTRAP_ROUNDS": "0"}, arena.RatingsOptions{}, true},
-		{"bad debounce", map[string]string{"ARENA_RATINGS_DEBOUNCE": "soon"}, arena.RatingsOptions{}, true},
-		{"negative debounce", map[string]string{"ARENA_RATINGS_DEBOUNCE": "-1s"}, arena.RatingsOptions{}, true},
+			boards.Options{MinVotes: 50, Rounds: 200, Debounce: 500 * time.Millisecond}, false},
+		{"zero marks none preliminary", map[string]string{"ARENA_MIN_VOTES": "0"}, boards.Options{MinVotes: -1, Rounds: 100}, false},
+		{"negative min votes", map[string]string{"ARENA_MIN_VOTES": "-3"}, boards.Options{}, true},
+		{"min votes not a number", map[string]string{"ARENA_MIN_VOTES": "many"}, boards.Options{}, true},
+		{"no rounds", map[string]string{"ARENA_BOOTSTRAP_ROUNDS": "0"}, boards.Options{}, true},
+		{"bad debounce", map[string]string{"ARENA_RATINGS_DEBOUNCE": "soon"}, boards.Options{}, true},
+		{"negative debounce", map[string]string{"ARENA_RATINGS_DEBOUNCE": "-1s"}, boards.Options{}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
@@ -68,11 +68,11 @@ var settings = []setting{
 		Doc: "add the built-in offline demo bots as contenders at start-up"},
 	{Env: "ARENA_SAMPLING", Default: rating.PolicyInformative,
 		Doc: "how live battles pick their pair: `informative` prefers pairs whose order is still uncertain on the board (close scores, wide intervals, new models), with 10% uniform exploration; `uniform` draws each pair in proportion to the two contenders' sampling weights. Weights apply in both; a weight of 0 is never drawn"},
-	{Env: "ARENA_MIN_VOTES", Kind: kindInt, Default: strconv.Itoa(arena.DefaultRatingsOptions.MinVotes),
+	{Env: "ARENA_MIN_VOTES", Kind: kindInt, Default: strconv.Itoa(boards.DefaultOptions.MinVotes),
 		Doc: "votes a model needs before its rating is no longer marked preliminary; `0` marks none"},
-	{Env: "ARENA_BOOTSTRAP_ROUNDS", Kind: kindInt, Default: strconv.Itoa(arena.DefaultRatingsOptions.Rounds),
+	{Env: "ARENA_BOOTSTRAP_ROUNDS", Kind: kindInt, Default: strconv.Itoa(boards.DefaultOptions.Rounds),
 		Doc: "bootstrap rounds behind the leaderboard's intervals (1–10000)"},
-	{Env: "ARENA_RATINGS_DEBOUNCE", Default: shortDuration(arena.DefaultRatingsOptions.Debounce),
+	{Env: "ARENA_RATINGS_DEBOUNCE", Default: shortDuration(boards.DefaultOptions.Debounce),
 		Doc: "how long after the first unrated vote the leaderboard is recomputed"},
 	{Env: "ARENA_RISK_THRESHOLD", Default: strconv.FormatFloat(integrity.Defaults.Threshold, 'g', -1, 64),
 		Doc: "vote risk at which a vote is stored but left out of the ratings (see *Contenders and voter integrity*)"},

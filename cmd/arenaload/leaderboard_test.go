@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
 )
@@ -68,12 +69,12 @@ func TestSeedFillsACategorisedArena(t *testing.T) {
 	if err != nil || total != 3000 || counted != 3000 {
 		t.Fatalf("votes = %d, %d counted, %v", total, counted, err)
 	}
-	a := arena.New(s, arena.Options{Ratings: arena.RatingsOptions{Rounds: 10, BoardCheck: time.Millisecond}})
-	overall, err := a.RecomputeRatings(context.Background())
+	a := arena.New(s, arena.Options{Ratings: boards.Options{Rounds: 10, BoardCheck: time.Millisecond}})
+	overall, err := a.Boards().RecomputeRatings(context.Background())
 	if err != nil || overall.Votes != 3000 || len(overall.Models) != 6 {
 		t.Fatalf("overall board = %+v, %v", overall, err)
 	}
-	cats, err := a.BoardCategories(context.Background())
+	cats, err := a.Boards().Categories(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

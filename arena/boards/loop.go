@@ -1,4 +1,4 @@
-package arena
+package boards
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 
 // StartRatings keeps the published board up to date until ctx ends, and
 // returns a channel closed once it has stopped (wait for it before closing
-// the store). Call it once per Arena.
+// the store). Call it once per Service.
 //
 // It checks at once, so votes cast while no instance was running are rated
 // at start-up. After that it recomputes Debounce after the first vote not
@@ -18,20 +18,19 @@ import (
 // wake-up for votes already rated (by this or another instance) is cheap.
 // When another instance holds the lock it tries again after Debounce, so no
 // vote is left out.
-func (a *Arena) StartRatings(ctx context.Context) <-chan struct{} {
-	r := a.rs()
+func (s *Service) StartRatings(ctx context.Context) <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		a.ratingsLoop(ctx, r)
+		s.ratingsLoop(ctx)
 	}()
 	return done
 }
 
-func (a *Arena) ratingsLoop(ctx context.Context, r *ratingsState) {
+func (s *Service) ratingsLoop(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
-	tick := time.NewTicker(r.opt.Interval)
+	tick := time.NewTicker(s.opt.Interval)
 	defer tick.Stop()
 	// pending is true while timer is set: kicks and ticks then join the
 	// computation already due instead of postponing it.
@@ -45,27 +44,27 @@ func (a *Arena) ratingsLoop(ctx context.Context, r *ratingsState) {
 	// wait is the delay after a vote: Debounce, or as long as the last
 	// computation took if that was longer, so that under a steady stream
 	// of votes a large arena spends at most about half its time rating.
-	wait := r.opt.Debounce
+	wait := s.opt.Debounce
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-r.kicks:
+		case <-s.kicks:
 			schedule(wait)
 		case <-tick.C:
 			schedule(0)
 		case <-timer.C:
 			pending = false
 			start := time.Now()
-			_, err := a.recompute(ctx, false)
-			wait = max(r.opt.Debounce, time.Since(start))
+			_, err := s.recompute(ctx, false)
+			wait = max(s.opt.Debounce, time.Since(start))
 			switch {
 			case errors.Is(err, ErrRatingsBusy):
-				schedule(r.opt.Debounce)
+				schedule(s.opt.Debounce)
 			case err != nil && ctx.Err() == nil:
 				// The next vote or tick tries again; retrying at once
 				// would only repeat a failure that needs a person.
-				r.opt.Log.Error("recompute ratings", "err", err)
+				s.opt.Log.Error("recompute ratings", "err", err)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package arena
+package boards
 
 import (
 	"context"
@@ -9,70 +9,65 @@ import (
 	"openarena.dev/arena/rating"
 )
 
-// BoardRow is one contender on the leaderboard.
-type BoardRow struct {
+// EloRow is one contender on the online-Elo board.
+type EloRow struct {
 	Contender models.Contender
 	Elo       float64
 	Votes     int
 	Wins      int
 	Ties      int
 	Losses    int
-	// Preliminary marks fewer votes than RatingsOptions.MinVotes.
+	// Preliminary marks fewer votes than Options.MinVotes.
 	Preliminary bool
 }
 
 // WinRate is wins plus half the ties over the row's votes (0 with none).
-func (r BoardRow) WinRate() float64 {
+func (r EloRow) WinRate() float64 {
 	if r.Votes == 0 {
 		return 0
 	}
 	return (float64(r.Wins) + float64(r.Ties)/2) / float64(r.Votes)
 }
 
-// Board is the online-Elo leaderboard, computed on request from the counted
-// votes. It is what the arena shows until the first ratings snapshot exists.
-type Board struct {
-	Rows       []BoardRow
+// EloBoard is the online-Elo leaderboard, computed on request from the
+// counted votes. It is what the arena shows until the first ratings snapshot
+// exists: cheap to compute, but without intervals and dependent on the order
+// of the votes, so it is a stand-in, never published.
+type EloBoard struct {
+	Rows       []EloRow
 	Votes      int
 	ComputedAt time.Time
 }
 
-// Leaderboard returns the board, recomputed when votes arrived since the last
-// computation or when it is older than BoardMaxAge.
-func (a *Arena) Leaderboard(ctx context.Context) (*Board, error) {
-	a.boardMu.Lock()
-	defer a.boardMu.Unlock()
-	gen := a.votesGen.Load()
-	if a.board != nil && a.boardGen == gen && a.now().Sub(a.board.ComputedAt) < a.opt.BoardMaxAge {
-		return a.board, nil
+// EloBoard returns the online-Elo board, recomputed when votes arrived since
+// the last computation or when it is older than EloMaxAge.
+func (s *Service) EloBoard(ctx context.Context) (*EloBoard, error) {
+	s.eloMu.Lock()
+	defer s.eloMu.Unlock()
+	gen := s.votesGen.Load()
+	if s.elo != nil && s.eloGen == gen && s.now().Sub(s.elo.ComputedAt) < s.opt.EloMaxAge {
+		return s.elo, nil
 	}
-	b, err := a.computeBoard(ctx)
+	b, err := s.computeElo(ctx)
 	if err != nil {
 		return nil, err
 	}
-	a.board, a.boardGen = b, gen
+	s.elo, s.eloGen = b, gen
 	return b, nil
 }
 
-// votesChanged marks the online-Elo board stale and wakes the recomputer of
-// the published ratings, without taking a lock: a vote never waits for a
-// recomputation.
-func (a *Arena) votesChanged() {
-	a.votesGen.Add(1)
-	a.rs().kick()
-}
-
-func (a *Arena) computeBoard(ctx context.Context) (*Board, error) {
-	cs, err := a.store.Contenders(ctx)
+// computeElo rates every counted vote by online Elo, in vote order.
+func (s *Service) computeElo(ctx context.Context) (*EloBoard, error) {
+	cs, err := s.store.Contenders(ctx)
 	if err != nil {
 		return nil, err
 	}
-	outs, err := a.store.CountedOutcomes(ctx)
+	outs, err := s.store.CountedOutcomes(ctx)
 	if err != nil {
 		return nil, err
 	}
 	index := make(map[uint]int, len(cs))
-	rows := make([]BoardRow, len(cs))
+	rows := make([]EloRow, len(cs))
 	for i, c := range cs {
 		index[c.ID], rows[i].Contender = i, c
 	}
@@ -92,12 +87,12 @@ func (a *Arena) computeBoard(ctx context.Context) (*Board, error) {
 	shown := rows[:0]
 	for i := range rows {
 		rows[i].Elo = elo[i]
-		rows[i].Preliminary = rows[i].Votes < a.rs().opt.MinVotes
+		rows[i].Preliminary = rows[i].Votes < s.opt.MinVotes
 		if rows[i].Votes > 0 || rows[i].Contender.Enabled {
 			shown = append(shown, rows[i])
 		}
 	}
-	slices.SortStableFunc(shown, func(x, y BoardRow) int {
+	slices.SortStableFunc(shown, func(x, y EloRow) int {
 		switch {
 		case x.Elo > y.Elo:
 			return -1
@@ -106,7 +101,7 @@ func (a *Arena) computeBoard(ctx context.Context) (*Board, error) {
 		}
 		return y.Votes - x.Votes
 	})
-	return &Board{Rows: shown, Votes: len(games), ComputedAt: a.now()}, nil
+	return &EloBoard{Rows: shown, Votes: len(games), ComputedAt: s.now()}, nil
 }
 
 // outcomeValue maps a vote to A's score: 1 win, 0 loss, half for either tie.
@@ -120,7 +115,7 @@ func outcomeValue(winner string) float64 {
 	return 0.5
 }
 
-func tally(r *BoardRow, res float64) {
+func tally(r *EloRow, res float64) {
 	r.Votes++
 	switch res {
 	case 1:

@@ -1,4 +1,4 @@
-package arena
+package boards
 
 import (
 	"context"
@@ -31,8 +31,8 @@ const measureBatch = 500
 // it is identical to its category's newest one, and returns the overall
 // board. It waits for a computation already running in this process, and
 // returns ErrRatingsBusy when another instance is computing.
-func (a *Arena) RecomputeRatings(ctx context.Context) (*RatedBoard, error) {
-	return a.recompute(ctx, true)
+func (s *Service) RecomputeRatings(ctx context.Context) (*RatedBoard, error) {
+	return s.recompute(ctx, true)
 }
 
 // InvalidateRatings makes the next check recompute every board even if the
@@ -41,10 +41,9 @@ func (a *Arena) RecomputeRatings(ctx context.Context) (*RatedBoard, error) {
 // Excluding or restoring votes changes the count and needs no call, but a
 // call does no harm. It holds for this process; a board recomputed by it is
 // seen by every instance.
-func (a *Arena) InvalidateRatings(ctx context.Context) error {
-	r := a.rs()
-	r.stale.Store(true)
-	r.kick()
+func (s *Service) InvalidateRatings(ctx context.Context) error {
+	s.stale.Store(true)
+	s.kick()
 	return ctx.Err()
 }
 
@@ -52,41 +51,40 @@ func (a *Arena) InvalidateRatings(ctx context.Context) error {
 // first compares the counted votes with those of the newest snapshot and
 // does nothing when they are the same, so wake-ups for votes already rated
 // cost two small queries; it then returns a nil board.
-func (a *Arena) recompute(ctx context.Context, force bool) (*RatedBoard, error) {
-	r := a.rs()
-	r.computeMu.Lock()
-	defer r.computeMu.Unlock()
+func (s *Service) recompute(ctx context.Context, force bool) (*RatedBoard, error) {
+	s.computeMu.Lock()
+	defer s.computeMu.Unlock()
 	var out []*RatedBoard
-	ran, err := a.store.WithRatingLock(ctx, func(ctx context.Context) error {
-		stale := r.stale.Swap(false)
+	ran, err := s.store.WithRatingLock(ctx, func(ctx context.Context) error {
+		stale := s.stale.Swap(false)
 		if !force && !stale {
-			fresh, err := a.ratingsFresh(ctx)
+			fresh, err := s.ratingsFresh(ctx)
 			if err != nil || fresh {
 				return err
 			}
 		}
-		if r.opt.OnCompute != nil {
-			defer r.opt.OnCompute()()
+		if s.opt.OnCompute != nil {
+			defer s.opt.OnCompute()()
 		}
-		boards, err := a.computeBoards(ctx)
+		boards, err := s.computeBoards(ctx)
 		if err != nil {
-			keepStale(r, stale)
+			keepStale(s, stale)
 			return err
 		}
 		created := false
 		// The overall board goes last: it is what ratingsFresh compares,
 		// so a computation cut short is redone in full.
 		for i := len(boards) - 1; i >= 0; i-- {
-			c, err := a.storeBoard(ctx, boards[i])
+			c, err := s.storeBoard(ctx, boards[i])
 			if err != nil {
-				keepStale(r, stale)
+				keepStale(s, stale)
 				return err
 			}
 			created = created || c
 		}
 		out = boards
 		if created {
-			return a.thinHistory(ctx, time.Now())
+			return s.thinHistory(ctx, time.Now())
 		}
 		return nil
 	})
@@ -99,26 +97,26 @@ func (a *Arena) recompute(ctx context.Context, force bool) (*RatedBoard, error) 
 	if out == nil {
 		return nil, nil
 	}
-	r.remember(out)
+	s.remember(out)
 	return out[0], nil
 }
 
 // keepStale sets the invalidation again when a computation it asked for
 // failed, so the next check retries it.
-func keepStale(r *ratingsState, stale bool) {
+func keepStale(s *Service, stale bool) {
 	if stale {
-		r.stale.Store(true)
+		s.stale.Store(true)
 	}
 }
 
 // ratingsFresh reports whether the newest snapshot rated exactly the
 // counted votes there are now (no snapshot and no votes count as fresh).
-func (a *Arena) ratingsFresh(ctx context.Context) (bool, error) {
-	mark, err := a.store.CountedVotesMark(ctx)
+func (s *Service) ratingsFresh(ctx context.Context) (bool, error) {
+	mark, err := s.store.CountedVotesMark(ctx)
 	if err != nil {
 		return false, err
 	}
-	head, err := a.store.LatestSnapshotHead(ctx, models.CategoryOverall)
+	head, err := s.store.LatestSnapshotHead(ctx, models.CategoryOverall)
 	if errors.Is(err, models.ErrNotFound) {
 		return mark.Count == 0, nil
 	}
@@ -132,28 +130,28 @@ func (a *Arena) ratingsFresh(ctx context.Context) (bool, error) {
 // per category, from one read of the counted battles. The overall board
 // comes first, then the categories by name. A category that had a board
 // but has no votes left gets an empty board, so its old one is not served.
-func (a *Arena) computeBoards(ctx context.Context) ([]*RatedBoard, error) {
-	if err := a.measurePending(ctx); err != nil {
+func (s *Service) computeBoards(ctx context.Context) ([]*RatedBoard, error) {
+	if err := s.measurePending(ctx); err != nil {
 		return nil, err
 	}
-	if err := a.categorizePending(ctx); err != nil {
+	if err := s.categorizePending(ctx); err != nil {
 		return nil, err
 	}
-	cs, err := a.store.Contenders(ctx)
+	cs, err := s.store.Contenders(ctx)
 	if err != nil {
 		return nil, err
 	}
-	battles, err := a.store.CountedBattles(ctx)
+	battles, err := s.store.CountedBattles(ctx)
 	if err != nil {
 		return nil, err
 	}
-	overall, err := a.rateCategory(ctx, models.CategoryOverall, ratingInput(cs, battles, nil))
+	overall, err := s.rateCategory(ctx, models.CategoryOverall, ratingInput(cs, battles, nil))
 	if err != nil {
 		return nil, err
 	}
 	out := []*RatedBoard{overall}
 	subsets := categorySubsets(battles)
-	previous, err := a.store.LatestSnapshotIDs(ctx)
+	previous, err := s.store.LatestSnapshotIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +161,7 @@ func (a *Arena) computeBoards(ctx context.Context) ([]*RatedBoard, error) {
 		}
 	}
 	for _, cat := range slices.Sorted(maps.Keys(subsets)) {
-		b, err := a.rateCategory(ctx, cat, ratingInput(cs, battles, subsets[cat]))
+		b, err := s.rateCategory(ctx, cat, ratingInput(cs, battles, subsets[cat]))
 		if err != nil {
 			return nil, err
 		}
@@ -192,8 +190,8 @@ func categorySubsets(battles []models.CountedBattle) map[string][]int {
 
 // rateCategory rates one category's input. Style control is part of the
 // board; should its fit fail, the board is still published without it.
-func (a *Arena) rateCategory(ctx context.Context, category string, in ratingsInput) (*RatedBoard, error) {
-	opt := a.rs().opt
+func (s *Service) rateCategory(ctx context.Context, category string, in ratingsInput) (*RatedBoard, error) {
+	opt := s.opt
 	ro := rating.DefaultOptions()
 	ro.StyleControl = true
 	ro.MinVotes = opt.MinVotes
@@ -230,9 +228,9 @@ const categorizeBatch = 500
 // categorizePending categorises the prompts stored without a language
 // (before categories existed, or by a path that stores prompts without the
 // store's categorizer), keeping any categories they already have.
-func (a *Arena) categorizePending(ctx context.Context) error {
+func (s *Service) categorizePending(ctx context.Context) error {
 	for {
-		ps, err := a.store.UncategorizedPrompts(ctx, categorizeBatch)
+		ps, err := s.store.UncategorizedPrompts(ctx, categorizeBatch)
 		if err != nil || len(ps) == 0 {
 			return err
 		}
@@ -241,7 +239,7 @@ func (a *Arena) categorizePending(ctx context.Context) error {
 			cats, lang := categories.Of(p.Text, 1)
 			labels[p.ID] = models.PromptLabels{Categories: models.MergeCategories(p.Categories, cats), Language: lang}
 		}
-		if err := a.store.LabelPrompts(ctx, labels); err != nil {
+		if err := s.store.LabelPrompts(ctx, labels); err != nil {
 			return err
 		}
 		if len(ps) < categorizeBatch {
@@ -253,9 +251,9 @@ func (a *Arena) categorizePending(ctx context.Context) error {
 // measurePending fills in the style counts of answers stored without them
 // (older imports, answers from code that did not measure), so every battle
 // enters style control with real counts.
-func (a *Arena) measurePending(ctx context.Context) error {
+func (s *Service) measurePending(ctx context.Context) error {
 	for {
-		rs, err := a.store.UnmeasuredResponses(ctx, measureBatch)
+		rs, err := s.store.UnmeasuredResponses(ctx, measureBatch)
 		if err != nil || len(rs) == 0 {
 			return err
 		}
@@ -263,7 +261,7 @@ func (a *Arena) measurePending(ctx context.Context) error {
 		for _, r := range rs {
 			counts[r.ID] = style.Measure(r.Text)
 		}
-		if err := a.store.SetResponseStyles(ctx, counts); err != nil {
+		if err := s.store.SetResponseStyles(ctx, counts); err != nil {
 			return err
 		}
 		if len(rs) < measureBatch {
@@ -274,7 +272,7 @@ func (a *Arena) measurePending(ctx context.Context) error {
 
 // storeBoard saves b as a snapshot, or finds it equal to the newest, and
 // fills in the snapshot's id and time.
-func (a *Arena) storeBoard(ctx context.Context, b *RatedBoard) (created bool, err error) {
+func (s *Service) storeBoard(ctx context.Context, b *RatedBoard) (created bool, err error) {
 	result, err := json.Marshal(b)
 	if err != nil {
 		return false, fmt.Errorf("encode ratings: %w", err)
@@ -284,7 +282,7 @@ func (a *Arena) storeBoard(ctx context.Context, b *RatedBoard) (created bool, er
 		Category: b.Category, Method: b.Method, VotesUsed: b.votesRead, LastVoteID: b.LastVoteID,
 		Result: string(result), ContentHash: hex.EncodeToString(sum[:]),
 	}
-	if created, err = a.store.CreateSnapshot(ctx, snap); err != nil {
+	if created, err = s.store.CreateSnapshot(ctx, snap); err != nil {
 		return false, err
 	}
 	b.SnapshotID, b.ComputedAt = snap.ID, snap.CreatedAt

@@ -1,4 +1,4 @@
-package arena
+package boards
 
 import (
 	"cmp"
@@ -64,11 +64,11 @@ type ViewRow struct {
 	StyleRankUB             int
 }
 
-// ViewBoard returns the view of the newest board q asks for, or nil when
+// View returns the view of the newest board q asks for, or nil when
 // the category has no board. Metadata (names, organisation, country,
 // licence, open weights) comes from the contenders as they are now, so an
 // admin's edit shows without a recomputation.
-func (a *Arena) ViewBoard(ctx context.Context, q BoardQuery) (*BoardView, error) {
+func (s *Service) View(ctx context.Context, q BoardQuery) (*BoardView, error) {
 	if q.Sort == "" {
 		q.Sort = "rank"
 	}
@@ -78,11 +78,11 @@ func (a *Arena) ViewBoard(ctx context.Context, q BoardQuery) (*BoardView, error)
 	if q.Category == "" {
 		q.Category = models.CategoryOverall
 	}
-	b, err := a.RatedLeaderboardFor(ctx, q.Category)
+	b, err := s.RatedLeaderboardFor(ctx, q.Category)
 	if err != nil || b == nil {
 		return nil, err
 	}
-	meta, err := a.boardContenders(ctx)
+	meta, err := s.boardContenders(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -197,11 +197,11 @@ type CategorySummary struct {
 	Models int
 }
 
-// BoardCategories lists the categories whose newest board rated at least
+// Categories lists the categories whose newest board rated at least
 // one vote: overall first, then the topics in CategoryNames order, then
 // the languages by votes (most first), then any other (from bank files).
-func (a *Arena) BoardCategories(ctx context.Context) ([]CategorySummary, error) {
-	boards, err := a.ratedBoards(ctx)
+func (s *Service) Categories(ctx context.Context) ([]CategorySummary, error) {
+	boards, err := s.ratedBoards(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -237,11 +237,11 @@ func (a *Arena) BoardCategories(ctx context.Context) ([]CategorySummary, error) 
 	return out, nil
 }
 
-// BoardVersion identifies the boards a page shows: it changes when a newer
+// Version identifies the boards a page shows: it changes when a newer
 // snapshot of the overall board or of category lands. It is served from
 // the cache, so polling it costs at most one small query per BoardCheck.
-func (a *Arena) BoardVersion(ctx context.Context, category string) (overall, cat uint, err error) {
-	boards, err := a.ratedBoards(ctx)
+func (s *Service) Version(ctx context.Context, category string) (overall, cat uint, err error) {
+	boards, err := s.ratedBoards(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -257,14 +257,13 @@ func (a *Arena) BoardVersion(ctx context.Context, category string) (overall, cat
 // boardContenders returns the contenders by slug, read at most once per
 // BoardCheck: metadata edits show within that, and serving the board does
 // not query the contenders per request.
-func (a *Arena) boardContenders(ctx context.Context) (map[string]models.Contender, error) {
-	r := a.rs()
-	r.metaMu.Lock()
-	defer r.metaMu.Unlock()
-	if r.meta != nil && time.Since(r.metaAt) < r.opt.BoardCheck {
-		return r.meta, nil
+func (s *Service) boardContenders(ctx context.Context) (map[string]models.Contender, error) {
+	s.metaMu.Lock()
+	defer s.metaMu.Unlock()
+	if s.meta != nil && time.Since(s.metaAt) < s.opt.BoardCheck {
+		return s.meta, nil
 	}
-	cs, err := a.store.Contenders(ctx)
+	cs, err := s.store.Contenders(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +271,6 @@ func (a *Arena) boardContenders(ctx context.Context) (map[string]models.Contende
 	for _, c := range cs {
 		m[c.Slug] = c
 	}
-	r.meta, r.metaAt = m, time.Now()
+	s.meta, s.metaAt = m, time.Now()
 	return m, nil
 }

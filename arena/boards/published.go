@@ -1,4 +1,4 @@
-package arena
+package boards
 
 import (
 	"context"
@@ -113,8 +113,8 @@ type StyleVector struct {
 
 // RatedLeaderboard returns the newest published board over all counted
 // votes, or nil before the first snapshot. See RatedLeaderboardFor.
-func (a *Arena) RatedLeaderboard(ctx context.Context) (*RatedBoard, error) {
-	return a.RatedLeaderboardFor(ctx, models.CategoryOverall)
+func (s *Service) RatedLeaderboard(ctx context.Context) (*RatedBoard, error) {
+	return s.RatedLeaderboardFor(ctx, models.CategoryOverall)
 }
 
 // RatedLeaderboardFor returns the newest published board of a category
@@ -123,8 +123,8 @@ func (a *Arena) RatedLeaderboard(ctx context.Context) (*RatedBoard, error) {
 // excluded) has a board with no votes. Requests are served from memory: the
 // database is asked which snapshots are newest at most once per
 // BoardCheck, and only a changed snapshot is read and decoded.
-func (a *Arena) RatedLeaderboardFor(ctx context.Context, category string) (*RatedBoard, error) {
-	boards, err := a.ratedBoards(ctx)
+func (s *Service) RatedLeaderboardFor(ctx context.Context, category string) (*RatedBoard, error) {
+	boards, err := s.ratedBoards(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -134,8 +134,8 @@ func (a *Arena) RatedLeaderboardFor(ctx context.Context, category string) (*Rate
 // RatedBoards returns the newest board of every category that has one,
 // keyed by category, from the same cache as RatedLeaderboardFor. The map
 // is the caller's; the boards are shared and must not be changed.
-func (a *Arena) RatedBoards(ctx context.Context) (map[string]*RatedBoard, error) {
-	boards, err := a.ratedBoards(ctx)
+func (s *Service) RatedBoards(ctx context.Context) (map[string]*RatedBoard, error) {
+	boards, err := s.ratedBoards(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -148,25 +148,24 @@ func (a *Arena) RatedBoards(ctx context.Context) (map[string]*RatedBoard, error)
 
 // ratedBoards brings the cache up to date if BoardCheck has passed and
 // returns it; callers only read the map, which is replaced, never changed.
-func (a *Arena) ratedBoards(ctx context.Context) (map[string]*RatedBoard, error) {
-	r := a.rs()
-	r.cacheMu.Lock()
-	defer r.cacheMu.Unlock()
+func (s *Service) ratedBoards(ctx context.Context) (map[string]*RatedBoard, error) {
+	s.cacheMu.Lock()
+	defer s.cacheMu.Unlock()
 	now := time.Now()
-	if r.boards != nil && now.Sub(r.checkedAt) < r.opt.BoardCheck {
-		return r.boards, nil
+	if s.boards != nil && now.Sub(s.checkedAt) < s.opt.BoardCheck {
+		return s.boards, nil
 	}
-	latest, err := a.store.LatestSnapshotIDs(ctx)
+	latest, err := s.store.LatestSnapshotIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
 	next := make(map[string]*RatedBoard, len(latest))
 	for cat, id := range latest {
-		if b := r.boards[cat]; b != nil && b.SnapshotID >= id {
+		if b := s.boards[cat]; b != nil && b.SnapshotID >= id {
 			next[cat] = b
 			continue
 		}
-		snap, err := a.store.SnapshotByID(ctx, id)
+		snap, err := s.store.SnapshotByID(ctx, id)
 		if errors.Is(err, models.ErrNotFound) {
 			continue // thinned away since; the next check finds the newer one
 		}
@@ -179,17 +178,17 @@ func (a *Arena) ratedBoards(ctx context.Context) (map[string]*RatedBoard, error)
 		}
 		next[cat] = b
 	}
-	r.boards, r.checkedAt = next, now
+	s.boards, s.checkedAt = next, now
 	return next, nil
 }
 
 // remember puts boards this process just stored into the cache, so the
 // next request sees them without waiting for BoardCheck.
-func (r *ratingsState) remember(boards []*RatedBoard) {
-	r.cacheMu.Lock()
-	defer r.cacheMu.Unlock()
-	next := make(map[string]*RatedBoard, len(r.boards)+len(boards))
-	for c, b := range r.boards {
+func (s *Service) remember(boards []*RatedBoard) {
+	s.cacheMu.Lock()
+	defer s.cacheMu.Unlock()
+	next := make(map[string]*RatedBoard, len(s.boards)+len(boards))
+	for c, b := range s.boards {
 		next[c] = b
 	}
 	for _, b := range boards {
@@ -197,12 +196,12 @@ func (r *ratingsState) remember(boards []*RatedBoard) {
 			next[b.Category] = b
 		}
 	}
-	if r.boards != nil {
+	if s.boards != nil {
 		// Otherwise other categories are unknown yet: the next request
 		// looks them up.
-		r.checkedAt = time.Now()
+		s.checkedAt = time.Now()
 	}
-	r.boards = next
+	s.boards = next
 }
 
 func decodeBoard(snap *models.RatingSnapshot) (*RatedBoard, error) {

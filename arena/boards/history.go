@@ -1,4 +1,4 @@
-package arena
+package boards
 
 import (
 	"context"
@@ -67,23 +67,16 @@ type historyEntry struct {
 // is served from memory: the database is asked for the newest snapshot at
 // most once per BoardCheck, and only snapshots not seen before are read
 // and decoded.
-func (a *Arena) RatingHistory(ctx context.Context, category string) (*History, error) {
-	c := &a.history
+func (s *Service) RatingHistory(ctx context.Context, category string) (*History, error) {
+	c := &s.history
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cat == nil {
-		c.cat = make(map[string]*historyEntry)
-	}
-	e := c.cat[category]
-	if e == nil {
-		e = &historyEntry{decoded: make(map[uint]HistoryPoint)}
-		c.cat[category] = e
-	}
+	e := c.entry(category)
 	now := time.Now()
-	if e.hist != nil && now.Sub(e.checkedAt) < a.rs().opt.BoardCheck {
+	if e.hist != nil && now.Sub(e.checkedAt) < s.opt.BoardCheck {
 		return e.hist, nil
 	}
-	head, err := a.store.LatestSnapshotHead(ctx, category)
+	head, err := s.store.LatestSnapshotHead(ctx, category)
 	if errors.Is(err, models.ErrNotFound) {
 		e.hist, e.checkedAt, e.decoded = &History{Category: category}, now, map[uint]HistoryPoint{}
 		return e.hist, nil
@@ -95,38 +88,13 @@ func (a *Arena) RatingHistory(ctx context.Context, category string) (*History, e
 		e.checkedAt = now
 		return e.hist, nil
 	}
-	heads, err := a.store.SnapshotHeads(ctx, category, head.CreatedAt.Add(time.Second))
+	heads, err := s.store.SnapshotHeads(ctx, category, head.CreatedAt.Add(time.Second))
 	if err != nil {
 		return nil, err
 	}
-	keep := historyHeads(heads, a.now())
-	var missing []uint
-	for _, h := range keep {
-		if _, ok := e.decoded[h.ID]; !ok {
-			missing = append(missing, h.ID)
-		}
-	}
-	// Only the start of each board is read, up to its pairs (most of its
-	// bytes); a board the cut leaves unreadable is read again whole.
-	snaps, err := a.store.SnapshotPrefixes(ctx, missing, `"pairs"`)
-	if err != nil {
+	keep := historyHeads(heads, s.now())
+	if err := s.decodeMissing(ctx, e, keep); err != nil {
 		return nil, err
-	}
-	for _, s := range snaps {
-		p, err := decodeHistoryPoint(&s)
-		if err != nil {
-			whole, rerr := a.store.SnapshotResults(ctx, []uint{s.ID})
-			if rerr != nil {
-				return nil, rerr
-			}
-			if len(whole) == 0 {
-				continue // deleted by thinning meanwhile
-			}
-			if p, err = decodeHistoryPoint(&whole[0]); err != nil {
-				return nil, err
-			}
-		}
-		e.decoded[s.ID] = p
 	}
 	h := &History{Category: category, Points: make([]HistoryPoint, 0, len(keep))}
 	decoded := make(map[uint]HistoryPoint, len(keep))
@@ -142,6 +110,54 @@ func (a *Arena) RatingHistory(ctx context.Context, category string) (*History, e
 	// Dropping what thinning deleted keeps the cache as small as the history.
 	e.hist, e.checkedAt, e.decoded = h, now, decoded
 	return h, nil
+}
+
+// entry returns the cache entry of a category, made on first use; the
+// caller holds c.mu.
+func (c *historyCache) entry(category string) *historyEntry {
+	if c.cat == nil {
+		c.cat = make(map[string]*historyEntry)
+	}
+	e := c.cat[category]
+	if e == nil {
+		e = &historyEntry{decoded: make(map[uint]HistoryPoint)}
+		c.cat[category] = e
+	}
+	return e
+}
+
+// decodeMissing reads and decodes the snapshots among keep that e has not
+// decoded yet, adding them to e.decoded.
+func (s *Service) decodeMissing(ctx context.Context, e *historyEntry, keep []models.SnapshotHead) error {
+	var missing []uint
+	for _, h := range keep {
+		if _, ok := e.decoded[h.ID]; !ok {
+			missing = append(missing, h.ID)
+		}
+	}
+	// Only the start of each board is read, up to its pairs (most of its
+	// bytes); a board the cut leaves unreadable is read again whole.
+	snaps, err := s.store.SnapshotPrefixes(ctx, missing, `"pairs"`)
+	if err != nil {
+		return err
+	}
+	for _, snap := range snaps {
+		p, err := decodeHistoryPoint(&snap)
+		if err != nil {
+			whole, rerr := s.store.SnapshotResults(ctx, []uint{snap.ID})
+			if rerr != nil {
+				return rerr
+			}
+			if len(whole) == 0 {
+				continue // deleted by thinning meanwhile
+			}
+			if p, err = decodeHistoryPoint(&whole[0]); err != nil {
+				return err
+			}
+		}
+		e.decoded[snap.ID] = p
+	}
+	return nil
 }
 
 // historyHeads picks the snapshots a history shows among heads (oldest

@@ -1,4 +1,4 @@
-package arena
+package boards
 
 import (
 	"context"
@@ -26,27 +26,26 @@ const (
 // thinHistory deletes the snapshots thinning leaves out, in every
 // category, at most once per thinEvery per process. It runs under the ratings lock, after a new
 // snapshot was stored.
-func (a *Arena) thinHistory(ctx context.Context, now time.Time) error {
-	r := a.rs()
-	if now.Sub(r.thinnedAt) < thinEvery {
+func (s *Service) thinHistory(ctx context.Context, now time.Time) error {
+	if now.Sub(s.thinnedAt) < thinEvery {
 		return nil
 	}
-	latest, err := a.store.LatestSnapshotIDs(ctx)
+	latest, err := s.store.LatestSnapshotIDs(ctx)
 	if err != nil {
 		return err
 	}
 	for _, cat := range slices.Sorted(maps.Keys(latest)) {
-		heads, err := a.store.SnapshotHeads(ctx, cat, now.Add(-keepAll))
+		heads, err := s.store.SnapshotHeads(ctx, cat, now.Add(-keepAll))
 		if err != nil {
 			return err
 		}
 		if drop := snapshotsToThin(heads, now); len(drop) > 0 {
-			if err := a.store.DeleteSnapshots(ctx, drop); err != nil {
+			if err := s.store.DeleteSnapshots(ctx, drop); err != nil {
 				return err
 			}
 		}
 	}
-	r.thinnedAt = now
+	s.thinnedAt = now
 	return nil
 }
 

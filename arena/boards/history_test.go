@@ -1,4 +1,4 @@
-package arena
+package boards
 
 import (
 	"context"
@@ -50,7 +50,7 @@ func historyScores(h *History) []string {
 func TestRatingHistory(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
-		a := New(s, Options{Ratings: RatingsOptions{BoardCheck: time.Nanosecond}})
+		a := New(s, Options{BoardCheck: time.Nanosecond}, nil)
 		h, err := a.RatingHistory(ctx, "overall")
 		if err != nil {
 			t.Fatal(err)

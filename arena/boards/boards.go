@@ -1,0 +1,169 @@
+// Package boards holds the leaderboards: the published ratings (Bradley–Terry
+// scores with bootstrap intervals, per category, stored as snapshots and
+// recomputed in the background as votes arrive), the views of them the pages
+// and the API show, their history over time, head-to-head records, and the
+// online-Elo board shown before the first snapshot exists. The maths lives in
+// the rating package; this package decides what is rated, when, and what is
+// shown.
+package boards
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"openarena.dev/arena/models"
+	"openarena.dev/arena/rating"
+)
+
+// Options tune how the published ratings are kept up to date.
+type Options struct {
+	// Debounce is how long after the first vote not yet rated the ratings
+	// are recomputed, so a burst of votes costs one computation. Votes
+	// that keep coming do not postpone it further; after a computation
+	// that took longer than Debounce, the next waits that long instead.
+	Debounce time.Duration
+	// Interval is how often the arena looks for counted votes it was not
+	// told about: votes recorded by other instances.
+	Interval time.Duration
+	// BoardCheck bounds how often serving the board asks the database
+	// whether a newer snapshot exists.
+	BoardCheck time.Duration
+	// Rounds is the number of bootstrap rounds behind each interval.
+	Rounds int
+	// Seed fixes the bootstrap draws, so the same votes always give the
+	// same snapshot and an unchanged board is not stored again.
+	Seed uint64
+	// MinVotes is how many votes a model needs before its rating stops
+	// being marked preliminary; 0 takes rating.DefaultMinVotes and a
+	// negative value marks none.
+	MinVotes int
+	// Workers is how many bootstrap rounds run at once; 0 means every core.
+	Workers int
+	// Log receives failures of background computations; nil means
+	// slog.Default().
+	Log *slog.Logger
+	// OnCompute, when set, is called as each computation starts (inside
+	// every lock) and the function it returns when it ends: a hook for
+	// tests and metrics.
+	OnCompute func() (done func())
+	// EloMaxAge bounds how stale the online-Elo board may be when other
+	// instances record votes this one does not see.
+	EloMaxAge time.Duration
+}
+
+// DefaultOptions are used for zero fields of Options.
+var DefaultOptions = Options{
+	Debounce: 2 * time.Second, Interval: time.Minute, BoardCheck: time.Second,
+	Rounds: 100, MinVotes: rating.DefaultMinVotes, EloMaxAge: 10 * time.Second,
+}
+
+// ErrRatingsBusy means another instance is computing the ratings right now.
+var ErrRatingsBusy = errors.New("another instance is computing the ratings")
+
+// Service keeps the boards of one store: the wake-up channel of the
+// recomputer, the lock that keeps one computation at a time in this process,
+// and the caches of the newest boards, the contenders' metadata, the history
+// and the online-Elo board.
+type Service struct {
+	store *models.Store
+	opt   Options
+	now   func() time.Time
+
+	kicks     chan struct{}
+	computeMu sync.Mutex
+	// thinnedAt is when this process last thinned the snapshot history;
+	// guarded by computeMu.
+	thinnedAt time.Time
+
+	// stale is set by InvalidateRatings: the next check recomputes even
+	// if the counted votes are the same.
+	stale atomic.Bool
+
+	// cacheMu guards boards, the newest board of every category, and
+	// checkedAt, when the database was last asked for newer ones.
+	cacheMu   sync.Mutex
+	boards    map[string]*RatedBoard
+	checkedAt time.Time
+
+	// metaMu guards meta, the contenders by slug as the board views show
+	// them, and metaAt, when they were read.
+	metaMu sync.Mutex
+	meta   map[string]models.Contender
+	metaAt time.Time
+
+	// eloMu guards elo, the online-Elo board last computed, and eloGen,
+	// the value of votesGen it was computed at; votesGen counts the votes
+	// changes this process was told of.
+	eloMu    sync.Mutex
+	elo      *EloBoard
+	eloGen   uint64
+	votesGen atomic.Uint64
+
+	history historyCache
+}
+
+// New returns the boards of store; zero fields of opt take DefaultOptions,
+// and a nil now reads the UTC wall clock.
+func New(store *models.Store, opt Options, now func() time.Time) *Service {
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
+	return &Service{store: store, opt: opt.withDefaults(), now: now, kicks: make(chan struct{}, 1)}
+}
+
+// withDefaults fills the zero fields of o from DefaultOptions. It is the one
+// place they are filled; a negative MinVotes becomes 0 (no model is
+// preliminary), so it must be applied once only.
+func (o Options) withDefaults() Options {
+	d := DefaultOptions
+	if o.Debounce <= 0 {
+		o.Debounce = d.Debounce
+	}
+	if o.Interval <= 0 {
+		o.Interval = d.Interval
+	}
+	if o.BoardCheck <= 0 {
+		o.BoardCheck = d.BoardCheck
+	}
+	if o.Rounds <= 0 {
+		o.Rounds = d.Rounds
+	}
+	switch {
+	case o.MinVotes == 0:
+		o.MinVotes = d.MinVotes
+	case o.MinVotes < 0:
+		o.MinVotes = 0
+	}
+	if o.EloMaxAge <= 0 {
+		o.EloMaxAge = d.EloMaxAge
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	return o
+}
+
+// Logger is where background failures are reported (Options.Log): the
+// arena's other background work reports there too, so one logger is
+// configured.
+func (s *Service) Logger() *slog.Logger { return s.opt.Log }
+
+// VotesChanged marks the online-Elo board stale and wakes the recomputer of
+// the published ratings. Call it after a vote is recorded, excluded or
+// restored. It takes no lock: a vote never waits for a recomputation.
+func (s *Service) VotesChanged() {
+	s.votesGen.Add(1)
+	s.kick()
+}
+
+// kick tells the recomputer that votes arrived. It never blocks: one
+// pending wake-up stands for any number of votes.
+func (s *Service) kick() {
+	select {
+	case s.kicks <- struct{}{}:
+	default:
+	}
+}

@@ -1,0 +1,183 @@
+package handlers
+
+// This file is the leaderboard's HTML page: its view model.
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"openarena.dev/arena/arena/boards"
+	"openarena.dev/arena/arena/categories"
+	"openarena.dev/arena/models"
+	"openarena.dev/arena/views"
+)
+
+func (s *Server) leaderboardPage(c echo.Context) error {
+	req, err := parseBoardRequest(c)
+	if err != nil {
+		return err
+	}
+	switch req.format {
+	case "json":
+		return s.serveBoard(c, req, "json")
+	case "csv":
+		return s.serveBoard(c, req, "csv")
+	}
+	// The filter form sends every field, empty or not, in form order:
+	// send the browser on to the view's one address, so what the address
+	// bar shows is the permalink.
+	if canonical := boardQueryString(req.q); "?"+c.Request().URL.RawQuery != canonical && !(canonical == "" && c.Request().URL.RawQuery == "") {
+		return c.Redirect(http.StatusFound, "/leaderboard"+canonical)
+	}
+	return s.serveBoard(c, req, "html")
+}
+
+// pageView builds the page's view model from the same data as the JSON.
+func (s *Server) pageView(ctx context.Context, d *boardData) (views.LeaderboardView, error) {
+	q := d.req.q
+	v := views.LeaderboardView{Category: q.Category, CategoryLabel: boardCategoryLabel(q.Category), Style: q.Style,
+		Permalink: boardURL("/leaderboard", q), JSONURL: boardURL("/api/v1/leaderboard", q),
+		CSVURL:     boardURL("/leaderboard.csv", q),
+		VersionURL: "/api/v1/leaderboard/version?category=" + url.QueryEscape(q.Category),
+		Rows:       []views.LeaderboardRow{}, Sorts: map[string]views.SortLink{}}
+	var err error
+	if v.Version, err = s.boardVersion(ctx, q.Category); err != nil {
+		return v, err
+	}
+	for _, c := range d.cats {
+		t := q
+		t.Category = c.Name
+		v.Tabs = append(v.Tabs, views.CategoryTab{Label: boardCategoryLabel(c.Name), URL: boardURL("/leaderboard", t),
+			Votes: c.Votes, Models: c.Models, Active: c.Name == q.Category})
+	}
+	for _, key := range boards.BoardSorts {
+		t := q
+		t.Sort, t.Desc = key, false
+		link := views.SortLink{Aria: "none"}
+		if key == q.Sort {
+			t.Desc = !q.Desc
+			link.Mark, link.Aria = "▲", "ascending"
+			if q.Desc {
+				link.Mark, link.Aria = "▼", "descending"
+			}
+		}
+		link.URL = boardURL("/leaderboard", t)
+		v.Sorts[key] = link
+	}
+	switch d.show.Kind {
+	case boards.DisplayRated:
+		fillRated(&v, d.show.View, q)
+		if v.Charts, err = s.leaderboardCharts(ctx, d.show.View.Board); err != nil {
+			return v, err
+		}
+	case boards.DisplayElo:
+		fillElo(&v, d.show.Elo)
+	}
+	return v, nil
+}
+
+func fillRated(v *views.LeaderboardView, bv *boards.BoardView, q boards.BoardQuery) {
+	b := bv.Board
+	v.Rated, v.Votes, v.MinVotes, v.Rounds, v.NoStyle, v.Total = true, b.Votes, b.MinVotes, b.Rounds, b.Style == nil, len(b.Models)
+	v.ComputedAt, v.ComputedISO = when(b.ComputedAt)
+	clear := q
+	clear.OpenWeights, clear.HidePreliminary, clear.Organization, clear.Country, clear.License = false, false, "", "", ""
+	v.Filters = views.BoardFilters{OpenWeights: q.OpenWeights, HidePreliminary: q.HidePreliminary,
+		Organization: q.Organization, Country: q.Country, License: q.License,
+		Organizations: bv.Organizations, Countries: bv.Countries, Licenses: bv.Licenses,
+		ClearURL: boardURL("/leaderboard", clear),
+		Active:   q.OpenWeights || q.HidePreliminary || q.Organization != "" || q.Country != "" || q.License != ""}
+	if q.Category != models.CategoryOverall {
+		v.Filters.Hidden = append(v.Filters.Hidden, views.HiddenField{Name: "category", Value: q.Category})
+	}
+	if q.Sort != "rank" {
+		v.Filters.Hidden = append(v.Filters.Hidden, views.HiddenField{Name: "sort", Value: q.Sort})
+	}
+	if q.Desc {
+		v.Filters.Hidden = append(v.Filters.Hidden, views.HiddenField{Name: "dir", Value: "desc"})
+	}
+	for _, r := range bv.Rows {
+		row := views.LeaderboardRow{
+			Rank: r.RankUB, OtherRank: r.StyleRankUB, Slug: r.Slug, DisplayName: r.DisplayName,
+			Organization: r.Organization, Country: r.Country, License: r.License, OpenWeights: r.OpenWeights,
+			Score: score(r.Score), CIPlus: "+" + score(r.CIUpper-r.Score), CIMinus: "−" + score(r.Score-r.CILower),
+			Votes: r.Votes, Preliminary: r.Preliminary, ModelURL: "/models/" + url.PathEscape(r.Slug),
+		}
+		if q.Style {
+			row.OtherRank = r.PlainRankUB
+		}
+		if st := r.RatedRow.Style; st != nil {
+			row.StyleRank, row.StyleScore = r.StyleRankUB, score(st.Score)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+}
+
+func fillElo(v *views.LeaderboardView, b *boards.EloBoard) {
+	v.Votes, v.Total = b.Votes, len(b.Rows)
+	v.ComputedAt, v.ComputedISO = when(b.ComputedAt)
+	for i, r := range b.Rows {
+		c := r.Contender
+		v.Rows = append(v.Rows, views.LeaderboardRow{
+			Rank: i + 1, DisplayName: c.DisplayName, Slug: c.Slug, Organization: c.Organization,
+			Country: c.Country, License: c.License, OpenWeights: c.OpenWeights, Score: score(r.Elo),
+			Votes: r.Votes, WinRate: fmt.Sprintf("%.1f%%", 100*r.WinRate()),
+		})
+	}
+}
+
+// boardCategoryLabel names a category for people: "Coding", "Multi-turn",
+// "German".
+func boardCategoryLabel(name string) string {
+	switch name {
+	case models.CategoryOverall:
+		return "Overall"
+	case categories.Coding:
+		return "Coding"
+	case categories.Math:
+		return "Math"
+	case categories.CreativeWriting:
+		return "Creative writing"
+	case categories.LongQuery:
+		return "Long query"
+	case categories.MultiTurn:
+		return "Multi-turn"
+	}
+	if code, ok := strings.CutPrefix(name, categories.LanguagePrefix); ok {
+		if tag, err := language.Parse(code); err == nil {
+			if n := display.English.Languages().Name(tag); n != "" {
+				return n
+			}
+		}
+		return "Language " + code
+	}
+	return strings.ReplaceAll(name, "_", " ")
+}
+
+// score rounds to whole points, as the arena shows them, without a "-0".
+func score(x float64) string {
+	r := math.Round(x)
+	if r == 0 {
+		r = 0 // turns -0 into 0
+	}
+	return strconv.FormatFloat(r, 'f', 0, 64)
+}
+
+// when formats a time for people (UTC, to the minute) and for machines.
+func when(t time.Time) (human, iso string) {
+	if t.IsZero() {
+		return "", ""
+	}
+	t = t.UTC()
+	return t.Format("2 Jan 2006 15:04 UTC"), t.Format(time.RFC3339)
+}
