@@ -11,6 +11,7 @@ import (
 	"openarena.dev/arena/arena/accounts"
 	"openarena.dev/arena/arena/audit"
 	"openarena.dev/arena/arena/categories"
+	"openarena.dev/arena/arena/release"
 	"openarena.dev/arena/models"
 )
 
@@ -42,6 +43,7 @@ type Arena struct {
 	store    *models.Store
 	audit    *audit.Log
 	accounts *accounts.Service
+	release  *release.Service
 	opt      Options
 	live     LiveOptions
 	now      func() time.Time
@@ -79,11 +81,18 @@ func New(store *models.Store, opt Options) *Arena {
 	// too.
 	a.audit = audit.New(store, func() time.Time { return a.now() })
 	a.accounts = accounts.New(store, a.audit, func() time.Time { return a.now() })
+	// The release screens with the live filter's lists, read through the
+	// arena's cache of them (see promptRules).
+	a.release = release.New(store, a.promptRules)
 	return a
 }
 
 // Accounts returns the admin accounts and sessions.
 func (a *Arena) Accounts() *accounts.Service { return a.accounts }
+
+// Release returns the public data release and the rule for which answers
+// a model page may show.
+func (a *Arena) Release() *release.Service { return a.release }
 
 // Store returns the store the arena works on.
 func (a *Arena) Store() *models.Store { return a.store }
