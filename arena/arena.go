@@ -14,6 +14,7 @@ import (
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/arena/moderation"
+	"openarena.dev/arena/arena/release"
 	"openarena.dev/arena/models"
 )
 
@@ -48,6 +49,7 @@ type Arena struct {
 	audit      *audit.Log
 	accounts   *accounts.Service
 	moderation *moderation.Service
+	release    *release.Service
 	opt        Options
 	live       LiveOptions
 	now        func() time.Time
@@ -81,6 +83,9 @@ func New(store *models.Store, opt Options) *Arena {
 		moderation.Options{Rules: a.live.Rules, Backend: a.live.Backend, Timeout: a.live.Timeout},
 		moderation.Hooks{BankChanged: a.forgetBank, RatingsChanged: a.boards.InvalidateRatings, Battle: a.Battle})
 	a.integ = integrity.New(store, a.audit, func() time.Time { return a.now() }, opt.Integrity, a.integrityHooks())
+	// The release screens with the live filter's lists, read through
+	// moderation's cache of them.
+	a.release = release.New(store, a.moderation.PromptRules)
 	return a
 }
 
@@ -122,6 +127,10 @@ func (a *Arena) Accounts() *accounts.Service { return a.accounts }
 // Moderation returns the prompt moderation: queue, filter lists,
 // suggestions and reports.
 func (a *Arena) Moderation() *moderation.Service { return a.moderation }
+
+// Release returns the public data release and the rule for which answers
+// a model page may show.
+func (a *Arena) Release() *release.Service { return a.release }
 
 // Store returns the store the arena works on.
 func (a *Arena) Store() *models.Store { return a.store }

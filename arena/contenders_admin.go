@@ -266,6 +266,12 @@ func (a *Arena) ContenderDetail(ctx context.Context, slug string) (*ContenderDet
 	return d, err
 }
 
+// ContenderBySlug returns the contender called slug, or models.ErrNotFound
+// (unwrapped, so a page can word its own message for an unknown name).
+func (a *Arena) ContenderBySlug(ctx context.Context, slug string) (*models.Contender, error) {
+	return a.store.ContenderBySlug(ctx, slug)
+}
+
 // ContenderByID returns the contender with that id or ErrNoSuchContender.
 func (a *Arena) ContenderByID(ctx context.Context, id uint) (*models.Contender, error) {
 	c, err := a.store.ContenderByID(ctx, id)

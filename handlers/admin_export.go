@@ -13,7 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/release"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -32,7 +32,7 @@ func (s *Server) adminExportPage(c echo.Context) error {
 	v := views.ExportView{NowLimit: exportCountLimit.String(), IncludeServedBank: include}
 	dry, cancel := context.WithTimeout(ctx, exportCountLimit)
 	defer cancel()
-	st, err := s.arena.ExportBattles(dry, io.Discard, arena.ExportOptions{JudgeKey: s.cfg.Secret, IncludeServedBank: include})
+	st, err := s.arena.Release().Export(dry, io.Discard, release.ExportOptions{JudgeKey: s.cfg.Secret, IncludeServedBank: include})
 	switch {
 	case err == nil:
 		counts := exportCounts(st.Exported, st.LeftOut)
@@ -91,7 +91,7 @@ func (s *Server) adminExportBattles(c echo.Context) error {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	st, err := s.arena.ExportBattles(ctx, f, arena.ExportOptions{JudgeKey: s.cfg.Secret, IncludeServedBank: includeServedBank(c)})
+	st, err := s.arena.Release().Export(ctx, f, release.ExportOptions{JudgeKey: s.cfg.Secret, IncludeServedBank: includeServedBank(c)})
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (s *Server) adminExportBattles(c echo.Context) error {
 }
 
 // includeServedBank reads the choice to keep bank battles whose prompt is
-// still served (see arena.ExportOptions.IncludeServedBank).
+// still served (see release.ExportOptions.IncludeServedBank).
 func includeServedBank(c echo.Context) bool {
 	return c.QueryParam("served_bank") == "include"
 }

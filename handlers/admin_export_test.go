@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/filter"
+	"openarena.dev/arena/arena/release"
 	"openarena.dev/arena/handlers"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
@@ -52,7 +52,7 @@ func TestAdminExport(t *testing.T) {
 			if _, err := e.store.RecordVote(ctx, &models.Vote{BattleID: b.ID, VoterID: "v", Winner: models.WinnerA, Counted: true}); err != nil {
 				t.Fatal(err)
 			}
-			want, err := e.arena.ExportBattles(ctx, &strings.Builder{}, arena.ExportOptions{JudgeKey: []byte("k"), IncludeServedBank: true})
+			want, err := e.arena.Release().Export(ctx, &strings.Builder{}, release.ExportOptions{JudgeKey: []byte("k"), IncludeServedBank: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,7 +94,7 @@ func TestAdminExport(t *testing.T) {
 				!strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment;") {
 				t.Fatalf("download = %d %v", r.status, r.header)
 			}
-			var bs []arena.ReleasedBattle
+			var bs []release.Battle
 			if err := json.Unmarshal([]byte(r.body), &bs); err != nil || len(bs) != want.Exported {
 				t.Fatalf("download holds %d battles (%v), want %d", len(bs), err, want.Exported)
 			}

@@ -12,20 +12,16 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
+	"openarena.dev/arena/arena/release"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
 
-// releasedPerModel is how many public battles a model page shows, and
-// releasedScan how many released battles are looked at to find them.
-const (
-	releasedPerModel = 10
-	releasedScan     = 50
-)
+// releasedPerModel is how many public battles a model page shows.
+const releasedPerModel = 10
 
 // modelReport is everything the page and the JSON of one model hold, read
 // once and shaped twice.
@@ -36,7 +32,7 @@ type modelReport struct {
 	boards  []*boards.RatedBoard
 	overall *boards.RatedBoard
 	history []modelHistoryPoint
-	battles []arena.ReleasedBattle
+	battles []release.Battle
 	names   map[string]string
 }
 
@@ -56,7 +52,7 @@ func (s *Server) modelReport(ctx context.Context, slug string) (*modelReport, er
 	if len(slug) > 128 {
 		return nil, fault.New(fault.NotFound, "There is no model with so long a name. The leaderboard links to every model.")
 	}
-	c, err := s.arena.Store().ContenderBySlug(ctx, slug)
+	c, err := s.arena.ContenderBySlug(ctx, slug)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, fault.Newf(fault.NotFound, "There is no model called %q. The leaderboard links to every model.", slug)
 	}
@@ -99,42 +95,11 @@ func (s *Server) modelReport(ctx context.Context, slug string) (*modelReport, er
 			}
 		}
 	}
-	r.battles, err = s.publicAnswers(ctx, slug)
+	r.battles, err = s.arena.Release().PublicAnswers(ctx, slug, releasedPerModel)
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
-}
-
-// publicAnswers returns the model's newest released battles that were live.
-// A bank battle's answers are left out even when released: the bank serves
-// the same prompt with the same stored answers in new battles, so a voter
-// could look the answers up here and know the models before voting.
-func (s *Server) publicAnswers(ctx context.Context, slug string) ([]arena.ReleasedBattle, error) {
-	released, err := s.arena.ReleasedBattles(ctx, arena.ReleaseFilter{Contender: slug, Limit: releasedScan})
-	if err != nil || len(released) == 0 {
-		return nil, err
-	}
-	ids := make([]string, len(released))
-	for i, b := range released {
-		ids[i] = b.QuestionID
-	}
-	modes, err := s.arena.Store().BattleModes(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	return liveOnly(released, modes, releasedPerModel), nil
-}
-
-// liveOnly keeps up to n battles whose mode is live, in order.
-func liveOnly(bs []arena.ReleasedBattle, modes map[string]string, n int) []arena.ReleasedBattle {
-	var out []arena.ReleasedBattle
-	for _, b := range bs {
-		if modes[b.QuestionID] == models.ModeLive && len(out) < n {
-			out = append(out, b)
-		}
-	}
-	return out
 }
 
 // rowOf finds a model on a board.
@@ -226,7 +191,7 @@ func modelView(r *modelReport) views.ModelView {
 }
 
 // releasedView shows a released battle from the side of the model slug.
-func releasedView(b arena.ReleasedBattle, slug string, names map[string]string) views.ModelBattle {
+func releasedView(b release.Battle, slug string, names map[string]string) views.ModelBattle {
 	mine, other, side := b.ConversationA, b.ModelB, models.WinnerA
 	if b.ModelB == slug {
 		mine, other, side = b.ConversationB, b.ModelA, models.WinnerB
@@ -259,17 +224,17 @@ func releasedView(b arena.ReleasedBattle, slug string, names map[string]string) 
 // modelJSON is GET /api/v1/models/:slug; score fields use the leaderboard's
 // names.
 type modelJSON struct {
-	Model        string                 `json:"model"`
-	DisplayName  string                 `json:"display_name"`
-	Organization string                 `json:"organization"`
-	Country      string                 `json:"country"`
-	License      string                 `json:"license"`
-	OpenWeights  bool                   `json:"open_weights"`
-	Aliases      []string               `json:"aliases"`
-	Categories   []modelCategoryJSON    `json:"categories"`
-	HeadToHead   []headToHeadJSON       `json:"head_to_head"`
-	History      []modelHistoryPoint    `json:"history"`
-	Battles      []arena.ReleasedBattle `json:"battles"`
+	Model        string              `json:"model"`
+	DisplayName  string              `json:"display_name"`
+	Organization string              `json:"organization"`
+	Country      string              `json:"country"`
+	License      string              `json:"license"`
+	OpenWeights  bool                `json:"open_weights"`
+	Aliases      []string            `json:"aliases"`
+	Categories   []modelCategoryJSON `json:"categories"`
+	HeadToHead   []headToHeadJSON    `json:"head_to_head"`
+	History      []modelHistoryPoint `json:"history"`
+	Battles      []release.Battle    `json:"battles"`
 }
 
 type modelCategoryJSON struct {

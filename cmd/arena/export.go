@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/release"
 )
 
 const exportUsage = `usage:
@@ -74,15 +75,15 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	bar := newProgress(stderr, int(total), "exporting battles")
-	opt := arena.ExportOptions{JudgeKey: key, Progress: bar.step, IncludeServedBank: *includeServed}
+	opt := release.ExportOptions{JudgeKey: key, Progress: bar.step, IncludeServedBank: *includeServed}
 	a := arena.New(store, arena.Options{})
 	report := stdout
-	var st arena.ExportStats
+	var st release.ExportStats
 	if *out == "-" {
 		// Standard output cannot be taken back: on failure the consumer
 		// sees a truncated array and a failing exit status.
 		report = stderr
-		st, err = a.ExportBattles(ctx, stdout, opt)
+		st, err = a.Release().Export(ctx, stdout, opt)
 	} else {
 		st, err = exportToFile(ctx, a, *out, opt)
 	}
@@ -97,10 +98,10 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 // exportToFile writes the release to a temporary file beside path and
 // renames it into place only once everything was written and screened, so
 // a failed export leaves no file (and never a partial one) at path.
-func exportToFile(ctx context.Context, a *arena.Arena, path string, opt arena.ExportOptions) (arena.ExportStats, error) {
+func exportToFile(ctx context.Context, a *arena.Arena, path string, opt release.ExportOptions) (release.ExportStats, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return arena.ExportStats{}, err
+		return release.ExportStats{}, err
 	}
 	done := false
 	defer func() {
@@ -109,7 +110,7 @@ func exportToFile(ctx context.Context, a *arena.Arena, path string, opt arena.Ex
 			os.Remove(f.Name())
 		}
 	}()
-	st, err := a.ExportBattles(ctx, f, opt)
+	st, err := a.Release().Export(ctx, f, opt)
 	if err != nil {
 		return st, err
 	}
@@ -129,7 +130,7 @@ func exportToFile(ctx context.Context, a *arena.Arena, path string, opt arena.Ex
 
 // describeExport says what a release holds and what it left out, reasons
 // sorted by count so the largest comes first.
-func describeExport(path string, st arena.ExportStats) string {
+func describeExport(path string, st release.ExportStats) string {
 	where := path
 	if path == "-" {
 		where = "standard output"

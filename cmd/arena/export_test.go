@@ -15,6 +15,7 @@ import (
 
 	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/boards"
+	"openarena.dev/arena/arena/release"
 	"openarena.dev/arena/arena/style"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
@@ -202,13 +203,13 @@ func compareBoards(t *testing.T, want, got *boards.RatedBoard) {
 	}
 }
 
-func readRelease(t *testing.T, path string) []arena.ReleasedBattle {
+func readRelease(t *testing.T, path string) []release.Battle {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var bs []arena.ReleasedBattle
+	var bs []release.Battle
 	if err := json.Unmarshal(data, &bs); err != nil {
 		t.Fatalf("%s is not a JSON array of battles: %v", path, err)
 	}
@@ -260,7 +261,7 @@ func TestExportFilterErrorLeavesNoFile(t *testing.T) {
 	path := filepath.Join(dir, "release.json")
 	calls := 0
 	boom := errors.New("filter rules could not be loaded")
-	_, err := exportToFile(context.Background(), a, path, arena.ExportOptions{JudgeKey: []byte("0123456789abcdef"),
+	_, err := exportToFile(context.Background(), a, path, release.ExportOptions{JudgeKey: []byte("0123456789abcdef"),
 		Screen: func(string) (string, error) {
 			if calls++; calls > 10 {
 				return "", boom
@@ -288,7 +289,7 @@ func TestExportStdoutAndUsage(t *testing.T) {
 	if err := run(context.Background(), []string{"export", "battles", "--out", "-", "--include-served-bank"}, getenv, strings.NewReader(""), &out, &errb); err != nil {
 		t.Fatalf("export to stdout: %v\n%s", err, errb.String())
 	}
-	var bs []arena.ReleasedBattle
+	var bs []release.Battle
 	if err := json.Unmarshal(out.Bytes(), &bs); err != nil || len(bs) != 7 {
 		t.Errorf("stdout holds %d battles (%v), want 7", len(bs), err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/release"
 	"openarena.dev/arena/arena/style"
 	"openarena.dev/arena/models"
 )
@@ -21,14 +22,14 @@ import (
 // schema (lmsys/chatbot_arena_conversations). Other fields of the
 // published datasets (moderation tags, token counts…) are ignored.
 type battleItem struct {
-	QuestionID    string          `json:"question_id"`
-	ModelA        string          `json:"model_a"`
-	ModelB        string          `json:"model_b"`
-	Winner        string          `json:"winner"`
-	Judge         string          `json:"judge"`
-	ConversationA []arena.Message `json:"conversation_a"`
-	ConversationB []arena.Message `json:"conversation_b"`
-	Turn          int             `json:"turn"`
+	QuestionID    string            `json:"question_id"`
+	ModelA        string            `json:"model_a"`
+	ModelB        string            `json:"model_b"`
+	Winner        string            `json:"winner"`
+	Judge         string            `json:"judge"`
+	ConversationA []release.Message `json:"conversation_a"`
+	ConversationB []release.Message `json:"conversation_b"`
+	Turn          int               `json:"turn"`
 	// Anony is a pointer so that a file without it counts as anonymous,
 	// while an explicit false (a battle whose models were named before
 	// the vote) is stored but not counted, as the arena's ratings do.
@@ -154,7 +155,7 @@ func checkBattle(b battleItem) string {
 	return ""
 }
 
-func checkConversation(name string, msgs []arena.Message) string {
+func checkConversation(name string, msgs []release.Message) string {
 	if len(msgs) == 0 || len(msgs)%2 != 0 {
 		return fmt.Sprintf("%s must hold user and assistant messages in pairs", name)
 	}

@@ -1,4 +1,4 @@
-package arena_test
+package release_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/filter"
 	"openarena.dev/arena/arena/moderation"
+	"openarena.dev/arena/arena/release"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
 )
@@ -147,11 +148,11 @@ func TestExportLeavesOut(t *testing.T) {
 
 		a := arena.New(s, arena.Options{})
 		var out bytes.Buffer
-		st, err := a.ExportBattles(context.Background(), &out, arena.ExportOptions{JudgeKey: releaseKey, IncludeServedBank: true})
+		st, err := a.Release().Export(context.Background(), &out, release.ExportOptions{JudgeKey: releaseKey, IncludeServedBank: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []arena.ReleasedBattle
+		var got []release.Battle
 		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 			t.Fatalf("export is not a JSON array: %v\n%s", err, out.String())
 		}
@@ -165,7 +166,7 @@ func TestExportLeavesOut(t *testing.T) {
 		wantLeft := map[string]int{
 			"personal data: " + filter.FoundEmail: 1, "personal data: " + filter.FoundPhone: 1,
 			"personal data: " + filter.FoundCard: 1, "personal data: " + filter.FoundSecret: 1,
-			"personal data: " + filter.FoundIP: 1, arena.LeftOutExcluded: 1, arena.LeftOutNotCounted: 1,
+			"personal data: " + filter.FoundIP: 1, release.LeftOutExcluded: 1, release.LeftOutNotCounted: 1,
 			"prompt rejected": 1, "prompt flagged": 1,
 		}
 		if diff := cmp.Diff(wantLeft, st.LeftOut); diff != "" {
@@ -181,14 +182,14 @@ func TestExportLeavesOut(t *testing.T) {
 		}
 		if len(got) == 2 {
 			live := got[1]
-			wantA := []arena.Message{{"user", "Hi"}, {"assistant", "Hello!"}, {"user", "Tell a joke"}, {"assistant", "A joke."}}
+			wantA := []release.Message{{"user", "Hi"}, {"assistant", "Hello!"}, {"user", "Tell a joke"}, {"assistant", "A joke."}}
 			if diff := cmp.Diff(wantA, live.ConversationA); diff != "" {
 				t.Errorf("live conversation_a (-want +got):\n%s", diff)
 			}
 			if live.Turn != 2 || live.Winner != models.WinnerBothBad || !live.Anony || live.ModelA != "beta" || live.ModelB != "gamma" {
 				t.Errorf("live battle = %+v", live)
 			}
-			if live.Judge != arena.Pseudonym(releaseKey, "voter-2") || live.Judge == "" {
+			if live.Judge != release.Pseudonym(releaseKey, "voter-2") || live.Judge == "" {
 				t.Errorf("judge = %q, want the pseudonym of voter-2", live.Judge)
 			}
 			if age := time.Since(time.UnixMicro(int64(live.Tstamp * 1e6))); age < 0 || age > time.Hour {
@@ -196,16 +197,16 @@ func TestExportLeavesOut(t *testing.T) {
 			}
 		}
 
-		rel, err := a.ReleasedBattles(context.Background(), arena.ReleaseFilter{Contender: "gamma", Limit: 5})
+		rel, err := a.Release().Battles(context.Background(), release.Filter{Contender: "gamma", Limit: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(rel) != 1 || rel[0].QuestionID != keep2 || rel[0].Judge != "" {
-			t.Errorf("ReleasedBattles(gamma) = %+v, want only %s without a judge", rel, keep2)
+			t.Errorf("Battles(gamma) = %+v, want only %s without a judge", rel, keep2)
 		}
-		rel, err = a.ReleasedBattles(context.Background(), arena.ReleaseFilter{Limit: 1})
+		rel, err = a.Release().Battles(context.Background(), release.Filter{Limit: 1})
 		if err != nil || len(rel) != 1 || rel[0].QuestionID != keep2 {
-			t.Errorf("ReleasedBattles(limit 1) = %+v, %v; want the newest, %s", rel, err, keep2)
+			t.Errorf("Battles(limit 1) = %+v, %v; want the newest, %s", rel, err, keep2)
 		}
 	})
 }
@@ -224,7 +225,7 @@ func TestExportUsesFilterLists(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	st, err := a.ExportBattles(context.Background(), &out, arena.ExportOptions{JudgeKey: releaseKey, IncludeServedBank: true})
+	st, err := a.Release().Export(context.Background(), &out, release.ExportOptions{JudgeKey: releaseKey, IncludeServedBank: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,9 +237,9 @@ func TestExportUsesFilterLists(t *testing.T) {
 	}
 }
 
-// TestReleasedBattlesPages checks that battles screened out after the
+// TestBattlesPages checks that battles screened out after the
 // query do not hide older ones: the newest 25 hold an e-mail address.
-func TestReleasedBattlesPages(t *testing.T) {
+func TestBattlesPages(t *testing.T) {
 	s := storetest.Open(t, "sqlite")
 	seed := &releaseSeed{t: t, s: s}
 	old1 := seed.bank("Old one", "alpha", "a", "beta", "b", counted)
@@ -246,7 +247,7 @@ func TestReleasedBattlesPages(t *testing.T) {
 	for i := range 25 {
 		seed.bank(fmt.Sprintf("New %d", i), "alpha", "write to x@example.org", "beta", "b", counted)
 	}
-	got, err := arena.New(s, arena.Options{}).ReleasedBattles(context.Background(), arena.ReleaseFilter{Contender: "beta", Limit: 3})
+	got, err := arena.New(s, arena.Options{}).Release().Battles(context.Background(), release.Filter{Contender: "beta", Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,19 +266,19 @@ func TestExportScreenErrorFails(t *testing.T) {
 	seed.bank("What is 2+2?", "alpha", "4", "beta", "Four.", counted)
 	a := arena.New(s, arena.Options{})
 	boom := errors.New("rules unavailable")
-	_, err := a.ExportBattles(context.Background(), &bytes.Buffer{}, arena.ExportOptions{JudgeKey: releaseKey,
+	_, err := a.Release().Export(context.Background(), &bytes.Buffer{}, release.ExportOptions{JudgeKey: releaseKey,
 		Screen: func(string) (string, error) { return "", boom }})
 	if !errors.Is(err, boom) {
 		t.Errorf("export with a failing screen: err = %v, want %v", err, boom)
 	}
-	if _, err := a.ExportBattles(context.Background(), &bytes.Buffer{}, arena.ExportOptions{}); !errors.Is(err, arena.ErrNoJudgeKey) {
+	if _, err := a.Release().Export(context.Background(), &bytes.Buffer{}, release.ExportOptions{}); !errors.Is(err, release.ErrNoJudgeKey) {
 		t.Errorf("export without a key: err = %v, want ErrNoJudgeKey", err)
 	}
 }
 
 func TestPseudonym(t *testing.T) {
-	a, b := arena.Pseudonym(releaseKey, "v1"), arena.Pseudonym(releaseKey, "v2")
-	if a == b || a != arena.Pseudonym(releaseKey, "v1") || a == arena.Pseudonym([]byte("other key"), "v1") {
+	a, b := release.Pseudonym(releaseKey, "v1"), release.Pseudonym(releaseKey, "v2")
+	if a == b || a != release.Pseudonym(releaseKey, "v1") || a == release.Pseudonym([]byte("other key"), "v1") {
 		t.Errorf("pseudonyms not stable per key and voter: %s %s", a, b)
 	}
 }
@@ -298,8 +299,8 @@ func TestExportStopsOnWriteError(t *testing.T) {
 		seed.bank(fmt.Sprintf("Q%d", i), "alpha", strings.Repeat("long answer ", 7000), "beta", "b", counted)
 	}
 	w, read := &failingWriter{}, 0
-	_, err := arena.New(s, arena.Options{}).ExportBattles(context.Background(), w,
-		arena.ExportOptions{JudgeKey: releaseKey, Progress: func() { read++ }, IncludeServedBank: true})
+	_, err := arena.New(s, arena.Options{}).Release().Export(context.Background(), w,
+		release.ExportOptions{JudgeKey: releaseKey, Progress: func() { read++ }, IncludeServedBank: true})
 	if err == nil || read != 1 {
 		t.Errorf("export to a failing writer: err %v after reading %d votes; want an error after the first", err, read)
 	}
@@ -315,14 +316,14 @@ func TestExportLeavesOutServedBank(t *testing.T) {
 		bank := seed.bank("What is 2+2?", "alpha", "4", "beta", "Four.", counted)
 		live := seed.live("alpha", "beta", [][4]string{{"Hi", models.StatusApproved, "Hello!", "Hey."}}, counted)
 		a := arena.New(s, arena.Options{})
-		export := func(include bool) ([]string, arena.ExportStats) {
+		export := func(include bool) ([]string, release.ExportStats) {
 			t.Helper()
 			var out bytes.Buffer
-			st, err := a.ExportBattles(context.Background(), &out, arena.ExportOptions{JudgeKey: releaseKey, IncludeServedBank: include})
+			st, err := a.Release().Export(context.Background(), &out, release.ExportOptions{JudgeKey: releaseKey, IncludeServedBank: include})
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []arena.ReleasedBattle
+			var got []release.Battle
 			if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 				t.Fatal(err)
 			}
@@ -333,7 +334,7 @@ func TestExportLeavesOutServedBank(t *testing.T) {
 			return ids, st
 		}
 		ids, st := export(false)
-		if diff := cmp.Diff([]string{live}, ids); diff != "" || st.LeftOut[arena.LeftOutServedBank] != 1 {
+		if diff := cmp.Diff([]string{live}, ids); diff != "" || st.LeftOut[release.LeftOutServedBank] != 1 {
 			t.Errorf("default export (-want +got):\n%s\nleft out %v", diff, st.LeftOut)
 		}
 		if ids, _ := export(true); !cmp.Equal([]string{bank, live}, ids) {
