@@ -4,6 +4,7 @@
 package arena
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -31,7 +32,7 @@ type Options struct {
 	// Live tunes live battles; zero fields take DefaultLiveOptions.
 	Live LiveOptions
 	// Integrity tunes the voter-integrity checks; zero fields take
-	// integrity.Defaults.
+	// integrity.DefaultOptions.
 	Integrity integrity.Options
 	// Getenv reads the variable a contender's provider names for its API
 	// key (api_key_env) when the arena builds a backend itself; nil means
@@ -42,6 +43,17 @@ type Options struct {
 
 // DefaultOptions are the rules used when a field is zero.
 var DefaultOptions = Options{ResumeWindow: time.Hour, BankRefresh: 30 * time.Second}
+
+// withDefaults fills the zero fields of o and of its live options. Every
+// options type of the domain fills its defaults this way, once, in its
+// constructor: boards and integrity fill their own in boards.New and
+// integrity.New.
+func (o Options) withDefaults() Options {
+	o.ResumeWindow = cmp.Or(o.ResumeWindow, DefaultOptions.ResumeWindow)
+	o.BankRefresh = cmp.Or(o.BankRefresh, DefaultOptions.BankRefresh)
+	o.Live = o.Live.withDefaults()
+	return o
+}
 
 // Arena applies the domain rules over a store.
 type Arena struct {
@@ -63,17 +75,12 @@ type Arena struct {
 
 // New returns an Arena over store; zero fields of opt take DefaultOptions.
 func New(store *models.Store, opt Options) *Arena {
-	if opt.ResumeWindow == 0 {
-		opt.ResumeWindow = DefaultOptions.ResumeWindow
-	}
-	if opt.BankRefresh == 0 {
-		opt.BankRefresh = DefaultOptions.BankRefresh
-	}
+	opt = opt.withDefaults()
 	if store != nil {
 		// Prompts are categorised as they are stored (see Categorize).
 		store.SetCategorizer(categories.OfPrompt)
 	}
-	a := &Arena{store: store, opt: opt, live: liveDefaults(opt.Live), now: func() time.Time { return time.Now().UTC() }}
+	a := &Arena{store: store, opt: opt, live: opt.Live, now: func() time.Time { return time.Now().UTC() }}
 	// The clock is read through a.now so tests that move it move the log's
 	// too.
 	a.audit = audit.New(store, func() time.Time { return a.now() })

@@ -1,6 +1,7 @@
 package arena
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -39,21 +40,15 @@ func DefaultLiveOptions() LiveOptions {
 		MaxTurns: 10, Rules: filter.DefaultRules()}
 }
 
-// liveDefaults fills the zero fields of o from DefaultLiveOptions.
-func liveDefaults(o LiveOptions) LiveOptions {
+// withDefaults fills the zero fields of o from DefaultLiveOptions.
+func (o LiveOptions) withDefaults() LiveOptions {
 	d := DefaultLiveOptions()
-	if o.Tick == 0 {
-		o.Tick = d.Tick
-	}
-	if o.Pace.Chars == 0 {
-		o.Pace = d.Pace
-	}
-	if o.Timeout == 0 {
-		o.Timeout = d.Timeout
-	}
-	if o.MaxTurns == 0 {
-		o.MaxTurns = d.MaxTurns
-	}
+	o.Tick = cmp.Or(o.Tick, d.Tick)
+	o.Pace = cmp.Or(o.Pace, d.Pace)
+	o.Timeout = cmp.Or(o.Timeout, d.Timeout)
+	o.MaxTurns = cmp.Or(o.MaxTurns, d.MaxTurns)
+	// Rules hold slices, so cmp.Or cannot compare them: an unset length
+	// limit marks rules never filled in.
 	if o.Rules.MaxChars == 0 {
 		o.Rules = d.Rules
 	}

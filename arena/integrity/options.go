@@ -3,7 +3,7 @@ package integrity
 import "time"
 
 // Options tune the voter-integrity checks. Zero fields take
-// Defaults.
+// DefaultOptions.
 //
 // A vote's risk score is the sum of the weights of the signals it shows:
 //
@@ -53,17 +53,17 @@ type Options struct {
 	Threshold    float64
 }
 
-// Defaults are the documented defaults (README, ARENA_RISK_*).
-var Defaults = Options{
+// DefaultOptions are the documented defaults (README, ARENA_RISK_*).
+var DefaultOptions = Options{
 	FastRead: 3 * time.Second, BurstWindow: time.Hour, BurstVotes: 60,
 	AddressWindow: 24 * time.Hour, AddressVoters: 5,
 	OneSidedMin: 8, OneSidedShare: 0.9,
 	Alpha: 0.05, MinTestVotes: 5, Threshold: 0.7,
 }
 
-// withDefaults fills zero fields from Defaults.
+// withDefaults fills zero fields from DefaultOptions.
 func (o Options) withDefaults() Options {
-	d := Defaults
+	d := DefaultOptions
 	if o.FastRead == 0 {
 		o.FastRead = d.FastRead
 	}

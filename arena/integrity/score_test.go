@@ -26,7 +26,7 @@ func TestScoreVotesCatchesRigger(t *testing.T) {
 			t.Errorf("honest voter %d flagged: p = %g", u, rep.Tests[u].P)
 		}
 	}
-	th := integrity.Defaults.Threshold
+	th := integrity.DefaultOptions.Threshold
 	for i, v := range votes {
 		risk := rep.Votes[i]
 		switch {

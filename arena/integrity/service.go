@@ -54,7 +54,7 @@ type Service struct {
 const reportTTL = 30 * time.Second
 
 // New returns the integrity rules of store, recording admin actions in
-// log, with the clock now; zero fields of opt take Defaults.
+// log, with the clock now; zero fields of opt take DefaultOptions.
 func New(store *models.Store, log *audit.Log, now func() time.Time, opt Options, hooks Hooks) *Service {
 	if hooks.Scores == nil {
 		hooks.Scores = func(context.Context) (map[uint]float64, error) { return nil, nil }

@@ -18,11 +18,11 @@ const defaultRiskSweep = time.Hour
 // getenv or the resolved settings. See integrity.Options for what each
 // signal weighs.
 func loadIntegrity(get func(string) string) (integrity.Options, time.Duration, error) {
-	o := integrity.Defaults
+	o := integrity.DefaultOptions
 	v := settingString(get, "ARENA_RISK_THRESHOLD")
 	t, err := strconv.ParseFloat(v, 64)
 	if err != nil || t <= 0 || t > 10 {
-		return o, 0, fmt.Errorf("ARENA_RISK_THRESHOLD must be a number above 0 (default %.1f), not %q", integrity.Defaults.Threshold, v)
+		return o, 0, fmt.Errorf("ARENA_RISK_THRESHOLD must be a number above 0 (default %.1f), not %q", integrity.DefaultOptions.Threshold, v)
 	}
 	o.Threshold = t
 	if o.FastRead, err = settingDuration(get, "ARENA_RISK_FAST_READ", false); err != nil {

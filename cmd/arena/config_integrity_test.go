@@ -11,7 +11,7 @@ import (
 )
 
 func TestLoadIntegrity(t *testing.T) {
-	def := integrity.Defaults
+	def := integrity.DefaultOptions
 	tests := []struct {
 		name      string
 		env       map[string]string

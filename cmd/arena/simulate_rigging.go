@@ -82,7 +82,7 @@ func runRigging(ctx context.Context, fs *flag.FlagSet, sim rating.SimConfig, rf 
 	fmt.Fprintf(stdout, "Rigging detection: %d models, %d honest voters casting %d votes over %g days, target at true rank %d,\n"+
 		"%d votes per rigging voter, %d seeds from %d; figures are means over seeds. Threshold %.2f, alpha %.2f.\n\n",
 		cfg.Models, cfg.HonestVoters, cfg.HonestVotes, cfg.Days, cfg.TargetRank, cfg.VotesPerRigger, cfg.Seeds, cfg.Seed,
-		integrity.Defaults.Threshold, integrity.Defaults.Alpha)
+		integrity.DefaultOptions.Threshold, integrity.DefaultOptions.Alpha)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "strategy\tbudget\triggers\tcaught\trig votes out\thonest flagged\thonest votes out\t"+
 		"true\thonest only\trigged\tcleaned\tΔscore rigged\tΔscore cleaned\t")
@@ -233,7 +233,7 @@ func simulateRigging(cfg riggingConfig, strategy string, budget int, seed uint64
 		votes[i] = v.RiskVote
 	}
 	rep := integrity.ScoreVotes(votes, nVoters, cfg.Integrity)
-	threshold := integrity.Defaults.Threshold
+	threshold := integrity.DefaultOptions.Threshold
 	if cfg.Integrity.Threshold > 0 {
 		threshold = cfg.Integrity.Threshold
 	}
