@@ -18,24 +18,6 @@ import (
 // several things, and a reader has to hold all of them at once.
 const maxFuncLines = 80
 
-// reportOnly lists top-level directories whose long functions are logged
-// rather than failed. arena/ and handlers/ are being restructured (issue
-// 11); take a directory off this list once its functions are split.
-var reportOnly = map[string]bool{
-	"arena":    true,
-	"handlers": true,
-}
-
-// reportOnlyFiles lists single files, relative to the module root, under
-// the same rule as reportOnly, for the same reason.
-var reportOnlyFiles = map[string]bool{
-	"cmd/arena/config.go":           true,
-	"cmd/arena/config_integrity.go": true,
-	"cmd/arena/main.go":             true,
-	"cmd/arena/run.go":              true,
-	"cmd/arena/serve.go":            true,
-}
-
 // longFunc is a function longer than maxFuncLines.
 type longFunc struct {
 	file  string // relative to the module root, slash-separated
@@ -49,8 +31,7 @@ func (f longFunc) String() string {
 }
 
 // TestFunctionLength fails for every function outside tests and generated
-// files that is longer than maxFuncLines, except under reportOnly, where it
-// only logs them.
+// files that is longer than maxFuncLines.
 func TestFunctionLength(t *testing.T) {
 	root, err := moduleRoot()
 	if err != nil {
@@ -61,11 +42,6 @@ func TestFunctionLength(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range long {
-		top, _, _ := strings.Cut(f.file, "/")
-		if reportOnly[top] || reportOnlyFiles[f.file] {
-			t.Logf("not yet split: %s", f)
-			continue
-		}
 		t.Errorf("%s: split it into smaller, named steps", f)
 	}
 }
