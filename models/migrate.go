@@ -51,8 +51,8 @@ type schemaMigration struct {
 
 func (schemaMigration) TableName() string { return "schema_migrations" }
 
-// migrationLockKey is the PostgreSQL advisory lock that keeps replicas from
-// migrating at the same time.
+// migrationLockKey is the PostgreSQL advisory lock (with the schema's hash
+// as its second key) that keeps replicas from migrating at the same time.
 const migrationLockKey = 7_231_001
 
 // Migrate brings the schema up to date: AutoMigrate for the tables, then the
@@ -103,10 +103,13 @@ func (s *Store) withMigrationLock(ctx context.Context, fn func(*gorm.DB) error) 
 	// A session-level advisory lock must be taken and released on the same
 	// connection, so pin one.
 	return db.Connection(func(conn *gorm.DB) error {
-		if err := conn.Exec("SELECT pg_advisory_lock(?)", migrationLockKey).Error; err != nil {
+		// The lock is per schema: replicas of one arena share a schema and
+		// take turns, while arenas in other schemas of the same database
+		// (tests run each in a schema of its own) need not wait.
+		if err := conn.Exec("SELECT pg_advisory_lock(?, hashtext(current_schema()))", migrationLockKey).Error; err != nil {
 			return err
 		}
-		defer conn.Exec("SELECT pg_advisory_unlock(?)", migrationLockKey)
+		defer conn.Exec("SELECT pg_advisory_unlock(?, hashtext(current_schema()))", migrationLockKey)
 		return fn(conn)
 	})
 }
