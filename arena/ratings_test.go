@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -108,7 +109,7 @@ func TestRatingsFollowVotes(t *testing.T) {
 		votes := 0
 		for _, r := range board.Models {
 			votes += r.Votes
-			if !(r.CILower <= r.Score && r.Score <= r.CIUpper) || r.RankUB < 1 || r.Style == nil || r.Style.RankUB < 1 {
+			if !withinInterval(r.CILower, r.Score, r.CIUpper) || r.RankUB < 1 || r.Style == nil || r.Style.RankUB < 1 {
 				t.Errorf("row %s: score %.1f in [%.1f, %.1f], rank %d, style %+v", r.Slug, r.Score, r.CILower, r.CIUpper, r.RankUB, r.Style)
 			}
 			if r.Preliminary != (r.Votes < 3) {
@@ -304,4 +305,12 @@ func TestRatingsThinHistory(t *testing.T) {
 	if want := []uint{b.SnapshotID, ids[2]}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("snapshots left = %v, want %v", got, want)
 	}
+}
+
+// withinInterval allows float rounding at the edges: when one model wins
+// every battle its score sits at its bootstrap interval's end, and that end,
+// computed again, can come out a few ulps lower.
+func withinInterval(lo, score, hi float64) bool {
+	tol := 1e-9 * math.Max(1, math.Abs(score))
+	return lo-tol <= score && score <= hi+tol
 }
