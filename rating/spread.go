@@ -54,9 +54,9 @@ func overlap(x, y Interval) bool { return x.Lower <= y.Upper && y.Lower <= x.Upp
 // Rule: walk the models from the highest score down; a model joins the
 // current group when its interval overlaps the interval of every model
 // already in the group, and otherwise starts a new group. So within a
-// group no model is certainly ahead of another, and each group break is a
-// point where the board really tells models apart from the group's leader
-// or another member.
+// group no model is certainly ahead of another (in RankUB's sense), and
+// the first model of each new group is certainly behind at least one model
+// of the group before it.
 //
 // Why not chain overlap (join when overlapping the previous model only)?
 // Chains make A≈B and B≈C into one group even when A is clearly above C,
