@@ -162,3 +162,32 @@ func TestReweightedSandwichEvenPairs(t *testing.T) {
 		t.Errorf("even pairs: reweighting moved the sandwich intervals:\n%s", diff)
 	}
 }
+
+// TestComputeBoardSpreadAndReweightedSandwich runs the board with
+// reweighting and sandwich intervals and checks the rank spread columns.
+func TestComputeBoardSpreadAndReweightedSandwich(t *testing.T) {
+	set, _ := Simulate(SimConfig{Models: 8, Battles: 4000, Seed: 9, TieRate: 0.2})
+	opt := DefaultOptions()
+	opt.CI, opt.Reweight, opt.MinPairCount = CISandwich, true, 20
+	board, err := ComputeBoard(context.Background(), set.Models, set.Outcomes, nil, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci := make([]Interval, len(board.Models))
+	for i, m := range board.Models {
+		ci[i] = m.CI
+	}
+	want, err := SandwichBT(len(set.Models), ReweightCells(Cells(set.Outcomes), 20), DefaultBT, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spread := RankSpread(ci)
+	for i, m := range board.Models {
+		if m.RankBest != spread[i].Best || m.RankWorst != spread[i].Worst || m.RankBest != m.RankUB {
+			t.Errorf("%s: best %d worst %d rank %d, want %+v", m.Model, m.RankBest, m.RankWorst, m.RankUB, spread[i])
+		}
+		if math.Abs(m.CI.Lower-want[m.Index].Lower) > 1e-9 || math.Abs(m.Score-want[m.Index].Median) > 1e-9 {
+			t.Errorf("%s: %+v, want %+v", m.Model, m.CI, want[m.Index])
+		}
+	}
+}
