@@ -119,3 +119,29 @@ func BenchmarkBoardStyle(b *testing.B) {
 		}
 	}
 }
+
+// bench300 is a 300-model board, the size the greedy robustness search
+// and the reweighted fit must handle.
+var bench300 = sync.OnceValue(func() []Cell {
+	set, _ := Simulate(SimConfig{Models: 300, Battles: 300000, Seed: 2, TieRate: 0.2})
+	return Cells(set.Outcomes)
+})
+
+func BenchmarkTopRobustnessGreedy300(b *testing.B) {
+	cells := bench300()
+	for b.Loop() {
+		r, err := TopRobustness(300, cells, DefaultBT, RobustnessOptions{MaxExactFits: -1})
+		if err != nil || r.FlipsToChangeTop <= 0 {
+			b.Fatal(r, err)
+		}
+	}
+}
+
+func BenchmarkReweightedFit300(b *testing.B) {
+	cells := bench300()
+	for b.Loop() {
+		if _, err := FitBT(300, ReweightCells(cells, DefaultMinPairCount), DefaultBT); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

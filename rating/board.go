@@ -33,6 +33,13 @@ type Options struct {
 	GivenCounts [][]int
 	// MinVotes marks models with fewer battles as preliminary.
 	MinVotes int
+	// Reweight fits the arena score with pair reweighting (see
+	// ReweightCells), so every pair of models counts about equally; off
+	// by default, as on the arena. Style control is not reweighted.
+	Reweight bool
+	// MinPairCount is reweighting's pair-count floor; 0 means
+	// DefaultMinPairCount.
+	MinPairCount int
 }
 
 // DefaultOptions are the arena's: Elo K=4, BT on scale 400 centred at 1000,
@@ -64,6 +71,9 @@ type ModelRating struct {
 	Score  float64
 	CI     Interval
 	RankUB int
+	// RankBest and RankWorst are the rank spread (see RankSpread): the
+	// best and worst places the intervals allow. RankBest equals RankUB.
+	RankBest, RankWorst int
 	// Battles counts the model's battles; below Options.MinVotes the
 	// rating is Preliminary.
 	Battles     int
@@ -74,9 +84,10 @@ type ModelRating struct {
 
 // StyleRating is a model's style-controlled score, interval and rank.
 type StyleRating struct {
-	Score  float64
-	CI     Interval
-	RankUB int
+	Score               float64
+	CI                  Interval
+	RankUB              int
+	RankBest, RankWorst int
 }
 
 // StyleSummary reports the fitted style effects (logit units per standard

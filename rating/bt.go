@@ -82,8 +82,8 @@ func (p BTParams) alpha() float64 { return math.Log(p.Base) }
 type btProblem struct {
 	n      int
 	pi, pj []int
-	count  []float64 // battles per pair
-	score  []float64 // points of pi against pj, ties half
+	count  []float64 // battles per pair, times their weights
+	score  []float64 // points of pi against pj, ties half, weighted alike
 	// per cell: which pair it feeds and whether its A is the pair's pj
 	cellPair []int
 	cellFlip []bool
@@ -129,6 +129,7 @@ func (p *btProblem) fill(cells []Cell, counts []int32) {
 		if w == 0 {
 			continue
 		}
+		w *= cell.weight()
 		r := cell.Result
 		if p.cellFlip[c] {
 			r = 1 - r

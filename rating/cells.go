@@ -9,6 +9,18 @@ type Cell struct {
 	A, B   int
 	Result float64
 	Count  int
+	// Weight multiplies each of the cell's battles in the likelihood; zero
+	// means 1. ReweightCells sets it; a bootstrap resamples Count and keeps
+	// Weight, as arena-rank does.
+	Weight float64
+}
+
+// weight is the cell's per-battle weight, 1 when unset.
+func (c Cell) weight() float64 {
+	if c.Weight == 0 {
+		return 1
+	}
+	return c.Weight
 }
 
 // Cells aggregates outcomes into distinct cells, ordered by (A, B, Result)

@@ -41,10 +41,11 @@ func ComputeBoard(ctx context.Context, models []string, outcomes []Outcome, styl
 		return nil, err
 	}
 	elo := <-eloDone
-	ranks := RankUB(ci)
+	ranks, spread := RankUB(ci), RankSpread(ci)
 	for i, m := range active {
 		board.Models = append(board.Models, ModelRating{
 			Model: models[m], Index: m, OnlineElo: elo[m], Score: scores[i], CI: ci[i], RankUB: ranks[i],
+			RankBest: spread[i].Best, RankWorst: spread[i].Worst,
 			Battles: counts[m], Preliminary: counts[m] < opt.MinVotes,
 		})
 	}
@@ -101,7 +102,11 @@ func activeModels(counts []int, outcomes []Outcome) (active []int, local []Outco
 
 // arenaScores fits BT and its intervals in the chosen way.
 func arenaScores(ctx context.Context, n int, outcomes []Outcome, bt BTParams, opt Options) ([]float64, []Interval, error) {
-	cells := Cells(outcomes)
+	cells, given := Cells(outcomes), opt.GivenCells
+	if opt.Reweight {
+		cells = ReweightCells(cells, opt.MinPairCount)
+		given = ReweightCells(given, opt.MinPairCount)
+	}
 	if opt.CI == CISandwich {
 		ci, err := SandwichBT(n, cells, bt, opt.Level)
 		if err != nil {
@@ -121,7 +126,7 @@ func arenaScores(ctx context.Context, n int, outcomes []Outcome, bt BTParams, op
 	bo.Progress = progressOffset(bo.Progress, 0, totalRounds(opt))
 	var samples [][]float64
 	if opt.GivenCounts != nil {
-		samples, err = BootstrapBTCounts(ctx, n, opt.GivenCells, opt.GivenCounts, bt, bo)
+		samples, err = BootstrapBTCounts(ctx, n, given, opt.GivenCounts, bt, bo)
 	} else {
 		samples, err = BootstrapBT(ctx, n, cells, bt, bo)
 	}
@@ -161,9 +166,11 @@ func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, styl
 	if err != nil {
 		return err
 	}
-	ranks := RankUB(ci)
+	ranks, spread := RankUB(ci), RankSpread(ci)
 	for i := range board.Models {
-		board.Models[i].Style = &StyleRating{Score: fit.Ratings[i], CI: ci[i], RankUB: ranks[i]}
+		board.Models[i].Style = &StyleRating{
+			Score: fit.Ratings[i], CI: ci[i], RankUB: ranks[i], RankBest: spread[i].Best, RankWorst: spread[i].Worst,
+		}
 	}
 	board.Style = &StyleSummary{Coefficients: fit.Coefficients, CI: coefCI, Norm: fit.Norm}
 	return nil

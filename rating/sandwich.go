@@ -46,12 +46,15 @@ func sandwichMatrices(n int, cells []Cell, theta []float64, alpha float64) (h, g
 	g = make([]float64, n*n)
 	total := 0.0
 	for _, c := range cells {
-		w := float64(c.Count)
+		// A battle of weight v adds v·p(1−p) to H and (v·(y−p))² to G;
+		// scaling every weight alike leaves H⁻¹GH⁻¹ unchanged.
+		v := c.weight()
+		w := float64(c.Count) * v
 		total += w
 		pr := sigmoid(alpha * (theta[c.A] - theta[c.B]))
 		addPair(h, n, c.A, c.B, w*pr*(1-pr))
 		r := c.Result - pr
-		addPair(g, n, c.A, c.B, w*r*r)
+		addPair(g, n, c.A, c.B, w*v*r*r)
 	}
 	for i := 0; i < n; i++ {
 		h[i*n+i] += sandwichHessianReg * total
