@@ -518,14 +518,14 @@ func regenerateForm(b BattleView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "\" id=\"regenerate-form\"><button type=\"submit\" data-key=\"r\" title=\"Both models answer your prompt again. The earlier answers are kept with the battle.\">Regenerate both <kbd>R</kbd></button> <span class=\"hint\" id=\"regenerates-left\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "\" id=\"regenerate-form\"><button type=\"submit\" data-key=\"r\" title=\"Both models answer your prompt again. The earlier answers are kept with the battle.\">Regenerate both <kbd>R</kbd></button> <span class=\"hint\" id=\"regenerates-count\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var20 string
 		templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(regeneratesLeft(b.RegeneratesLeft))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/battle.templ`, Line: 126, Col: 79}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/battle.templ`, Line: 126, Col: 80}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var20))
 		if templ_7745c5c3_Err != nil {

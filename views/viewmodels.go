@@ -45,9 +45,9 @@ type BattleView struct {
 // regeneratesLeft says how often the answers may still be written again.
 func regeneratesLeft(n int) string {
 	if n == 1 {
-		return "1 regeneration left"
+		return "You can regenerate once more"
 	}
-	return strconv.Itoa(n) + " regenerations left"
+	return "You can regenerate " + strconv.Itoa(n) + " more times"
 }
 
 // SetAsideView is a pair of answers a regeneration replaced.
