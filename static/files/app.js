@@ -41,7 +41,7 @@
 
 // First-time help on the voting page: a long press on a vote button shows
 // what the choice means (a hover shows its title), and the keyboard
-// shortcuts are listed once per browser, on devices with a pointer.
+// shortcuts are listed, except on touch screens, until first used or dismissed.
 (function () {
   "use strict";
   var form = document.getElementById("vote-form");
@@ -78,19 +78,31 @@
       pressed = null;
     }
   }, { passive: true });
+  // The shortcuts are listed until the voter dismisses the list or uses a
+  // shortcut, once per browser.
   var hint = document.getElementById("shortcuts");
   var seenKey = "arena.shortcuts-seen";
   var seen = true;
   try { seen = window.localStorage.getItem(seenKey) === "1"; } catch (e) { /* private mode: show nothing */ }
-  if (!hint || seen || !window.matchMedia || !window.matchMedia("(hover: hover) and (pointer: fine)").matches) {
+  if (!hint || seen || !window.matchMedia || window.matchMedia("(pointer: coarse)").matches) {
     return;
   }
   hint.hidden = false;
-  try { window.localStorage.setItem(seenKey, "1"); } catch (e) { /* shown again next time */ }
+  function dismiss() {
+    hint.hidden = true;
+    try { window.localStorage.setItem(seenKey, "1"); } catch (e) { /* shown again next time */ }
+  }
   var close = document.getElementById("shortcuts-close");
   if (close) {
-    close.addEventListener("click", function () { hint.hidden = true; });
+    close.addEventListener("click", dismiss);
   }
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    var typed = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
+    if (!typed && !ev.ctrlKey && !ev.metaKey && !ev.altKey && document.querySelector('[data-key="' + ev.key.toLowerCase() + '"]')) {
+      dismiss();
+    }
+  });
 })();
 
 // Live battles: both answers arrive over one EventSource as plain text. When
