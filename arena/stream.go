@@ -57,11 +57,15 @@ func (a *Arena) StreamLiveBattle(ctx context.Context, battleID, voterID string, 
 	if err != nil {
 		return a.fail(b, "the conversation could not be read", send)
 	}
+	attempt, err := a.attempt(ctx, b.ID, turns)
+	if err != nil {
+		return a.fail(b, "the conversation could not be read", send)
+	}
 	backends, err := a.backends(b)
 	if err != nil {
 		return a.fail(b, "a model is not reachable", send)
 	}
-	return a.generate(ctx, b, turns, backends, send)
+	return a.generate(ctx, b, turns, attempt, backends, send)
 }
 
 func (a *Arena) backends(b *models.Battle) ([2]llm.Backend, error) {
@@ -96,13 +100,29 @@ func conversation(turns []models.Turn, side int) []llm.Message {
 	return msgs
 }
 
-func (a *Arena) generate(ctx context.Context, b *models.Battle, turns []models.Turn, be [2]llm.Backend, send func(Event) error) error {
+// attempt is how often the latest turn's answers were set aside by a
+// regeneration: 0 for the first answers.
+func (a *Arena) attempt(ctx context.Context, battleID string, turns []models.Turn) (int, error) {
+	regs, err := a.store.Regenerations(ctx, battleID)
+	if err != nil || len(turns) == 0 {
+		return 0, err
+	}
+	n, last := 0, turns[len(turns)-1].N
+	for _, r := range regs {
+		if r.TurnN == last {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (a *Arena) generate(ctx context.Context, b *models.Battle, turns []models.Turn, attempt int, be [2]llm.Backend, send func(Event) error) error {
 	gctx, cancel := context.WithTimeout(ctx, a.live.Timeout)
 	defer cancel()
 	ch := make(chan generated, 64)
 	var wg sync.WaitGroup
 	for s := range 2 {
-		req := llm.Request{Messages: conversation(turns, s)}
+		req := llm.Request{Messages: conversation(turns, s), Attempt: attempt}
 		wg.Go(func() {
 			res, err := be[s].Generate(gctx, req, func(chunk string) error {
 				select {

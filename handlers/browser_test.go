@@ -246,7 +246,16 @@ func (b *tab) saveScreenshot(name string, viewport bool) {
 		shot = chromedp.CaptureScreenshot()
 	}
 	png := browserRun(b, "screenshot", shot)
-	path := filepath.Join(b.t.ArtifactDir(), name)
+	dir := b.t.ArtifactDir()
+	if root := os.Getenv("ARENA_TEST_ARTIFACTS"); root != "" {
+		// CI keeps this folder; go test's own artefact folder is kept
+		// only with -artifacts.
+		dir = filepath.Join(root, strings.ReplaceAll(b.t.Name(), "/", "_"))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}

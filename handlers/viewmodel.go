@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 
+	"openarena.dev/arena/arena"
+
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -51,6 +53,23 @@ func (s *Server) battleView(ctx context.Context, b *models.Battle) (views.Battle
 		if b.State == models.StateReady && s.arena.MoreTurns(len(turns)) {
 			bv.TurnURL = "/battles/" + b.ID + "/turns"
 		}
+	}
+	return s.withRegenerations(ctx, bv, b)
+}
+
+// withRegenerations adds the answers regenerations set aside and, while the
+// battle waits for its vote, the regenerate button's target.
+func (s *Server) withRegenerations(ctx context.Context, bv views.BattleView, b *models.Battle) (views.BattleView, error) {
+	regs, err := s.arena.Regenerations(ctx, b.ID, b.VoterID)
+	if err != nil {
+		return bv, err
+	}
+	for _, r := range regs {
+		bv.SetAside = append(bv.SetAside, views.SetAsideView{Turn: r.TurnN, Attempt: r.Attempt,
+			AHTML: views.RenderMarkdown(r.TextA), BHTML: views.RenderMarkdown(r.TextB)})
+	}
+	if left := arena.MaxRegenerations - len(regs); b.State == models.StateReady && left > 0 {
+		bv.RegenerateURL, bv.RegeneratesLeft = "/battles/"+b.ID+"/regenerate", left
 	}
 	return bv, nil
 }

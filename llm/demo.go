@@ -77,7 +77,7 @@ func (d *demoBot) Generate(ctx context.Context, req Request, emit Emit) (Result,
 	if !slices.ContainsFunc(req.Messages, func(m Message) bool { return m.Role == RoleUser }) {
 		return Result{}, errors.New("llm: request has no user message")
 	}
-	words := splitWords(d.answer(req.Messages, d.rng(req.Messages)))
+	words := splitWords(d.answer(req.Messages, d.rng(req.Messages, req.Attempt)))
 	res := Result{FinishReason: "stop"}
 	if limit := cmp.Or(req.MaxTokens, d.opt.MaxWords); limit > 0 && len(words) > limit {
 		words, res.FinishReason = words[:limit], "length"
@@ -121,8 +121,13 @@ func (d *demoBot) Generate(ctx context.Context, req Request, emit Emit) (Result,
 
 // rng seeds the bot's randomness from the configured seed and the
 // conversation, so an answer is a pure function of both.
-func (d *demoBot) rng(msgs []Message) *rand.Rand {
+func (d *demoBot) rng(msgs []Message, attempt int) *rand.Rand {
 	h := fnv.New64a()
+	if attempt > 0 {
+		// The first attempt keeps the hash it always had, so stored
+		// demo answers stay reproducible.
+		fmt.Fprintf(h, "attempt %d\x00", attempt)
+	}
 	for _, m := range msgs {
 		h.Write([]byte(m.Role))
 		h.Write([]byte{0})

@@ -223,3 +223,33 @@ func TestDemoRegistry(t *testing.T) {
 		}
 	}
 }
+
+// A regeneration (a later Attempt) of a bot that draws at random gives a new
+// answer, while attempt 0 keeps the answer the conversation always had.
+func TestDemoAttemptVariesAnswer(t *testing.T) {
+	for _, name := range []string{"markov", "eliza"} {
+		b, err := NewDemo(name, DemoOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs := []Message{{Role: RoleUser, Content: "I feel the arena is a fine place to compare answers."}}
+		answer := func(attempt int) string {
+			res, err := b.Generate(t.Context(), Request{Messages: msgs, Attempt: attempt}, func(string) error { return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.Text
+		}
+		first, again := answer(0), answer(0)
+		if first != again {
+			t.Errorf("%s: attempt 0 answered %q then %q; want the same", name, first, again)
+		}
+		differs := false
+		for attempt := 1; attempt <= 3; attempt++ {
+			differs = differs || answer(attempt) != first
+		}
+		if !differs {
+			t.Errorf("%s: three regenerations all repeated %q", name, first)
+		}
+	}
+}

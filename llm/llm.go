@@ -29,6 +29,11 @@ type Request struct {
 	// Temperature overrides the configured temperature when non-nil; a
 	// pointer because 0 is a meaningful temperature.
 	Temperature *float64
+	// Attempt counts how often the voter asked for this answer to be
+	// written again (0 the first time). Backends that answer one
+	// conversation the same way every time (the demo bots) vary their
+	// answer with it; servers that sample anew each call ignore it.
+	Attempt int
 }
 
 // Usage counts tokens as the server reported them. Both are zero when a

@@ -33,6 +33,9 @@ type ReleaseRow struct {
 	AnswerA, AnswerB *string
 	// Turns are a live battle's exchanges in order; empty for bank battles.
 	Turns []ReleaseTurn
+	// Regenerated are the answers a live battle's regenerations set
+	// aside, oldest first.
+	Regenerated []Regeneration
 }
 
 // ReleaseTurn is one exchange of a live battle.
@@ -67,6 +70,9 @@ func (s *Store) ReleaseBatch(ctx context.Context, q ReleaseQuery) ([]ReleaseRow,
 		return nil, err
 	}
 	if err := addReleaseTurns(db, out); err != nil {
+		return nil, err
+	}
+	if err := addReleaseRegenerations(db, out); err != nil {
 		return nil, err
 	}
 	return out, nil

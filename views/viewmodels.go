@@ -33,6 +33,29 @@ type BattleView struct {
 	TurnURL string
 	// AskURL is set when live battles are available: where a new prompt posts.
 	AskURL string
+	// RegenerateURL is set while the voter may have both answers of the
+	// latest turn written again; RegeneratesLeft says how often.
+	RegenerateURL   string
+	RegeneratesLeft int
+	// SetAside holds the answers regenerations replaced, oldest first;
+	// pages show them only after the vote.
+	SetAside []SetAsideView
+}
+
+// regeneratesLeft says how often the answers may still be written again.
+func regeneratesLeft(n int) string {
+	if n == 1 {
+		return "You can regenerate once more"
+	}
+	return "You can regenerate " + strconv.Itoa(n) + " more times"
+}
+
+// SetAsideView is a pair of answers a regeneration replaced.
+type SetAsideView struct {
+	Turn    int
+	Attempt int
+	AHTML   string
+	BHTML   string
 }
 
 // TurnView is one finished exchange of a live conversation.

@@ -25,6 +25,18 @@ type Battle struct {
 	Language      string    `json:"language"`
 	// Tstamp is when the vote was cast, in unix seconds.
 	Tstamp float64 `json:"tstamp"`
+	// Regenerated holds the answers the voter had written again before
+	// voting, oldest first; absent when there were none. It is the one
+	// field beyond LMArena's schema, added last so readers of that schema
+	// are unaffected.
+	Regenerated []Regenerated `json:"regenerated,omitempty"`
+}
+
+// Regenerated is a pair of answers to one turn that a regeneration replaced.
+type Regenerated struct {
+	Turn    int    `json:"turn"`
+	AnswerA string `json:"answer_a"`
+	AnswerB string `json:"answer_b"`
 }
 
 // Message is one message of a released conversation.

@@ -48,14 +48,20 @@ func releasable(r models.ReleaseRow, screen Screen, key []byte) (Battle, string,
 	} else {
 		add(r.Prompt, *r.AnswerA, *r.AnswerB)
 	}
+	texts := make([]string, 0, len(b.ConversationA)+len(b.ConversationB)/2+2*len(r.Regenerated))
 	for _, m := range b.ConversationA {
-		if reason, err := screen(m.Content); err != nil || reason != "" {
-			return Battle{}, reason, screenError(err)
-		}
+		texts = append(texts, m.Content)
 	}
 	// The user turns are the same on both sides; only B's answers are new.
 	for i := 1; i < len(b.ConversationB); i += 2 {
-		if reason, err := screen(b.ConversationB[i].Content); err != nil || reason != "" {
+		texts = append(texts, b.ConversationB[i].Content)
+	}
+	for _, g := range r.Regenerated {
+		b.Regenerated = append(b.Regenerated, Regenerated{Turn: g.TurnN, AnswerA: g.TextA, AnswerB: g.TextB})
+		texts = append(texts, g.TextA, g.TextB)
+	}
+	for _, t := range texts {
+		if reason, err := screen(t); err != nil || reason != "" {
 			return Battle{}, reason, screenError(err)
 		}
 	}

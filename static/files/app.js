@@ -39,6 +39,72 @@
   }
 })();
 
+// First-time help on the voting page: a long press on a vote button shows
+// what the choice means (a hover shows its title), and the keyboard
+// shortcuts are listed, except on touch screens, until first used or dismissed.
+(function () {
+  "use strict";
+  var form = document.getElementById("vote-form");
+  if (!form) {
+    return;
+  }
+  var pressed = null;
+  var timer = 0;
+  var held = false;
+  form.querySelectorAll("button[data-tip]").forEach(function (b) {
+    b.addEventListener("touchstart", function () {
+      held = false;
+      timer = setTimeout(function () {
+        held = true;
+        if (pressed && pressed !== b) {
+          pressed.classList.remove("tip-open");
+        }
+        pressed = b;
+        b.classList.add("tip-open");
+      }, 450);
+    }, { passive: true });
+    b.addEventListener("touchend", function (ev) {
+      clearTimeout(timer);
+      if (held) {
+        // A long press explains; it must not vote.
+        ev.preventDefault();
+      }
+    });
+    b.addEventListener("touchmove", function () { clearTimeout(timer); }, { passive: true });
+  });
+  document.addEventListener("touchstart", function (ev) {
+    if (pressed && !pressed.contains(ev.target)) {
+      pressed.classList.remove("tip-open");
+      pressed = null;
+    }
+  }, { passive: true });
+  // The shortcuts are listed until the voter dismisses the list or uses a
+  // shortcut, once per browser.
+  var hint = document.getElementById("shortcuts");
+  var seenKey = "arena.shortcuts-seen";
+  var seen = true;
+  try { seen = window.localStorage.getItem(seenKey) === "1"; } catch (e) { /* private mode: show nothing */ }
+  if (!hint || seen || !window.matchMedia || window.matchMedia("(pointer: coarse)").matches) {
+    return;
+  }
+  hint.hidden = false;
+  function dismiss() {
+    hint.hidden = true;
+    try { window.localStorage.setItem(seenKey, "1"); } catch (e) { /* shown again next time */ }
+  }
+  var close = document.getElementById("shortcuts-close");
+  if (close) {
+    close.addEventListener("click", dismiss);
+  }
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    var typed = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
+    if (!typed && !ev.ctrlKey && !ev.metaKey && !ev.altKey && document.querySelector('[data-key="' + ev.key.toLowerCase() + '"]')) {
+      dismiss();
+    }
+  });
+})();
+
 // Live battles: both answers arrive over one EventSource as plain text. When
 // both are done the page reloads, so the server renders the final Markdown
 // (sanitised) and unlocks the vote buttons; without JavaScript a reload
