@@ -28,7 +28,7 @@ type BattleImport struct {
 	// (anony false): it is stored as a named battle, with its own live
 	// prompts so that its answers never enter the prompt bank.
 	Named bool
-	Turns   []ImportTurn
+	Turns []ImportTurn
 }
 
 // ImportTurn is one exchange of an imported battle.
