@@ -33,6 +33,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/suggest", s.suggestForm, limited...)
 	e.POST("/battles/:id/report", s.reportForm, limited...)
 	e.GET("/models/:slug", s.modelPage)
+	e.GET("/compare", s.comparePage)
+	e.POST("/compare", s.compareForm, limited...)
+	e.POST("/battles/:id/continue", s.continueForm, limited...)
 
 	api := e.Group("/api/v1")
 	api.POST("/battles", s.apiStartBattle, limited...)
@@ -42,6 +45,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/leaderboard", s.apiLeaderboard)
 	api.GET("/leaderboard/version", s.leaderboardVersion)
 	api.GET("/models/:slug", s.apiModel)
+	api.POST("/compare", s.apiCompare, limited...)
+	api.POST("/battles/:id/continue", s.apiContinue, limited...)
 
 	// Admin: sign-in and first-run setup are open; everything else under
 	// /admin and /api/v1/admin goes through requireAdmin.
