@@ -181,3 +181,22 @@ func TestContinueAfterVoteHandlers(t *testing.T) {
 		t.Errorf("API continue = %d %s", r.status, r.body)
 	}
 }
+
+// TestAdminExportNamedChoice checks the export page's side-by-side box: off
+// by default, and when ticked carried into the download link.
+func TestAdminExportNamedChoice(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sqlite", handlers.Config{})
+	admin := signInAdmin(t, e)
+	def := e.do(admin, "GET", "/admin/export", "", "")
+	if !strings.Contains(def.body, `<input type="checkbox" name="named" value="include" id="export-named">`) ||
+		!strings.Contains(def.body, `href="/admin/export/battles.json"`) {
+		t.Errorf("default export page: the side-by-side box is not there unticked\n%s", def.body)
+	}
+	on := e.do(admin, "GET", "/admin/export?named=include&served_bank=include", "", "")
+	if !strings.Contains(on.body, `id="export-named" checked>`) ||
+		!strings.Contains(on.body, `href="/admin/export/battles.json?served_bank=include&amp;named=include"`) ||
+		!strings.Contains(on.body, `href="/admin/export?named=include"`) {
+		t.Errorf("export page with side-by-side battles: box or links do not carry the choice\n%s", on.body)
+	}
+}
