@@ -106,13 +106,13 @@ func (a *Arena) StartLiveBattle(ctx context.Context, voterID, prompt string) (*m
 }
 
 // ContinueLiveBattle adds the voter's next prompt to their finished, unvoted
-// live battle; both hidden models answer it with the conversation so far.
+// live (or named) battle; both models answer it with the conversation so far.
 func (a *Arena) ContinueLiveBattle(ctx context.Context, battleID, voterID, prompt string) error {
 	b, err := a.Battle(ctx, battleID, voterID)
 	if err != nil {
 		return err
 	}
-	if b.Mode != models.ModeLive {
+	if !models.HasTurns(b.Mode) {
 		return ErrNotLive
 	}
 	flag, err := a.checkLivePrompt(ctx, voterID, prompt)

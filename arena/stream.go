@@ -35,7 +35,7 @@ func (a *Arena) StreamLiveBattle(ctx context.Context, battleID, voterID string, 
 	if err != nil {
 		return err
 	}
-	if b.Mode != models.ModeLive {
+	if !models.HasTurns(b.Mode) {
 		return ErrNotLive
 	}
 	switch b.State {

@@ -23,7 +23,8 @@ type VoteResult struct {
 
 // Vote records the voter's single vote on their battle. The same vote again
 // returns the stored result; a different one is ErrVoteConflict. A vote on a
-// battle whose answers leaked a model's identity is stored but not counted.
+// battle whose answers leaked a model's identity, or on a named
+// (side-by-side) battle, is stored but not counted.
 func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) {
 	if !models.ValidWinner(req.Winner) {
 		return nil, ErrBadWinner
@@ -55,6 +56,9 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 	v := &models.Vote{
 		BattleID: b.ID, Winner: req.Winner, VoterID: req.VoterID, IPHash: req.IPHash,
 		ReadSeconds: read, Counted: b.Leak == "", Reason: b.Leak,
+	}
+	if b.Mode == models.ModeNamed {
+		v.Counted, v.Reason = false, NamedVoteReason
 	}
 	if v.Counted {
 		// A vote on a rejected or flagged prompt is held out like the

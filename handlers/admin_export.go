@@ -28,11 +28,11 @@ const exportCountLimit = 15 * time.Second
 // what the last audited download held.
 func (s *Server) adminExportPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	include := includeServedBank(c)
-	v := views.ExportView{NowLimit: exportCountLimit.String(), IncludeServedBank: include}
+	include, named := includeServedBank(c), includeNamed(c)
+	v := views.ExportView{NowLimit: exportCountLimit.String(), IncludeServedBank: include, IncludeNamed: named}
 	dry, cancel := context.WithTimeout(ctx, exportCountLimit)
 	defer cancel()
-	st, err := s.arena.Release().Export(dry, io.Discard, release.ExportOptions{JudgeKey: s.cfg.Secret, IncludeServedBank: include})
+	st, err := s.arena.Release().Export(dry, io.Discard, release.ExportOptions{JudgeKey: s.cfg.Secret, IncludeServedBank: include, IncludeNamed: named})
 	switch {
 	case err == nil:
 		counts := exportCounts(st.Exported, st.LeftOut)
@@ -91,7 +91,8 @@ func (s *Server) adminExportBattles(c echo.Context) error {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	st, err := s.arena.Release().Export(ctx, f, release.ExportOptions{JudgeKey: s.cfg.Secret, IncludeServedBank: includeServedBank(c)})
+	st, err := s.arena.Release().Export(ctx, f, release.ExportOptions{JudgeKey: s.cfg.Secret,
+		IncludeServedBank: includeServedBank(c), IncludeNamed: includeNamed(c)})
 	if err != nil {
 		return err
 	}
@@ -115,4 +116,10 @@ func (s *Server) adminExportBattles(c echo.Context) error {
 // still served (see release.ExportOptions.IncludeServedBank).
 func includeServedBank(c echo.Context) bool {
 	return c.QueryParam("served_bank") == "include"
+}
+
+// includeNamed reads the choice to release side-by-side battles (see
+// release.ExportOptions.IncludeNamed).
+func includeNamed(c echo.Context) bool {
+	return c.QueryParam("named") == "include"
 }

@@ -64,6 +64,9 @@ func (s *Server) battlePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if b.Mode == models.ModeNamed {
+		return s.namedPage(c, b, v, bv)
+	}
 	if v == nil {
 		return render(c, http.StatusOK, views.BattlePage(s.meta("Vote", "vote"), bv))
 	}

@@ -44,6 +44,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/leaderboard", s.apiLeaderboard)
 	api.GET("/leaderboard/version", s.leaderboardVersion)
 	api.GET("/models/:slug", s.apiModel)
+	s.compareRoutes(e, api, limited)
 
 	// Admin: sign-in and first-run setup are open; everything else under
 	// /admin and /api/v1/admin goes through requireAdmin.
@@ -85,6 +86,16 @@ func (s *Server) routes(e *echo.Echo) {
 	e.RouteNotFound("/*", func(c echo.Context) error {
 		return fault.New(fault.NotFound, "There is no page at this address.")
 	})
+}
+
+// compareRoutes registers the side-by-side pages and their API, and the
+// way to keep talking after a vote; apart so that routes stays short.
+func (s *Server) compareRoutes(e *echo.Echo, api *echo.Group, limited []echo.MiddlewareFunc) {
+	e.GET("/compare", s.comparePage)
+	e.POST("/compare", s.compareForm, limited...)
+	e.POST("/battles/:id/continue", s.continueForm, limited...)
+	api.POST("/compare", s.apiCompare, limited...)
+	api.POST("/battles/:id/continue", s.apiContinue, limited...)
 }
 
 const staticRoute = "/static/*"

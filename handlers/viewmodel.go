@@ -31,7 +31,7 @@ func answerText(r *models.Response) string {
 // battleView builds the page of a battle; a live battle shows its whole
 // conversation and, while the latest turn is unanswered, where to stream it.
 func (s *Server) battleView(ctx context.Context, b *models.Battle) (views.BattleView, error) {
-	if b.Mode != models.ModeLive {
+	if !models.HasTurns(b.Mode) {
 		return battleView(b), nil
 	}
 	turns, err := s.arena.Turns(ctx, b.ID)
@@ -79,6 +79,6 @@ func revealView(bv views.BattleView, b *models.Battle, v *models.Vote) views.Rev
 		Battle: bv,
 		A:      views.Side{DisplayName: b.ContenderA.DisplayName, Organization: b.ContenderA.Organization},
 		B:      views.Side{DisplayName: b.ContenderB.DisplayName, Organization: b.ContenderB.Organization},
-		Winner: v.Winner, Counted: v.Counted, Reason: v.Reason,
+		Winner: v.Winner, Counted: v.Counted, Reason: v.Reason, ContinueURL: continueURL(b),
 	}
 }

@@ -61,15 +61,18 @@ const integrityVoteColumns = `v.id, v.battle_id, v.voter_id, v.ip_hash, b.conten
 // IntegrityVotes returns every stored vote in the order cast, or only the
 // votes of voterID when it is not empty. The statistics need the whole
 // history; it is read by hand rather than through GORM's reflection because
-// it can be long.
+// it can be long. Votes on named (side-by-side) battles are left out: the
+// voter knew the models, the votes never count, and they say nothing about
+// how the voter judges blind answers.
 func (s *Store) IntegrityVotes(ctx context.Context, voterID string) ([]IntegrityVote, error) {
 	q := `SELECT ` + integrityVoteColumns + `
 		FROM votes v
 		JOIN battles b ON b.id = v.battle_id
-		LEFT JOIN vote_clearances vc ON vc.vote_id = v.id`
-	var args []any
+		LEFT JOIN vote_clearances vc ON vc.vote_id = v.id
+		WHERE b.mode <> ?`
+	args := []any{ModeNamed}
 	if voterID != "" {
-		q += ` WHERE v.voter_id = ?`
+		q += ` AND v.voter_id = ?`
 		args = append(args, voterID)
 	}
 	rows, err := s.db.WithContext(ctx).Raw(q+` ORDER BY v.id`, args...).Rows()
@@ -94,7 +97,8 @@ type VoteRiskFacts struct {
 	// Blocked is whether an admin blocked the voter.
 	Blocked bool
 	// RecentVotes is the voter's votes cast since the burst window began,
-	// counted up to the cap asked for.
+	// counted up to the cap asked for; side-by-side (named) votes are not
+	// among them (see IntegrityVotes).
 	RecentVotes int
 	// OtherAddressVoters is how many other voter ids were last seen on the
 	// same keyed address since the address window began, counted up to
@@ -114,9 +118,10 @@ func (s *Store) VoteRisk(ctx context.Context, voterID, ipHash string, burstSince
 	var f VoteRiskFacts
 	row := s.db.WithContext(ctx).Raw(`SELECT
 		COALESCE((SELECT blocked FROM voters WHERE id = ?), false),
-		(SELECT COUNT(*) FROM (SELECT 1 FROM votes WHERE voter_id = ? AND created_at >= ? LIMIT ?) b),
+		(SELECT COUNT(*) FROM (SELECT 1 FROM votes WHERE voter_id = ? AND created_at >= ?
+			AND NOT EXISTS (SELECT 1 FROM battles nb WHERE nb.id = votes.battle_id AND nb.mode = ?) LIMIT ?) b),
 		(SELECT COUNT(*) FROM (SELECT 1 FROM voters WHERE ip_hash = ? AND ip_hash <> '' AND last_seen >= ? AND id <> ? LIMIT ?) a)`,
-		voterID, voterID, burstSince, burstCap, ipHash, addressSince, voterID, addressCap).Row()
+		voterID, voterID, burstSince, ModeNamed, burstCap, ipHash, addressSince, voterID, addressCap).Row()
 	err := row.Scan(&f.Blocked, &f.RecentVotes, &f.OtherAddressVoters)
 	return f, err
 }

@@ -31,7 +31,8 @@ type ReleaseRow struct {
 	Language     string
 	// AnswerA and AnswerB are a bank battle's answers; nil when missing.
 	AnswerA, AnswerB *string
-	// Turns are a live battle's exchanges in order; empty for bank battles.
+	// Turns are a live or named battle's exchanges in order; empty for
+	// bank battles.
 	Turns []ReleaseTurn
 	// Regenerated are the answers a live battle's regenerations set
 	// aside, oldest first.
@@ -138,12 +139,13 @@ func releaseVotes(db *gorm.DB, q ReleaseQuery) ([]ReleaseRow, error) {
 	return out, nil
 }
 
-// addReleaseTurns gives every live battle in out all its turns, in order.
+// addReleaseTurns gives every live or named battle in out all its turns,
+// in order.
 func addReleaseTurns(db *gorm.DB, out []ReleaseRow) error {
 	live := map[string]int{}
 	var liveIDs []string
 	for i, r := range out {
-		if r.Mode == ModeLive {
+		if HasTurns(r.Mode) {
 			live[r.BattleID] = i
 			liveIDs = append(liveIDs, r.BattleID)
 		}

@@ -24,7 +24,11 @@ type BattleImport struct {
 	// battles are stored but not counted.
 	Counted bool
 	Reason  string
-	Turns   []ImportTurn
+	// Named marks a battle whose models were named before the vote
+	// (anony false): it is stored as a named battle, with its own live
+	// prompts so that its answers never enter the prompt bank.
+	Named bool
+	Turns []ImportTurn
 }
 
 // ImportTurn is one exchange of an imported battle.
@@ -95,7 +99,14 @@ func (im *battleImport) add(b BattleImport) error {
 	turns := make([]stored, len(b.Turns))
 	var statuses []string
 	for i, t := range b.Turns {
-		pid, status, err := im.prompt(t, ca, cb, b.Language, b.VotedAt)
+		var pid uint
+		var status string
+		var err error
+		if b.Named {
+			pid, status, err = im.namedPrompt(t, b.Language, b.VotedAt)
+		} else {
+			pid, status, err = im.prompt(t, ca, cb, b.Language, b.VotedAt)
+		}
 		if err != nil {
 			return err
 		}
@@ -117,10 +128,13 @@ func (im *battleImport) add(b BattleImport) error {
 	if len(turns) > 1 {
 		battle.Mode = ModeLive
 	}
+	if b.Named {
+		battle.Mode = ModeNamed
+	}
 	if err := im.tx.Omit("Prompt", "ContenderA", "ContenderB", "ResponseA", "ResponseB").Create(&battle).Error; err != nil {
 		return err
 	}
-	if battle.Mode == ModeLive {
+	if HasTurns(battle.Mode) {
 		for i, t := range turns {
 			turn := Turn{BattleID: b.ID, N: i + 1, PromptID: t.prompt, ResponseAID: &t.a, ResponseBID: &t.b, CreatedAt: b.VotedAt}
 			if err := im.tx.Omit("Prompt", "ResponseA", "ResponseB").Create(&turn).Error; err != nil {
@@ -199,6 +213,21 @@ func (im *battleImport) prompt(t ImportTurn, ca, cb uint, language string, at ti
 	// other, so per-category boards count imported battles alike; the
 	// dataset's language is kept only when there is no categorizer.
 	p := Prompt{Text: t.Prompt, Hash: hash, Source: SourceImport, Status: StatusApproved, Categories: []string{}, CreatedAt: at}
+	if im.s.categorize(&p); p.Language == "" {
+		p.Language = language
+	}
+	if err := im.tx.Create(&p).Error; err != nil {
+		return 0, "", err
+	}
+	im.st.PromptsCreated++
+	return p.ID, p.Status, nil
+}
+
+// namedPrompt stores a named battle's turn under a prompt of its own,
+// source live: the bank serves no live prompt, so a battle whose voter
+// knew the models never lends its answers to blind battles.
+func (im *battleImport) namedPrompt(t ImportTurn, language string, at time.Time) (uint, string, error) {
+	p := Prompt{Text: t.Prompt, Hash: PromptHash(t.Prompt), Source: SourceLive, Status: StatusApproved, Categories: []string{}, CreatedAt: at}
 	if im.s.categorize(&p); p.Language == "" {
 		p.Language = language
 	}

@@ -100,6 +100,9 @@ type Voter struct {
 const (
 	ModeBank = "bank"
 	ModeLive = "live"
+	// ModeNamed is a side-by-side battle whose voter chose both models and
+	// saw their names: its vote is stored but never counted.
+	ModeNamed = "named"
 
 	StateOpen = "open"
 	// StateStreaming is a live battle whose answers are being generated; it

@@ -80,6 +80,9 @@ type RevealView struct {
 	Reason  string
 	// Report is the form for reporting the battle's prompt.
 	Report ReportView
+	// ContinueURL, when set, is where the voter may keep talking to the
+	// two models in a new side-by-side battle.
+	ContinueURL string
 }
 
 // WinnerLabel is the vote in words.

@@ -24,6 +24,11 @@ type ExportOptions struct {
 	// again, so a voter holding the release could look an answer up and
 	// know both models before voting.
 	IncludeServedBank bool
+	// IncludeNamed releases side-by-side battles, whose voter chose and
+	// saw both models, with "anony": false. Left out by default: their
+	// votes are not blind preferences, and their voters were told they
+	// would not count.
+	IncludeNamed bool
 }
 
 // ExportStats says what a release holds and what it left out.
@@ -52,8 +57,8 @@ var ErrNoJudgeKey = fault.New(fault.Unavailable, "export needs the server secret
 // LMArena's battle schema, oldest vote first, reading the votes in batches
 // and encoding as it goes. It leaves out votes not counted or excluded,
 // void battles, battles whose prompt is not approved (rejected, flagged or
-// pending), battles missing an answer, and battles whose prompt or any
-// answer the screen refuses. On error w holds a partial array: callers
+// pending), battles missing an answer, battles whose prompt or any answer
+// the screen refuses, and named battles unless opt.IncludeNamed. On error w holds a partial array: callers
 // write to a temporary file and publish it only on success.
 func (s *Service) Export(ctx context.Context, w io.Writer, opt ExportOptions) (ExportStats, error) {
 	st := ExportStats{LeftOut: map[string]int{}}
@@ -85,7 +90,7 @@ func (s *Service) Export(ctx context.Context, w io.Writer, opt ExportOptions) (E
 			if opt.Progress != nil {
 				opt.Progress()
 			}
-			b, reason, err := releasable(r, screen, opt.JudgeKey)
+			b, reason, err := releasable(r, screen, opt.JudgeKey, opt.IncludeNamed)
 			if err != nil {
 				return st, err
 			}

@@ -90,7 +90,7 @@ func (s *Service) newest(ctx context.Context, f Filter) ([]modeBattle, error) {
 			return nil, err
 		}
 		for _, r := range rows {
-			b, reason, err := releasable(r, screen, f.JudgeKey)
+			b, reason, err := releasable(r, screen, f.JudgeKey, false)
 			if err != nil {
 				return nil, err
 			}

@@ -67,11 +67,17 @@ func (r *releaseSeed) bank(prompt, slugA, answerA, slugB, answerB string, vote m
 // live stores a voted live battle; each turn is {prompt, status, answerA, answerB}.
 func (r *releaseSeed) live(slugA, slugB string, turns [][4]string, vote models.Vote) string {
 	r.t.Helper()
+	return r.conversation(models.ModeLive, slugA, slugB, turns, vote)
+}
+
+// conversation stores a voted battle of turns in mode (live or named).
+func (r *releaseSeed) conversation(mode, slugA, slugB string, turns [][4]string, vote models.Vote) string {
+	r.t.Helper()
 	ctx := context.Background()
 	ca, cb := r.contender(slugA), r.contender(slugB)
 	r.n++
 	b := &models.Battle{ID: fmt.Sprintf("%032x", r.n), ContenderAID: ca, ContenderBID: cb,
-		VoterID: fmt.Sprintf("voter-%d", r.n%3), Mode: models.ModeLive, State: models.StateOpen}
+		VoterID: fmt.Sprintf("voter-%d", r.n%3), Mode: mode, State: models.StateOpen}
 	for i, turn := range turns {
 		p := &models.Prompt{Text: turn[0], Hash: models.PromptHash(turn[0]), Source: models.SourceUser,
 			Status: turn[1], Categories: []string{}}
@@ -95,6 +101,12 @@ func (r *releaseSeed) live(slugA, slugB string, turns [][4]string, vote models.V
 	}
 	r.vote(b, vote)
 	return b.ID
+}
+
+// named stores a voted side-by-side battle, as live does a blind one.
+func (r *releaseSeed) named(slugA, slugB string, turns [][4]string, vote models.Vote) string {
+	r.t.Helper()
+	return r.conversation(models.ModeNamed, slugA, slugB, turns, vote)
 }
 
 func (r *releaseSeed) vote(b *models.Battle, v models.Vote) {
@@ -339,6 +351,62 @@ func TestExportLeavesOutServedBank(t *testing.T) {
 		}
 		if ids, _ := export(true); !cmp.Equal([]string{bank, live}, ids) {
 			t.Errorf("export with served bank = %v, want %v", ids, []string{bank, live})
+		}
+	})
+}
+
+// TestExportNamedOnlyOnRequest: a side-by-side battle is left out of the
+// release by default and released with anony false when asked for, while
+// blind battles keep anony true; personal data still keeps one out.
+func TestExportNamedOnlyOnRequest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		seed := &releaseSeed{t: t, s: s}
+		blind := seed.live("alpha", "beta", [][4]string{{"Hi", models.StatusApproved, "Hello!", "Hey."}}, counted)
+		namedVote := models.Vote{Counted: false, Reason: arena.NamedVoteReason, Winner: models.WinnerB}
+		named := seed.named("alpha", "beta", [][4]string{
+			{"Compare these", models.StatusApproved, "One.", "Two."},
+			{"And again", models.StatusApproved, "Three.", "Four."},
+		}, namedVote)
+		seed.named("alpha", "beta", [][4]string{{"Mail me", models.StatusApproved, "at bob@example.org", "no"}}, namedVote)
+		seed.named("alpha", "beta", [][4]string{{"Blocked", models.StatusApproved, "a", "b"}},
+			models.Vote{Reason: arena.NamedVoteReason, Excluded: models.ExcludedBlocked})
+		a := arena.New(s, arena.Options{})
+		export := func(include bool) (map[string]release.Battle, release.ExportStats) {
+			t.Helper()
+			var out bytes.Buffer
+			st, err := a.Release().Export(context.Background(), &out, release.ExportOptions{JudgeKey: releaseKey, IncludeNamed: include})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []release.Battle
+			if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+				t.Fatal(err)
+			}
+			// anony must be written out, false included.
+			if n := strings.Count(out.String(), `"anony":`); n != len(got) {
+				t.Errorf("%d of %d battles carry an anony field", n, len(got))
+			}
+			m := map[string]release.Battle{}
+			for _, b := range got {
+				m[b.QuestionID] = b
+			}
+			return m, st
+		}
+		got, st := export(false)
+		if len(got) != 1 || !got[blind].Anony || st.LeftOut[release.LeftOutNamed] != 3 {
+			t.Errorf("default export = %+v, left out %v; want only the blind battle, 3 side-by-side left out", got, st.LeftOut)
+		}
+		got, st = export(true)
+		if len(got) != 2 || !got[blind].Anony {
+			t.Fatalf("export with named battles = %+v, left out %v; want the blind and one named battle", got, st.LeftOut)
+		}
+		n := got[named]
+		wantA := []release.Message{{"user", "Compare these"}, {"assistant", "One."}, {"user", "And again"}, {"assistant", "Three."}}
+		if n.Anony || n.Turn != 2 || n.Winner != models.WinnerB || !cmp.Equal(wantA, n.ConversationA) {
+			t.Errorf("named battle released as %+v; want anony false, 2 turns, model_b, its conversation", n)
+		}
+		if st.LeftOut["personal data: "+filter.FoundEmail] != 1 || st.LeftOut[release.LeftOutExcluded] != 1 {
+			t.Errorf("left out %v; want the e-mail battle and the blocked voter's", st.LeftOut)
 		}
 	})
 }

@@ -9,6 +9,9 @@ const (
 	LeftOutExcluded      = "vote excluded"
 	LeftOutAnswerMissing = "answer missing"
 	LeftOutServedBank    = "bank prompt still served"
+	// LeftOutNamed is a side-by-side battle, whose voter knew the models;
+	// released only on request (ExportOptions.IncludeNamed).
+	LeftOutNamed = "side-by-side battle (models named before the vote)"
 	// LeftOutPrompt is followed by the prompt's status: rejected,
 	// flagged or pending.
 	LeftOutPrompt = "prompt "
@@ -24,14 +27,16 @@ const (
 func answersPublic(mode string) bool { return mode == models.ModeLive }
 
 // releasable turns a stored vote into a released battle, or says why it is
-// left out. An error from the screen is returned as is: nothing may be
-// published that could not be checked.
-func releasable(r models.ReleaseRow, screen Screen, key []byte) (Battle, string, error) {
-	if reason := leftOutReason(r); reason != "" {
+// left out. Named battles are released only when includeNamed, marked
+// anony false as LMArena marks battles whose models were named. An error
+// from the screen is returned as is: nothing may be published that could
+// not be checked.
+func releasable(r models.ReleaseRow, screen Screen, key []byte, includeNamed bool) (Battle, string, error) {
+	if reason := leftOutReason(r, includeNamed); reason != "" {
 		return Battle{}, reason, nil
 	}
 	b := Battle{QuestionID: r.BattleID, ModelA: r.ModelA, ModelB: r.ModelB, Winner: r.Winner,
-		Anony: true, Language: r.Language, Tstamp: float64(r.VotedAt.UnixMicro()) / 1e6,
+		Anony: r.Mode != models.ModeNamed, Language: r.Language, Tstamp: float64(r.VotedAt.UnixMicro()) / 1e6,
 		ConversationA: []Message{}, ConversationB: []Message{}}
 	if len(key) > 0 {
 		b.Judge = Pseudonym(key, r.VoterID)
@@ -41,7 +46,7 @@ func releasable(r models.ReleaseRow, screen Screen, key []byte) (Battle, string,
 		b.ConversationB = append(b.ConversationB, Message{"user", prompt}, Message{"assistant", answerB})
 		b.Turn++
 	}
-	if r.Mode == models.ModeLive {
+	if models.HasTurns(r.Mode) {
 		for _, t := range r.Turns {
 			add(t.Prompt, *t.AnswerA, *t.AnswerB)
 		}
@@ -68,13 +73,19 @@ func releasable(r models.ReleaseRow, screen Screen, key []byte) (Battle, string,
 	return b, "", nil
 }
 
-// leftOutReason applies the rules that need no text screening.
-func leftOutReason(r models.ReleaseRow) string {
+// leftOutReason applies the rules that need no text screening. A named
+// battle's vote is never counted; when named battles are included it is
+// released like a counted one, exclusions (a blocked voter) still apply.
+func leftOutReason(r models.ReleaseRow, includeNamed bool) string {
 	if r.State == models.StateVoid {
 		return LeftOutVoid
 	}
+	named := r.Mode == models.ModeNamed
+	if named && !includeNamed {
+		return LeftOutNamed
+	}
 	statuses := []string{r.PromptStatus}
-	if r.Mode == models.ModeLive {
+	if models.HasTurns(r.Mode) {
 		statuses = statuses[:0]
 		for _, t := range r.Turns {
 			statuses = append(statuses, t.PromptStatus)
@@ -86,12 +97,12 @@ func leftOutReason(r models.ReleaseRow) string {
 		}
 	}
 	switch {
-	case !r.Counted:
+	case !r.Counted && !named:
 		return LeftOutNotCounted
 	case r.Excluded != "":
 		return LeftOutExcluded
 	}
-	if r.Mode == models.ModeLive {
+	if models.HasTurns(r.Mode) {
 		if len(r.Turns) == 0 {
 			return LeftOutAnswerMissing
 		}

@@ -28,10 +28,17 @@ Bank battles whose prompt the bank still serves are left out unless
 anyone holding the release could look an answer up and know both models
 before voting. Retire (reject) a bank prompt before releasing its battles.
 
+Side-by-side battles, whose voter chose and saw both models, are left out
+unless --include-named is given; they are then released with "anony": false
+(blind battles carry "anony": true), screened for personal data like every
+other battle.
+
 flags:
   -out FILE  where to write; - for standard output
   -include-served-bank
              keep bank battles whose prompt is still served (see above)
+  -include-named
+             release side-by-side battles too, as "anony": false
   -db URL    postgres:// URL or SQLite file (ARENA_DATABASE_URL, default data/arena.db)
 `
 
@@ -46,6 +53,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	out := fs.String("out", "", "output file, - for standard output")
 	includeServed := fs.Bool("include-served-bank", false, "keep bank battles whose prompt is still served")
+	includeNamed := fs.Bool("include-named", false, `release side-by-side battles too, as "anony": false`)
 	if len(args) < 1 || args[0] != "battles" {
 		fs.Usage()
 		return errors.New("export needs a kind: arena export battles --out FILE.json")
@@ -75,7 +83,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	bar := newProgress(stderr, int(total), "exporting battles")
-	opt := release.ExportOptions{JudgeKey: key, Progress: bar.step, IncludeServedBank: *includeServed}
+	opt := release.ExportOptions{JudgeKey: key, Progress: bar.step, IncludeServedBank: *includeServed, IncludeNamed: *includeNamed}
 	a := arena.New(store, arena.Options{})
 	report := stdout
 	var st release.ExportStats

@@ -32,7 +32,8 @@ type battleItem struct {
 	Turn          int               `json:"turn"`
 	// Anony is a pointer so that a file without it counts as anonymous,
 	// while an explicit false (a battle whose models were named before
-	// the vote) is stored but not counted, as the arena's ratings do.
+	// the vote) is stored as a named battle, not counted, as the arena's
+	// ratings do.
 	Anony    *bool    `json:"anony"`
 	Language string   `json:"language"`
 	Tstamp   *float64 `json:"tstamp"`
@@ -185,7 +186,7 @@ func battleImportOf(b battleItem, now time.Time) models.BattleImport {
 		out.VotedAt = time.UnixMicro(int64(math.Round(*b.Tstamp * 1e6))).UTC()
 	}
 	if b.Anony != nil && !*b.Anony {
-		out.Counted, out.Reason = false, "not anonymous in the imported data"
+		out.Counted, out.Reason, out.Named = false, "not anonymous in the imported data", true
 	}
 	for i := 0; i < len(b.ConversationA); i += 2 {
 		a, bb := b.ConversationA[i+1].Content, b.ConversationB[i+1].Content

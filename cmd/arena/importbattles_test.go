@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -148,9 +149,10 @@ func TestImportBattlesNotAnonymous(t *testing.T) {
 	body := "[" + battleJSON("anon") + "," + battleJSON("named", `"anony": true`, `"anony": false`) + "," +
 		battleJSON("same-q", `"content": "A1"`, `"content": "A other"`) + "]"
 	out, err := runArena(t, dsn, "import", "battles", writeFile(t, "b.json", body))
-	// The third battle asks the same question, but m-a answered otherwise,
-	// so it gets a prompt of its own.
-	if err != nil || !strings.Contains(out, "3 imported") || !strings.Contains(out, "2 new prompts, 1 prompts reused, 4 new answers") ||
+	// The non-anonymous battle is stored as a named battle with prompts of
+	// its own (never the bank's). The third battle asks the same question,
+	// but m-a answered otherwise, so it gets a prompt of its own too.
+	if err != nil || !strings.Contains(out, "3 imported") || !strings.Contains(out, "3 new prompts, 0 prompts reused, 6 new answers") ||
 		!strings.Contains(out, "2 new contenders created from their slug only, disabled") {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
@@ -162,6 +164,13 @@ func TestImportBattlesNotAnonymous(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	modes, err := s.BattleModes(context.Background(), []string{"anon", "named", "same-q"})
+	if want := map[string]string{"anon": models.ModeBank, "named": models.ModeNamed, "same-q": models.ModeBank}; err != nil || !maps.Equal(modes, want) {
+		t.Errorf("battle modes = %v, %v; want %v", modes, err, want)
+	}
+	if turns, err := s.Turns(context.Background(), "named"); err != nil || len(turns) != 1 || turns[0].Prompt.Source != models.SourceLive {
+		t.Errorf("named battle's turns = %+v, %v; want one turn on a live prompt (never served by the bank)", turns, err)
+	}
 	// The arena's categorizer labels imported prompts with an ISO code,
 	// not the dataset's language name, so they join the per-language boards.
 	p, _, err := s.PromptAnswers(context.Background(), 1)
