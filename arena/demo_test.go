@@ -114,10 +114,10 @@ func TestDemoOnWhenEmpty(t *testing.T) {
 }
 
 // Each way real content arrives switches the demo off: demo bots
-// disabled, votes on their battles excluded as "demo bot" and out of the
-// counted set, a vote another rule excluded kept as it was, the switch
-// audited; a restart does not switch it back on, and the real model's
-// votes count.
+// disabled, votes on their battles excluded as "demo bot" (also one that
+// another rule had excluded, so that lifting that rule cannot let it back)
+// and out of the counted set, the switch audited; a restart does not switch
+// it back on, and the real model's votes count.
 func TestDemoOffWhenRealContentArrives(t *testing.T) {
 	realBank := []models.BankRow{
 		{PromptID: "r1", Prompt: "Name a prime number.", Model: "real-a", Output: "Seven."},
@@ -176,13 +176,17 @@ func TestDemoOffWhenRealContentArrives(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					want := models.ExcludedDemo
-					if i == 0 {
-						want = models.ExcludedAdminPrefix + "ring"
+					if v.Excluded != models.ExcludedDemo || v.InRatings() {
+						t.Errorf("vote %d: excluded %q (in ratings %t), want %q", i, v.Excluded, v.InRatings(), models.ExcludedDemo)
 					}
-					if v.Excluded != want || v.InRatings() {
-						t.Errorf("vote %d: excluded %q (in ratings %t), want %q", i, v.Excluded, v.InRatings(), want)
-					}
+				}
+				// The admin cannot clear the vote they had excluded back
+				// into the ratings.
+				if err := a.Integrity().IncludeVote(ctx, "alice", kept.ID); err == nil {
+					t.Error("an admin put a demo vote back into the ratings")
+				}
+				if v, err := s.Vote(ctx, battles[0]); err != nil || v.Excluded != models.ExcludedDemo {
+					t.Errorf("vote after the admin cleared it = %+v, %v; want it still %q", v, err, models.ExcludedDemo)
 				}
 				if _, counted, err := s.CountVotes(ctx); err != nil || counted != 0 {
 					t.Errorf("counted votes = %d, %v; want 0", counted, err)

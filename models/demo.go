@@ -55,8 +55,10 @@ type KindSwitch struct {
 
 // DisableContendersOfKind disables every contender of a provider kind and,
 // in the same transaction, excludes with reason the counted votes of the
-// battles any of them took part in. Votes another rule excluded keep their
-// reason.
+// battles any of them took part in. The reason replaces any other
+// exclusion: no other rule lifts it (integrity and moderation replace and
+// lift only their own and none), so those votes can never drift back into
+// the ratings through an admin's clearance or a prompt's approval.
 func (s *Store) DisableContendersOfKind(ctx context.Context, kind, reason string) (KindSwitch, error) {
 	var out KindSwitch
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -65,8 +67,8 @@ func (s *Store) DisableContendersOfKind(ctx context.Context, kind, reason string
 			return res.Error
 		}
 		out.Contenders = res.RowsAffected
-		res = tx.Exec(`UPDATE votes SET excluded = ? WHERE counted = ? AND excluded = '' AND battle_id IN (`+demoBattlesSQL+`)`,
-			reason, true, kind)
+		res = tx.Exec(`UPDATE votes SET excluded = ? WHERE counted = ? AND excluded <> ? AND battle_id IN (`+demoBattlesSQL+`)`,
+			reason, true, reason, kind)
 		out.Votes = res.RowsAffected
 		return res.Error
 	})
@@ -74,8 +76,10 @@ func (s *Store) DisableContendersOfKind(ctx context.Context, kind, reason string
 }
 
 // EnableContendersOfKind enables every contender of a provider kind and
-// lifts the exclusions with reason from the votes of their battles: the
-// undoing of DisableContendersOfKind.
+// lifts the exclusions with reason from the votes of their battles, putting
+// back the holds of their prompts (the moderation rule): the undoing of
+// DisableContendersOfKind. Integrity exclusions it replaced come back with
+// the next risk sweep.
 func (s *Store) EnableContendersOfKind(ctx context.Context, kind, reason string) (KindSwitch, error) {
 	var out KindSwitch
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -85,8 +89,17 @@ func (s *Store) EnableContendersOfKind(ctx context.Context, kind, reason string)
 		}
 		out.Contenders = res.RowsAffected
 		res = tx.Exec(`UPDATE votes SET excluded = '' WHERE excluded = ? AND battle_id IN (`+demoBattlesSQL+`)`, reason, kind)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
 		out.Votes = res.RowsAffected
-		return res.Error
+		var prompts []uint
+		err := tx.Raw(`SELECT b.prompt_id FROM battles b WHERE b.id IN (`+demoBattlesSQL+`)
+			UNION SELECT t.prompt_id FROM turns t WHERE t.battle_id IN (`+demoBattlesSQL+`)`, kind, kind).Scan(&prompts).Error
+		if err != nil || len(prompts) == 0 {
+			return err
+		}
+		return syncPromptExclusions(tx, prompts)
 	})
 	return out, err
 }
