@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/leak"
@@ -274,5 +275,39 @@ func TestDemoSettingOffAndOnAgain(t *testing.T) {
 		if v, err := s.Vote(ctx, id); err != nil || !v.InRatings() {
 			t.Errorf("vote on %s after the demo came back = %+v, %v; want it in the ratings again", id, v, err)
 		}
+	}
+}
+
+// A server notices real content another process brought (an import run
+// beside it) at its next periodic check, before its cached state expires.
+func TestWatchDemoFollowsOtherProcesses(t *testing.T) {
+	s := storetest.Open(t, "sqlite")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	served := arena.New(s, arena.Options{})
+	startDemo(t, served)
+	if d, err := served.Demo(ctx); err != nil || !d.On {
+		t.Fatalf("Demo = %+v, %v; want on", d, err)
+	}
+	go served.WatchDemo(ctx, 20*time.Millisecond)
+	if _, err := s.UpsertContenders(ctx, []models.Contender{{Slug: "imported", DisplayName: "Imported"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		d, err := served.Demo(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.On {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the serving arena still shows the demo 2s after real content arrived")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if es := auditOf(t, served, "demo.off"); len(es) != 1 || es[0].Actor != "serve" {
+		t.Errorf("demo.off audit = %+v, want one entry by serve", es)
 	}
 }
