@@ -71,6 +71,7 @@ type Arena struct {
 	bankAt  time.Time
 	boards  *boards.Service
 	integ   *integrity.Service
+	demo    demoState
 }
 
 // New returns an Arena over store; zero fields of opt take DefaultOptions.

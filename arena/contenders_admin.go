@@ -97,7 +97,12 @@ func (a *Arena) AddContender(ctx context.Context, actor string, c models.Contend
 		return nil, err
 	}
 	a.contendersChanged()
-	return &c, a.Audit(ctx, actor, "contender.create", contenderTarget(c.Slug), nil, c)
+	if err := a.Audit(ctx, actor, "contender.create", contenderTarget(c.Slug), nil, c); err != nil {
+		return &c, err
+	}
+	// A real model ends the demo.
+	_, err = a.CheckDemo(ctx, actor)
+	return &c, err
 }
 
 // UpdateContender replaces the admin-editable fields of the contender
@@ -118,7 +123,12 @@ func (a *Arena) UpdateContender(ctx context.Context, actor, slug string, c model
 		return nil, err
 	}
 	a.contendersChanged()
-	return &c, a.Audit(ctx, actor, "contender.update", contenderTarget(slug), before, c)
+	if err := a.Audit(ctx, actor, "contender.update", contenderTarget(slug), before, c); err != nil {
+		return &c, err
+	}
+	// A demo bot turned into a real model ends the demo.
+	_, err = a.CheckDemo(ctx, actor)
+	return &c, err
 }
 
 // SetContenderEnabled enables or disables a contender, audited. A disabled
@@ -138,7 +148,11 @@ func (a *Arena) SetContenderEnabled(ctx context.Context, actor, slug string, ena
 	if enabled {
 		action = "contender.enable"
 	}
-	return &after, a.Audit(ctx, actor, action, contenderTarget(slug), map[string]bool{"enabled": before.Enabled}, map[string]bool{"enabled": enabled})
+	if err := a.Audit(ctx, actor, action, contenderTarget(slug), map[string]bool{"enabled": before.Enabled}, map[string]bool{"enabled": enabled}); err != nil {
+		return &after, err
+	}
+	_, err = a.CheckDemo(ctx, actor)
+	return &after, err
 }
 
 // contender returns the contender with that slug or ErrNoSuchContender.

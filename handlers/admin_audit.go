@@ -104,7 +104,7 @@ func (s *Server) adminAuditPage(c echo.Context) error {
 	if int64(page*auditPageSize) < total {
 		v.NextURL = auditPageURL(q, page+1)
 	}
-	return render(c, http.StatusOK, views.AdminAuditPage(s.meta("Audit log", "admin"), v))
+	return render(c, http.StatusOK, views.AdminAuditPage(s.meta(c, "Audit log", "admin"), v))
 }
 
 func auditPageURL(q url.Values, page int) string {

@@ -78,7 +78,7 @@ func (s *Server) adminSignInPage(c echo.Context) error {
 	if s.admin.sessions.GetInt(c.Request().Context(), sessionAdminID) > 0 {
 		return c.Redirect(http.StatusSeeOther, next)
 	}
-	return render(c, http.StatusOK, views.SignInPage(s.meta("Admin sign-in", "admin"), views.SignInView{Next: next}))
+	return render(c, http.StatusOK, views.SignInPage(s.meta(c, "Admin sign-in", "admin"), views.SignInView{Next: next}))
 }
 
 // adminSignIn checks the credentials, throttled per account and keyed
@@ -94,7 +94,7 @@ func (s *Server) adminSignIn(c echo.Context) error {
 		status, msg := statusOf(err)
 		setRetryAfter(c, err)
 		v.Error = msg
-		return render(c, status, views.SignInPage(s.meta("Admin sign-in", "admin"), v))
+		return render(c, status, views.SignInPage(s.meta(c, "Admin sign-in", "admin"), v))
 	}
 	if err != nil {
 		return err
@@ -145,7 +145,7 @@ func (s *Server) adminSetupPage(c echo.Context) error {
 	if !open {
 		return accounts.ErrSetupClosed
 	}
-	return render(c, http.StatusOK, views.SetupPage(s.meta("Create the first admin", "admin"), setupView(token, "", "")))
+	return render(c, http.StatusOK, views.SetupPage(s.meta(c, "Create the first admin", "admin"), setupView(token, "", "")))
 }
 
 // adminSetup creates the first admin with the setup token and signs them in.
@@ -154,7 +154,7 @@ func (s *Server) adminSetup(c echo.Context) error {
 	token, username := c.FormValue("token"), strings.TrimSpace(c.FormValue("username"))
 	ad, err := s.arena.Accounts().CreateFirstAdmin(ctx, token, username, c.FormValue("password"))
 	if fault.Is(err, fault.Invalid) {
-		return render(c, http.StatusBadRequest, views.SetupPage(s.meta("Create the first admin", "admin"), setupView(token, username, err.Error())))
+		return render(c, http.StatusBadRequest, views.SetupPage(s.meta(c, "Create the first admin", "admin"), setupView(token, username, err.Error())))
 	}
 	if err != nil {
 		return err

@@ -68,13 +68,13 @@ func (s *Server) adminContenders(c echo.Context) error {
 	for _, l := range lines {
 		v.Rows = append(v.Rows, contenderRow(l))
 	}
-	return render(c, http.StatusOK, views.AdminContendersPage(s.meta("Contenders", ""), v))
+	return render(c, http.StatusOK, views.AdminContendersPage(s.meta(c, "Contenders", ""), v))
 }
 
 // adminContenderNew is the empty add form.
 func (s *Server) adminContenderNew(c echo.Context) error {
 	f := views.ContenderForm{Action: "/admin/contenders", New: true, Enabled: true, Weight: "1"}
-	return render(c, http.StatusOK, views.AdminContenderNewPage(s.meta("Add a contender", ""), f))
+	return render(c, http.StatusOK, views.AdminContenderNewPage(s.meta(c, "Add a contender", ""), f))
 }
 
 // contenderFromForm reads the add/edit form. A form that cannot be read
@@ -133,7 +133,7 @@ func (s *Server) adminCreateContender(c echo.Context) error {
 	}
 	if fe, ok := fault.As(err); ok && fe.Kind == fault.Invalid {
 		f.Error = fe.Msg
-		return render(c, http.StatusBadRequest, views.AdminContenderNewPage(s.meta("Add a contender", ""), f))
+		return render(c, http.StatusBadRequest, views.AdminContenderNewPage(s.meta(c, "Add a contender", ""), f))
 	}
 	return err
 }
@@ -180,7 +180,7 @@ func (s *Server) renderContender(c echo.Context, status int, slug string, form *
 			Mode: b.Mode, State: b.State, Side: b.Side, Opponent: b.OpponentSlug, Verdict: verdictOf(b),
 			Status: voteStatus(b.Winner != "", b.Counted, b.Excluded, ""), VoterURL: voterURLOf(b.VoterID, b.Winner != "")})
 	}
-	return render(c, status, views.AdminContenderPage(s.meta(d.Slug, ""), v))
+	return render(c, status, views.AdminContenderPage(s.meta(c, d.Slug, ""), v))
 }
 
 // verdictOf says how the battle went for the contender.

@@ -18,7 +18,7 @@ func (s *Server) adminDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.AdminDashboardPage(s.meta("Admin", "admin"), views.DashboardView{
+	return render(c, http.StatusOK, views.AdminDashboardPage(s.meta(c, "Admin", "admin"), views.DashboardView{
 		Admin: adminName(c), PendingPrompts: d.PendingPrompts, FlaggedPrompts: d.FlaggedPrompts,
 		VotesToday: d.VotesToday, ExcludedVotes: d.ExcludedVotes, EnabledContenders: d.EnabledContenders,
 	}))

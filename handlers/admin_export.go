@@ -53,7 +53,7 @@ func (s *Server) adminExportPage(c echo.Context) error {
 		v.Last = &views.ExportLast{At: last[0].At.UTC().Format("2006-01-02 15:04:05"), Actor: last[0].Actor,
 			Counts: exportCounts(a.Exported, a.LeftOut)}
 	}
-	return render(c, http.StatusOK, views.AdminExportPage(s.meta("Data release", "admin"), v))
+	return render(c, http.StatusOK, views.AdminExportPage(s.meta(c, "Data release", "admin"), v))
 }
 
 // exportCounts sorts the reasons, the most votes first.

@@ -98,7 +98,7 @@ func (s *Server) renderQueue(c echo.Context, status int, q models.QueueQuery, ru
 	for _, it := range page.Items {
 		v.Rows = append(v.Rows, promptRow(it))
 	}
-	return render(c, status, views.AdminPromptsPage(s.meta("Prompts", ""), v))
+	return render(c, status, views.AdminPromptsPage(s.meta(c, "Prompts", ""), v))
 }
 
 func promptRow(it models.QueueItem) views.PromptRow {

@@ -131,7 +131,7 @@ func (s *Server) adminVoters(c echo.Context) error {
 		q.Set("page", strconv.Itoa(page+1))
 		v.NextURL = "/admin/voters?" + q.Encode()
 	}
-	return render(c, http.StatusOK, views.AdminVotersPage(s.meta("Voters", ""), v))
+	return render(c, http.StatusOK, views.AdminVotersPage(s.meta(c, "Voters", ""), v))
 }
 
 // voterParam reads and checks the :id of the path.
@@ -192,7 +192,7 @@ func (s *Server) adminVoter(c echo.Context) error {
 		}
 		v.Votes = append(v.Votes, row)
 	}
-	return render(c, http.StatusOK, views.AdminVoterPage(s.meta("Voter", ""), v))
+	return render(c, http.StatusOK, views.AdminVoterPage(s.meta(c, "Voter", ""), v))
 }
 
 // adminBlockVoter blocks or unblocks a voter.

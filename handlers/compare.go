@@ -64,7 +64,7 @@ func (s *Server) comparePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.ComparePage(s.meta("Side by side", "compare"), v))
+	return render(c, http.StatusOK, views.ComparePage(s.meta(c, "Side by side", "compare"), v))
 }
 
 // startNamed records the voter and starts their side-by-side battle.
@@ -95,7 +95,7 @@ func (s *Server) compareForm(c echo.Context) error {
 	}
 	v.A, v.B, v.Prompt, v.Error = a, b, prompt, sentence(msg)
 	setRetryAfter(c, err)
-	return render(c, status, views.ComparePage(s.meta("Side by side", "compare"), v))
+	return render(c, status, views.ComparePage(s.meta(c, "Side by side", "compare"), v))
 }
 
 // apiCompare starts a side-by-side battle from {"a", "b", "prompt"}.
@@ -150,10 +150,10 @@ func (s *Server) namedPage(c echo.Context, b *models.Battle, v *models.Vote, bv 
 	a := views.Side{DisplayName: b.ContenderA.DisplayName, Organization: b.ContenderA.Organization}
 	bb := views.Side{DisplayName: b.ContenderB.DisplayName, Organization: b.ContenderB.Organization}
 	if v == nil {
-		return render(c, http.StatusOK, views.NamedBattlePage(s.meta("Side by side", "compare"), views.NamedView{Battle: bv, A: a, B: bb}))
+		return render(c, http.StatusOK, views.NamedBattlePage(s.meta(c, "Side by side", "compare"), views.NamedView{Battle: bv, A: a, B: bb}))
 	}
 	bv.TurnURL = ""
-	return render(c, http.StatusOK, views.NamedRevealPage(s.meta("Side by side", "compare"), revealView(bv, b, v)))
+	return render(c, http.StatusOK, views.NamedRevealPage(s.meta(c, "Side by side", "compare"), revealView(bv, b, v)))
 }
 
 // sentence starts a refusal with a capital letter and ends it with a full

@@ -69,7 +69,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		err = c.JSON(status, map[string]string{"error": msg})
 	} else {
 		title := http.StatusText(status)
-		err = render(c, status, views.ErrorPage(s.meta(title, ""), views.ErrorView{Status: status, Title: title, Message: msg}))
+		err = render(c, status, views.ErrorPage(s.meta(c, title, ""), views.ErrorView{Status: status, Title: title, Message: msg}))
 	}
 	if err != nil {
 		s.log.Error("write error response", "error", err.Error())

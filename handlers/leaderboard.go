@@ -24,6 +24,8 @@ type boardData struct {
 	req  boardRequest
 	show boards.Display
 	cats []boards.CategorySummary
+	// demo is set while the demo bots are on.
+	demo bool
 }
 
 func (s *Server) boardData(ctx context.Context, req boardRequest) (*boardData, error) {
@@ -35,7 +37,9 @@ func (s *Server) boardData(ctx context.Context, req boardRequest) (*boardData, e
 	if d.show, err = s.arena.Boards().Display(ctx, req.q); err != nil {
 		return nil, err
 	}
-	return d, nil
+	demo, err := s.arena.Demo(ctx)
+	d.demo = demo.On
+	return d, err
 }
 
 // serveBoard answers a board view in a format from the cache of rendered
@@ -47,7 +51,9 @@ func (s *Server) serveBoard(c echo.Context, req boardRequest, format string) err
 	if err != nil {
 		return err
 	}
-	key := format + " " + version + " " + boardQueryString(req.q)
+	// The page's frame differs with the demo banner (whose setup link only
+	// the server's own machine may see), so the banner is part of the key.
+	key := format + " " + version + " " + boardQueryString(req.q) + " " + bannerKey(s.demoBanner(c))
 	now := time.Now()
 	e, ok := s.boards.get(key, now)
 	if !ok {
@@ -96,8 +102,16 @@ func (s *Server) renderBoard(c echo.Context, req boardRequest, format string) (b
 	if err != nil {
 		return boardEntry{}, err
 	}
-	if err := views.LeaderboardPage(s.meta("Leaderboard", "leaderboard"), v).Render(c.Request().Context(), &buf); err != nil {
+	if err := views.LeaderboardPage(s.meta(c, "Leaderboard", "leaderboard"), v).Render(c.Request().Context(), &buf); err != nil {
 		return boardEntry{}, err
 	}
 	return boardEntry{body: buf.Bytes(), contentType: echo.MIMETextHTMLCharsetUTF8}, nil
+}
+
+// bannerKey tells apart the frames a demo banner gives a page.
+func bannerKey(b *views.DemoBanner) string {
+	if b == nil {
+		return "-"
+	}
+	return fmt.Sprintf("demo %t %s", b.NoAdmin, b.SetupURL)
 }

@@ -67,6 +67,9 @@ type boardJSON struct {
 	MinVotes     int       `json:"min_votes,omitempty"`
 	// Total is the number of models on the board; Models are those shown.
 	Total int `json:"total"`
+	// Demo is true while the offline demo bots are on: the board rates
+	// toys, not language models.
+	Demo bool `json:"demo"`
 	// Permalink is the page of this view.
 	Permalink string `json:"permalink"`
 	// StyleCoefficients use the ratings command's names.
@@ -132,7 +135,7 @@ func (s *Server) boardVersion(ctx context.Context, category string) (string, err
 }
 
 func (d *boardData) json() boardJSON {
-	out := boardJSON{Category: d.req.q.Category, StyleControl: d.req.q.Style, Models: []boardRowJSON{},
+	out := boardJSON{Category: d.req.q.Category, StyleControl: d.req.q.Style, Models: []boardRowJSON{}, Demo: d.demo,
 		Permalink: boardURL("/leaderboard", d.req.q), Categories: make([]categoryJSON, len(d.cats))}
 	for i, c := range d.cats {
 		out.Categories[i] = categoryJSON{Name: c.Name, Votes: c.Votes, Models: c.Models}

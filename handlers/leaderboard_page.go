@@ -47,7 +47,7 @@ func (s *Server) pageView(ctx context.Context, d *boardData) (views.LeaderboardV
 	q := d.req.q
 	v := views.LeaderboardView{Category: q.Category, CategoryLabel: boardCategoryLabel(q.Category), Style: q.Style,
 		Permalink: boardURL("/leaderboard", q), JSONURL: boardURL("/api/v1/leaderboard", q),
-		CSVURL:     boardURL("/leaderboard.csv", q),
+		CSVURL: boardURL("/leaderboard.csv", q), Demo: d.demo,
 		VersionURL: "/api/v1/leaderboard/version?category=" + url.QueryEscape(q.Category),
 		Rows:       []views.LeaderboardRow{}, Sorts: map[string]views.SortLink{}}
 	var err error

@@ -143,7 +143,7 @@ func (s *Server) modelPage(c echo.Context) error {
 		return err
 	}
 	v := modelView(r)
-	return render(c, http.StatusOK, views.ModelPage(s.meta(v.DisplayName, "leaderboard"), v))
+	return render(c, http.StatusOK, views.ModelPage(s.meta(c, v.DisplayName, "leaderboard"), v))
 }
 
 func modelView(r *modelReport) views.ModelView {

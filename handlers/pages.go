@@ -27,13 +27,13 @@ func (s *Server) votePage(c echo.Context) error {
 	b, err := s.startBattle(c)
 	if errors.Is(err, arena.ErrNoBattles) {
 		if live {
-			return render(c, http.StatusOK, views.AskPage(s.meta("Ask", "vote"), "/battles"))
+			return render(c, http.StatusOK, views.AskPage(s.meta(c, "Ask", "vote"), "/battles"))
 		}
 		prompts, answers, err := s.arena.BankSize(ctx)
 		if err != nil {
 			return err
 		}
-		return render(c, http.StatusOK, views.EmptyPage(s.meta("No battles yet", "vote"), views.EmptyView{Prompts: prompts, Answers: answers}))
+		return render(c, http.StatusOK, views.EmptyPage(s.meta(c, "No battles yet", "vote"), views.EmptyView{Prompts: prompts, Answers: answers}))
 	}
 	if err != nil {
 		return err
@@ -45,7 +45,7 @@ func (s *Server) votePage(c echo.Context) error {
 	if live {
 		bv.AskURL = "/battles"
 	}
-	return render(c, http.StatusOK, views.BattlePage(s.meta("Vote", "vote"), bv))
+	return render(c, http.StatusOK, views.BattlePage(s.meta(c, "Vote", "vote"), bv))
 }
 
 // battlePage shows the battle, with the names once it has its vote.
@@ -56,7 +56,7 @@ func (s *Server) battlePage(c echo.Context) error {
 		return err
 	}
 	if b.State == models.StateVoid {
-		return render(c, http.StatusConflict, views.ErrorPage(s.meta("Battle void", "vote"), views.ErrorView{
+		return render(c, http.StatusConflict, views.ErrorPage(s.meta(c, "Battle void", "vote"), views.ErrorView{
 			Status: http.StatusConflict, Title: "This battle is void",
 			Message: "One of the answers failed (" + b.VoidReason + "). Nothing was counted; start a new battle."}))
 	}
@@ -68,10 +68,10 @@ func (s *Server) battlePage(c echo.Context) error {
 		return s.namedPage(c, b, v, bv)
 	}
 	if v == nil {
-		return render(c, http.StatusOK, views.BattlePage(s.meta("Vote", "vote"), bv))
+		return render(c, http.StatusOK, views.BattlePage(s.meta(c, "Vote", "vote"), bv))
 	}
 	bv.TurnURL = ""
-	return render(c, http.StatusOK, views.RevealPage(s.meta("Result", "vote"), moderatedReveal(c, revealView(bv, b, v), v)))
+	return render(c, http.StatusOK, views.RevealPage(s.meta(c, "Result", "vote"), moderatedReveal(c, revealView(bv, b, v), v)))
 }
 
 // voteForm takes the plain form's vote and redirects to the reveal, so a

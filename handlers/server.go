@@ -5,6 +5,7 @@ package handlers
 import (
 	"log/slog"
 	"net"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -78,7 +79,40 @@ func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
 	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
-// meta fills the page frame.
-func (s *Server) meta(title, nav string) views.Meta {
-	return views.Meta{Title: title, Nav: nav, CSSURL: s.assets.URL("app.css"), HighlightURL: s.assets.URL("highlight.css"), JSURL: s.assets.URL("app.js")}
+// meta fills the page frame, with the demo banner while the demo is on.
+func (s *Server) meta(c echo.Context, title, nav string) views.Meta {
+	return views.Meta{Title: title, Nav: nav, CSSURL: s.assets.URL("app.css"), HighlightURL: s.assets.URL("highlight.css"), JSURL: s.assets.URL("app.js"),
+		Demo: s.demoBanner(c)}
+}
+
+// demoBanner says that the bots are demo bots and how to add a real
+// model. While no admin exists it points at the first-run setup; the link
+// carries the setup secret, so it is given only to a request whose own
+// connection comes from this machine (never to one that merely claims to
+// in a forwarded header), and everyone else is told where to find it.
+func (s *Server) demoBanner(c echo.Context) *views.DemoBanner {
+	d, err := s.arena.Demo(c.Request().Context())
+	if err != nil {
+		s.log.Warn("reading the demo state failed", "err", err)
+		return nil
+	}
+	if !d.On {
+		return nil
+	}
+	b := &views.DemoBanner{NoAdmin: d.SetupToken != ""}
+	if b.NoAdmin && loopbackPeer(c.Request().RemoteAddr) {
+		b.SetupURL = "/admin/setup?token=" + url.QueryEscape(d.SetupToken)
+	}
+	return b
+}
+
+// loopbackPeer reports whether a connection's remote address (host:port)
+// is on this machine.
+func loopbackPeer(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

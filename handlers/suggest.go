@@ -13,7 +13,7 @@ import (
 
 // suggestPage shows the form for suggesting a prompt for the bank.
 func (s *Server) suggestPage(c echo.Context) error {
-	return render(c, http.StatusOK, views.SuggestPage(s.meta("Suggest a prompt", "vote"),
+	return render(c, http.StatusOK, views.SuggestPage(s.meta(c, "Suggest a prompt", "vote"),
 		views.SuggestView{Sent: c.QueryParam("sent") == "1"}))
 }
 
@@ -29,7 +29,7 @@ func (s *Server) suggestForm(c echo.Context) error {
 	if fe, ok := fault.As(err); ok {
 		// A refused suggestion shows the form again with the text kept.
 		status, msg := statusOf(fe)
-		return render(c, status, views.SuggestPage(s.meta("Suggest a prompt", "vote"),
+		return render(c, status, views.SuggestPage(s.meta(c, "Suggest a prompt", "vote"),
 			views.SuggestView{Text: text, Problem: msg}))
 	}
 	if err != nil {

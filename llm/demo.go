@@ -182,7 +182,8 @@ type ContenderInfo struct {
 	Provider    ProviderConfig
 }
 
-// DemoContenders suggests one contender per demo bot, for `arena --demo`.
+// DemoContenders suggests one contender per demo bot, for the arena's demo
+// mode (on by default while a database holds no real content).
 // Names say "demo bot" so nobody takes them for language models.
 func DemoContenders() []ContenderInfo {
 	mk := func(name, display, desc string, aliases ...string) ContenderInfo {

@@ -47,9 +47,20 @@ func PromptHash(text string) string {
 // Importing the same rows twice changes nothing. A prompt_id already stored
 // with another text is refused as a *RowError.
 func (s *Store) ImportBank(ctx context.Context, rows []BankRow, progress func()) (BankStats, error) {
+	return s.importBank(ctx, rows, SourceImport, progress)
+}
+
+// ImportDemoBank stores the demo bots' answers to the demo prompts as
+// ImportBank stores a bank, with the prompts' source SourceDemo so that they
+// are never taken for real content.
+func (s *Store) ImportDemoBank(ctx context.Context, rows []BankRow) (BankStats, error) {
+	return s.importBank(ctx, rows, SourceDemo, nil)
+}
+
+func (s *Store) importBank(ctx context.Context, rows []BankRow, source string, progress func()) (BankStats, error) {
 	var st BankStats
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		b := bankImport{store: s, tx: tx, st: &st, contenders: map[string]uint{}, prompts: map[string]*Prompt{}}
+		b := bankImport{store: s, tx: tx, st: &st, source: source, contenders: map[string]uint{}, prompts: map[string]*Prompt{}}
 		for i, r := range rows {
 			if err := b.row(i, r); err != nil {
 				return err
@@ -67,6 +78,7 @@ type bankImport struct {
 	store      *Store
 	tx         *gorm.DB
 	st         *BankStats
+	source     string
 	contenders map[string]uint
 	prompts    map[string]*Prompt
 }
@@ -139,7 +151,7 @@ func (b *bankImport) prompt(i int, r BankRow) (*Prompt, error) {
 	switch {
 	case err == gorm.ErrRecordNotFound:
 		ext := r.PromptID
-		p = Prompt{ExternalID: &ext, Text: r.Prompt, Hash: PromptHash(r.Prompt), Source: SourceImport,
+		p = Prompt{ExternalID: &ext, Text: r.Prompt, Hash: PromptHash(r.Prompt), Source: b.source,
 			Status: StatusApproved, Categories: []string{}}
 		if r.Category != "" {
 			p.Categories = []string{r.Category}

@@ -8,8 +8,9 @@ package models
 // nothing has excluded it since. Exclusions are kept apart from Counted so
 // that lifting one restores the vote exactly; their reasons are
 // ExcludedBlocked, ExcludedRiskPrefix and ExcludedAdminPrefix (voter
-// integrity) and ExcludedPromptRejected and ExcludedPromptFlagged
-// (moderation). The partial index idx_votes_rated_id (migration 4) repeats
+// integrity), ExcludedPromptRejected and ExcludedPromptFlagged
+// (moderation) and ExcludedDemo (votes on the demo bots' battles once the
+// demo is off). The partial index idx_votes_rated_id (migration 4) repeats
 // the condition so the planner can use it for the board's scans.
 
 // CountedSQL is the condition on a vote aliased v that puts it in the

@@ -16,7 +16,7 @@ import (
 // exclusionStates are every exclusion a vote can carry, and none.
 var exclusionStates = []string{
 	"", models.ExcludedBlocked, models.ExcludedRiskPrefix + "too fast", models.ExcludedAdminPrefix + "ring",
-	models.ExcludedPromptRejected, models.ExcludedPromptFlagged,
+	models.ExcludedPromptRejected, models.ExcludedPromptFlagged, models.ExcludedDemo,
 }
 
 // TestInRatingsAgreesWithSQL stores a vote in every combination of counted

@@ -46,6 +46,10 @@ const (
 	// served to anyone else: it may be personal, and its answers were
 	// streamed to that voter only.
 	SourceLive = "live"
+	// SourceDemo is a prompt of the built-in demo bank, answered by the
+	// offline demo bots on an arena with no real content yet. It is not
+	// real content: importing a real bank switches the demo off.
+	SourceDemo = "demo"
 
 	StatusPending  = "pending"
 	StatusApproved = "approved"

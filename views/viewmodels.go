@@ -13,6 +13,17 @@ type Meta struct {
 	// HighlightURL is the code-highlighting stylesheet.
 	HighlightURL string
 	JSURL        string
+	// Demo is set while the offline demo bots are enabled.
+	Demo *DemoBanner
+}
+
+// DemoBanner is the note on every page while the demo bots are on.
+type DemoBanner struct {
+	// NoAdmin is set while no admin exists yet.
+	NoAdmin bool
+	// SetupURL is the first-run setup link with its token; set only for
+	// requests from the server's own machine.
+	SetupURL string
 }
 
 // BattleView is a battle before its vote: the prompt and two anonymous answers.

@@ -104,7 +104,8 @@ func runDiscover(ctx context.Context, args []string, getenv func(string) string,
 // reportDiscovered adds the discovered contenders whose slugs are free and
 // reports what became of each model.
 func reportDiscovered(ctx context.Context, dsn, shown string, nModels int, found []discovered, stdout io.Writer) error {
-	status, added, err := addDiscovered(ctx, dsn, found)
+	var demoNote strings.Builder
+	status, added, err := addDiscovered(ctx, dsn, found, &demoNote)
 	if err != nil {
 		return err
 	}
@@ -115,6 +116,7 @@ func reportDiscovered(ctx context.Context, dsn, shown string, nModels int, found
 		fmt.Fprintln(stdout, "They take part in live battles now. Fill in each one's organization and aliases"+
 			" (arena import contenders FILE.json) so that answers naming their maker are caught.")
 	}
+	fmt.Fprint(stdout, demoNote.String())
 	return nil
 }
 
@@ -137,8 +139,9 @@ func askOllama(ctx context.Context, root, shown string) ([]string, error) {
 
 // addDiscovered creates the found contenders whose slugs are free in the
 // database at dsn, all in one go, and returns what became of each model
-// and how many were added.
-func addDiscovered(ctx context.Context, dsn string, found []discovered) (map[string]string, int, error) {
+// and how many were added. Adding a model ends the demo; what that did is
+// written to demoNote.
+func addDiscovered(ctx context.Context, dsn string, found []discovered, demoNote io.Writer) (map[string]string, int, error) {
 	store, err := openStore(ctx, dsn)
 	if err != nil {
 		return nil, 0, err
@@ -168,6 +171,9 @@ func addDiscovered(ctx context.Context, dsn string, found []discovered) (map[str
 	if len(fresh) > 0 {
 		if _, err := store.UpsertContenders(ctx, fresh, nil); err != nil {
 			return nil, 0, fmt.Errorf("add contenders: %w (nothing was added)", err)
+		}
+		if err := checkDemo(ctx, store, "cli: contenders discover", demoNote); err != nil {
+			return nil, 0, err
 		}
 	}
 	return status, len(fresh), nil

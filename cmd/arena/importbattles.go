@@ -264,5 +264,5 @@ func importBattles(ctx context.Context, dsn, path string, stdout, stderr io.Writ
 	if st.Battles > 0 {
 		fmt.Fprintln(stdout, "the server rates them when it starts, or within its check interval if it is running")
 	}
-	return nil
+	return checkDemo(ctx, store, "cli: import battles", stdout)
 }

@@ -76,7 +76,7 @@ func importOutputs(ctx context.Context, dsn, path string, stdout, stderr io.Writ
 	}
 	fmt.Fprintf(stdout, "%s: %d lines: %d new prompts, %d new answers, %d updated answers, %d new contenders, %d unchanged\n",
 		path, len(rows), st.PromptsCreated, st.ResponsesCreated, st.ResponsesUpdated, st.ContendersCreated, st.Unchanged)
-	return nil
+	return checkDemo(ctx, store, "cli: import outputs", stdout)
 }
 
 func importContenders(ctx context.Context, dsn, path string, stdout, stderr io.Writer) error {
@@ -96,7 +96,7 @@ func importContenders(ctx context.Context, dsn, path string, stdout, stderr io.W
 		return fmt.Errorf("import %s: %w (nothing was imported)", path, err)
 	}
 	fmt.Fprintf(stdout, "%s: %d contenders: %d new, %d updated, %d unchanged\n", path, len(cs), st.Created, st.Updated, st.Unchanged)
-	return nil
+	return checkDemo(ctx, store, "cli: import contenders", stdout)
 }
 
 // openFile opens an import file with an error a person understands.

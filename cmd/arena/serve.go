@@ -35,15 +35,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	if cfg.Demo {
-		if err := addDemoBots(ctx, store, stdout); err != nil {
-			return err
-		}
-	}
 	live := arena.LiveOptions{Backend: newBackendCache(getenv).For, Sampling: cfg.Sampling}
 	ratings := cfg.Ratings
 	ratings.Log = log
 	a := arena.New(store, arena.Options{Live: live, Ratings: ratings, Integrity: cfg.Integrity, Getenv: getenv})
+	demoNote, err := startDemo(ctx, a, cfg.Demo, stderr)
+	if err != nil {
+		return err
+	}
 	e, err := handlers.New(handlers.Config{
 		Secret: secret, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies,
 		BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies,
@@ -60,6 +59,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// "streaming"; they are voided now and, for other instances' crashes,
 	// every turn timeout.
 	go a.SweepInterrupted(rctx)
+	// Real content added by a command run beside the server switches
+	// the demo off; the server notices here.
+	go a.WatchDemo(rctx, arena.DemoCheckEvery)
 	if cfg.RiskSweep > 0 {
 		go a.Integrity().SweepRiskEvery(rctx, cfg.RiskSweep)
 	}
@@ -73,6 +75,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "Arena is serving on http://%s (database: %s)\n", displayAddr(ln.Addr()), describeDSN(cfg.DatabaseURL))
+	fmt.Fprint(stdout, demoNote)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go hintOllama(ctx, getenv, stdout)

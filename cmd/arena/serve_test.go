@@ -12,47 +12,99 @@ import (
 	"openarena.dev/arena/models/storetest"
 )
 
-// TestServeEmptyDatabase runs the real serve command on a fresh SQLite file:
-// the first page must explain how to import a bank, and cancelling the
-// context (what SIGTERM does) must shut the server down cleanly.
-func TestServeEmptyDatabase(t *testing.T) {
+// serveForTest runs the real serve command with args on a fresh SQLite
+// file and returns its base URL; stop cancels it (what SIGTERM does) and
+// checks that it shut down cleanly.
+func serveForTest(t *testing.T, args ...string) (base string, stop func()) {
+	t.Helper()
 	dsn := storetest.SQLiteDSN(t)
-	env := map[string]string{"ARENA_DATABASE_URL": dsn, "ARENA_ADDR": "127.0.0.1:0", "ARENA_LOG_LEVEL": "warn"}
+	env := map[string]string{"ARENA_DATABASE_URL": dsn, "ARENA_LOG_LEVEL": "warn"}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), pw, io.Discard)
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), pw, io.Discard)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
+		cancel()
 		t.Fatalf("no start-up line: %v (%v)", err, <-done)
 	}
 	go io.Copy(io.Discard, pr)
 	_, rest, ok := strings.Cut(line, "http://")
 	if !ok {
+		cancel()
 		t.Fatalf("start-up line %q names no address", line)
 	}
-	base := "http://" + strings.Fields(rest)[0]
-	resp, err := http.Get(base + "/")
+	return "http://" + strings.Fields(rest)[0], func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve returned %v after shutdown", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve did not stop after its context ended")
+		}
+	}
+}
+
+// get fetches a page of the test server.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), "No battles yet") || !strings.Contains(string(body), "import outputs") {
-		t.Errorf("first page on an empty database = %d:\n%s", resp.StatusCode, body)
+	return resp.StatusCode, string(body)
+}
+
+// TestServeEmptyDatabase runs the real serve command on a fresh SQLite file
+// with the demo turned off: the first page must explain how to import a
+// bank and say how the demo works.
+func TestServeEmptyDatabase(t *testing.T) {
+	base, stop := serveForTest(t, "--demo=false")
+	defer stop()
+	status, body := get(t, base+"/")
+	if status != 200 || !strings.Contains(body, "No battles yet") || !strings.Contains(body, "import outputs") ||
+		!strings.Contains(body, "Demo mode is off") || strings.Contains(body, `id="demo-banner"`) {
+		t.Errorf("first page on an empty database with --demo=false = %d:\n%s", status, body)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v after shutdown", err)
+}
+
+// TestServeDemoByDefault runs serve with default settings on a fresh SQLite
+// file: within seconds the first page is a battle between two demo answers
+// with the four vote buttons, under the demo banner, and the leaderboard
+// says it is a demo board.
+func TestServeDemoByDefault(t *testing.T) {
+	base, stop := serveForTest(t)
+	defer stop()
+	deadline := time.Now().Add(30 * time.Second)
+	var status int
+	var body string
+	for {
+		status, body = get(t, base+"/")
+		if strings.Contains(body, `class="answers"`) || time.Now().After(deadline) {
+			break
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop after its context ended")
+		time.Sleep(100 * time.Millisecond)
+	}
+	if status != 200 || strings.Count(body, `class="answer"`) != 2 {
+		t.Fatalf("first page = %d, want a battle with two answers:\n%s", status, body)
+	}
+	for _, w := range []string{`value="model_a"`, `value="model_b"`, `value="tie"`, `value="tie (bothbad)"`, `id="demo-banner"`, "not language models"} {
+		if !strings.Contains(body, w) {
+			t.Errorf("first page lacks %s", w)
+		}
+	}
+	if status, board := get(t, base+"/leaderboard"); status != 200 || !strings.Contains(board, `id="demo-board"`) {
+		t.Errorf("leaderboard = %d without the demo note:\n%s", status, board)
+	}
+	if _, api := get(t, base+"/api/v1/leaderboard"); !strings.Contains(api, `"demo":true`) {
+		t.Errorf("leaderboard JSON does not say it is a demo board: %s", api)
 	}
 }
 

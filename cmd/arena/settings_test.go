@@ -66,6 +66,8 @@ func TestSettingSources(t *testing.T) {
 			key: "ARENA_ADDR", wantRaw: ":7000", wantFrom: fromFlag, wantShow: ":7000"},
 		{name: "int flag canonical", args: []string{"-rate-limit", "0x10"}, key: "ARENA_RATE_LIMIT", wantRaw: "16", wantFrom: fromFlag, wantShow: "16"},
 		{name: "bool flag alone", args: []string{"-demo"}, key: "ARENA_DEMO", wantRaw: "true", wantFrom: fromFlag, wantShow: "true"},
+		{name: "bool default true", key: "ARENA_DEMO", wantRaw: "true", wantFrom: fromDefault, wantShow: "true"},
+		{name: "bool flag turned off", env: map[string]string{"ARENA_DEMO": "true"}, args: []string{"-demo=false"}, key: "ARENA_DEMO", wantRaw: "false", wantFrom: fromFlag, wantShow: "false"},
 		{name: "secret hidden", env: map[string]string{"ARENA_SECRET": "0123456789abcdef-very-secret"}, key: "ARENA_SECRET",
 			wantRaw: "0123456789abcdef-very-secret", wantFrom: fromEnv, wantShow: "(set, hidden)"},
 		{name: "secret unset", key: "ARENA_SECRET", wantFrom: fromDefault, wantShow: "(generated on first run and kept in the database)"},
