@@ -1,6 +1,11 @@
 package boards
 
 import (
+	"context"
+	"errors"
+	"time"
+
+	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
 )
 
@@ -65,4 +70,45 @@ func topRobustness(in ratingsInput, board *rating.Board) (*Robustness, error) {
 		return nil, err
 	}
 	return &Robustness{Leader: board.Models[r.Leader].Model, FlipsToChangeTop: r.FlipsToChangeTop, Method: r.Method}, nil
+}
+
+// spreadShown sets the rank spread of the rows shown, by the view's
+// intervals, and returns their groups of statistical ties; like Rank (UB)
+// both are among the rows shown, so a filter that hides a model also
+// narrows the spreads of those it overlapped.
+func spreadShown(rows []ViewRow) [][]string {
+	scores, ci := make([]float64, len(rows)), make([]rating.Interval, len(rows))
+	for i, r := range rows {
+		scores[i], ci[i] = r.Score, rating.Interval{Lower: r.CILower, Median: r.Score, Upper: r.CIUpper}
+	}
+	for i, sp := range rating.RankSpread(ci) {
+		rows[i].RankBest, rows[i].RankWorst = sp.Best, sp.Worst
+	}
+	groups := rating.TieGroups(scores, ci)
+	out := make([][]string, len(groups))
+	for g, members := range groups {
+		for _, i := range members {
+			out[g] = append(out[g], rows[i].Slug)
+		}
+	}
+	return out
+}
+
+// Board returns the board of a category: the newest when at is zero,
+// otherwise the newest stored before at. It is nil when there is none.
+// Boards of the past are read from the database each time; the history
+// is thinned (see thinHistory), so a date long past may find an older
+// snapshot than the one that was newest at its end.
+func (s *Service) Board(ctx context.Context, category string, at time.Time) (*RatedBoard, error) {
+	if at.IsZero() {
+		return s.RatedLeaderboardFor(ctx, category)
+	}
+	snap, err := s.store.SnapshotBefore(ctx, category, at)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeBoard(snap)
 }
