@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -103,6 +104,16 @@ func TestLeaderboardAuditFields(t *testing.T) {
 			t.Errorf("settings = %+v", st)
 		}
 		e.getJSON("/api/v1/leaderboard/settings?category=nope", http.StatusNotFound, nil)
+		page := e.do(e.client(), "GET", "/leaderboard", "", "")
+		line := fmt.Sprintf("#1 would change after %d flipped", *got.Robustness.Flips)
+		if *got.Robustness.Flips == 0 {
+			line = "#1 is shared"
+		}
+		for _, want := range []string{">Spread<", line, "group of statistical ties"} {
+			if !strings.Contains(page.body, want) {
+				t.Errorf("leaderboard page lacks %q", want)
+			}
+		}
 	})
 }
 
