@@ -25,26 +25,29 @@ import (
 // the online-Elo board shown before the first ratings snapshot. Score,
 // interval and rank_ub are the view's: style-controlled with style=on.
 type boardRowJSON struct {
-	Model        string     `json:"model"`
-	DisplayName  string     `json:"display_name"`
-	Organization string     `json:"organization"`
-	Country      string     `json:"country"`
-	License      string     `json:"license"`
-	OpenWeights  bool       `json:"open_weights"`
-	Score        float64    `json:"score"`
-	CILower      *float64   `json:"ci_lower,omitempty"`
-	CIUpper      *float64   `json:"ci_upper,omitempty"`
-	RankUB       int        `json:"rank_ub,omitempty"`
-	RankUBPlain  int        `json:"rank_ub_plain,omitempty"`
-	RankUBStyle  int        `json:"rank_ub_style,omitempty"`
-	Votes        int        `json:"votes"`
-	Wins         int        `json:"wins"`
-	Ties         int        `json:"ties"`
-	Losses       int        `json:"losses"`
-	WinRate      float64    `json:"win_rate"`
-	OnlineElo    float64    `json:"online_elo"`
-	Preliminary  bool       `json:"preliminary"`
-	Style        *styleJSON `json:"style,omitempty"`
+	Model        string   `json:"model"`
+	DisplayName  string   `json:"display_name"`
+	Organization string   `json:"organization"`
+	Country      string   `json:"country"`
+	License      string   `json:"license"`
+	OpenWeights  bool     `json:"open_weights"`
+	Score        float64  `json:"score"`
+	CILower      *float64 `json:"ci_lower,omitempty"`
+	CIUpper      *float64 `json:"ci_upper,omitempty"`
+	RankUB       int      `json:"rank_ub,omitempty"`
+	RankUBPlain  int      `json:"rank_ub_plain,omitempty"`
+	RankUBStyle  int      `json:"rank_ub_style,omitempty"`
+	// RankBest and RankWorst are the view's rank spread.
+	RankBest    int        `json:"rank_best,omitempty"`
+	RankWorst   int        `json:"rank_worst,omitempty"`
+	Votes       int        `json:"votes"`
+	Wins        int        `json:"wins"`
+	Ties        int        `json:"ties"`
+	Losses      int        `json:"losses"`
+	WinRate     float64    `json:"win_rate"`
+	OnlineElo   float64    `json:"online_elo"`
+	Preliminary bool       `json:"preliminary"`
+	Style       *styleJSON `json:"style,omitempty"`
 }
 
 type styleJSON struct {
@@ -72,6 +75,13 @@ type boardJSON struct {
 	Demo bool `json:"demo"`
 	// Permalink is the page of this view.
 	Permalink string `json:"permalink"`
+	// InputsDigest, Reweighted, TieGroups and Robustness let a reader
+	// check the board (see docs/leaderboard.md); TieGroups are among the
+	// models shown, by the view's scores.
+	InputsDigest string             `json:"inputs_digest,omitempty"`
+	Reweighted   bool               `json:"reweighted"`
+	TieGroups    [][]string         `json:"tie_groups,omitempty"`
+	Robustness   *boards.Robustness `json:"robustness,omitempty"`
 	// StyleCoefficients use the ratings command's names.
 	StyleCoefficients *boards.StyleVector `json:"style_coefficients,omitempty"`
 	Models            []boardRowJSON      `json:"models"`
@@ -145,20 +155,8 @@ func (d *boardData) json() boardJSON {
 		b := d.show.View.Board
 		out.Method, out.Votes, out.ComputedAt, out.CI, out.Rounds, out.MinVotes, out.Total =
 			b.Method, b.Votes, b.ComputedAt, b.CI, b.Rounds, b.MinVotes, len(b.Models)
-		if b.Style != nil {
-			out.StyleCoefficients = &b.Style.Coefficients
-		}
-		for _, r := range d.show.View.Rows {
-			row := boardRowJSON{Model: r.Slug, DisplayName: r.DisplayName, Organization: r.Organization,
-				Country: r.Country, License: r.License, OpenWeights: r.OpenWeights, Score: r.Score,
-				CILower: &r.CILower, CIUpper: &r.CIUpper, RankUB: r.RankUB, RankUBPlain: r.PlainRankUB,
-				RankUBStyle: r.StyleRankUB, Votes: r.Votes, Wins: r.Wins, Ties: r.Ties, Losses: r.Losses,
-				WinRate: r.WinRate(), OnlineElo: r.OnlineElo, Preliminary: r.Preliminary}
-			if st := r.RatedRow.Style; st != nil {
-				row.Style = &styleJSON{Score: st.Score, CILower: st.CILower, CIUpper: st.CIUpper, RankUB: r.StyleRankUB}
-			}
-			out.Models = append(out.Models, row)
-		}
+		out.InputsDigest, out.Reweighted, out.Robustness = b.InputsDigest, b.Reweighted, b.Robustness
+		ratedJSON(&out, d.show.View)
 	case boards.DisplayElo:
 		b := d.show.Elo
 		out.Method, out.Votes, out.ComputedAt, out.Total = boards.MethodOnlineElo, b.Votes, b.ComputedAt, len(b.Rows)
@@ -175,9 +173,30 @@ func (d *boardData) json() boardJSON {
 	return out
 }
 
+// ratedJSON fills the rows and tie groups of a published board's view.
+func ratedJSON(out *boardJSON, v *boards.BoardView) {
+	if st := v.Board.Style; st != nil {
+		out.StyleCoefficients = &st.Coefficients
+	}
+	out.TieGroups = v.TieGroups
+	for _, r := range v.Rows {
+		row := boardRowJSON{Model: r.Slug, DisplayName: r.DisplayName, Organization: r.Organization,
+			Country: r.Country, License: r.License, OpenWeights: r.OpenWeights, Score: r.Score,
+			CILower: &r.CILower, CIUpper: &r.CIUpper, RankUB: r.RankUB, RankUBPlain: r.PlainRankUB,
+			RankUBStyle: r.StyleRankUB, RankBest: r.RankBest, RankWorst: r.RankWorst,
+			Votes: r.Votes, Wins: r.Wins, Ties: r.Ties, Losses: r.Losses,
+			WinRate: r.WinRate(), OnlineElo: r.OnlineElo, Preliminary: r.Preliminary}
+		if st := r.RatedRow.Style; st != nil {
+			row.Style = &styleJSON{Score: st.Score, CILower: st.CILower, CIUpper: st.CIUpper, RankUB: r.StyleRankUB}
+		}
+		out.Models = append(out.Models, row)
+	}
+}
+
 // csvHeader names the CSV columns: the JSON rows' field names.
 var csvHeader = []string{"rank_ub", "model", "display_name", "score", "ci_lower", "ci_upper", "votes",
-	"organization", "country", "license", "open_weights", "preliminary", "rank_ub_plain", "rank_ub_style"}
+	"organization", "country", "license", "open_weights", "preliminary", "rank_ub_plain", "rank_ub_style",
+	"rank_best", "rank_worst"}
 
 // writeCSV writes the view's rows as the JSON has them, numbers with two
 // decimals. The online-Elo board has no intervals or ranks: those cells
@@ -204,7 +223,7 @@ func (d *boardData) writeCSV(out io.Writer) error {
 		score := r.Score
 		rec := []string{rank(r.RankUB), r.Model, r.DisplayName, num(&score), num(r.CILower), num(r.CIUpper),
 			strconv.Itoa(r.Votes), r.Organization, r.Country, r.License, strconv.FormatBool(r.OpenWeights),
-			strconv.FormatBool(r.Preliminary), rank(r.RankUBPlain), rank(r.RankUBStyle)}
+			strconv.FormatBool(r.Preliminary), rank(r.RankUBPlain), rank(r.RankUBStyle), rank(r.RankBest), rank(r.RankWorst)}
 		if err := w.Write(rec); err != nil {
 			return err
 		}

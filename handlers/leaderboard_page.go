@@ -106,8 +106,11 @@ func fillRated(v *views.LeaderboardView, bv *boards.BoardView, q boards.BoardQue
 	if q.Desc {
 		v.Filters.Hidden = append(v.Filters.Hidden, views.HiddenField{Name: "dir", Value: "desc"})
 	}
+	v.Reweighted, v.Robustness = b.Reweighted, robustnessLine(b.Robustness)
+	v.TieShading = q.Sort == "rank" && !q.Desc
+	shade := tieShades(bv.TieGroups)
 	for _, r := range bv.Rows {
-		row := views.LeaderboardRow{
+		row := views.LeaderboardRow{Spread: spreadText(r.RankBest, r.RankWorst), TieShade: v.TieShading && shade[r.Slug],
 			Rank: r.RankUB, OtherRank: r.StyleRankUB, Slug: r.Slug, DisplayName: r.DisplayName,
 			Organization: r.Organization, Country: r.Country, License: r.License, OpenWeights: r.OpenWeights,
 			Score: score(r.Score), CIPlus: "+" + score(r.CIUpper-r.Score), CIMinus: "−" + score(r.Score-r.CILower),
@@ -180,4 +183,45 @@ func when(t time.Time) (human, iso string) {
 	}
 	t = t.UTC()
 	return t.Format("2 Jan 2006 15:04 UTC"), t.Format(time.RFC3339)
+}
+
+// spreadText writes a rank spread as "2–5", or "3" when it is one place.
+func spreadText(best, worst int) string {
+	if best == worst || worst == 0 {
+		return strconv.Itoa(best)
+	}
+	return strconv.Itoa(best) + "–" + strconv.Itoa(worst)
+}
+
+// tieShades marks the models of every other group of ties, so groups
+// show as alternating bands when the rows are in rank order.
+func tieShades(groups [][]string) map[string]bool {
+	out := map[string]bool{}
+	for g, members := range groups {
+		for _, slug := range members {
+			out[slug] = g%2 == 1
+		}
+	}
+	return out
+}
+
+// robustnessLine is the page's one line on how settled #1 is.
+func robustnessLine(r *boards.Robustness) string {
+	if r == nil {
+		return ""
+	}
+	switch {
+	case r.FlipsToChangeTop == 0:
+		return "#1 is shared: another model's score equals the leader's."
+	case r.FlipsToChangeTop < 0:
+		return fmt.Sprintf("No set of flipped votes the %s search tried changes #1.", r.Method)
+	}
+	votes := "votes"
+	if r.FlipsToChangeTop == 1 {
+		votes = "vote"
+	}
+	if r.Method == "greedy" {
+		return fmt.Sprintf("#1 would change after at most %d flipped %s (greedy search).", r.FlipsToChangeTop, votes)
+	}
+	return fmt.Sprintf("#1 would change after %d flipped %s (%s).", r.FlipsToChangeTop, votes, r.Method)
 }

@@ -6,6 +6,7 @@ package handlers
 import (
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -83,6 +84,9 @@ func parseBoardRequest(c echo.Context) (boardRequest, error) {
 	default:
 		return r, bad("dir=%q is not understood: use asc or desc.", qs.Get("dir"))
 	}
+	if r.q.At, err = parseAt(qs.Get("at")); err != nil {
+		return r, err
+	}
 	r.format = qs.Get("format")
 	switch r.format {
 	case "", "html", "json", "csv":
@@ -90,6 +94,19 @@ func parseBoardRequest(c echo.Context) (boardRequest, error) {
 		return r, bad("format=%q is not offered: use html, json or csv.", r.format)
 	}
 	return r, nil
+}
+
+// parseAt reads at=YYYY-MM-DD, a day in UTC, as the end of that day: the
+// board shown is the last one stored before the next day began.
+func parseAt(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, fault.Newf(fault.Invalid, "at=%q is not a date: use YYYY-MM-DD, such as 2025-07-01.", v)
+	}
+	return d.AddDate(0, 0, 1), nil
 }
 
 func contains(list []string, s string) bool {
@@ -131,6 +148,9 @@ func boardQueryString(q boards.BoardQuery) string {
 	}
 	if q.Desc {
 		v.Set("dir", "desc")
+	}
+	if !q.At.IsZero() {
+		v.Set("at", q.At.AddDate(0, 0, -1).Format(time.DateOnly))
 	}
 	if len(v) == 0 {
 		return ""

@@ -43,6 +43,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/battles/:id/stream", s.apiStream)
 	api.GET("/leaderboard", s.apiLeaderboard)
 	api.GET("/leaderboard/version", s.leaderboardVersion)
+	api.GET("/leaderboard/settings", s.leaderboardSettings)
 	api.GET("/models/:slug", s.apiModel)
 	s.compareRoutes(e, api, limited)
 

@@ -145,3 +145,15 @@ func (s *Store) SnapshotByID(ctx context.Context, id uint) (*RatingSnapshot, err
 	}
 	return &snap, nil
 }
+
+// SnapshotBefore returns the newest snapshot of a category created before
+// a time, or ErrNotFound: the board as it was published then.
+func (s *Store) SnapshotBefore(ctx context.Context, category string, before time.Time) (*RatingSnapshot, error) {
+	var snap RatingSnapshot
+	err := s.db.WithContext(ctx).Where("category = ? AND created_at < ?", category, before).
+		Order("id DESC").Limit(1).Take(&snap).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &snap, nil
+}

@@ -40,6 +40,11 @@ type Options struct {
 	// being marked preliminary; 0 takes rating.DefaultMinVotes and a
 	// negative value marks none.
 	MinVotes int
+	// Reweight fits the arena score with pair reweighting (see
+	// rating.ReweightCells); ReweightFloor is its pair-count floor, 0
+	// taking rating.DefaultMinPairCount.
+	Reweight      bool
+	ReweightFloor int
 	// Workers is how many bootstrap rounds run at once; 0 means every core.
 	Workers int
 	// Log receives failures of background computations; nil means
@@ -136,6 +141,9 @@ func (o Options) withDefaults() Options {
 		o.MinVotes = d.MinVotes
 	case o.MinVotes < 0:
 		o.MinVotes = 0
+	}
+	if o.ReweightFloor <= 0 {
+		o.ReweightFloor = rating.DefaultMinPairCount
 	}
 	if o.EloMaxAge <= 0 {
 		o.EloMaxAge = d.EloMaxAge

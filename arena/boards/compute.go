@@ -1,6 +1,7 @@
 package boards
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -141,6 +142,10 @@ func (s *Service) computeBoards(ctx context.Context) ([]*RatedBoard, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Models are numbered in slug order: the bootstrap resamples cells in
+	// model order, so anyone rating the released battles with the same
+	// seed (`arena ratings --settings`) draws the same resamples.
+	slices.SortFunc(cs, func(x, y models.Contender) int { return cmp.Compare(x.Slug, y.Slug) })
 	battles, err := s.store.CountedBattles(ctx)
 	if err != nil {
 		return nil, err
@@ -191,17 +196,18 @@ func categorySubsets(battles []models.CountedBattle) map[string][]int {
 // rateCategory rates one category's input. Style control is part of the
 // board; should its fit fail, the board is still published without it.
 func (s *Service) rateCategory(ctx context.Context, category string, in ratingsInput) (*RatedBoard, error) {
-	opt := s.opt
-	ro := rating.DefaultOptions()
-	ro.StyleControl = true
-	ro.MinVotes = opt.MinVotes
-	ro.Bootstrap.Rounds, ro.Bootstrap.Seed, ro.Bootstrap.Workers = opt.Rounds, opt.Seed, opt.Workers
+	ro := s.ratingOptions()
 	b := &RatedBoard{
 		Category: category, Method: MethodBradleyTerry, CI: string(ro.CI), Level: ro.Level,
 		Rounds: ro.Bootstrap.Rounds, Seed: ro.Bootstrap.Seed, MinVotes: ro.MinVotes,
+		StyleControl: true, Reweighted: ro.Reweight, EngineVersion: rating.EngineVersion,
 		Votes: len(in.outcomes), LastVoteID: in.mark.LastID, Models: []RatedRow{},
 		votesRead: in.mark.Count,
 	}
+	if ro.Reweight {
+		b.ReweightFloor = ro.MinPairCount
+	}
+	b.InputsDigest = InputsDigest(in.names, in.outcomes, in.style, b.Settings())
 	if len(in.outcomes) == 0 {
 		return b, nil
 	}
@@ -219,7 +225,23 @@ func (s *Service) rateCategory(ctx context.Context, category string, in ratingsI
 	}
 	b.Style = styleEffects(board.Style)
 	b.Pairs = pairRecords(in.names, in.outcomes)
+	b.TieGroups, b.StyleTieGroups = tieGroups(board)
+	if category == models.CategoryOverall || len(board.Models) <= maxRobustnessModels {
+		if b.Robustness, err = topRobustness(in, board); err != nil {
+			return nil, fmt.Errorf("robustness of #1 (%s): %w", category, err)
+		}
+	}
 	return b, nil
+}
+
+// ratingOptions are the rating engine's options for every board.
+func (s *Service) ratingOptions() rating.Options {
+	ro := rating.DefaultOptions()
+	ro.StyleControl = true
+	ro.MinVotes = s.opt.MinVotes
+	ro.Bootstrap.Rounds, ro.Bootstrap.Seed, ro.Bootstrap.Workers = s.opt.Rounds, s.opt.Seed, s.opt.Workers
+	ro.Reweight, ro.MinPairCount = s.opt.Reweight, s.opt.ReweightFloor
+	return ro
 }
 
 // categorizeBatch bounds how many prompts are categorised per transaction.
@@ -294,11 +316,13 @@ func ratedRow(c models.Contender, m rating.ModelRating, t tallies) RatedRow {
 		ContenderID: c.ID, Slug: c.Slug, DisplayName: c.DisplayName, Organization: c.Organization,
 		Country: c.Country, License: c.License, OpenWeights: c.OpenWeights,
 		Score: m.Score, CILower: m.CI.Lower, CIUpper: m.CI.Upper, RankUB: m.RankUB,
+		RankBest: m.RankBest, RankWorst: m.RankWorst,
 		Votes: m.Battles, Wins: t.wins, Ties: t.ties, Losses: t.losses,
 		OnlineElo: m.OnlineElo, Preliminary: m.Preliminary,
 	}
 	if s := m.Style; s != nil {
-		row.Style = &RatedStyle{Score: s.Score, CILower: s.CI.Lower, CIUpper: s.CI.Upper, RankUB: s.RankUB}
+		row.Style = &RatedStyle{Score: s.Score, CILower: s.CI.Lower, CIUpper: s.CI.Upper, RankUB: s.RankUB,
+			RankBest: s.RankBest, RankWorst: s.RankWorst}
 	}
 	return row
 }

@@ -2,6 +2,7 @@ package boards
 
 import (
 	"context"
+	"time"
 
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
@@ -37,7 +38,8 @@ type Display struct {
 // it rated a vote; for the overall board before that, the online-Elo board,
 // so the first votes show at once; for a known category, nothing yet. A
 // category that is neither known nor published is not found, so a mistyped
-// address says so instead of showing an empty board.
+// address says so instead of showing an empty board. A board of the past
+// (q.At) is shown as stored, or not found when none was stored by then.
 func (s *Service) Display(ctx context.Context, q BoardQuery) (Display, error) {
 	if q.Category == "" {
 		q.Category = models.CategoryOverall
@@ -45,6 +47,13 @@ func (s *Service) Display(ctx context.Context, q BoardQuery) (Display, error) {
 	view, err := s.View(ctx, q)
 	if err != nil {
 		return Display{}, err
+	}
+	if !q.At.IsZero() {
+		if view == nil {
+			return Display{}, fault.Newf(fault.NotFound, "No %s leaderboard had been published by the end of %s.",
+				q.Category, q.At.Add(-time.Nanosecond).Format(time.DateOnly))
+		}
+		return Display{Kind: DisplayRated, View: view}, nil
 	}
 	if view != nil && view.Board.Votes > 0 {
 		return Display{Kind: DisplayRated, View: view}, nil

@@ -40,6 +40,26 @@ type RatedBoard struct {
 	// and StyleError then says why.
 	Style      *StyleEffects `json:"style,omitempty"`
 	StyleError string        `json:"style_error,omitempty"`
+	// StyleControl says the style-controlled view was asked for.
+	StyleControl bool `json:"style_control"`
+	// Reweighted says the arena score was fitted with pair reweighting,
+	// ReweightFloor its pair-count floor (see rating.ReweightCells).
+	Reweighted    bool `json:"reweighted"`
+	ReweightFloor int  `json:"reweight_floor,omitempty"`
+	// EngineVersion is rating.EngineVersion when the board was computed.
+	EngineVersion string `json:"engine_version,omitempty"`
+	// InputsDigest identifies the counted outcomes and the settings the
+	// board was computed from (see InputsDigest); empty on boards stored
+	// before it existed.
+	InputsDigest string `json:"inputs_digest,omitempty"`
+	// TieGroups are the slugs in groups of statistical ties by the plain
+	// score (see rating.TieGroups), best first; StyleTieGroups the same
+	// with style held equal.
+	TieGroups      [][]string `json:"tie_groups,omitempty"`
+	StyleTieGroups [][]string `json:"style_tie_groups,omitempty"`
+	// Robustness is how many flipped votes would change #1; nil when it
+	// was not computed (an empty board, or a large category board).
+	Robustness *Robustness `json:"robustness,omitempty"`
 	// Pairs is the head-to-head record of every pair of models that met,
 	// for the heatmaps and the model pages.
 	Pairs []RatedPair `json:"pairs,omitempty"`
@@ -68,11 +88,15 @@ type RatedRow struct {
 	CILower      float64 `json:"ci_lower"`
 	CIUpper      float64 `json:"ci_upper"`
 	RankUB       int     `json:"rank_ub"`
-	Votes        int     `json:"votes"`
-	Wins         int     `json:"wins"`
-	Ties         int     `json:"ties"`
-	Losses       int     `json:"losses"`
-	OnlineElo    float64 `json:"online_elo"`
+	// RankBest and RankWorst are the rank spread: the best and worst
+	// places the intervals allow (see rating.RankSpread).
+	RankBest  int     `json:"rank_best,omitempty"`
+	RankWorst int     `json:"rank_worst,omitempty"`
+	Votes     int     `json:"votes"`
+	Wins      int     `json:"wins"`
+	Ties      int     `json:"ties"`
+	Losses    int     `json:"losses"`
+	OnlineElo float64 `json:"online_elo"`
 	// Preliminary marks a model with fewer votes than MinVotes: it is
 	// shown, but its interval is wide and its place may still move a lot.
 	Preliminary bool        `json:"preliminary"`
@@ -93,6 +117,22 @@ type RatedStyle struct {
 	CILower float64 `json:"ci_lower"`
 	CIUpper float64 `json:"ci_upper"`
 	RankUB  int     `json:"rank_ub"`
+	// RankBest and RankWorst are the rank spread with style held equal.
+	RankBest  int `json:"rank_best,omitempty"`
+	RankWorst int `json:"rank_worst,omitempty"`
+}
+
+// Robustness is the fewest decisive votes that, flipped, would change the
+// board's #1 by plain score (see rating.TopRobustness).
+type Robustness struct {
+	// Leader is the slug at the top now.
+	Leader string `json:"leader"`
+	// FlipsToChangeTop is the number of flips: 0 when the top is already
+	// shared, -1 when no flips the search tried change it.
+	FlipsToChangeTop int `json:"flips_to_change_top"`
+	// Method is "exact" when the number is proven minimal, "greedy" when
+	// it is an upper bound.
+	Method string `json:"method"`
 }
 
 // StyleEffects are the fitted pulls of length and Markdown on votes, in

@@ -31,6 +31,9 @@ type BoardQuery struct {
 	// Sort is one of BoardSorts ("" is "rank"); Desc reverses it.
 	Sort string
 	Desc bool
+	// At, when set, asks for the board as it was published then: the
+	// newest snapshot stored before At (see Service.Board).
+	At time.Time
 }
 
 // BoardSorts are the orders a board view can be sorted in.
@@ -49,6 +52,9 @@ type BoardView struct {
 	// Organizations, Countries and Licenses are the distinct values of the
 	// whole board, for the filters.
 	Organizations, Countries, Licenses []string
+	// TieGroups are the slugs of the rows in groups of statistical ties
+	// (see rating.TieGroups), by the view's scores, best group first.
+	TieGroups [][]string
 }
 
 // ViewRow is one model as a board view shows it. Score, interval and RankUB are
@@ -62,6 +68,9 @@ type ViewRow struct {
 	RankUB                  int
 	PlainRankUB             int
 	StyleRankUB             int
+	// RankBest and RankWorst are the view's rank spread among the rows
+	// shown; RankBest equals RankUB.
+	RankBest, RankWorst int
 }
 
 // View returns the view of the newest board q asks for, or nil when
@@ -78,7 +87,7 @@ func (s *Service) View(ctx context.Context, q BoardQuery) (*BoardView, error) {
 	if q.Category == "" {
 		q.Category = models.CategoryOverall
 	}
-	b, err := s.RatedLeaderboardFor(ctx, q.Category)
+	b, err := s.Board(ctx, q.Category, q.At)
 	if err != nil || b == nil {
 		return nil, err
 	}
@@ -104,6 +113,7 @@ func (s *Service) View(ctx context.Context, q BoardQuery) (*BoardView, error) {
 		v.Rows = append(v.Rows, row)
 	}
 	rankShown(v.Rows, q.Style)
+	v.TieGroups = spreadShown(v.Rows)
 	sortRows(v.Rows, q.Sort, q.Desc)
 	v.Organizations, v.Countries, v.Licenses = keys(orgs), keys(countries), keys(licenses)
 	return v, nil

@@ -12,17 +12,21 @@ import (
 	"syscall"
 	"time"
 
+	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/rating"
 )
 
 // ratingsFlags are the options of `arena ratings`.
 type ratingsFlags struct {
 	battles, counts, ci, anchorModel string
-	cpuProfile                       string
+	cpuProfile, settings             string
 	rounds, minVotes, workers        int
+	reweightFloor                    int
 	seed                             uint64
-	anchorScore                      float64
-	style, verbose                   bool
+	anchorScore, level               float64
+	style, verbose, reweight         bool
+	// published holds the settings file's contents, with --settings.
+	published *boards.Settings
 }
 
 // parseRatingsFlags reads the command line; errors are ready to show.
@@ -34,7 +38,10 @@ func parseRatingsFlags(args []string, stderr io.Writer) (*ratingsFlags, error) {
 		fmt.Fprintln(stderr, "usage: arena ratings --battles FILE.csv [flags]\n\nRates battles and prints the leaderboard as JSON.\n\nflags:")
 		fs.PrintDefaults()
 	}
-	fs.StringVar(&f.battles, "battles", "", "battles CSV: model_a,model_b,winner and optionally the 8 style columns")
+	fs.StringVar(&f.battles, "battles", "", "battles CSV (model_a,model_b,winner and optionally the 8 style columns), or the JSON release of `arena export battles`")
+	fs.StringVar(&f.settings, "settings", "", "the board's settings JSON (/api/v1/leaderboard/settings): recompute that board and print its inputs digest; overrides the rating flags")
+	fs.BoolVar(&f.reweight, "reweight-pairs", false, "weight every pair of models about equally (arena-rank's reweighted=True)")
+	fs.IntVar(&f.reweightFloor, "reweight-floor", rating.DefaultMinPairCount, "with --reweight-pairs, the pair-count floor")
 	fs.StringVar(&f.counts, "bootstrap-counts", "", "CSV of given per-round bootstrap counts (model_a,model_b,outcome,count,round_…) to use instead of random draws")
 	fs.IntVar(&f.rounds, "rounds", 100, "bootstrap rounds")
 	fs.Uint64Var(&f.seed, "seed", 0, "bootstrap seed; the same seed gives the same intervals on any number of cores")
@@ -48,6 +55,13 @@ func parseRatingsFlags(args []string, stderr io.Writer) (*ratingsFlags, error) {
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (for go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if f.settings != "" {
+		st, err := readSettingsFile(f.settings)
+		if err != nil {
+			return nil, err
+		}
+		f.apply(st)
 	}
 	switch {
 	case fs.NArg() > 0:
@@ -82,7 +96,7 @@ func runRatings(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		defer stop()
 	}
 	start := time.Now()
-	set, err := readBattlesFile(f.battles, f.style)
+	set, err := f.readSet()
 	if err != nil {
 		return err
 	}
@@ -105,9 +119,49 @@ func runRatings(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stderr, "read %d battles in %v; rated in %v; process CPU %v\n", len(set.Outcomes),
 			read.Round(time.Millisecond), (time.Since(start) - read).Round(time.Millisecond), cpuTime().Round(time.Millisecond))
 	}
+	out := boardJSON(board)
+	if f.published != nil {
+		out.InputsDigest = boards.InputsDigest(set.Models, set.Outcomes, set.Style, *f.published)
+		if v := f.published.EngineVersion; v != rating.EngineVersion {
+			fmt.Fprintf(stderr, "ratings: the board was computed by engine %q, this is %q: numbers may differ for that reason\n", v, rating.EngineVersion)
+		}
+	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
-	return enc.Encode(boardJSON(board))
+	return enc.Encode(out)
+}
+
+// apply takes the rating settings of a published board in place of the
+// flags.
+func (f *ratingsFlags) apply(st *boards.Settings) {
+	f.published = st
+	f.ci, f.level, f.rounds, f.seed, f.minVotes = st.CI, st.Level, st.Rounds, st.Seed, st.MinVotes
+	f.style, f.reweight, f.reweightFloor = st.Style, st.Reweighting, st.ReweightFloor
+	if st.Anchor != nil {
+		f.anchorModel, f.anchorScore = st.Anchor.Model, st.Anchor.Score
+	}
+}
+
+// readSet reads the battles file, CSV or JSON release. Recomputing a
+// published board numbers the models in slug order, as the server does.
+func (f *ratingsFlags) readSet() (*rating.BattleSet, error) {
+	release, err := isReleaseFile(f.battles)
+	if err != nil {
+		return nil, err
+	}
+	var set *rating.BattleSet
+	if release {
+		set, err = readReleaseFile(f.battles)
+	} else {
+		set, err = readBattlesFile(f.battles, f.style || f.published != nil && f.published.Style)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if f.published != nil {
+		bySlug(set)
+	}
+	return set, nil
 }
 
 // startCPUProfile starts writing a CPU profile to path; stop ends it.
@@ -154,6 +208,10 @@ func (f *ratingsFlags) options(set *rating.BattleSet) (rating.Options, error) {
 	opt.CI = rating.CIMethod(f.ci)
 	opt.MinVotes = f.minVotes
 	opt.Bootstrap = rating.BootstrapOptions{Rounds: f.rounds, Seed: f.seed, Workers: f.workers}
+	opt.Reweight, opt.MinPairCount = f.reweight, f.reweightFloor
+	if f.level > 0 {
+		opt.Level = f.level
+	}
 	if f.anchorModel != "" {
 		i := indexOf(set.Models, f.anchorModel)
 		if i < 0 {
@@ -216,7 +274,10 @@ func readCountsFile(path string, models []string) ([]rating.Cell, [][]int, error
 
 // ratingsOutput is the JSON `arena ratings` prints.
 type ratingsOutput struct {
-	Battles           int                `json:"battles"`
+	Battles int `json:"battles"`
+	// InputsDigest is the published board's digest recomputed from the
+	// battles file (with --settings): equal digests mean equal inputs.
+	InputsDigest      string             `json:"inputs_digest,omitempty"`
 	Models            []modelOutput      `json:"models"`
 	StyleCoefficients *styleCoefficients `json:"style_coefficients,omitempty"`
 }
@@ -229,6 +290,8 @@ type modelOutput struct {
 	CILower     float64      `json:"ci_lower"`
 	CIUpper     float64      `json:"ci_upper"`
 	RankUB      int          `json:"rank_ub"`
+	RankBest    int          `json:"rank_best"`
+	RankWorst   int          `json:"rank_worst"`
 	Battles     int          `json:"battles"`
 	Preliminary bool         `json:"preliminary"`
 	Style       *styleOutput `json:"style,omitempty"`
@@ -257,7 +320,7 @@ func boardJSON(b *rating.Board) ratingsOutput {
 	for _, m := range b.Models {
 		mo := modelOutput{
 			Model: m.Model, OnlineElo: m.OnlineElo, Score: m.Score, CILower: m.CI.Lower, CIUpper: m.CI.Upper,
-			RankUB: m.RankUB, Battles: m.Battles, Preliminary: m.Preliminary,
+			RankUB: m.RankUB, RankBest: m.RankBest, RankWorst: m.RankWorst, Battles: m.Battles, Preliminary: m.Preliminary,
 		}
 		if s := m.Style; s != nil {
 			mo.Style = &styleOutput{Score: s.Score, CILower: s.CI.Lower, CIUpper: s.CI.Upper, RankUB: s.RankUB}

@@ -122,6 +122,15 @@ func ratingsOptions(get func(string) string) (boards.Options, error) {
 	if o.Rounds < 1 || o.Rounds > 10_000 {
 		return o, fmt.Errorf("ARENA_BOOTSTRAP_ROUNDS must be between 1 and 10000, not %d", o.Rounds)
 	}
+	if o.Reweight, err = settingBool(get, "ARENA_REWEIGHT_PAIRS"); err != nil {
+		return o, err
+	}
+	if o.ReweightFloor, err = settingInt(get, "ARENA_REWEIGHT_FLOOR"); err != nil {
+		return o, err
+	}
+	if o.ReweightFloor < 1 {
+		return o, fmt.Errorf("ARENA_REWEIGHT_FLOOR must be 1 or more, not %d", o.ReweightFloor)
+	}
 	// Left at 0 when get has nothing: boards.Options fills its own default,
 	// which the table's default restates.
 	if v := get("ARENA_RATINGS_DEBOUNCE"); v != "" {

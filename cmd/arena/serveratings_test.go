@@ -14,10 +14,14 @@ func TestRatingsOptions(t *testing.T) {
 		want    boards.Options
 		wantErr bool
 	}{
-		{"defaults", nil, boards.Options{MinVotes: 300, Rounds: 100}, false},
+		{"defaults", nil, boards.Options{MinVotes: 300, Rounds: 100, ReweightFloor: 50}, false},
+		{"reweighting", map[string]string{"ARENA_REWEIGHT_PAIRS": "true", "ARENA_REWEIGHT_FLOOR": "20"},
+			boards.Options{MinVotes: 300, Rounds: 100, Reweight: true, ReweightFloor: 20}, false},
+		{"reweighting not a bool", map[string]string{"ARENA_REWEIGHT_PAIRS": "sometimes"}, boards.Options{}, true},
+		{"zero floor", map[string]string{"ARENA_REWEIGHT_FLOOR": "0"}, boards.Options{}, true},
 		{"all set", map[string]string{"ARENA_MIN_VOTES": "50", "ARENA_BOOTSTRAP_ROUNDS": "200", "ARENA_RATINGS_DEBOUNCE": "500ms"},
-			boards.Options{MinVotes: 50, Rounds: 200, Debounce: 500 * time.Millisecond}, false},
-		{"zero marks none preliminary", map[string]string{"ARENA_MIN_VOTES": "0"}, boards.Options{MinVotes: -1, Rounds: 100}, false},
+			boards.Options{MinVotes: 50, Rounds: 200, Debounce: 500 * time.Millisecond, ReweightFloor: 50}, false},
+		{"zero marks none preliminary", map[string]string{"ARENA_MIN_VOTES": "0"}, boards.Options{MinVotes: -1, Rounds: 100, ReweightFloor: 50}, false},
 		{"negative min votes", map[string]string{"ARENA_MIN_VOTES": "-3"}, boards.Options{}, true},
 		{"min votes not a number", map[string]string{"ARENA_MIN_VOTES": "many"}, boards.Options{}, true},
 		{"no rounds", map[string]string{"ARENA_BOOTSTRAP_ROUNDS": "0"}, boards.Options{}, true},
@@ -30,7 +34,8 @@ func TestRatingsOptions(t *testing.T) {
 			if (err != nil) != c.wantErr {
 				t.Fatalf("err = %v, want error %v", err, c.wantErr)
 			}
-			if !c.wantErr && (got.MinVotes != c.want.MinVotes || got.Rounds != c.want.Rounds || got.Debounce != c.want.Debounce) {
+			if !c.wantErr && (got.MinVotes != c.want.MinVotes || got.Rounds != c.want.Rounds || got.Debounce != c.want.Debounce ||
+				got.Reweight != c.want.Reweight || got.ReweightFloor != c.want.ReweightFloor) {
 				t.Errorf("options = %+v, want %+v", got, c.want)
 			}
 		})
