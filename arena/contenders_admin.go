@@ -100,6 +100,9 @@ func (a *Arena) AddContender(ctx context.Context, actor string, c models.Contend
 	if err := a.Audit(ctx, actor, "contender.create", contenderTarget(c.Slug), nil, c); err != nil {
 		return &c, err
 	}
+	if err := a.logContenderAdded(ctx, &c); err != nil {
+		return &c, err
+	}
 	// A real model ends the demo.
 	_, err = a.CheckDemo(ctx, actor)
 	return &c, err
@@ -124,6 +127,9 @@ func (a *Arena) UpdateContender(ctx context.Context, actor, slug string, c model
 	}
 	a.contendersChanged()
 	if err := a.Audit(ctx, actor, "contender.update", contenderTarget(slug), before, c); err != nil {
+		return &c, err
+	}
+	if err := a.logWeightChange(ctx, before, &c); err != nil {
 		return &c, err
 	}
 	// A demo bot turned into a real model ends the demo.
