@@ -43,6 +43,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	// A method setting that differs from the last one recorded (a new
+	// minimum-votes rule, say) is dated on the public changelog.
+	if _, err := a.RecordSettings(ctx, a.MethodSettings()); err != nil {
+		return fmt.Errorf("record method settings in the changelog: %w", err)
+	}
 	e, err := handlers.New(handlers.Config{
 		Secret: secret, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies,
 		BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies,
