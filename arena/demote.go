@@ -6,13 +6,15 @@ import (
 	"time"
 
 	"openarena.dev/arena/models"
+	"openarena.dev/arena/rating"
 )
 
 // The rule that stops the live sampler from favouring a contender whose
 // battles it cannot use: when at least DemoteWindow of its newest finished
 // live battles are known and more than DemoteShare of them were void (a
 // side failed) or leaked (an answer named its model, so the vote is not
-// counted), its sampling weight is multiplied by DemoteFactor until that
+// counted), its sampling weight is multiplied by DemoteFactor and the
+// informative policy stops seeking it out (see dropBoost) until that
 // clears. The informative policy otherwise keeps seeking such a model
 // out: its votes never count, so it stays unrated, which looks like the
 // most worth measuring.
@@ -89,6 +91,34 @@ func (a *Arena) Uncounted(ctx context.Context, id uint) (Uncounted, error) {
 	}
 	a.demote.at[id], a.demote.u[id] = now, u
 	return u, nil
+}
+
+// dropBoost takes away the informative policy's preference for demoted
+// contenders: their pairs keep only the exploration share (drawn as the
+// uniform policy would, with the weight already turned down). Turning the
+// weight down alone is not enough: a model whose votes never count stays
+// unrated, every pair with it looks all to learn, and against settled
+// pairs a tenth of that still wins most draws.
+func (a *Arena) dropBoost(ctx context.Context, w [][]float64, st rating.Standing, cs []models.Contender) {
+	p := a.SamplingPolicy()
+	if p.Name != rating.PolicyInformative {
+		return
+	}
+	var uniform [][]float64
+	for i, c := range cs {
+		if u, err := a.Uncounted(ctx, c.ID); err != nil || !u.Demoted {
+			continue
+		}
+		if uniform == nil {
+			uniform = rating.UniformPolicy{}.PairWeights(st)
+		}
+		for j := range cs {
+			if j != i {
+				w[i][j] = p.Explore * uniform[i][j]
+				w[j][i] = w[i][j]
+			}
+		}
+	}
 }
 
 // samplingWeight is c's weight as the live sampler uses it: its configured

@@ -24,7 +24,9 @@ func (a *Arena) samplingPolicy() rating.PairPolicy {
 // policy. ok is false when no pair has a positive weight.
 func (a *Arena) samplePolicyPair(ctx context.Context, cs []models.Contender) (i, j int, ok bool) {
 	policy := a.samplingPolicy()
-	w := policy.PairWeights(a.liveStanding(ctx, cs, policy))
+	st := a.liveStanding(ctx, cs, policy)
+	w := policy.PairWeights(st)
+	a.dropBoost(ctx, w, st, cs)
 	return rating.SamplePair(w, rand.New(runtimeSource{}))
 }
 
