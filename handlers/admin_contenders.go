@@ -349,7 +349,7 @@ func (s *Server) apiAdminContenders(c echo.Context) error {
 
 // demoteRule states the live sampler's rule for a contender whose votes
 // keep not counting.
-var demoteRule = fmt.Sprintf("of its newest %d finished live battles more than %.0f%% were void or named their model, so its sampling weight is multiplied by %g until that clears.",
+var demoteRule = fmt.Sprintf("of its newest %d finished live battles more than %.0f%% were void or named their model, so its sampling weight is multiplied by %g and the informative sampler no longer seeks it out, until that clears.",
 	arena.DemoteWindow, 100*arena.DemoteShare, arena.DemoteFactor)
 
 // statusLine says since when and why a contender is retired or suspended.

@@ -34,9 +34,6 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/suggest", s.suggestForm, limited...)
 	e.POST("/battles/:id/report", s.reportForm, limited...)
 	e.GET("/models/:slug", s.modelPage)
-	e.POST("/battles/:id/reasons", s.reasonsForm, limited...)
-	e.GET("/transparency", s.transparencyPage)
-	e.GET("/changelog", s.changelogPage)
 
 	api := e.Group("/api/v1")
 	api.POST("/battles", s.apiStartBattle, limited...)
@@ -47,9 +44,6 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/leaderboard", s.apiLeaderboard)
 	api.GET("/leaderboard/version", s.leaderboardVersion)
 	api.GET("/models/:slug", s.apiModel)
-	api.GET("/sampling", s.apiSampling)
-	api.GET("/position-bias", s.apiPositionBias)
-	api.GET("/changelog", s.apiChangelog)
 	s.compareRoutes(e, api, limited)
 
 	// Admin: sign-in and first-run setup are open; everything else under
@@ -74,7 +68,7 @@ func (s *Server) routes(e *echo.Echo) {
 	adm.POST("/contenders/:id", s.adminUpdateContender)
 	adm.POST("/contenders/:id/enabled", s.adminEnableContender)
 	adm.POST("/contenders/:id/test", s.adminTestContender)
-	adm.POST("/contenders/:id/lifecycle", s.adminContenderLifecycle)
+	s.transparencyRoutes(e, api, adm, limited)
 	adm.GET("/voters", s.adminVoters)
 	adm.POST("/voters/sweep", s.adminSweepRisk)
 	adm.GET("/voters/:id", s.adminVoter)
@@ -93,6 +87,19 @@ func (s *Server) routes(e *echo.Echo) {
 	e.RouteNotFound("/*", func(c echo.Context) error {
 		return fault.New(fault.NotFound, "There is no page at this address.")
 	})
+}
+
+// transparencyRoutes registers what lets a reader audit the board (the
+// transparency page, the changelog, their JSON), the vote reasons and the
+// admin's lifecycle actions.
+func (s *Server) transparencyRoutes(e *echo.Echo, api, adm *echo.Group, limited []echo.MiddlewareFunc) {
+	adm.POST("/contenders/:id/lifecycle", s.adminContenderLifecycle)
+	e.POST("/battles/:id/reasons", s.reasonsForm, limited...)
+	e.GET("/transparency", s.transparencyPage)
+	e.GET("/changelog", s.changelogPage)
+	api.GET("/sampling", s.apiSampling)
+	api.GET("/position-bias", s.apiPositionBias)
+	api.GET("/changelog", s.apiChangelog)
 }
 
 // compareRoutes registers the side-by-side pages and their API, and the

@@ -178,7 +178,7 @@ func ledgerFixture(t *testing.T, e *env) map[string]uint {
 		t.Fatalf("bank prompts %v, %v", pids, err)
 	}
 	now := time.Now().UTC()
-	monday := now.AddDate(0, 0, -((int(now.Weekday())+6)%7)).Truncate(24 * time.Hour)
+	monday := now.AddDate(0, 0, -((int(now.Weekday()) + 6) % 7)).Truncate(24 * time.Hour)
 	add := func(n int, a, b, mode string, at time.Time) {
 		for range n {
 			bt := &models.Battle{ID: fmt.Sprintf("%s%s%s%d", a, b, mode, len(ids)), PromptID: pids[0], ContenderAID: ids[a], ContenderBID: ids[b],
