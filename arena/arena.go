@@ -72,6 +72,9 @@ type Arena struct {
 	boards  *boards.Service
 	integ   *integrity.Service
 	demo    demoState
+	demote  demoteCache
+	// heldBack caches the count of battles held back from the release.
+	heldBack heldBackCache
 }
 
 // New returns an Arena over store; zero fields of opt take DefaultOptions.

@@ -100,6 +100,9 @@ func (a *Arena) AddContender(ctx context.Context, actor string, c models.Contend
 	if err := a.Audit(ctx, actor, "contender.create", contenderTarget(c.Slug), nil, c); err != nil {
 		return &c, err
 	}
+	if err := a.logContenderAdded(ctx, &c); err != nil {
+		return &c, err
+	}
 	// A real model ends the demo.
 	_, err = a.CheckDemo(ctx, actor)
 	return &c, err
@@ -124,6 +127,9 @@ func (a *Arena) UpdateContender(ctx context.Context, actor, slug string, c model
 	}
 	a.contendersChanged()
 	if err := a.Audit(ctx, actor, "contender.update", contenderTarget(slug), before, c); err != nil {
+		return &c, err
+	}
+	if err := a.logWeightChange(ctx, before, &c); err != nil {
 		return &c, err
 	}
 	// A demo bot turned into a real model ends the demo.
@@ -229,6 +235,9 @@ func (a *Arena) TestProvider(ctx context.Context, actor, slug string) (*Provider
 type ContenderLine struct {
 	models.Contender
 	Stat models.ContenderStat
+	// Uncounted is how its newest finished live battles went, and whether
+	// the live sampler turns its weight down for it.
+	Uncounted Uncounted
 }
 
 // ContenderLines lists every contender with its record.
@@ -246,6 +255,9 @@ func (a *Arena) ContenderLines(ctx context.Context) ([]ContenderLine, error) {
 		out[i].Contender = c
 		if st := stats[c.ID]; st != nil {
 			out[i].Stat = *st
+		}
+		if out[i].Uncounted, err = a.Uncounted(ctx, c.ID); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
@@ -275,6 +287,9 @@ func (a *Arena) ContenderDetail(ctx context.Context, slug string) (*ContenderDet
 	d := &ContenderDetail{ContenderLine: ContenderLine{Contender: *c}}
 	if st := stats[c.ID]; st != nil {
 		d.Stat = *st
+	}
+	if d.Uncounted, err = a.Uncounted(ctx, c.ID); err != nil {
+		return nil, err
 	}
 	d.Battles, err = a.store.ContenderBattles(ctx, c.ID, ContenderPageLimit)
 	return d, err

@@ -249,8 +249,12 @@ func (a *Arena) CheckDemo(ctx context.Context, actor string) (*DemoOff, error) {
 		return nil, err
 	}
 	off := &DemoOff{Bots: sw.Contenders, Votes: sw.Votes}
-	return off, a.Audit(ctx, actor, "demo.off", "demo", map[string]bool{"demo": true},
-		map[string]any{"demo": false, "bots_disabled": off.Bots, "votes_kept_apart": off.Votes})
+	if err := a.Audit(ctx, actor, "demo.off", "demo", map[string]bool{"demo": true},
+		map[string]any{"demo": false, "bots_disabled": off.Bots, "votes_kept_apart": off.Votes}); err != nil {
+		return off, err
+	}
+	return off, a.logChange(ctx, models.ChangeDemoOff, "demo", "off", fmt.Sprintf(
+		"Real content arrived: the demo bots were switched off (%d disabled) and the %d votes on their battles kept out of the ratings.", off.Bots, off.Votes))
 }
 
 // WatchDemo runs CheckDemo every interval until ctx ends, logging

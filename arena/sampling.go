@@ -24,12 +24,14 @@ func (a *Arena) samplingPolicy() rating.PairPolicy {
 // policy. ok is false when no pair has a positive weight.
 func (a *Arena) samplePolicyPair(ctx context.Context, cs []models.Contender) (i, j int, ok bool) {
 	policy := a.samplingPolicy()
-	w := policy.PairWeights(a.liveStanding(ctx, cs, policy))
+	st := a.liveStanding(ctx, cs, policy)
+	w := policy.PairWeights(st)
+	a.dropBoost(ctx, w, st, cs)
 	return rating.SamplePair(w, rand.New(runtimeSource{}))
 }
 
 // liveStanding is what the policy knows about cs: their sampling weights
-// and, for a policy that looks at ratings, each one's score and interval
+// (demoted while their battles keep not counting, see DemoteWindow) and, for a policy that looks at ratings, each one's score and interval
 // on the newest published board. A contender missing from the board (no
 // counted vote yet) stays unrated, which the informative policy treats as
 // the most worth measuring. The board is served from memory and re-read at
@@ -39,7 +41,7 @@ func (a *Arena) samplePolicyPair(ctx context.Context, cs []models.Contender) (i,
 func (a *Arena) liveStanding(ctx context.Context, cs []models.Contender, policy rating.PairPolicy) rating.Standing {
 	st := rating.Standing{Models: make([]rating.ModelStanding, len(cs))}
 	for k, c := range cs {
-		st.Models[k].Weight = c.Weight
+		st.Models[k].Weight = a.samplingWeight(ctx, c)
 	}
 	if _, uniform := policy.(rating.UniformPolicy); uniform {
 		return st

@@ -24,17 +24,24 @@ func contenderURL(id uint) string { return "/admin/contenders/" + strconv.Format
 // contenderNotices are the messages a redirect after a contender action may
 // ask for; only these codes are shown, so a link cannot put words on a page.
 var contenderNotices = map[string]string{
-	"created":  "Added the contender.",
-	"saved":    "Saved.",
-	"enabled":  "Enabled: it is sampled again.",
-	"disabled": "Disabled: it is no longer sampled for new battles.",
+	"created":   "Added the contender.",
+	"saved":     "Saved.",
+	"enabled":   "Enabled: it is sampled again.",
+	"disabled":  "Disabled: it is no longer sampled for new battles.",
+	"retire":    "Retired: no new battles; its last score stays on the board behind \"show retired\".",
+	"suspend":   "Suspended: no new battles; the board and its page show it as suspended.",
+	"reinstate": "Reinstated: it takes part in new battles again.",
 }
 
 // contenderRow formats a contender line for the list.
 func contenderRow(l arena.ContenderLine) views.ContenderRow {
 	r := views.ContenderRow{URL: contenderURL(l.ID), Slug: l.Slug, Name: l.DisplayName, Organization: l.Organization,
 		Enabled: l.Enabled, Weight: strconv.FormatFloat(l.Weight, 'g', -1, 64), Provider: l.Provider.Kind,
-		Battles: l.Stat.Battles, Votes: l.Stat.Votes, FailureRate: "—", MedianLatency: "—", P90Latency: "—"}
+		Battles: l.Stat.Battles, Votes: l.Stat.Votes, FailureRate: "—", MedianLatency: "—", P90Latency: "—",
+		Status: l.Status, StatusLine: statusLine(&l.Contender), Uncounted: "—", Demoted: l.Uncounted.Demoted}
+	if u := l.Uncounted; u.Battles > 0 {
+		r.Uncounted = fmt.Sprintf("%s (%d of %d: %d void, %d named)", pct(u.Share()), u.Void+u.Leaked, u.Battles, u.Void, u.Leaked)
+	}
 	if r.Provider == "" {
 		r.Provider = "bank only"
 	}
@@ -166,7 +173,8 @@ func (s *Server) renderContender(c echo.Context, status int, slug string, form *
 		return err
 	}
 	v := views.ContenderDetailView{Row: contenderRow(d.ContenderLine), Form: formOf(&d.Contender), Notice: note,
-		EnableURL: contenderURL(d.ID) + "/enabled", TestURL: contenderURL(d.ID) + "/test",
+		EnableURL: contenderURL(d.ID) + "/enabled", TestURL: contenderURL(d.ID) + "/test", LifecycleURL: contenderURL(d.ID) + "/lifecycle",
+		DemoteRule:  demoteRule,
 		HasProvider: d.Provider.Kind != "", Limit: arena.ContenderPageLimit}
 	if form != nil {
 		v.Form = *form
@@ -308,6 +316,13 @@ type adminContenderJSON struct {
 	RatedVotes      int      `json:"rated_votes"`
 	MedianLatencyMS int      `json:"median_latency_ms"`
 	P90LatencyMS    int      `json:"p90_latency_ms"`
+	Status          string   `json:"status"`
+	StatusReason    string   `json:"status_reason"`
+	// UncountedShare is over the newest UncountedBattles finished live
+	// battles; Demoted says the live sampler turned its weight down.
+	UncountedShare   float64 `json:"uncounted_share"`
+	UncountedBattles int     `json:"uncounted_battles"`
+	Demoted          bool    `json:"sampling_demoted"`
 }
 
 // apiAdminContenders lists contenders and their records as JSON.
@@ -323,10 +338,44 @@ func (s *Server) apiAdminContenders(c echo.Context) error {
 			Country: l.Country, License: l.License, OpenWeights: l.OpenWeights, Aliases: l.Aliases, Enabled: l.Enabled,
 			Weight: l.Weight, ProviderKind: l.Provider.Kind, Battles: l.Stat.Battles, LiveBattles: l.Stat.Live,
 			FailedBattles: l.Stat.Failed, FailureRate: l.Stat.FailureRate(), Votes: l.Stat.Votes, RatedVotes: l.Stat.Rated,
-			MedianLatencyMS: l.Stat.MedianLatencyMS, P90LatencyMS: l.Stat.P90LatencyMS}
+			MedianLatencyMS: l.Stat.MedianLatencyMS, P90LatencyMS: l.Stat.P90LatencyMS, Status: l.Status,
+			StatusReason: l.StatusReason, UncountedShare: l.Uncounted.Share(), UncountedBattles: l.Uncounted.Battles, Demoted: l.Uncounted.Demoted}
 		if out[i].Aliases == nil {
 			out[i].Aliases = []string{}
 		}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"contenders": out})
+}
+
+// demoteRule states the live sampler's rule for a contender whose votes
+// keep not counting.
+var demoteRule = fmt.Sprintf("of its newest %d finished live battles more than %.0f%% were void or named their model, so its sampling weight is multiplied by %g and the informative sampler no longer seeks it out, until that clears.",
+	arena.DemoteWindow, 100*arena.DemoteShare, arena.DemoteFactor)
+
+// statusLine says since when and why a contender is retired or suspended.
+func statusLine(c *models.Contender) string {
+	if c.Status == "" {
+		return ""
+	}
+	s := "since " + c.UpdatedAt.UTC().Format("2 Jan 2006")
+	if c.StatusAt != nil {
+		s = "since " + c.StatusAt.UTC().Format("2 Jan 2006")
+	}
+	if c.StatusReason != "" {
+		s += ": " + c.StatusReason
+	}
+	return s
+}
+
+// adminContenderLifecycle retires, suspends or reinstates a contender.
+func (s *Server) adminContenderLifecycle(c echo.Context) error {
+	ct, err := s.contenderParam(c)
+	if err != nil {
+		return err
+	}
+	action := c.FormValue("action")
+	if _, err := s.arena.SetLifecycle(c.Request().Context(), adminName(c), ct.Slug, action, c.FormValue("reason")); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, contenderURL(ct.ID)+"?done="+action)
 }

@@ -17,6 +17,7 @@ import (
 
 	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/fault"
+	"openarena.dev/arena/arena/lifecycle"
 	"openarena.dev/arena/models"
 )
 
@@ -47,6 +48,7 @@ type boardRowJSON struct {
 	WinRate     float64    `json:"win_rate"`
 	OnlineElo   float64    `json:"online_elo"`
 	Preliminary bool       `json:"preliminary"`
+	Status      string     `json:"status"`
 	Style       *styleJSON `json:"style,omitempty"`
 }
 
@@ -162,7 +164,11 @@ func (d *boardData) json() boardJSON {
 		out.Method, out.Votes, out.ComputedAt, out.Total = boards.MethodOnlineElo, b.Votes, b.ComputedAt, len(b.Rows)
 		for _, r := range b.Rows {
 			c := r.Contender
-			out.Models = append(out.Models, boardRowJSON{Model: c.Slug, DisplayName: c.DisplayName,
+			status := lifecycle.Of(c.Status, r.Preliminary)
+			if !d.req.q.ShowRetired && lifecycle.Hidden(status) {
+				continue
+			}
+			out.Models = append(out.Models, boardRowJSON{Model: c.Slug, DisplayName: c.DisplayName, Status: status,
 				Organization: c.Organization, Country: c.Country, License: c.License, OpenWeights: c.OpenWeights,
 				Score: r.Elo, Votes: r.Votes, Wins: r.Wins, Ties: r.Ties, Losses: r.Losses, WinRate: r.WinRate(),
 				OnlineElo: r.Elo, Preliminary: r.Preliminary})
@@ -185,7 +191,7 @@ func ratedJSON(out *boardJSON, v *boards.BoardView) {
 			CILower: &r.CILower, CIUpper: &r.CIUpper, RankUB: r.RankUB, RankUBPlain: r.PlainRankUB,
 			RankUBStyle: r.StyleRankUB, RankBest: r.RankBest, RankWorst: r.RankWorst,
 			Votes: r.Votes, Wins: r.Wins, Ties: r.Ties, Losses: r.Losses,
-			WinRate: r.WinRate(), OnlineElo: r.OnlineElo, Preliminary: r.Preliminary}
+			WinRate: r.WinRate(), OnlineElo: r.OnlineElo, Preliminary: r.Preliminary, Status: r.Status}
 		if st := r.RatedRow.Style; st != nil {
 			row.Style = &styleJSON{Score: st.Score, CILower: st.CILower, CIUpper: st.CIUpper, RankUB: r.StyleRankUB}
 		}

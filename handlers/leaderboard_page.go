@@ -18,6 +18,7 @@ import (
 
 	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/categories"
+	"openarena.dev/arena/arena/lifecycle"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/views"
 )
@@ -81,7 +82,7 @@ func (s *Server) pageView(ctx context.Context, d *boardData) (views.LeaderboardV
 			return v, err
 		}
 	case boards.DisplayElo:
-		fillElo(&v, d.show.Elo)
+		fillElo(&v, d.show.Elo, q.ShowRetired)
 	}
 	return v, nil
 }
@@ -92,11 +93,12 @@ func fillRated(v *views.LeaderboardView, bv *boards.BoardView, q boards.BoardQue
 	v.ComputedAt, v.ComputedISO = when(b.ComputedAt)
 	clear := q
 	clear.OpenWeights, clear.HidePreliminary, clear.Organization, clear.Country, clear.License = false, false, "", "", ""
-	v.Filters = views.BoardFilters{OpenWeights: q.OpenWeights, HidePreliminary: q.HidePreliminary,
+	clear.ShowRetired = false
+	v.Filters = views.BoardFilters{OpenWeights: q.OpenWeights, HidePreliminary: q.HidePreliminary, ShowRetired: q.ShowRetired,
 		Organization: q.Organization, Country: q.Country, License: q.License,
 		Organizations: bv.Organizations, Countries: bv.Countries, Licenses: bv.Licenses,
 		ClearURL: boardURL("/leaderboard", clear),
-		Active:   q.OpenWeights || q.HidePreliminary || q.Organization != "" || q.Country != "" || q.License != ""}
+		Active:   q.OpenWeights || q.HidePreliminary || q.ShowRetired || q.Organization != "" || q.Country != "" || q.License != ""}
 	if q.Category != models.CategoryOverall {
 		v.Filters.Hidden = append(v.Filters.Hidden, views.HiddenField{Name: "category", Value: q.Category})
 	}
@@ -114,7 +116,7 @@ func fillRated(v *views.LeaderboardView, bv *boards.BoardView, q boards.BoardQue
 			Rank: r.RankUB, OtherRank: r.StyleRankUB, Slug: r.Slug, DisplayName: r.DisplayName,
 			Organization: r.Organization, Country: r.Country, License: r.License, OpenWeights: r.OpenWeights,
 			Score: score(r.Score), CIPlus: "+" + score(r.CIUpper-r.Score), CIMinus: "−" + score(r.Score-r.CILower),
-			Votes: r.Votes, Preliminary: r.Preliminary, ModelURL: "/models/" + url.PathEscape(r.Slug),
+			Votes: r.Votes, Preliminary: r.Preliminary, ModelURL: "/models/" + url.PathEscape(r.Slug), Status: lifecycleBadge(r.Status),
 		}
 		if q.Style {
 			row.OtherRank = r.PlainRankUB
@@ -126,12 +128,16 @@ func fillRated(v *views.LeaderboardView, bv *boards.BoardView, q boards.BoardQue
 	}
 }
 
-func fillElo(v *views.LeaderboardView, b *boards.EloBoard) {
+func fillElo(v *views.LeaderboardView, b *boards.EloBoard, showRetired bool) {
 	v.Votes, v.Total = b.Votes, len(b.Rows)
 	v.ComputedAt, v.ComputedISO = when(b.ComputedAt)
 	for i, r := range b.Rows {
 		c := r.Contender
-		v.Rows = append(v.Rows, views.LeaderboardRow{
+		status := lifecycle.Of(c.Status, r.Preliminary)
+		if !showRetired && lifecycle.Hidden(status) {
+			continue
+		}
+		v.Rows = append(v.Rows, views.LeaderboardRow{Status: lifecycleBadge(status),
 			Rank: i + 1, DisplayName: c.DisplayName, Slug: c.Slug, Organization: c.Organization,
 			Country: c.Country, License: c.License, OpenWeights: c.OpenWeights, Score: score(r.Elo),
 			Votes: r.Votes, WinRate: fmt.Sprintf("%.1f%%", 100*r.WinRate()),

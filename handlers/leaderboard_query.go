@@ -64,6 +64,9 @@ func parseBoardRequest(c echo.Context) (boardRequest, error) {
 	if r.q.HidePreliminary, err = flag("prelim", "hide"); err != nil {
 		return r, err
 	}
+	if r.q.ShowRetired, err = flag("retired"); err != nil {
+		return r, err
+	}
 	for name, dst := range map[string]*string{"org": &r.q.Organization, "country": &r.q.Country, "license": &r.q.License} {
 		*dst = strings.TrimSpace(qs.Get(name))
 		if len(*dst) > maxFilterLen {
@@ -142,6 +145,9 @@ func boardQueryString(q boards.BoardQuery) string {
 	}
 	if q.HidePreliminary {
 		v.Set("prelim", "hide")
+	}
+	if q.ShowRetired {
+		v.Set("retired", "1")
 	}
 	if q.Sort != "" && q.Sort != "rank" {
 		v.Set("sort", q.Sort)

@@ -143,13 +143,16 @@ func (s *Server) modelPage(c echo.Context) error {
 		return err
 	}
 	v := modelView(r)
+	if v.Reasons, err = s.modelReasonRows(c.Request().Context(), r.contender.ID); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.ModelPage(s.meta(c, v.DisplayName, "leaderboard"), v))
 }
 
 func modelView(r *modelReport) views.ModelView {
 	c := r.contender
 	v := views.ModelView{Slug: c.Slug, DisplayName: c.DisplayName, Organization: c.Organization, Country: c.Country,
-		License: c.License, OpenWeights: c.OpenWeights, Aliases: c.Aliases}
+		License: c.License, OpenWeights: c.OpenWeights, Aliases: c.Aliases, Status: c.Status, StatusLine: statusLine(c)}
 	for _, b := range r.boards {
 		row := rowOf(b, c.Slug)
 		mc := views.ModelCategory{Category: b.Category, Label: boardCategoryLabel(b.Category),
@@ -235,6 +238,17 @@ type modelJSON struct {
 	HeadToHead   []headToHeadJSON    `json:"head_to_head"`
 	History      []modelHistoryPoint `json:"history"`
 	Battles      []release.Battle    `json:"battles"`
+	// Status is "retired" or "suspended", or "" (omitted) for a model in
+	// play; the board rows say whether it is preliminary.
+	Status       string       `json:"status,omitempty"`
+	StatusReason string       `json:"status_reason,omitempty"`
+	Reasons      []reasonJSON `json:"reasons"`
+}
+
+type reasonJSON struct {
+	Reason string `json:"reason"`
+	Won    int    `json:"won"`
+	Lost   int    `json:"lost"`
 }
 
 type modelCategoryJSON struct {
@@ -271,7 +285,14 @@ func (s *Server) apiModel(c echo.Context) error {
 	out := modelJSON{Model: ct.Slug, DisplayName: ct.DisplayName, Organization: ct.Organization, Country: ct.Country,
 		License: ct.License, OpenWeights: ct.OpenWeights, Aliases: nonNil(ct.Aliases),
 		Categories: []modelCategoryJSON{}, HeadToHead: []headToHeadJSON{}, History: nonNil(r.history),
-		Battles: nonNil(r.battles)}
+		Battles: nonNil(r.battles), Status: ct.Status, StatusReason: ct.StatusReason, Reasons: []reasonJSON{}}
+	reasons, err := s.arena.ModelReasons(c.Request().Context(), ct.ID)
+	if err != nil {
+		return err
+	}
+	for _, rc := range reasons {
+		out.Reasons = append(out.Reasons, reasonJSON{Reason: rc.Tag, Won: rc.Won, Lost: rc.Lost})
+	}
 	for _, b := range r.boards {
 		row := rowOf(b, ct.Slug)
 		cj := modelCategoryJSON{Category: b.Category, Score: row.Score, CILower: row.CILower,

@@ -71,7 +71,11 @@ func (s *Server) battlePage(c echo.Context) error {
 		return render(c, http.StatusOK, views.BattlePage(s.meta(c, "Vote", "vote"), bv))
 	}
 	bv.TurnURL = ""
-	return render(c, http.StatusOK, views.RevealPage(s.meta(c, "Result", "vote"), moderatedReveal(c, revealView(bv, b, v), v)))
+	rv := moderatedReveal(c, revealView(bv, b, v), v)
+	if rv.Reasons, err = s.reasonsView(ctx, c, b, v); err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.RevealPage(s.meta(c, "Result", "vote"), rv))
 }
 
 // voteForm takes the plain form's vote and redirects to the reveal, so a

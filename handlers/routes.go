@@ -69,6 +69,7 @@ func (s *Server) routes(e *echo.Echo) {
 	adm.POST("/contenders/:id", s.adminUpdateContender)
 	adm.POST("/contenders/:id/enabled", s.adminEnableContender)
 	adm.POST("/contenders/:id/test", s.adminTestContender)
+	s.transparencyRoutes(e, api, adm, limited)
 	adm.GET("/voters", s.adminVoters)
 	adm.POST("/voters/sweep", s.adminSweepRisk)
 	adm.GET("/voters/:id", s.adminVoter)
@@ -87,6 +88,19 @@ func (s *Server) routes(e *echo.Echo) {
 	e.RouteNotFound("/*", func(c echo.Context) error {
 		return fault.New(fault.NotFound, "There is no page at this address.")
 	})
+}
+
+// transparencyRoutes registers what lets a reader audit the board (the
+// transparency page, the changelog, their JSON), the vote reasons and the
+// admin's lifecycle actions.
+func (s *Server) transparencyRoutes(e *echo.Echo, api, adm *echo.Group, limited []echo.MiddlewareFunc) {
+	adm.POST("/contenders/:id/lifecycle", s.adminContenderLifecycle)
+	e.POST("/battles/:id/reasons", s.reasonsForm, limited...)
+	e.GET("/transparency", s.transparencyPage)
+	e.GET("/changelog", s.changelogPage)
+	api.GET("/sampling", s.apiSampling)
+	api.GET("/position-bias", s.apiPositionBias)
+	api.GET("/changelog", s.apiChangelog)
 }
 
 // compareRoutes registers the side-by-side pages and their API, and the

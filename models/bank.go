@@ -186,20 +186,21 @@ func (b *bankImport) addCategory(p *Prompt, cat string) error {
 }
 
 // BankPromptIDs lists approved prompts holding answers from at least two
-// enabled contenders that may be sampled. Live prompts are never among
+// enabled contenders that may be sampled (neither retired nor suspended). Live prompts are never among
 // them, whatever their answers: another voter's typed prompt is not served.
 func (s *Store) BankPromptIDs(ctx context.Context) ([]uint, error) {
 	var ids []uint
 	err := s.db.WithContext(ctx).Table("responses r").
 		Joins("JOIN prompts p ON p.id = r.prompt_id").
 		Joins("JOIN contenders c ON c.id = r.contender_id").
-		Where("p.status = ? AND p.source <> ? AND c.enabled = ? AND c.weight > 0", StatusApproved, SourceLive, true).
+		Where("p.status = ? AND p.source <> ? AND c.enabled = ? AND c.weight > 0 AND c.status = ''", StatusApproved, SourceLive, true).
 		Group("r.prompt_id").Having("COUNT(*) >= 2").Order("r.prompt_id").
 		Pluck("r.prompt_id", &ids).Error
 	return ids, err
 }
 
-// PromptAnswers returns a prompt and its answers from enabled contenders,
+// PromptAnswers returns a prompt and its answers from enabled contenders
+// neither retired nor suspended,
 // each with its contender loaded.
 func (s *Store) PromptAnswers(ctx context.Context, promptID uint) (*Prompt, []Response, error) {
 	var p Prompt
@@ -208,7 +209,7 @@ func (s *Store) PromptAnswers(ctx context.Context, promptID uint) (*Prompt, []Re
 	}
 	var rs []Response
 	err := s.db.WithContext(ctx).Joins("Contender").
-		Where("responses.prompt_id = ? AND \"Contender\".enabled = ? AND \"Contender\".weight > 0", promptID, true).
+		Where("responses.prompt_id = ? AND \"Contender\".enabled = ? AND \"Contender\".weight > 0 AND \"Contender\".status = ''", promptID, true).
 		Order("responses.id").Find(&rs).Error
 	return &p, rs, err
 }

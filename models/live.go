@@ -13,11 +13,12 @@ import (
 var ErrBattleBusy = errors.New("battle is not in the expected state")
 
 // LiveContenders returns the enabled contenders that can answer live
-// prompts: those with a provider and a positive sampling weight.
+// prompts: those with a provider and a positive sampling weight, neither
+// retired nor suspended.
 func (s *Store) LiveContenders(ctx context.Context) ([]Contender, error) {
 	var cs []Contender
 	err := s.db.WithContext(ctx).
-		Where("enabled = ? AND weight > 0 AND provider_kind <> ''", true).Order("id").Find(&cs).Error
+		Where("enabled = ? AND weight > 0 AND provider_kind <> '' AND status = ''", true).Order("id").Find(&cs).Error
 	return cs, err
 }
 

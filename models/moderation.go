@@ -476,11 +476,12 @@ func (s *Store) ModerationQueue(ctx context.Context, q QueueQuery) ([]QueueItem,
 }
 
 // MissingAnswerContenders returns the enabled contenders with a provider and
-// a positive weight that have no answer to the prompt yet.
+// a positive weight, neither retired nor suspended, that have no answer to
+// the prompt yet.
 func (s *Store) MissingAnswerContenders(ctx context.Context, promptID uint) ([]Contender, error) {
 	var cs []Contender
 	err := s.db.WithContext(ctx).
-		Where("enabled = ? AND weight > 0 AND provider_kind <> ''", true).
+		Where("enabled = ? AND weight > 0 AND provider_kind <> '' AND status = ''", true).
 		Where("NOT EXISTS (SELECT 1 FROM responses r WHERE r.prompt_id = ? AND r.contender_id = contenders.id)", promptID).
 		Order("id").Find(&cs).Error
 	return cs, err

@@ -37,6 +37,8 @@ type ReleaseRow struct {
 	// Regenerated are the answers a live battle's regenerations set
 	// aside, oldest first.
 	Regenerated []Regeneration
+	// Reasons are the reason tags the voter gave, if any.
+	Reasons []string
 }
 
 // ReleaseTurn is one exchange of a live battle.
@@ -75,6 +77,17 @@ func (s *Store) ReleaseBatch(ctx context.Context, q ReleaseQuery) ([]ReleaseRow,
 	}
 	if err := addReleaseRegenerations(db, out); err != nil {
 		return nil, err
+	}
+	ids := make([]string, len(out))
+	for i, r := range out {
+		ids[i] = r.BattleID
+	}
+	reasons, err := reasonsOf(db, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Reasons = reasons[out[i].BattleID]
 	}
 	return out, nil
 }

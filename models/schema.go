@@ -20,10 +20,22 @@ type Contender struct {
 	Weight float64 `gorm:"not null;default:1"`
 	// Provider says how to reach the model for live battles; an empty
 	// Kind means the contender only answers from the prompt bank.
-	Provider  Provider `gorm:"embedded;embeddedPrefix:provider_"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Provider Provider `gorm:"embedded;embeddedPrefix:provider_"`
+	// Status is "" for a contender in play, or ContenderRetired or
+	// ContenderSuspended; either keeps it out of every new battle.
+	// StatusAt and StatusReason say when and why it was set.
+	Status       string `gorm:"size:16;not null;default:''"`
+	StatusAt     *time.Time
+	StatusReason string `gorm:"size:512;not null;default:''"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
+
+// Stored lifecycle statuses of a contender (see Contender.Status).
+const (
+	ContenderRetired   = "retired"
+	ContenderSuspended = "suspended"
+)
 
 // Provider is how a contender is reached: "openai" for any
 // OpenAI-compatible chat-completions server, "demo" for a built-in demo bot.
@@ -204,5 +216,5 @@ type Setting struct {
 
 // allTables lists every table AutoMigrate keeps in shape, parents first.
 func allTables() []any {
-	return []any{&Setting{}, &Contender{}, &Prompt{}, &Response{}, &Voter{}, &Battle{}, &Turn{}, &Vote{}, &RatingSnapshot{}, &Admin{}, &SignInFailure{}, &AuditEntry{}, &Session{}, &Report{}, &PromptReview{}, &AnswerJob{}, &VoteClearance{}, &Regeneration{}}
+	return []any{&Setting{}, &Contender{}, &Prompt{}, &Response{}, &Voter{}, &Battle{}, &Turn{}, &Vote{}, &RatingSnapshot{}, &Admin{}, &SignInFailure{}, &AuditEntry{}, &Session{}, &Report{}, &PromptReview{}, &AnswerJob{}, &VoteClearance{}, &Regeneration{}, &ChangelogEntry{}, &VoteReason{}}
 }

@@ -91,6 +91,8 @@ type RevealView struct {
 	Reason  string
 	// Report is the form for reporting the battle's prompt.
 	Report ReportView
+	// Reasons is the optional reasons form of a decisive vote.
+	Reasons ReasonsView
 	// ContinueURL, when set, is where the voter may keep talking to the
 	// two models in a new side-by-side battle.
 	ContinueURL string

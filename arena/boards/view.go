@@ -9,6 +9,7 @@ import (
 
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
+	"openarena.dev/arena/arena/lifecycle"
 	"openarena.dev/arena/models"
 )
 
@@ -28,6 +29,8 @@ type BoardQuery struct {
 	Organization, Country, License string
 	// HidePreliminary leaves out models under the minimum-votes rule.
 	HidePreliminary bool
+	// ShowRetired keeps retired models, hidden by default (lifecycle).
+	ShowRetired bool
 	// Sort is one of BoardSorts ("" is "rank"); Desc reverses it.
 	Sort string
 	Desc bool
@@ -71,6 +74,8 @@ type ViewRow struct {
 	// RankBest and RankWorst are the view's rank spread among the rows
 	// shown; RankBest equals RankUB.
 	RankBest, RankWorst int
+	// Status is the row's lifecycle status (lifecycle.Of).
+	Status string
 }
 
 // View returns the view of the newest board q asks for, or nil when
@@ -103,10 +108,11 @@ func (s *Service) View(ctx context.Context, q BoardQuery) (*BoardView, error) {
 				c.DisplayName, c.Organization, c.Country, c.License, c.OpenWeights
 		}
 		orgs[r.Organization], countries[r.Country], licenses[r.License] = true, true, true
-		if !q.keeps(r) {
+		status := lifecycle.Of(meta[r.Slug].Status, r.Preliminary)
+		if !q.keeps(r) || (!q.ShowRetired && lifecycle.Hidden(status)) {
 			continue
 		}
-		row := ViewRow{RatedRow: r, Score: r.Score, CILower: r.CILower, CIUpper: r.CIUpper}
+		row := ViewRow{RatedRow: r, Score: r.Score, CILower: r.CILower, CIUpper: r.CIUpper, Status: status}
 		if q.Style && r.Style != nil {
 			row.Score, row.CILower, row.CIUpper = r.Style.Score, r.Style.CILower, r.Style.CIUpper
 		}

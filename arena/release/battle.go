@@ -26,10 +26,14 @@ type Battle struct {
 	// Tstamp is when the vote was cast, in unix seconds.
 	Tstamp float64 `json:"tstamp"`
 	// Regenerated holds the answers the voter had written again before
-	// voting, oldest first; absent when there were none. It is the one
-	// field beyond LMArena's schema, added last so readers of that schema
-	// are unaffected.
+	// voting, oldest first; absent when there were none. It is a
+	// field beyond LMArena's schema, added after its fields so readers of
+	// that schema are unaffected.
 	Regenerated []Regenerated `json:"regenerated,omitempty"`
+	// Reasons are the reason tags the voter gave for a decisive vote
+	// (arena.ReasonTags codes); absent when none were given. Added after
+	// LMArena's fields, like Regenerated.
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Regenerated is a pair of answers to one turn that a regeneration replaced.

@@ -37,7 +37,7 @@ func releasable(r models.ReleaseRow, screen Screen, key []byte, includeNamed boo
 	}
 	b := Battle{QuestionID: r.BattleID, ModelA: r.ModelA, ModelB: r.ModelB, Winner: r.Winner,
 		Anony: r.Mode != models.ModeNamed, Language: r.Language, Tstamp: float64(r.VotedAt.UnixMicro()) / 1e6,
-		ConversationA: []Message{}, ConversationB: []Message{}}
+		ConversationA: []Message{}, ConversationB: []Message{}, Reasons: r.Reasons}
 	if len(key) > 0 {
 		b.Judge = Pseudonym(key, r.VoterID)
 	}

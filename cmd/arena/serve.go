@@ -39,7 +39,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	ratings := cfg.Ratings
 	ratings.Log = log
 	a := arena.New(store, arena.Options{Live: live, Ratings: ratings, Integrity: cfg.Integrity, Getenv: getenv})
-	demoNote, err := startDemo(ctx, a, cfg.Demo, stderr)
+	demoNote, err := prepareArena(ctx, a, cfg.Demo, stderr)
 	if err != nil {
 		return err
 	}
@@ -182,4 +182,18 @@ func describeDSN(dsn string) string {
 		return "PostgreSQL " + redactURL(dsn)
 	}
 	return "SQLite " + dsn
+}
+
+// prepareArena applies the demo rule (startDemo, whose note it returns)
+// and dates on the public changelog each method setting that differs from
+// the last one recorded (a new minimum-votes rule, say).
+func prepareArena(ctx context.Context, a *arena.Arena, demo bool, stderr io.Writer) (string, error) {
+	note, err := startDemo(ctx, a, demo, stderr)
+	if err != nil {
+		return "", err
+	}
+	if _, err := a.RecordSettings(ctx, a.MethodSettings()); err != nil {
+		return "", fmt.Errorf("record method settings in the changelog: %w", err)
+	}
+	return note, nil
 }

@@ -1,0 +1,46 @@
+package arena
+
+import (
+	"context"
+	"io"
+	"sync"
+	"time"
+
+	"openarena.dev/arena/arena/release"
+)
+
+// heldBackTTL is how long the count of battles held back from the release
+// is reused: counting reads and screens every vote, as an export does.
+const heldBackTTL = 10 * time.Minute
+
+// countOnlyKey keys the pseudonyms of a count whose output is thrown away;
+// it is no secret because nothing it makes is kept.
+var countOnlyKey = []byte("arena release count only: output discarded")
+
+// HeldBack says how many votes the public data release holds back, and
+// why: what `arena export battles` would leave out now.
+type HeldBack struct {
+	At time.Time
+	release.ExportStats
+}
+
+type heldBackCache struct {
+	mu sync.Mutex
+	hb *HeldBack
+}
+
+// HeldBack counts the release as an export with the default options would
+// make it, without writing it, reused for heldBackTTL.
+func (a *Arena) HeldBack(ctx context.Context) (*HeldBack, error) {
+	a.heldBack.mu.Lock()
+	defer a.heldBack.mu.Unlock()
+	if hb := a.heldBack.hb; hb != nil && a.now().Sub(hb.At) < heldBackTTL {
+		return hb, nil
+	}
+	st, err := a.release.Export(ctx, io.Discard, release.ExportOptions{JudgeKey: countOnlyKey})
+	if err != nil {
+		return nil, err
+	}
+	a.heldBack.hb = &HeldBack{At: a.now(), ExportStats: st}
+	return a.heldBack.hb, nil
+}
