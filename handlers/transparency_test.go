@@ -15,7 +15,6 @@ import (
 	"openarena.dev/arena/rating"
 )
 
-
 type statusRows struct {
 	Models []struct {
 		Model  string  `json:"model"`
