@@ -12,6 +12,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.Pre(middleware.RemoveTrailingSlash())
 	e.Use(middleware.Recover())
 	e.Use(s.requestLog())
+	e.Use(compress())
 	e.Use(securityHeaders())
 	e.Use(middleware.BodyLimit(s.cfg.BodyLimit))
 	e.Use(crossOriginProtection())
