@@ -798,9 +798,16 @@ func TestBrowserPhoneLayout(t *testing.T) {
 	if p.InnerWidth != phoneW {
 		t.Errorf("phone: window.innerWidth = %v, want %d (viewport meta)", p.InnerWidth, phoneW)
 	}
-	if p.B.Top < p.A.Bottom {
-		t.Errorf("phone: answers do not stack: A %+v, B %+v", p.A, p.B)
+	// Tabs: A shown, B one tap away instead of a long scroll.
+	if p.A.Height == 0 || p.B.Height != 0 {
+		t.Errorf("phone: want answer A shown and B behind its tab: A %+v, B %+v", p.A, p.B)
 	}
+	b.do("tap the B tab", chromedp.Tap(chromedp.ID("tab-b"), chromedp.NodeVisible))
+	if tb := browserEval[layout](b, measure); tb.B.Height == 0 || tb.A.Height != 0 || tb.B.Top > p.A.Top+1 {
+		t.Errorf("phone: after tapping B, A %+v, B %+v; want B in A's place", tb.A, tb.B)
+	}
+	b.saveScreenshot("phone-battle-tab-b.png", true)
+	b.do("tap the A tab", chromedp.Tap(chromedp.ID("tab-a"), chromedp.NodeVisible))
 	if p.ScrollWidth > phoneW {
 		t.Errorf("phone: page is %vpx wide, wider than the %dpx screen", p.ScrollWidth, phoneW)
 	}

@@ -27,8 +27,9 @@ func refusal(c echo.Context, err error, prompt string) (f views.FormState, statu
 
 // showOpenBattle renders the voter's battle id, still awaiting its vote,
 // with edit applied to its view (a refused form filled in). shown is false
-// when there is no such battle to show, so the caller falls back.
-func (s *Server) showOpenBattle(c echo.Context, status int, id string, edit func(*views.BattleView)) (shown bool, err error) {
+// when there is no such battle to show, or edit finds no form to fill in
+// on it, so the caller falls back.
+func (s *Server) showOpenBattle(c echo.Context, status int, id string, edit func(*views.BattleView) bool) (shown bool, err error) {
 	ctx := c.Request().Context()
 	b, v, err := s.arena.Reveal(ctx, id, voterID(c))
 	if _, refused := fault.As(err); refused || errors.Is(err, models.ErrNotFound) {
@@ -44,6 +45,8 @@ func (s *Server) showOpenBattle(c echo.Context, status int, id string, edit func
 	if err != nil {
 		return false, err
 	}
-	edit(&bv)
+	if !edit(&bv) {
+		return false, nil
+	}
 	return true, s.openBattlePage(c, status, b, bv)
 }

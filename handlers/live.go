@@ -52,7 +52,10 @@ func (s *Server) liveForm(c echo.Context) error {
 		return err
 	}
 	if from := c.FormValue("from"); from != "" {
-		shown, err := s.showOpenBattle(c, status, from, func(bv *views.BattleView) { bv.AskURL, bv.Ask = "/battles", f })
+		shown, err := s.showOpenBattle(c, status, from, func(bv *views.BattleView) bool {
+			bv.AskURL, bv.Ask = "/battles", f
+			return true
+		})
 		if shown || err != nil {
 			return err
 		}
@@ -72,7 +75,10 @@ func (s *Server) turnForm(c echo.Context) error {
 	if !ok {
 		return err
 	}
-	shown, serr := s.showOpenBattle(c, status, id, func(bv *views.BattleView) { bv.Turn = f })
+	shown, serr := s.showOpenBattle(c, status, id, func(bv *views.BattleView) bool {
+		bv.Turn = f
+		return bv.TurnURL != ""
+	})
 	if shown || serr != nil {
 		return serr
 	}
