@@ -297,3 +297,41 @@ func TestBrowserLiveFailureShowsVoid(t *testing.T) {
 		t.Errorf("New battle led to a page headed %q", h)
 	}
 }
+
+// TestBrowserLiveStop presses Stop while both answers stream: the page says
+// the battle is void and offers a new one, and the server has voided it.
+func TestBrowserLiveStop(t *testing.T) {
+	t.Parallel()
+	browser := startBrowser(t)
+	e := newLiveEnv(t, "sqlite")
+	slow := llmtest.Behavior{Text: liveTextLeft, Delay: 50 * time.Millisecond}
+	e.llm.Set("left", slow)
+	e.llm.Set("right", slow)
+	b := newTab(t, browser)
+	id := b.askLive(e.srv.URL, "Tell me about rivers, please.")
+	b.do("wait for the typing indicator", chromedp.WaitVisible(chromedp.CSS("#typing-a")))
+	browserRun(b, "wait for text", chromedp.Poll[bool](`document.querySelector("#answer-a").textContent.length > 0`))
+	b.do("stop", chromedp.Click(chromedp.ID("stream-stop"), chromedp.NodeVisible))
+	b.do("wait for the notice", chromedp.WaitVisible(chromedp.CSS("#stream-status.failed #next")))
+	if st := b.text("#stream-status"); !strings.Contains(st, "stopped") || !strings.Contains(st, "void") {
+		t.Errorf("#stream-status = %q; want it to say the answers were stopped and the battle is void", st)
+	}
+	if s, _ := b.look(); s.Typing != 0 || s.Stop || slices.Contains(s.Disabled, false) {
+		t.Errorf("after Stop: %+v; want no typing indicator, no Stop, the vote locked", s)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		battle, err := e.store.Battle(t.Context(), id)
+		if err == nil && battle.State == models.StateVoid {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after Stop the battle is %+v, %v; want void", battle, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b.clickAndLoad("#next")
+	if h := b.text("h1"); h != "Ask two anonymous models" {
+		t.Errorf("New battle led to a page headed %q", h)
+	}
+}
