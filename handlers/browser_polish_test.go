@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -227,5 +228,49 @@ func TestBrowserPromptKeptAfterError(t *testing.T) {
 			}
 			b.saveScreenshot("refused.png", false)
 		})
+	}
+}
+
+// TestBrowserQueueRowActions approves one prompt and rejects another with
+// the buttons on their own rows (the rejection asks for its reason in
+// place), and checks that languages read as names and buttons are styled.
+func TestBrowserQueueRowActions(t *testing.T) {
+	t.Parallel()
+	browser := startBrowser(t)
+	e := newModerationEnv(t, "sqlite")
+	base := e.srv.URL
+	if _, err := e.arena.Accounts().CreateAdmin(t.Context(), "test", "moderator", testAdminPassword); err != nil {
+		t.Fatal(err)
+	}
+	b := newTab(t, browser)
+	b.navigate(base + "/admin/signin")
+	b.do("sign in",
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "moderator"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testAdminPassword))
+	b.clickAndLoad(`form[action="/admin/signin"] button[type="submit"]`)
+	b.navigate(base + "/admin/prompts")
+	names := browserEval[[]string](b, `[...document.querySelectorAll("#queue .language-name")].map(s => s.textContent)`)
+	if len(names) != 2 || slices.Contains(names, "und") || slices.Contains(names, "") {
+		t.Errorf("language names in the queue = %q; want names, not codes", names)
+	}
+	styled := browserEval[[]string](b, `[...document.querySelectorAll("#queue button, #bulk button")].map(x => getComputedStyle(x).borderRadius)`)
+	if len(styled) == 0 || slices.Contains(styled, "0px") {
+		t.Errorf("queue buttons' border radius = %q; want them styled like the rest", styled)
+	}
+	row := b.queueRowID(rejectedText)
+	b.do("open the reject", chromedp.Click(chromedp.CSS("#"+row+" .row-reject summary"), chromedp.NodeVisible))
+	b.do("give a reason", chromedp.SendKeys(chromedp.CSS("#"+row+` .row-reject input[name="reason"]`), "asks about private persons"))
+	b.saveScreenshot("queue-row-reject.png", false)
+	b.clickAndLoad("#" + row + " .row-reject button.reject")
+	if got := b.text("#notice"); got != "Rejected 1 prompt(s)." {
+		t.Errorf("notice after rejecting one row = %q", got)
+	}
+	b.clickAndLoad("#" + b.queueRowID(approvedText) + " button.approve")
+	if got := b.text("#notice"); got != "Approved 1 prompt(s)." {
+		t.Errorf("notice after approving one row = %q", got)
+	}
+	e.arena.Moderation().WaitAnswerJobs()
+	if got := b.text("#tab-pending .count"); got != "0" {
+		t.Errorf("pending after the two row actions = %q, want 0", got)
 	}
 }

@@ -53,7 +53,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/admin/signin", s.adminSignInPage, s.withSession)
 	e.POST("/admin/signin", s.adminSignIn, s.withSession)
 	e.GET("/admin/setup", s.adminSetupPage)
-	e.POST("/admin/setup", s.adminSetup)
+	e.POST("/admin/setup", s.adminSetup, s.withSession)
 	adm := e.Group("/admin", s.requireAdmin)
 	adm.GET("", s.adminDashboard)
 	adm.POST("/signout", s.adminSignOut)
