@@ -238,5 +238,9 @@ func (a *Arena) LiveAvailable(ctx context.Context) bool {
 	return err == nil && len(cs) >= 2
 }
 
+// PromptMaxChars is the longest prompt the arena accepts, in characters,
+// for forms to count against before the server refuses a longer one.
+func (a *Arena) PromptMaxChars() int { return a.live.Rules.MaxChars }
+
 // MoreTurns reports whether a conversation of n turns may take another.
 func (a *Arena) MoreTurns(n int) bool { return n < a.live.MaxTurns }

@@ -99,22 +99,9 @@ func (s *Server) adminSignIn(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sm := s.admin.sessions
-	// A fresh token at sign-in: a token planted before cannot be ridden.
-	if err := sm.RenewToken(ctx); err != nil {
+	if err := s.beginSession(c, int(ad.ID), ad.Username); err != nil {
 		return err
 	}
-	sm.Put(ctx, sessionAdminID, int(ad.ID))
-	sm.Put(ctx, sessionAdminName, ad.Username)
-	// Save now rather than as the header goes out, so a failure to store
-	// the session is an error instead of a sign-in that silently did not
-	// stick.
-	token, expiry, err := sm.Commit(ctx)
-	if err != nil {
-		return err
-	}
-	sm.WriteSessionCookie(ctx, c.Response().Writer, token, expiry)
-	c.Set(sessionSavedKey, true)
 	// Sign-ins are rare, so they are when expired sessions are swept.
 	if _, err := s.arena.Accounts().DeleteExpiredSessions(ctx, time.Now().UTC()); err != nil {
 		s.log.WarnContext(ctx, "delete expired admin sessions", "error", err.Error())
@@ -160,7 +147,34 @@ func (s *Server) adminSetup(c echo.Context) error {
 		return err
 	}
 	s.log.InfoContext(ctx, "first admin created", "admin", ad.Username)
-	return c.Redirect(http.StatusSeeOther, "/admin/signin")
+	// The new admin has just typed the password: signed in at once, and
+	// told so on the dashboard.
+	if err := s.beginSession(c, int(ad.ID), ad.Username); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin?welcome=1")
+}
+
+// beginSession signs the admin in on this browser.
+func (s *Server) beginSession(c echo.Context, id int, name string) error {
+	ctx := c.Request().Context()
+	sm := s.admin.sessions
+	// A fresh token at sign-in: a token planted before cannot be ridden.
+	if err := sm.RenewToken(ctx); err != nil {
+		return err
+	}
+	sm.Put(ctx, sessionAdminID, id)
+	sm.Put(ctx, sessionAdminName, name)
+	// Save now rather than as the header goes out, so a failure to store
+	// the session is an error instead of a sign-in that silently did not
+	// stick.
+	token, expiry, err := sm.Commit(ctx)
+	if err != nil {
+		return err
+	}
+	sm.WriteSessionCookie(ctx, c.Response().Writer, token, expiry)
+	c.Set(sessionSavedKey, true)
+	return nil
 }
 
 func setupView(token, username, msg string) views.SetupView {

@@ -36,14 +36,22 @@ func TestBrowserAdminFirstRun(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testAdminPassword))
 	b.clickAndLoad(`form[action="/admin/setup"] button[type="submit"]`)
 
-	// The setup leads to the sign-in form.
+	// The setup signs the new admin in and says so.
+	if got := b.text("#admin-greeting"); got != "Signed in as ana." {
+		t.Fatalf("dashboard greeting = %q", got)
+	}
+	if got := b.text("#admin-welcome"); !strings.Contains(got, "is ready, and you are signed in") {
+		t.Errorf("no confirmation after the setup: %q", got)
+	}
+	b.saveScreenshot("setup-welcome.png", false)
+	b.clickAndLoad(`.admin-signout button`)
+	b.navigate(base + "/admin/signin")
 	b.do("sign in",
-		chromedp.WaitVisible(chromedp.CSS(`form[action="/admin/signin"]`)),
 		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), "ana"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), testAdminPassword))
 	b.clickAndLoad(`form[action="/admin/signin"] button[type="submit"]`)
 	if got := b.text("#admin-greeting"); got != "Signed in as ana." {
-		t.Fatalf("dashboard greeting = %q", got)
+		t.Fatalf("dashboard greeting after signing in again = %q", got)
 	}
 	// The admin stylesheet applies (nothing blocked by the CSP).
 	if d := browserEval[string](b, `getComputedStyle(document.querySelector(".admin")).display`); d != "grid" {
@@ -52,8 +60,8 @@ func TestBrowserAdminFirstRun(t *testing.T) {
 
 	b.clickAndLoad(`.admin-nav a[href="/admin/audit"]`)
 	actions := browserEval[[]string](b, `[...document.querySelectorAll("#audit-log tbody tr td:nth-child(3)")].map(td => td.textContent)`)
-	if strings.Join(actions, ",") != "admin.signin,admin.create" {
-		t.Errorf("audit log shows %v, want the sign-in then the creation", actions)
+	if strings.Join(actions, ",") != "admin.signin,admin.signout,admin.create" {
+		t.Errorf("audit log shows %v, want the creation, the sign-out and the sign-in, newest first", actions)
 	}
 	b.do("filter by action", chromedp.SendKeys(chromedp.CSS(`.admin-filters input[name="action"]`), "admin.create"))
 	b.clickAndLoad(`.admin-filters button[type="submit"]`)

@@ -21,5 +21,6 @@ func (s *Server) adminDashboard(c echo.Context) error {
 	return render(c, http.StatusOK, views.AdminDashboardPage(s.meta(c, "Admin", "admin"), views.DashboardView{
 		Admin: adminName(c), PendingPrompts: d.PendingPrompts, FlaggedPrompts: d.FlaggedPrompts,
 		VotesToday: d.VotesToday, ExcludedVotes: d.ExcludedVotes, EnabledContenders: d.EnabledContenders,
+		Welcome: c.QueryParam("welcome") == "1",
 	}))
 }

@@ -100,7 +100,10 @@ func TestBrowserCompare(t *testing.T) {
 					}
 					streamed = true
 				}
-				if !s.Same && s.Ready && !s.Streaming && len(s.Disabled) == 4 && !s.Disabled[0] {
+				if !s.Same {
+					t.Fatalf("the page reloaded; the finished answers should be swapped in (%+v)", s)
+				}
+				if s.Ready && !s.Streaming && len(s.Disabled) == 4 && !s.Disabled[0] {
 					final = s
 					break
 				}
@@ -114,6 +117,9 @@ func TestBrowserCompare(t *testing.T) {
 			}
 			if strings.TrimSpace(final.A) == "" || strings.TrimSpace(final.B) == "" {
 				t.Errorf("finished answers: A %q, B %q", final.A, final.B)
+			}
+			if final.Typing != 0 || final.Stop || !final.Turn {
+				t.Errorf("after the stream: %d typing indicators, Stop %v, turn form %v; want 0, false, true", final.Typing, final.Stop, final.Turn)
 			}
 			if w := browserEval[float64](b, `Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)`); w > float64(size.width) {
 				t.Errorf("the battle is %vpx wide on a %dpx screen", w, size.width)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +40,13 @@ type liveSample struct {
 	Streaming bool   `json:"streaming"`
 	Disabled  []bool `json:"disabled"`
 	Status    string `json:"status"`
+	// Typing counts the panes' typing indicators; Stop is the Stop button.
+	Typing int  `json:"typing"`
+	Stop   bool `json:"stop"`
+	// Turn and Regenerate: the next-turn form and the regenerate button,
+	// which appear once both answers are finished.
+	Turn       bool `json:"turn"`
+	Regenerate bool `json:"regenerate"`
 }
 
 // liveMark tags the current document, so a sample can tell a reload.
@@ -54,6 +62,10 @@ const liveLook = `(() => {
 		streaming: !!(a && a.classList.contains("streaming")),
 		disabled: [...document.querySelectorAll("#vote-form button")].map(x => x.disabled),
 		status: st ? st.textContent : "",
+		typing: document.querySelectorAll(".answer .typing").length,
+		stop: !!q("#stream-stop"),
+		turn: !!q("#turn-slot textarea"),
+		regenerate: !!q("#regenerate-slot #regenerate-form"),
 	};
 })()`
 
@@ -153,8 +165,9 @@ func partialOf(s string, texts ...string) bool {
 }
 
 // TestBrowserLiveBattle asks two live models through the page, watches both
-// answers grow side by side with the vote locked, waits for the page to
-// reload with the finished answers, votes B by keyboard and sees the reveal.
+// answers grow side by side with the vote locked, a typing indicator on
+// each and a Stop button, sees the finished answers swapped in without a
+// reload, votes B by keyboard and sees the reveal.
 func TestBrowserLiveBattle(t *testing.T) {
 	t.Parallel()
 	browser := startBrowser(t)
@@ -165,73 +178,25 @@ func TestBrowserLiveBattle(t *testing.T) {
 
 	id := b.askLive(e.srv.URL, "Tell me about rivers, please.")
 	browserEval[bool](b, liveMark)
-
-	// While both stream: partial text growing in both panes, buttons locked.
-	var partial []liveSample
-	var final liveSample
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		s, ok := b.look()
-		if !ok {
-			t.Fatal("the battle page stopped answering")
-		}
-		if !s.Same {
-			if s.Ready && !s.Streaming && len(s.Disabled) == 4 && !s.Disabled[0] {
-				final = s
-				break
-			}
-		} else {
-			if s.A != "" || s.B != "" {
-				if !prefixOf(s.A, liveTextLeft, liveTextRight) || !prefixOf(s.B, liveTextLeft, liveTextRight) {
-					t.Fatalf("streamed text is not a prefix of an answer: A %q, B %q", s.A, s.B)
-				}
-			}
-			if partialOf(s.A, liveTextLeft, liveTextRight) && partialOf(s.B, liveTextLeft, liveTextRight) {
-				if n := len(partial); n > 0 && (len(s.A) < len(partial[n-1].A) || len(s.B) < len(partial[n-1].B)) {
-					t.Fatalf("streamed text shrank: %d,%d after %d,%d", len(s.A), len(s.B), len(partial[n-1].A), len(partial[n-1].B))
-				}
-				if n := len(partial); n == 0 || len(s.A) != len(partial[n-1].A) || len(s.B) != len(partial[n-1].B) {
-					partial = append(partial, s)
-				}
-				for i, d := range s.Disabled {
-					if !d {
-						t.Fatalf("vote button %d is enabled while the answers stream", i+1)
-					}
-				}
-				if len(s.Disabled) != 4 {
-					t.Fatalf("%d vote buttons while streaming, want 4", len(s.Disabled))
-				}
-				if !s.Streaming {
-					t.Errorf("the answer panes are not marked as streaming")
-				}
-				if len(partial) == 2 {
-					b.assertLiveBlind("while streaming", e)
-				}
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the page did not reload with both answers; last sample %+v", s)
-		}
-		time.Sleep(15 * time.Millisecond)
-	}
-	if len(partial) < 2 {
-		t.Fatalf("saw %d samples with partial text in both panes, want at least 2: %+v", len(partial), partial)
-	}
+	partial, final := b.watchLive(e)
 	first, last := partial[0], partial[len(partial)-1]
 	if len(last.A) <= len(first.A) || len(last.B) <= len(first.B) {
 		t.Errorf("the answers did not grow: A %d→%d, B %d→%d", len(first.A), len(last.A), len(first.B), len(last.B))
 	}
 	t.Logf("%d partial samples; A %d→%d, B %d→%d bytes", len(partial), len(first.A), len(last.A), len(first.B), len(last.B))
 
-	// After the reload: the whole answers, rendered, and the vote unlocked.
+	// Swapped in: the whole answers, rendered, the vote unlocked, the
+	// indicators gone and the forms of a finished battle there.
 	a, bb := strings.TrimSpace(final.A), strings.TrimSpace(final.B)
 	if !(a == liveTextLeft && bb == liveTextRight || a == liveTextRight && bb == liveTextLeft) {
-		t.Fatalf("after the reload the answers are\nA %q\nB %q", a, bb)
+		t.Fatalf("after the stream the answers are\nA %q\nB %q", a, bb)
 	}
-	for i, d := range final.Disabled {
-		if d {
-			t.Errorf("vote button %d is still disabled after both answers finished", i+1)
-		}
+	if final.Typing != 0 || final.Stop || !final.Turn || !final.Regenerate {
+		t.Errorf("after the stream: %d typing indicators, Stop %v, turn form %v, regenerate %v; want 0, false, true, true",
+			final.Typing, final.Stop, final.Turn, final.Regenerate)
+	}
+	if md := browserEval[int](b, `document.querySelectorAll("#answer-a p, #answer-b p").length`); md < 2 {
+		t.Errorf("the finished answers are not the server's Markdown (%d paragraphs)", md)
 	}
 	b.assertLiveBlind("before the vote", e)
 
@@ -241,6 +206,54 @@ func TestBrowserLiveBattle(t *testing.T) {
 	}
 	if v, err := e.store.Vote(t.Context(), id); err != nil || v.Winner != models.WinnerB || !v.Counted {
 		t.Fatalf("stored vote of %s = %+v, %v; want model_b, counted", id, v, err)
+	}
+}
+
+// watchLive samples a live battle page until both answers are finished and
+// swapped in. It fails on a reload, on streamed text that is not a prefix
+// of an answer or shrinks, and on a vote button enabled while streaming.
+func (b *tab) watchLive(e *liveEnv) (partial []liveSample, final liveSample) {
+	t := b.t
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s, ok := b.look()
+		switch {
+		case !ok:
+			t.Fatal("the battle page stopped answering")
+		case !s.Same:
+			t.Fatalf("the page reloaded; the finished answers should be swapped in (%+v)", s)
+		case !s.Streaming && len(s.Disabled) == 4 && !s.Disabled[0]:
+			if len(partial) < 2 {
+				t.Fatalf("saw %d samples with partial text in both panes, want at least 2: %+v", len(partial), partial)
+			}
+			return partial, s
+		case s.A != "" || s.B != "":
+			if !prefixOf(s.A, liveTextLeft, liveTextRight) || !prefixOf(s.B, liveTextLeft, liveTextRight) {
+				t.Fatalf("streamed text is not a prefix of an answer: A %q, B %q", s.A, s.B)
+			}
+		}
+		if partialOf(s.A, liveTextLeft, liveTextRight) && partialOf(s.B, liveTextLeft, liveTextRight) {
+			if n := len(partial); n > 0 && (len(s.A) < len(partial[n-1].A) || len(s.B) < len(partial[n-1].B)) {
+				t.Fatalf("streamed text shrank: %d,%d after %d,%d", len(s.A), len(s.B), len(partial[n-1].A), len(partial[n-1].B))
+			}
+			if n := len(partial); n == 0 || len(s.A) != len(partial[n-1].A) || len(s.B) != len(partial[n-1].B) {
+				partial = append(partial, s)
+			}
+			if len(s.Disabled) != 4 || slices.Contains(s.Disabled, false) {
+				t.Fatalf("vote buttons %v while the answers stream, want 4 disabled", s.Disabled)
+			}
+			if !s.Streaming || s.Typing != 2 || !s.Stop {
+				t.Errorf("while streaming: panes marked %v, %d typing indicators, Stop %v; want true, 2, true", s.Streaming, s.Typing, s.Stop)
+			}
+			if len(partial) == 2 {
+				b.assertLiveBlind("while streaming", e)
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the answers were not swapped in; last sample %+v", s)
+		}
+		time.Sleep(15 * time.Millisecond)
 	}
 }
 
@@ -279,6 +292,44 @@ func TestBrowserLiveFailureShowsVoid(t *testing.T) {
 		t.Errorf("battle %s = %+v, %v; want void", id, battle, err)
 	}
 
+	b.clickAndLoad("#next")
+	if h := b.text("h1"); h != "Ask two anonymous models" {
+		t.Errorf("New battle led to a page headed %q", h)
+	}
+}
+
+// TestBrowserLiveStop presses Stop while both answers stream: the page says
+// the battle is void and offers a new one, and the server has voided it.
+func TestBrowserLiveStop(t *testing.T) {
+	t.Parallel()
+	browser := startBrowser(t)
+	e := newLiveEnv(t, "sqlite")
+	slow := llmtest.Behavior{Text: liveTextLeft, Delay: 50 * time.Millisecond}
+	e.llm.Set("left", slow)
+	e.llm.Set("right", slow)
+	b := newTab(t, browser)
+	id := b.askLive(e.srv.URL, "Tell me about rivers, please.")
+	b.do("wait for the typing indicator", chromedp.WaitVisible(chromedp.CSS("#typing-a")))
+	browserRun(b, "wait for text", chromedp.Poll[bool](`document.querySelector("#answer-a").textContent.length > 0`))
+	b.do("stop", chromedp.Click(chromedp.ID("stream-stop"), chromedp.NodeVisible))
+	b.do("wait for the notice", chromedp.WaitVisible(chromedp.CSS("#stream-status.failed #next")))
+	if st := b.text("#stream-status"); !strings.Contains(st, "stopped") || !strings.Contains(st, "void") {
+		t.Errorf("#stream-status = %q; want it to say the answers were stopped and the battle is void", st)
+	}
+	if s, _ := b.look(); s.Typing != 0 || s.Stop || slices.Contains(s.Disabled, false) {
+		t.Errorf("after Stop: %+v; want no typing indicator, no Stop, the vote locked", s)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		battle, err := e.store.Battle(t.Context(), id)
+		if err == nil && battle.State == models.StateVoid {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after Stop the battle is %+v, %v; want void", battle, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	b.clickAndLoad("#next")
 	if h := b.text("h1"); h != "Ask two anonymous models" {
 		t.Errorf("New battle led to a page headed %q", h)

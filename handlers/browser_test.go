@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -317,6 +318,28 @@ func (b *tab) revealed(side string) string {
 		b.t.Errorf("verdict = %q, want %q", got, want)
 	}
 	return id
+}
+
+// assertStackedWithoutScript loads the battle with scripts off: no tabs,
+// both answers shown one above the other.
+func assertStackedWithoutScript(b *tab, base, measure string) {
+	b.t.Helper()
+	type rect struct{ Top, Bottom, Height float64 }
+	var off emulation.SetScriptExecutionDisabledParams
+	off.Value = true
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, off); err != nil {
+		b.t.Fatal(err)
+	}
+	b.navigate(base + "/")
+	got := browserEval[struct{ A, B rect }](b, measure)
+	if got.A.Height == 0 || got.B.Height == 0 || got.B.Top < got.A.Bottom {
+		b.t.Errorf("phone without script: A %+v, B %+v; want both shown, stacked", got.A, got.B)
+	}
+	off.Value = false
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, off); err != nil {
+		b.t.Fatal(err)
+	}
+	b.navigate(base + "/")
 }
 
 // TestBrowserVoteByClickAndKeyboard votes once by clicking and once by
@@ -798,9 +821,17 @@ func TestBrowserPhoneLayout(t *testing.T) {
 	if p.InnerWidth != phoneW {
 		t.Errorf("phone: window.innerWidth = %v, want %d (viewport meta)", p.InnerWidth, phoneW)
 	}
-	if p.B.Top < p.A.Bottom {
-		t.Errorf("phone: answers do not stack: A %+v, B %+v", p.A, p.B)
+	// Tabs: A shown, B one tap away instead of a long scroll.
+	if p.A.Height == 0 || p.B.Height != 0 {
+		t.Errorf("phone: want answer A shown and B behind its tab: A %+v, B %+v", p.A, p.B)
 	}
+	b.do("tap the B tab", chromedp.Tap(chromedp.ID("tab-b"), chromedp.NodeVisible))
+	if tb := browserEval[layout](b, measure); tb.B.Height == 0 || tb.A.Height != 0 || tb.B.Top > p.A.Top+1 {
+		t.Errorf("phone: after tapping B, A %+v, B %+v; want B in A's place", tb.A, tb.B)
+	}
+	b.saveScreenshot("phone-battle-tab-b.png", true)
+	b.do("tap the A tab", chromedp.Tap(chromedp.ID("tab-a"), chromedp.NodeVisible))
+	assertStackedWithoutScript(b, base, measure)
 	if p.ScrollWidth > phoneW {
 		t.Errorf("phone: page is %vpx wide, wider than the %dpx screen", p.ScrollWidth, phoneW)
 	}

@@ -144,14 +144,15 @@ func (s *Server) apiContinue(c echo.Context) error {
 	return c.JSON(http.StatusCreated, namedJSON(b, *body.Prompt))
 }
 
-// namedPage shows a side-by-side battle: names from the start, and after
-// the vote that it was not counted.
+// namedSides are a side-by-side battle's two models, named.
+func namedSides(b *models.Battle) (a, bb views.Side) {
+	a = views.Side{DisplayName: b.ContenderA.DisplayName, Organization: b.ContenderA.Organization}
+	bb = views.Side{DisplayName: b.ContenderB.DisplayName, Organization: b.ContenderB.Organization}
+	return a, bb
+}
+
+// namedPage shows a voted side-by-side battle: its vote was not counted.
 func (s *Server) namedPage(c echo.Context, b *models.Battle, v *models.Vote, bv views.BattleView) error {
-	a := views.Side{DisplayName: b.ContenderA.DisplayName, Organization: b.ContenderA.Organization}
-	bb := views.Side{DisplayName: b.ContenderB.DisplayName, Organization: b.ContenderB.Organization}
-	if v == nil {
-		return render(c, http.StatusOK, views.NamedBattlePage(s.meta(c, "Side by side", "compare"), views.NamedView{Battle: bv, A: a, B: bb}))
-	}
 	bv.TurnURL = ""
 	return render(c, http.StatusOK, views.NamedRevealPage(s.meta(c, "Side by side", "compare"), revealView(bv, b, v)))
 }

@@ -69,9 +69,25 @@ func (s *Server) handleError(err error, c echo.Context) {
 		err = c.JSON(status, map[string]string{"error": msg})
 	} else {
 		title := http.StatusText(status)
-		err = render(c, status, views.ErrorPage(s.meta(c, title, ""), views.ErrorView{Status: status, Title: title, Message: msg}))
+		ev := views.ErrorView{Status: status, Title: title, Message: msg, RetryURL: retryURL(c, status)}
+		err = render(c, status, views.ErrorPage(s.meta(c, title, ""), ev))
 	}
 	if err != nil {
 		s.log.Error("write error response", "error", err.Error())
 	}
+}
+
+// retryURL is the address to load again after a transient failure of a
+// page (too many requests, nothing available, a failure on our side); a
+// form's POST is not repeated by a link, so it gets none.
+func retryURL(c echo.Context, status int) string {
+	transient := status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable || status >= 500
+	if !transient || c.Request().Method != http.MethodGet {
+		return ""
+	}
+	// One leading slash only: "//host/x" would be a link to another site.
+	u := *c.Request().URL
+	u.Path = "/" + strings.TrimLeft(u.Path, "/")
+	u.RawPath = ""
+	return u.RequestURI()
 }

@@ -8,6 +8,7 @@ import (
 
 	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/fault"
+	"openarena.dev/arena/views"
 )
 
 // liveBattleJSON answers the start of a live battle: the answers come
@@ -38,22 +39,50 @@ func (s *Server) newLiveBattle(c echo.Context, prompt string) (string, error) {
 	return b.ID, nil
 }
 
-// liveForm starts a live battle from the page's prompt form.
+// liveForm starts a live battle from the page's prompt form. A refused
+// prompt comes back on the page it was typed on, kept, with the reason.
 func (s *Server) liveForm(c echo.Context) error {
-	id, err := s.newLiveBattle(c, c.FormValue("prompt"))
-	if err != nil {
+	prompt := c.FormValue("prompt")
+	id, err := s.newLiveBattle(c, prompt)
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/battles/"+id)
+	}
+	f, status, ok := refusal(c, err, prompt)
+	if !ok {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/battles/"+id)
+	if from := c.FormValue("from"); from != "" {
+		shown, err := s.showOpenBattle(c, status, from, func(bv *views.BattleView) bool {
+			bv.AskURL, bv.Ask = "/battles", f
+			return true
+		})
+		if shown || err != nil {
+			return err
+		}
+	}
+	return render(c, status, views.AskPage(s.meta(c, "Ask", "vote"), "/battles", f))
 }
 
-// turnForm adds the next prompt of a live conversation.
+// turnForm adds the next prompt of a live conversation; a refused one comes
+// back on the battle, kept, with the reason.
 func (s *Server) turnForm(c echo.Context) error {
-	err := s.arena.ContinueLiveBattle(c.Request().Context(), c.Param("id"), voterID(c), c.FormValue("prompt"))
-	if err != nil {
+	id, prompt := c.Param("id"), c.FormValue("prompt")
+	err := s.arena.ContinueLiveBattle(c.Request().Context(), id, voterID(c), prompt)
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/battles/"+id)
+	}
+	f, status, ok := refusal(c, err, prompt)
+	if !ok {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/battles/"+c.Param("id"))
+	shown, serr := s.showOpenBattle(c, status, id, func(bv *views.BattleView) bool {
+		bv.Turn = f
+		return bv.TurnURL != ""
+	})
+	if shown || serr != nil {
+		return serr
+	}
+	return err
 }
 
 func (s *Server) apiTurn(c echo.Context) error {

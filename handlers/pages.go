@@ -27,7 +27,7 @@ func (s *Server) votePage(c echo.Context) error {
 	b, err := s.startBattle(c)
 	if errors.Is(err, arena.ErrNoBattles) {
 		if live {
-			return render(c, http.StatusOK, views.AskPage(s.meta(c, "Ask", "vote"), "/battles"))
+			return render(c, http.StatusOK, views.AskPage(s.meta(c, "Ask", "vote"), "/battles", views.FormState{}))
 		}
 		prompts, answers, err := s.arena.BankSize(ctx)
 		if err != nil {
@@ -64,11 +64,11 @@ func (s *Server) battlePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if v == nil {
+		return s.openBattlePage(c, http.StatusOK, b, bv)
+	}
 	if b.Mode == models.ModeNamed {
 		return s.namedPage(c, b, v, bv)
-	}
-	if v == nil {
-		return render(c, http.StatusOK, views.BattlePage(s.meta(c, "Vote", "vote"), bv))
 	}
 	bv.TurnURL = ""
 	rv := moderatedReveal(c, revealView(bv, b, v), v)
@@ -85,4 +85,13 @@ func (s *Server) voteForm(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/battles/"+c.Param("id"))
+}
+
+// openBattlePage shows a battle awaiting its vote, blind or side by side.
+func (s *Server) openBattlePage(c echo.Context, status int, b *models.Battle, bv views.BattleView) error {
+	if b.Mode == models.ModeNamed {
+		a, bb := namedSides(b)
+		return render(c, status, views.NamedBattlePage(s.meta(c, "Side by side", "compare"), views.NamedView{Battle: bv, A: a, B: bb}))
+	}
+	return render(c, status, views.BattlePage(s.meta(c, "Vote", "vote"), bv))
 }

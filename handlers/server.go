@@ -82,7 +82,7 @@ func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
 // meta fills the page frame, with the demo banner while the demo is on.
 func (s *Server) meta(c echo.Context, title, nav string) views.Meta {
 	return views.Meta{Title: title, Nav: nav, CSSURL: s.assets.URL("app.css"), HighlightURL: s.assets.URL("highlight.css"), JSURL: s.assets.URL("app.js"),
-		Demo: s.demoBanner(c)}
+		Demo: s.demoBanner(c), PromptMax: s.arena.PromptMaxChars()}
 }
 
 // demoBanner says that the bots are demo bots and how to add a real

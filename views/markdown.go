@@ -61,7 +61,7 @@ const maxLanguageLen = 32
 // HTML that is safe to embed in a page.
 //
 // Rendering is goldmark with the GFM extensions (tables, strikethrough,
-// autolinks, task lists). Raw HTML in the source is never passed through: it
+// autolinks, task lists), with a single newline kept as a line break. Raw HTML in the source is never passed through: it
 // is shown as escaped text, so "<b>" reads as the characters the model
 // wrote. Fenced code is highlighted by chroma with CSS classes only (no
 // style attributes, which the Content-Security-Policy forbids); the matching
@@ -113,7 +113,11 @@ var markdown = sync.OnceValue(func() goldmark.Markdown {
 		),
 		// No html.WithUnsafe(): raw HTML is never emitted as markup; the
 		// safeRenderer shows it as escaped text instead.
+		// Hard wraps: a model's single newline is a line break, as the
+		// reader expects of a poem or an address; CommonMark would join the
+		// lines into one. Code blocks keep their own newlines regardless.
 		goldmark.WithRendererOptions(
+			gmhtml.WithHardWraps(),
 			renderer.WithNodeRenderers(util.Prioritized(newSafeRenderer(), 100)),
 		),
 	)

@@ -29,6 +29,11 @@ func TestRenderMarkdown(t *testing.T) {
 		{"blockquote", "> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>\n"},
 		{"rule", "a\n\n---\n\nb", "<p>a</p>\n<hr>\n<p>b</p>\n"},
 		{"hard break", "a  \nb", "<p>a<br>\nb</p>\n"},
+		{"haiku keeps its lines", "An old silent pond\nA frog jumps into the pond\nSplash! Silence again.",
+			"<p>An old silent pond<br>\nA frog jumps into the pond<br>\nSplash! Silence again.</p>\n"},
+		{"list items with a continued line", "- one\n  more\n- two", "<ul>\n<li>one<br>\nmore</li>\n<li>two</li>\n</ul>\n"},
+		{"paragraphs stay paragraphs", "a\n\nb", "<p>a</p>\n<p>b</p>\n"},
+		{"code block keeps newlines without breaks", "```\nx\ny\n```", `<pre class="chroma"><code>x` + "\ny\n</code></pre>\n"},
 		{
 			"table with alignment as attributes",
 			"| l | c | r |\n|:--|:-:|--:|\n| 1 | 2 | 3 |",

@@ -15,6 +15,18 @@ type Meta struct {
 	JSURL        string
 	// Demo is set while the offline demo bots are enabled.
 	Demo *DemoBanner
+	// PromptMax is the longest prompt the arena accepts, in characters: the
+	// script's counter on prompt boxes reads it from the page.
+	PromptMax int
+}
+
+// FormState is what a refused prompt form shows again: the text as typed
+// and why it was refused. Retry is set when the refusal is transient
+// (flooding, no model free), so sending the same text again may work.
+type FormState struct {
+	Prompt string
+	Error  string
+	Retry  bool
 }
 
 // DemoBanner is the note on every page while the demo bots are on.
@@ -44,6 +56,9 @@ type BattleView struct {
 	TurnURL string
 	// AskURL is set when live battles are available: where a new prompt posts.
 	AskURL string
+	// Ask and Turn are the own-prompt and next-turn forms as refused, if
+	// they were.
+	Ask, Turn FormState
 	// RegenerateURL is set while the voter may have both answers of the
 	// latest turn written again; RegeneratesLeft says how often.
 	RegenerateURL   string
@@ -122,6 +137,9 @@ type ErrorView struct {
 	Status  int
 	Title   string
 	Message string
+	// RetryURL is set when the failure is transient and loading the same
+	// address again may work.
+	RetryURL string
 }
 
 // plural writes a count with its noun, adding an s unless the count is one.

@@ -54,16 +54,16 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	out := fs.String("out", "", "output file, - for standard output")
 	includeServed := fs.Bool("include-served-bank", false, "keep bank battles whose prompt is still served")
 	includeNamed := fs.Bool("include-named", false, `release side-by-side battles too, as "anony": false`)
-	if len(args) < 1 || args[0] != "battles" {
+	if err := sv.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() < 1 || fs.Arg(0) != "battles" {
 		fs.Usage()
 		return errors.New("export needs a kind: arena export battles --out FILE.json")
 	}
-	if err := sv.parse(fs, args[1:]); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 1 {
 		fs.Usage()
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return fmt.Errorf("unexpected argument %q", fs.Arg(1))
 	}
 	if *out == "" {
 		fs.Usage()

@@ -29,19 +29,19 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err := sv.bindFlag(fs, "ARENA_DATABASE_URL"); err != nil {
 		return err
 	}
-	if len(args) < 1 {
+	if err := sv.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() < 1 {
 		fs.Usage()
 		return errors.New("import needs a kind (outputs, contenders or battles) and a file")
 	}
-	kind := args[0]
-	if err := sv.parse(fs, args[1:]); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
+	kind := fs.Arg(0)
+	if fs.NArg() != 2 {
 		fs.Usage()
 		return fmt.Errorf("import %s needs exactly one file", kind)
 	}
-	path, dsn := fs.Arg(0), sv.get("ARENA_DATABASE_URL")
+	path, dsn := fs.Arg(1), sv.get("ARENA_DATABASE_URL")
 	switch kind {
 	case "outputs":
 		return importOutputs(ctx, dsn, path, stdout, stderr)

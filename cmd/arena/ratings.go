@@ -53,7 +53,7 @@ func parseRatingsFlags(args []string, stderr io.Writer) (*ratingsFlags, error) {
 	fs.IntVar(&f.workers, "workers", 0, "bootstrap rounds run at once (default: all cores)")
 	fs.BoolVar(&f.verbose, "v", false, "report timings on stderr")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (for go tool pprof)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseAnywhere(fs, args); err != nil {
 		return nil, err
 	}
 	if f.settings != "" {

@@ -102,11 +102,11 @@ func (sv *settingValues) bindServeFlags(fs *flag.FlagSet) error {
 	return nil
 }
 
-// parse parses args with fs and takes the flags that were given over the
-// environment. The flag package has parsed numbers and booleans already, so
+// parse parses args with fs (flags anywhere among the positionals) and
+// takes the flags that were given over the environment. The flag package has parsed numbers and booleans already, so
 // the text taken is its canonical form.
 func (sv *settingValues) parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	if err := parseAnywhere(fs, args); err != nil {
 		return err
 	}
 	fs.Visit(func(f *flag.Flag) {

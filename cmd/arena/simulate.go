@@ -36,7 +36,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	truth := fs.String("truth", "", "also write the true ratings as JSON to this file")
 	policies := addPolicyFlags(fs)
 	rigging := addRiggingFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseAnywhere(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
