@@ -115,7 +115,7 @@ func fillRated(v *views.LeaderboardView, bv *boards.BoardView, q boards.BoardQue
 		row := views.LeaderboardRow{Spread: spreadText(r.RankBest, r.RankWorst), TieShade: v.TieShading && shade[r.Slug],
 			Rank: r.RankUB, OtherRank: r.StyleRankUB, Slug: r.Slug, DisplayName: r.DisplayName,
 			Organization: r.Organization, Country: r.Country, License: r.License, OpenWeights: r.OpenWeights,
-			Score: score(r.Score), CIPlus: "+" + score(r.CIUpper-r.Score), CIMinus: "−" + score(r.Score-r.CILower),
+			Score: score(r.Score), CIPlus: ciPlus(r), CIMinus: ciMinus(r),
 			Votes: r.Votes, Preliminary: r.Preliminary, ModelURL: "/models/" + url.PathEscape(r.Slug), Status: lifecycleBadge(r.Status),
 		}
 		if q.Style {
@@ -230,4 +230,21 @@ func robustnessLine(r *boards.Robustness) string {
 		return fmt.Sprintf("#1 would change after at most %d flipped %s (greedy search).", r.FlipsToChangeTop, votes)
 	}
 	return fmt.Sprintf("#1 would change after %d flipped %s (%s).", r.FlipsToChangeTop, votes, r.Method)
+}
+
+// ciPlus and ciMinus are the distances from the score to the interval's
+// bounds, or empty when the model has too few votes for an interval to mean
+// anything (boards.MinIntervalVotes).
+func ciPlus(r boards.ViewRow) string {
+	if r.Votes < boards.MinIntervalVotes {
+		return ""
+	}
+	return "+" + score(r.CIUpper-r.Score)
+}
+
+func ciMinus(r boards.ViewRow) string {
+	if r.Votes < boards.MinIntervalVotes {
+		return ""
+	}
+	return "−" + score(r.Score-r.CILower)
 }

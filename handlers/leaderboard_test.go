@@ -126,8 +126,14 @@ func TestLeaderboardFromSnapshot(t *testing.T) {
 				t.Errorf("leaderboard page lacks %q", want)
 			}
 		}
-		if n := len(ciCell.FindAllString(page.body, -1)); n != len(after.Models) {
-			t.Errorf("page shows %d intervals as +x/−y, want %d", n, len(after.Models))
+		// Every model has fewer than boards.MinIntervalVotes votes: the JSON
+		// keeps the intervals, the page shows none rather than a range
+		// drawn from one or two votes.
+		if n := len(ciCell.FindAllString(page.body, -1)); n != 0 {
+			t.Errorf("page shows %d intervals as +x/−y for models of 2 or 3 votes, want none", n)
+		}
+		if n := strings.Count(page.body, `title="too few votes for an interval">—</td>`); n != len(after.Models) {
+			t.Errorf("page marks %d intervals as too few votes, want %d", n, len(after.Models))
 		}
 	})
 }
@@ -568,4 +574,37 @@ func TestLeaderboardVersion(t *testing.T) {
 			t.Errorf("version still %s after a new coding snapshot", v)
 		}
 	})
+}
+
+// TestLeaderboardSmallCategoryHasNoTab votes once on a German prompt: the
+// one-vote "German" board is rated and served by its URL, but gets no tab
+// beside the real categories (boards.MinTabVotes).
+func TestLeaderboardSmallCategoryHasNoTab(t *testing.T) {
+	t.Parallel()
+	e := newBoardEnv(t, "sqlite")
+	ctx := t.Context()
+	const german = "Wie spät ist es heute Abend in Berlin, und wie wird das Wetter morgen früh dort sein?"
+	var rows []models.BankRow
+	for _, c := range boardContenders {
+		rows = append(rows, models.BankRow{PromptID: "de", Prompt: german, Model: c.Slug, Output: "Eine Antwort."})
+	}
+	if _, err := e.store.ImportBank(ctx, rows, nil); err != nil {
+		t.Fatal(err)
+	}
+	de := promptAnswers(t, e.store)[german]
+	storeBoardVote(t, e.store, de["zephyrion-7b"], de["cascadia-3"], models.WinnerA)
+	if _, err := e.arena.Boards().RecomputeRatings(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v := e.view("")
+	var tabs []string
+	for _, c := range v.Categories {
+		tabs = append(tabs, c.Name)
+	}
+	if slices.Contains(tabs, "lang:de") || !slices.Contains(tabs, "coding") || !slices.Contains(tabs, "overall") {
+		t.Errorf("tabs = %v, want overall and coding, and no tab for a one-vote German board", tabs)
+	}
+	if de := e.view("?category=lang:de"); de.Votes != 1 || len(de.Models) != 2 {
+		t.Errorf("the German board by URL = %d votes, %d models; want 1 and 2", de.Votes, len(de.Models))
+	}
 }

@@ -213,8 +213,22 @@ type CategorySummary struct {
 	Models int
 }
 
-// Categories lists the categories whose newest board rated at least
-// one vote: overall first, then the topics in CategoryNames order, then
+// A category gets a tab of its own once its board rated MinTabVotes votes
+// between at least MinTabModels models: a language misdetected once must not
+// open a tab whose board is one vote. Its board is still served by URL.
+const (
+	MinTabVotes  = 5
+	MinTabModels = 2
+)
+
+// MinIntervalVotes is how many votes a model needs in a board before the
+// page shows its interval: with fewer the bootstrap draws the same few
+// votes every round and the interval collapses to a point ("1000–1000"),
+// which reads as certainty where there is almost none.
+const MinIntervalVotes = 10
+
+// Categories lists the categories with a tab (see MinTabVotes; overall
+// whenever it rated a vote): overall first, then the topics in CategoryNames order, then
 // the languages by votes (most first), then any other (from bank files).
 func (s *Service) Categories(ctx context.Context) ([]CategorySummary, error) {
 	boards, err := s.ratedBoards(ctx)
@@ -223,7 +237,7 @@ func (s *Service) Categories(ctx context.Context) ([]CategorySummary, error) {
 	}
 	var out []CategorySummary
 	for name, b := range boards {
-		if b.Votes > 0 {
+		if name == models.CategoryOverall && b.Votes > 0 || b.Votes >= MinTabVotes && len(b.Models) >= MinTabModels {
 			out = append(out, CategorySummary{Name: name, Votes: b.Votes, Models: len(b.Models)})
 		}
 	}

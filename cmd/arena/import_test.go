@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,7 +69,13 @@ func TestImportOutputs(t *testing.T) {
 			defer s.Close()
 			ids, err := s.BankPromptIDs(context.Background())
 			if err != nil || len(ids) != 1 {
-				t.Errorf("servable prompts = %v, %v; want p-001 only", ids, err)
+				t.Fatalf("servable prompts = %v, %v; want p-001 only", ids, err)
+			}
+			// The file's "creative" is the built-in creative-writing
+			// category, not a tab of its own beside it.
+			p, _, err := s.PromptAnswers(context.Background(), ids[0])
+			if err != nil || !slices.Contains(p.Categories, "creative_writing") || slices.Contains(p.Categories, "creative") {
+				t.Errorf("p-001's categories = %v (%v), want creative_writing for the file's \"creative\"", p.Categories, err)
 			}
 		})
 	}

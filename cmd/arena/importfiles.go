@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"openarena.dev/arena/arena"
+	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/style"
 	"openarena.dev/arena/llm"
 	"openarena.dev/arena/models"
@@ -151,7 +152,7 @@ func rowsOf(lines []outputLine) []models.BankRow {
 	out := make([]models.BankRow, len(lines))
 	for i, o := range lines {
 		counts := style.Measure(o.Output)
-		out[i] = models.BankRow{PromptID: o.PromptID, Prompt: o.Prompt, Category: o.Category, Model: o.Model,
+		out[i] = models.BankRow{PromptID: o.PromptID, Prompt: o.Prompt, Category: categories.Canonical(o.Category), Model: o.Model,
 			Output: o.Output, Style: &counts}
 	}
 	return out
