@@ -39,17 +39,26 @@ type boardRowJSON struct {
 	RankUBPlain  int      `json:"rank_ub_plain,omitempty"`
 	RankUBStyle  int      `json:"rank_ub_style,omitempty"`
 	// RankBest and RankWorst are the view's rank spread.
-	RankBest    int        `json:"rank_best,omitempty"`
-	RankWorst   int        `json:"rank_worst,omitempty"`
-	Votes       int        `json:"votes"`
-	Wins        int        `json:"wins"`
-	Ties        int        `json:"ties"`
-	Losses      int        `json:"losses"`
-	WinRate     float64    `json:"win_rate"`
-	OnlineElo   float64    `json:"online_elo"`
-	Preliminary bool       `json:"preliminary"`
-	Status      string     `json:"status"`
-	Style       *styleJSON `json:"style,omitempty"`
+	RankBest    int              `json:"rank_best,omitempty"`
+	RankWorst   int              `json:"rank_worst,omitempty"`
+	Votes       int              `json:"votes"`
+	Wins        int              `json:"wins"`
+	Ties        int              `json:"ties"`
+	Losses      int              `json:"losses"`
+	WinRate     float64          `json:"win_rate"`
+	OnlineElo   float64          `json:"online_elo"`
+	Preliminary bool             `json:"preliminary"`
+	Status      string           `json:"status"`
+	Change      *scoreChangeJSON `json:"change,omitempty"`
+	Style       *styleJSON       `json:"style,omitempty"`
+}
+
+// scoreChangeJSON is a row's score change since the board of change_since and
+// whether it is significant (Holm-corrected across the rows compared).
+type scoreChangeJSON struct {
+	ScoreDelta  float64 `json:"score_delta"`
+	PAdjusted   float64 `json:"p_adjusted"`
+	Significant bool    `json:"significant"`
 }
 
 type styleJSON struct {
@@ -84,6 +93,9 @@ type boardJSON struct {
 	Reweighted   bool               `json:"reweighted"`
 	TieGroups    [][]string         `json:"tie_groups,omitempty"`
 	Robustness   *boards.Robustness `json:"robustness,omitempty"`
+	// ChangeSince is when the board the rows' changes compare with was
+	// computed (boards.ChangeWindow earlier); absent when there is none.
+	ChangeSince *time.Time `json:"change_since,omitempty"`
 	// StyleCoefficients use the ratings command's names.
 	StyleCoefficients *boards.StyleVector `json:"style_coefficients,omitempty"`
 	Models            []boardRowJSON      `json:"models"`
@@ -185,6 +197,9 @@ func ratedJSON(out *boardJSON, v *boards.BoardView) {
 		out.StyleCoefficients = &st.Coefficients
 	}
 	out.TieGroups = v.TieGroups
+	if !v.ChangeSince.IsZero() {
+		out.ChangeSince = &v.ChangeSince
+	}
 	for _, r := range v.Rows {
 		row := boardRowJSON{Model: r.Slug, DisplayName: r.DisplayName, Organization: r.Organization,
 			Country: r.Country, License: r.License, OpenWeights: r.OpenWeights, Score: r.Score,
@@ -192,6 +207,9 @@ func ratedJSON(out *boardJSON, v *boards.BoardView) {
 			RankUBStyle: r.StyleRankUB, RankBest: r.RankBest, RankWorst: r.RankWorst,
 			Votes: r.Votes, Wins: r.Wins, Ties: r.Ties, Losses: r.Losses,
 			WinRate: r.WinRate(), OnlineElo: r.OnlineElo, Preliminary: r.Preliminary, Status: r.Status}
+		if c := r.Change; c != nil {
+			row.Change = &scoreChangeJSON{ScoreDelta: c.Delta, PAdjusted: c.PAdjusted, Significant: c.Significant}
+		}
 		if st := r.RatedRow.Style; st != nil {
 			row.Style = &styleJSON{Score: st.Score, CILower: st.CILower, CIUpper: st.CIUpper, RankUB: r.StyleRankUB}
 		}

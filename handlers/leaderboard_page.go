@@ -20,6 +20,7 @@ import (
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/lifecycle"
 	"openarena.dev/arena/models"
+	"openarena.dev/arena/rating"
 	"openarena.dev/arena/views"
 )
 
@@ -121,6 +122,7 @@ func fillRated(v *views.LeaderboardView, bv *boards.BoardView, q boards.BoardQue
 		if q.Style {
 			row.OtherRank = r.PlainRankUB
 		}
+		row.Change, row.ChangeTitle = changeMark(r.Change, bv.ChangeSince)
 		if st := r.RatedRow.Style; st != nil {
 			row.StyleRank, row.StyleScore = r.StyleRankUB, score(st.Score)
 		}
@@ -247,4 +249,18 @@ func ciMinus(r boards.ViewRow) string {
 		return ""
 	}
 	return "−" + score(r.Score-r.CILower)
+}
+
+// changeMark is the arrow beside a score that moved significantly since the
+// board of a week before, and the sentence that explains it.
+func changeMark(c *rating.ScoreChange, since time.Time) (mark, title string) {
+	if c == nil || !c.Significant {
+		return "", ""
+	}
+	mark, dir := "▲", "up"
+	if c.Delta < 0 {
+		mark, dir = "▼", "down"
+	}
+	return mark, fmt.Sprintf("%s %.0f points since %s: more than chance allows (p = %.3f after Holm correction)",
+		dir, math.Abs(c.Delta), since.UTC().Format("2 Jan 2006"), c.PAdjusted)
 }

@@ -411,7 +411,7 @@ func TestLeaderboardCategoriesAndFilters(t *testing.T) {
 }
 
 // pageRow is what the page's table says of a model.
-var pageRow = regexp.MustCompile(`(?s)<tr data-model="([^"]+)"[^>]*>\s*<td class="rank">(\d+)</td>.*?<td class="num score">(-?\d+)</td>.*?<td class="num votes">(\d+)</td>`)
+var pageRow = regexp.MustCompile(`(?s)<tr data-model="([^"]+)"[^>]*>\s*<td class="rank">(\d+)</td>.*?<td class="num score">(-?\d+)\s*(?:<span[^>]*>[^<]*</span>)?</td>.*?<td class="num votes">(\d+)</td>`)
 
 // TestLeaderboardFormatsAgree checks that the page, the JSON and both CSV
 // addresses show the same rows in the same order for the same query.

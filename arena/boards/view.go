@@ -11,6 +11,7 @@ import (
 	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/arena/lifecycle"
 	"openarena.dev/arena/models"
+	"openarena.dev/arena/rating"
 )
 
 // BoardQuery picks a view of a published board: which category, whether
@@ -58,6 +59,9 @@ type BoardView struct {
 	// TieGroups are the slugs of the rows in groups of statistical ties
 	// (see rating.TieGroups), by the view's scores, best group first.
 	TieGroups [][]string
+	// ChangeSince is when the board the rows' changes are measured
+	// against was computed; zero when there is none (see markChanges).
+	ChangeSince time.Time
 }
 
 // ViewRow is one model as a board view shows it. Score, interval and RankUB are
@@ -76,6 +80,9 @@ type ViewRow struct {
 	RankBest, RankWorst int
 	// Status is the row's lifecycle status (lifecycle.Of).
 	Status string
+	// Change is the score's change since the board of ChangeWindow
+	// before, and whether it is significant; nil when not compared.
+	Change *rating.ScoreChange
 }
 
 // View returns the view of the newest board q asks for, or nil when
@@ -120,6 +127,9 @@ func (s *Service) View(ctx context.Context, q BoardQuery) (*BoardView, error) {
 	}
 	rankShown(v.Rows, q.Style)
 	v.TieGroups = spreadShown(v.Rows)
+	if err := s.markChanges(ctx, v, q.Category, q.Style); err != nil {
+		return nil, err
+	}
 	sortRows(v.Rows, q.Sort, q.Desc)
 	v.Organizations, v.Countries, v.Licenses = keys(orgs), keys(countries), keys(licenses)
 	return v, nil
