@@ -215,3 +215,14 @@ func (s *Store) CountedVotesMark(ctx context.Context) (VoteMark, error) {
 	err := row.Scan(&m.Count, &m.LastID)
 	return m, err
 }
+
+// CountedVotesAfter counts the votes in the ratings with an id above after,
+// stopping at limit so that asking stays cheap however far behind a board
+// is.
+func (s *Store) CountedVotesAfter(ctx context.Context, after uint, limit int) (int64, error) {
+	var n int64
+	row := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM (SELECT 1 FROM votes v WHERE `+CountedSQL+` AND v.id > ? LIMIT ?) x`,
+		after, limit).Row()
+	err := row.Scan(&n)
+	return n, err
+}

@@ -101,6 +101,9 @@ type Service struct {
 	// stale is set by InvalidateRatings: the next check recomputes even
 	// if the counted votes are the same.
 	stale atomic.Bool
+	// catsLate mirrors catsBehind for Readiness, which must not wait for
+	// computeMu.
+	catsLate atomic.Bool
 
 	// cacheMu guards boards, the newest board of every category, and
 	// checkedAt, when the database was last asked for newer ones.

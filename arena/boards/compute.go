@@ -172,6 +172,7 @@ func (s *Service) computeBoards(ctx context.Context, cats bool) ([]*RatedBoard, 
 	out := []*RatedBoard{overall}
 	if !cats {
 		s.catsBehind = true
+		s.catsLate.Store(true)
 		return out, nil
 	}
 	subsets := categorySubsets(rv)
@@ -192,6 +193,7 @@ func (s *Service) computeBoards(ctx context.Context, cats bool) ([]*RatedBoard, 
 		out = append(out, b)
 	}
 	s.catsBehind, s.catsAt = false, time.Now()
+	s.catsLate.Store(false)
 	return out, nil
 }
 

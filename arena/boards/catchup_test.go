@@ -1,0 +1,128 @@
+package boards
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"openarena.dev/arena/models"
+	"openarena.dev/arena/models/storetest"
+)
+
+func TestIDTrackerGaps(t *testing.T) {
+	now := time.Now()
+	var tr idTracker
+	tr.reset(2)
+	tr.saw([]uint{6, 3}, now)
+	if tr.pos != 6 {
+		t.Fatalf("position %d, want 6", tr.pos)
+	}
+	if got := tr.pending(now); !cmp.Equal(got, []uint{4, 5}) {
+		t.Fatalf("waiting for %v, want [4 5]", got)
+	}
+	tr.saw([]uint{5, 7}, now.Add(time.Minute))
+	if got := tr.pending(now.Add(time.Minute)); !cmp.Equal(got, []uint{4}) || tr.pos != 7 {
+		t.Fatalf("waiting for %v at %d, want [4] at 7", got, tr.pos)
+	}
+	if got := tr.pending(now.Add(gapWait + time.Second)); len(got) != 0 {
+		t.Fatalf("still waiting for %v after gapWait", got)
+	}
+	tr.saw([]uint{tr.pos + maxGaps + 2}, now)
+	if !tr.overflow {
+		t.Fatal("a jump past maxGaps ids did not ask for a full read")
+	}
+	tr.reset(0)
+	if tr.overflow || len(tr.gaps) != 0 {
+		t.Fatalf("reset left %+v", tr)
+	}
+}
+
+// TestCatchUpAfterPrune checks that an instance whose position in the
+// change log was pruned away reads every vote again, and that the log of
+// a change it missed is then not needed.
+func TestCatchUpAfterPrune(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		rng := rand.New(rand.NewPCG(1, 2))
+		f := newIncrementalFixture(t, s, rng)
+		for range 20 {
+			f.vote(t, rng)
+		}
+		inc := New(s, Options{Rounds: 4, Workers: 1}, nil)
+		boardsNow(t, inc)
+		boardsNow(t, inc) // past the look-back after the first full read
+		if _, err := s.ExcludeVotes(ctx, map[uint]string{f.votes[3]: models.ExcludedAdminPrefix + "x"}, true); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.PruneRatingChanges(ctx, time.Now().Add(time.Hour)); err != nil || n == 0 {
+			t.Fatalf("pruned %d, %v; want the exclusion's entry gone", n, err)
+		}
+		inc.computeMu.Lock()
+		got, err := inc.catchUp(ctx)
+		inc.computeMu.Unlock()
+		if err != nil || !got.full || !got.changed {
+			t.Fatalf("catch-up after pruning = %+v, %v; want a full read", got, err)
+		}
+		if d := cmp.Diff(boardsNow(t, New(s, Options{Rounds: 4, Workers: 1}, nil)), boardsNow(t, inc),
+			cmp.AllowUnexported(RatedBoard{})); d != "" {
+			t.Errorf("boards after the full read differ (-full +incremental):\n%s", d)
+		}
+		again, err := s.RatingChangesAfter(ctx, 0, nil)
+		if err != nil || len(again.Changes) != 0 || again.PrunedThrough == 0 {
+			t.Errorf("log after pruning = %+v, %v", again, err)
+		}
+	})
+}
+
+// TestCategoriesWaitWhileVoting checks the category cadence: a
+// computation that reads new votes rates only the overall board until
+// CategoryInterval has passed, and the next one that finds no new votes
+// brings the categories up to date.
+func TestCategoriesWaitWhileVoting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		rng := rand.New(rand.NewPCG(3, 4))
+		f := newIncrementalFixture(t, s, rng)
+		for range 30 {
+			f.vote(t, rng)
+		}
+		svc := New(s, Options{Rounds: 4, Workers: 1, CategoryInterval: time.Hour}, nil)
+		if _, err := svc.recompute(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		coding := func() int {
+			h, err := s.LatestSnapshotHead(ctx, "coding")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h.VotesUsed
+		}
+		before := coding()
+		for range 10 {
+			f.vote(t, rng)
+		}
+		if _, err := svc.recompute(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		overall, err := s.LatestSnapshotHead(ctx, models.CategoryOverall)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := svc.rated.len(); overall.VotesUsed != want {
+			t.Fatalf("overall board rated %d votes, want %d", overall.VotesUsed, want)
+		}
+		if d, behind := svc.categoriesWait(); coding() != before || !behind || d <= 0 {
+			t.Fatalf("coding board went from %d to %d votes (behind %v, due in %v) while votes came; want it left for later",
+				before, coding(), behind, d)
+		}
+		if _, err := svc.recompute(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, behind := svc.categoriesWait(); coding() == before || behind {
+			t.Errorf("coding board still at %d votes (behind %v) once votes paused", coding(), behind)
+		}
+	})
+}
