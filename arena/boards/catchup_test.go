@@ -3,6 +3,7 @@ package boards
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -125,4 +126,42 @@ func TestCategoriesWaitWhileVoting(t *testing.T) {
 			t.Errorf("coding board still at %d votes (behind %v) once votes paused", coding(), behind)
 		}
 	})
+}
+
+// TestPatchKeepsVoteOrder checks patching against a plain model: rows
+// replaced, removed and inserted anywhere leave the ids sorted and the
+// rows as the last write left them.
+func TestPatchKeepsVoteOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	rv := &ratedVotes{}
+	want := map[uint64]voteRow{}
+	for step := range 200 {
+		var up []voteRow
+		var gone []uint64
+		for range rng.IntN(6) {
+			r := voteRow{id: uint64(1 + rng.IntN(300)), a: uint32(rng.IntN(5)), b: uint32(rng.IntN(5)),
+				result: uint8(rng.IntN(3)), cat: uint32(rng.IntN(3))}
+			r.style[rng.IntN(styleWidth)] = int32(rng.IntN(50))
+			if _, dup := want[r.id]; dup && slices.ContainsFunc(up, func(x voteRow) bool { return x.id == r.id }) {
+				continue
+			}
+			up, want[r.id] = append(up, r), r
+		}
+		for range rng.IntN(4) {
+			id := uint64(1 + rng.IntN(300))
+			if !slices.ContainsFunc(up, func(x voteRow) bool { return x.id == id }) {
+				gone = append(gone, id)
+				delete(want, id)
+			}
+		}
+		rv.patch(up, gone)
+		if !slices.IsSorted(rv.id) || rv.len() != len(want) {
+			t.Fatalf("step %d: %d rows (want %d), sorted %v", step, rv.len(), len(want), slices.IsSorted(rv.id))
+		}
+		for i := range rv.len() {
+			if r := rv.row(i); r != want[r.id] {
+				t.Fatalf("step %d: row %+v, want %+v", step, r, want[r.id])
+			}
+		}
+	}
 }

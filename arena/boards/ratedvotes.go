@@ -120,14 +120,15 @@ func (rv *ratedVotes) patch(up []voteRow, gone []uint64) bool {
 			changed = true
 		}
 	}
-	drop := map[int]bool{}
+	var drop []int
 	for _, id := range gone {
 		if i, found := slices.BinarySearch(rv.id, id); found {
-			drop[i] = true
+			drop = append(drop, i)
 		}
 	}
 	if len(drop) > 0 {
-		rv.compact(drop)
+		slices.Sort(drop)
+		rv.compact(slices.Compact(drop))
 		changed = true
 	}
 	if len(inserts) > 0 {
@@ -148,17 +149,22 @@ func cmpID(x, y uint64) int {
 	return 0
 }
 
-// compact removes the rows at the indices in drop, in place.
-func (rv *ratedVotes) compact(drop map[int]bool) {
-	n := 0
-	for i := range rv.id {
-		if drop[i] {
-			continue
+// compact removes the rows at the indices in drop (sorted, distinct), in
+// place, moving each run of kept rows once.
+func (rv *ratedVotes) compact(drop []int) {
+	n := drop[0]
+	for k, d := range drop {
+		end := rv.len()
+		if k+1 < len(drop) {
+			end = drop[k+1]
 		}
-		if n != i {
-			rv.set(n, rv.row(i))
-		}
-		n++
+		copy(rv.id[n:], rv.id[d+1:end])
+		copy(rv.a[n:], rv.a[d+1:end])
+		copy(rv.b[n:], rv.b[d+1:end])
+		copy(rv.result[n:], rv.result[d+1:end])
+		copy(rv.cat[n:], rv.cat[d+1:end])
+		copy(rv.style[n*styleWidth:], rv.style[(d+1)*styleWidth:end*styleWidth])
+		n += end - d - 1
 	}
 	rv.id, rv.a, rv.b, rv.result, rv.cat = rv.id[:n], rv.a[:n], rv.b[:n], rv.result[:n], rv.cat[:n]
 	rv.style = rv.style[:n*styleWidth]
