@@ -37,11 +37,11 @@ func (s *Service) RecomputeRatings(ctx context.Context) (*RatedBoard, error) {
 }
 
 // InvalidateRatings makes the next check recompute every board even if the
-// counted votes are unchanged, and wakes the recomputer: call it after a
-// change the vote count does not show, such as edited prompt categories.
-// Excluding or restoring votes changes the count and needs no call, but a
-// call does no harm. It holds for this process; a board recomputed by it is
-// seen by every instance.
+// votes read are unchanged, and wakes the recomputer. Changes to what is
+// rated are seen without it through the ratings change log (by every
+// instance, at its next check); call it to have them rated at once. It
+// holds for this process; a board recomputed by it is seen by every
+// instance.
 func (s *Service) InvalidateRatings(ctx context.Context) error {
 	s.stale.Store(true)
 	s.kick()
