@@ -165,3 +165,36 @@ func TestPatchKeepsVoteOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestRestartServesStoredBoardWhileCatchingUp checks that a new process
+// serves the last stored board, and answers Readiness, while its first
+// computation (which reads every vote) still runs.
+func TestRestartServesStoredBoardWhileCatchingUp(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		rng := rand.New(rand.NewPCG(5, 6))
+		f := newIncrementalFixture(t, s, rng)
+		for range 12 {
+			f.vote(t, rng)
+		}
+		if _, err := New(s, Options{Rounds: 4, Workers: 1}, nil).RecomputeRatings(ctx); err != nil {
+			t.Fatal(err)
+		}
+		f.vote(t, rng) // cast while the server was down
+		restarted := New(s, Options{Rounds: 4, Workers: 1}, nil)
+		restarted.computeMu.Lock() // the first computation is still running
+		defer restarted.computeMu.Unlock()
+		b, err := restarted.RatedLeaderboard(ctx)
+		if err != nil || b == nil || b.Votes == 0 {
+			t.Fatalf("board while catching up = %+v, %v; want the stored one", b, err)
+		}
+		r, err := restarted.Readiness(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted, err := s.CountedVotesAfter(ctx, b.LastVoteID, 100)
+		if err != nil || r.BehindVotes != counted || r.Current != (counted == 0) {
+			t.Errorf("readiness = %+v, want %d votes behind (%v)", r, counted, err)
+		}
+	})
+}
