@@ -13,12 +13,29 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok\n")
 }
 
-// readyz says the database answers, so a balancer can hold traffic back.
+// readiness is the body of /readyz.
+type readiness struct {
+	Ready bool   `json:"ready"`
+	Error string `json:"error,omitempty"`
+	// BoardCurrent and BehindVotes say whether the published board has
+	// rated every vote; they are left out when that could not be read.
+	BoardCurrent *bool  `json:"board_current,omitempty"`
+	BehindVotes  *int64 `json:"behind_votes,omitempty"`
+}
+
+// readyz says the database answers, so a balancer can hold traffic back
+// (503 otherwise). It also says whether the board is current, but a server
+// still catching up on the ratings serves the last stored board and stays
+// ready: only the status code is for balancers.
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	if err := s.arena.Ping(ctx); err != nil {
-		return c.String(http.StatusServiceUnavailable, "database unreachable\n")
+		return c.JSON(http.StatusServiceUnavailable, readiness{Error: "database unreachable"})
 	}
-	return c.String(http.StatusOK, "ready\n")
+	out := readiness{Ready: true}
+	if r, err := s.arena.Boards().Readiness(ctx); err == nil {
+		out.BoardCurrent, out.BehindVotes = &r.Current, &r.BehindVotes
+	}
+	return c.JSON(http.StatusOK, out)
 }

@@ -182,6 +182,9 @@ func (b *bankImport) addCategory(p *Prompt, cat string) error {
 	}
 	p.Categories = append(p.Categories, cat)
 	b.st.PromptsUpdated++
+	if err := logPromptChanges(b.tx, []uint{p.ID}); err != nil {
+		return err
+	}
 	return b.tx.Model(p).Update("categories", p.Categories).Error
 }
 

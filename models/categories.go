@@ -65,7 +65,9 @@ type PromptLabels struct {
 // one transaction.
 func (s *Store) LabelPrompts(ctx context.Context, labels map[uint]PromptLabels) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		ids := make([]uint, 0, len(labels))
 		for id, l := range labels {
+			ids = append(ids, id)
 			p := Prompt{ID: id, Categories: l.Categories, Language: l.Language}
 			if p.Categories == nil {
 				p.Categories = []string{}
@@ -74,6 +76,6 @@ func (s *Store) LabelPrompts(ctx context.Context, labels map[uint]PromptLabels) 
 				return err
 			}
 		}
-		return nil
+		return logPromptChanges(tx, ids)
 	})
 }

@@ -70,7 +70,10 @@ func (s *Store) DisableContendersOfKind(ctx context.Context, kind, reason string
 		res = tx.Exec(`UPDATE votes SET excluded = ? WHERE counted = ? AND excluded <> ? AND battle_id IN (`+demoBattlesSQL+`)`,
 			reason, true, reason, kind)
 		out.Votes = res.RowsAffected
-		return res.Error
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return logAllChanged(tx)
 	})
 	return out, err
 }
@@ -93,6 +96,9 @@ func (s *Store) EnableContendersOfKind(ctx context.Context, kind, reason string)
 			return res.Error
 		}
 		out.Votes = res.RowsAffected
+		if err := logAllChanged(tx); err != nil {
+			return err
+		}
 		var prompts []uint
 		err := tx.Raw(`SELECT b.prompt_id FROM battles b WHERE b.id IN (`+demoBattlesSQL+`)
 			UNION SELECT t.prompt_id FROM turns t WHERE t.battle_id IN (`+demoBattlesSQL+`)`, kind, kind).Scan(&prompts).Error

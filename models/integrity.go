@@ -140,6 +140,7 @@ var overridable = []string{"", ExcludedPromptFlagged, ExcludedPromptRejected}
 func (s *Store) ExcludeVotes(ctx context.Context, reasons map[uint]string, force bool) (int64, error) {
 	var n int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var changed []uint
 		for id, reason := range reasons {
 			q := tx.Model(&Vote{}).Where("id = ? AND counted = ? AND excluded IN ?", id, true, overridable)
 			if !force {
@@ -150,8 +151,11 @@ func (s *Store) ExcludeVotes(ctx context.Context, reasons map[uint]string, force
 				return res.Error
 			}
 			n += res.RowsAffected
+			if res.RowsAffected > 0 {
+				changed = append(changed, id)
+			}
 		}
-		return nil
+		return logVoteChanges(tx, changed)
 	})
 	return n, err
 }
@@ -188,6 +192,9 @@ func liftToHolds(tx *gorm.DB, ids []uint) error {
 		return nil
 	}
 	if err := tx.Model(&Vote{}).Where("id IN ?", ids).Update("excluded", "").Error; err != nil {
+		return err
+	}
+	if err := logVoteChanges(tx, ids); err != nil {
 		return err
 	}
 	var prompts []uint
@@ -232,6 +239,9 @@ func (s *Store) SetVoterBlocked(ctx context.Context, voterID string, blocked boo
 		}
 		ch.WasBlocked, ch.Blocked = vt.Blocked, blocked
 		if err := tx.Model(&Voter{}).Where("id = ?", voterID).Update("blocked", blocked).Error; err != nil {
+			return err
+		}
+		if err := logRatingChanges(tx, []RatingChange{{Scope: ChangeVoter, VoterID: voterID}}); err != nil {
 			return err
 		}
 		if blocked {

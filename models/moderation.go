@@ -293,6 +293,9 @@ func syncPromptExclusions(tx *gorm.DB, ids []uint) error {
 	// joined to that, skipping votes already right (a popular bank prompt
 	// has many, and rewriting each row would churn the table for nothing).
 	// The reasons are constants, so they are written into the statement.
+	if err := logPromptChanges(tx, ids); err != nil {
+		return err
+	}
 	target := `CASE held.level WHEN 2 THEN '` + ExcludedPromptRejected + `' WHEN 1 THEN '` + ExcludedPromptFlagged + `' ELSE '' END`
 	return tx.Exec(`WITH shown AS (`+battlesUsingSQL+`),
 		held AS (
@@ -337,6 +340,9 @@ func (s *Store) SetPromptLabels(ctx context.Context, id uint, categories []strin
 		}
 		if categories == nil {
 			categories = []string{}
+		}
+		if err := logPromptChanges(tx, []uint{id}); err != nil {
+			return err
 		}
 		return tx.Model(&Prompt{ID: id}).Select("categories", "language").
 			Updates(&Prompt{Categories: categories, Language: language}).Error

@@ -63,7 +63,12 @@ func (s *Store) ImportBattles(ctx context.Context, each func(add func(BattleImpo
 	var st BattleImportStats
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		im := battleImport{s: s, tx: tx, st: &st, contenders: map[string]uint{}}
-		return each(im.add)
+		if err := each(im.add); err != nil || st.Battles == 0 {
+			return err
+		}
+		// Imported votes may take ids below a recomputer's watermark
+		// while the import runs, so every instance reads all votes again.
+		return logAllChanged(tx)
 	})
 	if err != nil {
 		return BattleImportStats{}, err

@@ -216,5 +216,5 @@ type Setting struct {
 
 // allTables lists every table AutoMigrate keeps in shape, parents first.
 func allTables() []any {
-	return []any{&Setting{}, &Contender{}, &Prompt{}, &Response{}, &Voter{}, &Battle{}, &Turn{}, &Vote{}, &RatingSnapshot{}, &Admin{}, &SignInFailure{}, &AuditEntry{}, &Session{}, &Report{}, &PromptReview{}, &AnswerJob{}, &VoteClearance{}, &Regeneration{}, &ChangelogEntry{}, &VoteReason{}}
+	return []any{&Setting{}, &Contender{}, &Prompt{}, &Response{}, &Voter{}, &Battle{}, &Turn{}, &Vote{}, &RatingSnapshot{}, &Admin{}, &SignInFailure{}, &AuditEntry{}, &Session{}, &Report{}, &PromptReview{}, &AnswerJob{}, &VoteClearance{}, &Regeneration{}, &ChangelogEntry{}, &VoteReason{}, &RatingChange{}}
 }

@@ -48,6 +48,15 @@ func (s *Store) SetResponseStyles(ctx context.Context, counts map[uint]StyleCoun
 				return err
 			}
 		}
-		return nil
+		// A vote read before its answer was measured is rated anew.
+		ids := make([]uint, 0, len(counts))
+		for id := range counts {
+			ids = append(ids, id)
+		}
+		var prompts []uint
+		if err := tx.Model(&Response{}).Distinct("prompt_id").Where("id IN ?", ids).Pluck("prompt_id", &prompts).Error; err != nil {
+			return err
+		}
+		return logPromptChanges(tx, prompts)
 	})
 }

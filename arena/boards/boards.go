@@ -28,6 +28,12 @@ type Options struct {
 	// Interval is how often the arena looks for counted votes it was not
 	// told about: votes recorded by other instances.
 	Interval time.Duration
+	// CategoryInterval is how often, at most, the category boards are
+	// rated while votes keep coming: a computation that read new votes
+	// rates only the overall board unless CategoryInterval has passed
+	// since the categories were last rated. Once votes pause (a check
+	// finds none new) or the interval is up, the categories catch up.
+	CategoryInterval time.Duration
 	// BoardCheck bounds how often serving the board asks the database
 	// whether a newer snapshot exists.
 	BoardCheck time.Duration
@@ -61,7 +67,7 @@ type Options struct {
 
 // DefaultOptions are used for zero fields of Options.
 var DefaultOptions = Options{
-	Debounce: 2 * time.Second, Interval: time.Minute, BoardCheck: time.Second,
+	Debounce: 2 * time.Second, Interval: time.Minute, BoardCheck: time.Second, CategoryInterval: 30 * time.Second,
 	Rounds: 100, MinVotes: rating.DefaultMinVotes, EloMaxAge: 10 * time.Second,
 }
 
@@ -82,10 +88,22 @@ type Service struct {
 	// thinnedAt is when this process last thinned the snapshot history;
 	// guarded by computeMu.
 	thinnedAt time.Time
+	// rated holds the votes in the ratings as last read, voteIDs and
+	// logIDs how far the votes and the change log were read (see
+	// catchUp); catsAt is when the category boards were last rated and
+	// catsBehind whether votes were rated since without them. All are
+	// guarded by computeMu.
+	rated           *ratedVotes
+	voteIDs, logIDs idTracker
+	catsAt          time.Time
+	catsBehind      bool
 
 	// stale is set by InvalidateRatings: the next check recomputes even
 	// if the counted votes are the same.
 	stale atomic.Bool
+	// catsLate mirrors catsBehind for Readiness, which must not wait for
+	// computeMu.
+	catsLate atomic.Bool
 
 	// cacheMu guards boards, the newest board of every category, and
 	// checkedAt, when the database was last asked for newer ones.
@@ -129,6 +147,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Interval <= 0 {
 		o.Interval = d.Interval
+	}
+	if o.CategoryInterval <= 0 {
+		o.CategoryInterval = d.CategoryInterval
 	}
 	if o.BoardCheck <= 0 {
 		o.BoardCheck = d.BoardCheck

@@ -37,56 +37,53 @@ func (s *Service) RecomputeRatings(ctx context.Context) (*RatedBoard, error) {
 }
 
 // InvalidateRatings makes the next check recompute every board even if the
-// counted votes are unchanged, and wakes the recomputer: call it after a
-// change the vote count does not show, such as edited prompt categories.
-// Excluding or restoring votes changes the count and needs no call, but a
-// call does no harm. It holds for this process; a board recomputed by it is
-// seen by every instance.
+// votes read are unchanged, and wakes the recomputer. Changes to what is
+// rated are seen without it through the ratings change log (by every
+// instance, at its next check); call it to have them rated at once. It
+// holds for this process; a board recomputed by it is seen by every
+// instance.
 func (s *Service) InvalidateRatings(ctx context.Context) error {
 	s.stale.Store(true)
 	s.kick()
 	return ctx.Err()
 }
 
-// recompute computes under both locks. Unless forced or invalidated it
-// first compares the counted votes with those of the newest snapshot and
-// does nothing when they are the same, so wake-ups for votes already rated
-// cost two small queries; it then returns a nil board.
+// recompute computes under both locks. It first brings the votes held in
+// memory up to date (see catchUp); unless forced, invalidated or changed
+// by that, it compares them with the newest snapshot's and does nothing
+// when they are the same, so wake-ups for votes already rated cost a few
+// small queries; it then returns a nil board.
 func (s *Service) recompute(ctx context.Context, force bool) (*RatedBoard, error) {
 	s.computeMu.Lock()
 	defer s.computeMu.Unlock()
 	var out []*RatedBoard
 	ran, err := s.store.WithRatingLock(ctx, func(ctx context.Context) error {
 		stale := s.stale.Swap(false)
+		got, err := s.prepare(ctx)
+		if err != nil {
+			keepStale(s, stale)
+			return err
+		}
+		stale = stale || got.changed
+		cats := force || s.categoriesDue(got)
 		if !force && !stale {
 			fresh, err := s.ratingsFresh(ctx)
-			if err != nil || fresh {
+			if err != nil || (fresh && !(cats && s.catsBehind)) {
 				return err
 			}
 		}
 		if s.opt.OnCompute != nil {
 			defer s.opt.OnCompute()()
 		}
-		boards, err := s.computeBoards(ctx)
+		boards, err := s.computeBoards(ctx, cats)
+		if err == nil {
+			err = s.storeBoards(ctx, boards)
+		}
 		if err != nil {
 			keepStale(s, stale)
 			return err
 		}
-		created := false
-		// The overall board goes last: it is what ratingsFresh compares,
-		// so a computation cut short is redone in full.
-		for i := len(boards) - 1; i >= 0; i-- {
-			c, err := s.storeBoard(ctx, boards[i])
-			if err != nil {
-				keepStale(s, stale)
-				return err
-			}
-			created = created || c
-		}
 		out = boards
-		if created {
-			return s.thinHistory(ctx, time.Now())
-		}
 		return nil
 	})
 	if err != nil {
@@ -102,6 +99,35 @@ func (s *Service) recompute(ctx context.Context, force bool) (*RatedBoard, error
 	return out[0], nil
 }
 
+// prepare measures and categorises what is pending (so the votes read next
+// carry real counts and categories), then catches up.
+func (s *Service) prepare(ctx context.Context) (caught, error) {
+	if err := s.measurePending(ctx); err != nil {
+		return caught{}, err
+	}
+	if err := s.categorizePending(ctx); err != nil {
+		return caught{}, err
+	}
+	return s.catchUp(ctx)
+}
+
+// storeBoards stores the boards, the overall one last: it is what
+// ratingsFresh compares, so a computation cut short is redone in full.
+func (s *Service) storeBoards(ctx context.Context, boards []*RatedBoard) error {
+	created := false
+	for i := len(boards) - 1; i >= 0; i-- {
+		c, err := s.storeBoard(ctx, boards[i])
+		if err != nil {
+			return err
+		}
+		created = created || c
+	}
+	if created {
+		return s.thinHistory(ctx, time.Now())
+	}
+	return nil
+}
+
 // keepStale sets the invalidation again when a computation it asked for
 // failed, so the next check retries it.
 func keepStale(s *Service, stale bool) {
@@ -111,12 +137,9 @@ func keepStale(s *Service, stale bool) {
 }
 
 // ratingsFresh reports whether the newest snapshot rated exactly the
-// counted votes there are now (no snapshot and no votes count as fresh).
+// counted votes held in memory (no snapshot and no votes count as fresh).
 func (s *Service) ratingsFresh(ctx context.Context) (bool, error) {
-	mark, err := s.store.CountedVotesMark(ctx)
-	if err != nil {
-		return false, err
-	}
+	mark := s.rated.mark()
 	head, err := s.store.LatestSnapshotHead(ctx, models.CategoryOverall)
 	if errors.Is(err, models.ErrNotFound) {
 		return mark.Count == 0, nil
@@ -127,17 +150,12 @@ func (s *Service) ratingsFresh(ctx context.Context) (bool, error) {
 	return mark.Count == head.VotesUsed && mark.LastID == head.LastVoteID, nil
 }
 
-// computeBoards rates every counted vote, once over all of them and once
-// per category, from one read of the counted battles. The overall board
-// comes first, then the categories by name. A category that had a board
-// but has no votes left gets an empty board, so its old one is not served.
-func (s *Service) computeBoards(ctx context.Context) ([]*RatedBoard, error) {
-	if err := s.measurePending(ctx); err != nil {
-		return nil, err
-	}
-	if err := s.categorizePending(ctx); err != nil {
-		return nil, err
-	}
+// computeBoards rates every counted vote held, once over all of them and,
+// with cats, once per category. The overall board comes first, then the
+// categories by name. A category that had a board but has no votes left
+// gets an empty board, so its old one is not served. Without cats the
+// categories are left for later (see categoriesDue).
+func (s *Service) computeBoards(ctx context.Context, cats bool) ([]*RatedBoard, error) {
 	cs, err := s.store.Contenders(ctx)
 	if err != nil {
 		return nil, err
@@ -146,16 +164,18 @@ func (s *Service) computeBoards(ctx context.Context) ([]*RatedBoard, error) {
 	// model order, so anyone rating the released battles with the same
 	// seed (`arena ratings --settings`) draws the same resamples.
 	slices.SortFunc(cs, func(x, y models.Contender) int { return cmp.Compare(x.Slug, y.Slug) })
-	battles, err := s.store.CountedBattles(ctx)
-	if err != nil {
-		return nil, err
-	}
-	overall, err := s.rateCategory(ctx, models.CategoryOverall, ratingInput(cs, battles, nil))
+	rv := s.rated
+	overall, err := s.rateCategory(ctx, models.CategoryOverall, ratingInput(cs, rv, nil))
 	if err != nil {
 		return nil, err
 	}
 	out := []*RatedBoard{overall}
-	subsets := categorySubsets(battles)
+	if !cats {
+		s.catsBehind = true
+		s.catsLate.Store(true)
+		return out, nil
+	}
+	subsets := categorySubsets(rv)
 	previous, err := s.store.LatestSnapshotIDs(ctx)
 	if err != nil {
 		return nil, err
@@ -166,12 +186,14 @@ func (s *Service) computeBoards(ctx context.Context) ([]*RatedBoard, error) {
 		}
 	}
 	for _, cat := range slices.Sorted(maps.Keys(subsets)) {
-		b, err := s.rateCategory(ctx, cat, ratingInput(cs, battles, subsets[cat]))
+		b, err := s.rateCategory(ctx, cat, ratingInput(cs, rv, subsets[cat]))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, b)
 	}
+	s.catsBehind, s.catsAt = false, time.Now()
+	s.catsLate.Store(false)
 	return out, nil
 }
 
@@ -179,14 +201,20 @@ func (s *Service) computeBoards(ctx context.Context) ([]*RatedBoard, error) {
 // ones (from a hand-made bank file) get no board of their own.
 const maxCategoryLen = 64
 
-// categorySubsets lists, per category, the indices of the battles in it.
-func categorySubsets(battles []models.CountedBattle) map[string][]int {
-	out := map[string][]int{}
-	for i, b := range battles {
-		for _, c := range categories.ForBattle(b.Categories, b.Turns) {
+// categorySubsets lists, per category, the indices of the votes in it.
+func categorySubsets(rv *ratedVotes) map[string][]int {
+	named := make([][]string, len(rv.sets))
+	for i, set := range rv.sets {
+		for _, c := range set {
 			if c == "" || c == models.CategoryOverall || len(c) > maxCategoryLen {
 				continue
 			}
+			named[i] = append(named[i], c)
+		}
+	}
+	out := map[string][]int{}
+	for i, set := range rv.cat {
+		for _, c := range named[set] {
 			out[c] = append(out[c], i)
 		}
 	}

@@ -24,16 +24,16 @@ type ratingsInput struct {
 	mark models.VoteMark
 }
 
-// ratingInput turns counted battles into outcomes with both answers' style
-// counts, skipping votes on contenders that no longer exist. With idx not
-// nil only the battles at those indices are taken (one category's).
-func ratingInput(cs []models.Contender, battles []models.CountedBattle, idx []int) ratingsInput {
+// ratingInput turns the counted votes into outcomes with both answers'
+// style counts, skipping votes on contenders that no longer exist. With
+// idx not nil only the votes at those indices are taken (one category's).
+func ratingInput(cs []models.Contender, rv *ratedVotes, idx []int) ratingsInput {
 	in := ratingsInput{contenders: cs, names: make([]string, len(cs)), tallies: make([]tallies, len(cs))}
-	index := make(map[uint]int, len(cs))
+	index := make(map[uint32]int, len(cs))
 	for i, c := range cs {
-		index[c.ID], in.names[i] = i, c.Slug
+		index[uint32(c.ID)], in.names[i] = i, c.Slug
 	}
-	n := len(battles)
+	n := rv.len()
 	if idx != nil {
 		n = len(idx)
 	}
@@ -41,31 +41,44 @@ func ratingInput(cs []models.Contender, battles []models.CountedBattle, idx []in
 	in.style = make([]rating.StyleCounts, 0, n)
 	in.mark.Count = n
 	for k := range n {
-		b := &battles[k]
+		j := k
 		if idx != nil {
-			b = &battles[idx[k]]
+			j = idx[k]
 		}
-		in.mark.LastID = max(in.mark.LastID, b.VoteID)
-		ia, okA := index[b.ContenderAID]
-		ib, okB := index[b.ContenderBID]
+		in.mark.LastID = max(in.mark.LastID, uint(rv.id[j]))
+		ia, okA := index[rv.a[j]]
+		ib, okB := index[rv.b[j]]
 		if !okA || !okB || ia == ib {
 			continue
 		}
-		res := outcomeValue(b.Winner)
+		res := resultValue(rv.result[j])
+		st := rv.style[j*styleWidth : (j+1)*styleWidth]
 		in.outcomes = append(in.outcomes, rating.Outcome{A: ia, B: ib, Result: res})
-		in.style = append(in.style, rating.StyleCounts{A: styleVector(b.StyleA), B: styleVector(b.StyleB)})
+		in.style = append(in.style, rating.StyleCounts{A: styleVector(st[:4]), B: styleVector(st[4:])})
 		in.tallies[ia].add(res)
 		in.tallies[ib].add(1 - res)
 	}
 	return in
 }
 
-// styleVector orders counts as rating.StyleFeatureNames does. An answer
-// still unmeasured (measuring runs just before, so only one stored in the
-// meantime) counts as empty rather than negative.
-func styleVector(c models.StyleCounts) [rating.NumStyleFeatures]float64 {
+// resultValue is a kept result as the rating package scores it for A.
+func resultValue(r uint8) float64 {
+	switch r {
+	case resultA:
+		return 1
+	case resultB:
+		return 0
+	}
+	return 0.5
+}
+
+// styleVector orders one answer's counts (tokens, headers, lists, bold) as
+// rating.StyleFeatureNames does. An answer still unmeasured (measuring
+// runs just before, so only one stored in the meantime) counts as empty
+// rather than negative.
+func styleVector(c []int32) [rating.NumStyleFeatures]float64 {
 	return [rating.NumStyleFeatures]float64{
-		float64(max(c.Tokens, 0)), float64(c.Headers), float64(c.Lists), float64(c.Bold),
+		float64(max(c[0], 0)), float64(c[1]), float64(c[2]), float64(c[3]),
 	}
 }
 

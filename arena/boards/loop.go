@@ -14,8 +14,11 @@ import (
 // at start-up. After that it recomputes Debounce after the first vote not
 // yet rated (or as long as the last computation took, if longer), and every
 // Interval looks for votes other instances recorded.
-// Each check compares the counted votes with the newest snapshot's, so a
-// wake-up for votes already rated (by this or another instance) is cheap.
+// Each check reads only the votes and changes it has not read yet and
+// compares the result with the newest snapshot, so a wake-up for votes
+// already rated (by this or another instance) is cheap. While votes keep
+// coming, the category boards are rated at most every CategoryInterval
+// (see categoriesDue), and a check is scheduled for when they are due.
 // When another instance holds the lock it tries again after Debounce, so no
 // vote is left out.
 func (s *Service) StartRatings(ctx context.Context) <-chan struct{} {
@@ -32,6 +35,11 @@ func (s *Service) ratingsLoop(ctx context.Context) {
 	defer timer.Stop()
 	tick := time.NewTicker(s.opt.Interval)
 	defer tick.Stop()
+	// cats fires when category boards left behind fall due; it is apart
+	// from timer so that it never delays the overall board.
+	cats := time.NewTimer(time.Hour)
+	cats.Stop()
+	defer cats.Stop()
 	// pending is true while timer is set: kicks and ticks then join the
 	// computation already due instead of postponing it.
 	pending := true
@@ -53,11 +61,16 @@ func (s *Service) ratingsLoop(ctx context.Context) {
 			schedule(wait)
 		case <-tick.C:
 			schedule(0)
+		case <-cats.C:
+			schedule(0)
 		case <-timer.C:
 			pending = false
 			start := time.Now()
 			_, err := s.recompute(ctx, false)
 			wait = max(s.opt.Debounce, time.Since(start))
+			if d, behind := s.categoriesWait(); behind {
+				cats.Reset(max(d, wait))
+			}
 			switch {
 			case errors.Is(err, ErrRatingsBusy):
 				schedule(s.opt.Debounce)
@@ -68,4 +81,23 @@ func (s *Service) ratingsLoop(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// categoriesDue says whether this computation rates the categories too:
+// when the catch-up found no new votes (voting paused, or only exclusions
+// and label edits), or CategoryInterval has passed since they were last
+// rated. Call it under computeMu.
+func (s *Service) categoriesDue(got caught) bool {
+	return !got.newVotes || time.Since(s.catsAt) >= s.opt.CategoryInterval
+}
+
+// categoriesWait is how long until the category boards left behind are
+// due, and whether any are.
+func (s *Service) categoriesWait() (time.Duration, bool) {
+	s.computeMu.Lock()
+	defer s.computeMu.Unlock()
+	if !s.catsBehind {
+		return 0, false
+	}
+	return max(0, s.opt.CategoryInterval-time.Since(s.catsAt)), true
 }

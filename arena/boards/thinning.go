@@ -21,11 +21,18 @@ const (
 	keepHourly = 7 * 24 * time.Hour
 	// thinEvery is how often a process thins the history.
 	thinEvery = time.Hour
+	// keepChanges is how long the ratings change log keeps an entry. An
+	// instance reads the log on every check (at least every Interval),
+	// so only one stopped or stuck for longer misses entries; the log
+	// records what it pruned and such an instance reads every vote again
+	// (see catchUp), so pruning never leaves a board wrong.
+	keepChanges = 7 * 24 * time.Hour
 )
 
 // thinHistory deletes the snapshots thinning leaves out, in every
-// category, at most once per thinEvery per process. It runs under the ratings lock, after a new
-// snapshot was stored.
+// category, and the ratings change log entries older than keepChanges, at
+// most once per thinEvery per process. It runs under the ratings lock,
+// after a new snapshot was stored.
 func (s *Service) thinHistory(ctx context.Context, now time.Time) error {
 	if now.Sub(s.thinnedAt) < thinEvery {
 		return nil
@@ -44,6 +51,9 @@ func (s *Service) thinHistory(ctx context.Context, now time.Time) error {
 				return err
 			}
 		}
+	}
+	if _, err := s.store.PruneRatingChanges(ctx, now.Add(-keepChanges)); err != nil {
+		return err
 	}
 	s.thinnedAt = now
 	return nil

@@ -100,7 +100,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // ratingsOptions reads the recomputer's settings (ARENA_MIN_VOTES,
-// ARENA_RATINGS_DEBOUNCE and ARENA_BOOTSTRAP_ROUNDS) through get, which is
+// ARENA_RATINGS_DEBOUNCE, ARENA_RATINGS_CATEGORY_INTERVAL,
+// ARENA_BOOTSTRAP_ROUNDS and the reweighting) through get, which is
 // getenv or the resolved settings.
 func ratingsOptions(get func(string) string) (boards.Options, error) {
 	var o boards.Options
@@ -131,14 +132,26 @@ func ratingsOptions(get func(string) string) (boards.Options, error) {
 	if o.ReweightFloor < 1 {
 		return o, fmt.Errorf("ARENA_REWEIGHT_FLOOR must be 1 or more, not %d", o.ReweightFloor)
 	}
-	// Left at 0 when get has nothing: boards.Options fills its own default,
-	// which the table's default restates.
-	if v := get("ARENA_RATINGS_DEBOUNCE"); v != "" {
-		if o.Debounce, err = time.ParseDuration(v); err != nil || o.Debounce <= 0 {
-			return o, fmt.Errorf("ARENA_RATINGS_DEBOUNCE must be a positive duration such as 2s, not %q", v)
-		}
+	if o.Debounce, err = positiveDuration(get, "ARENA_RATINGS_DEBOUNCE"); err != nil {
+		return o, err
 	}
-	return o, nil
+	o.CategoryInterval, err = positiveDuration(get, "ARENA_RATINGS_CATEGORY_INTERVAL")
+	return o, err
+}
+
+// positiveDuration reads a duration setting that must be above zero. It is
+// 0 when get has nothing: boards.Options fills its own default, which the
+// table's default restates.
+func positiveDuration(get func(string) string, key string) (time.Duration, error) {
+	v := get(key)
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s must be a positive duration such as 2s, not %q", key, v)
+	}
+	return d, nil
 }
 
 func openStore(ctx context.Context, dsn string) (*models.Store, error) {

@@ -27,6 +27,9 @@ func TestRatingsOptions(t *testing.T) {
 		{"no rounds", map[string]string{"ARENA_BOOTSTRAP_ROUNDS": "0"}, boards.Options{}, true},
 		{"bad debounce", map[string]string{"ARENA_RATINGS_DEBOUNCE": "soon"}, boards.Options{}, true},
 		{"negative debounce", map[string]string{"ARENA_RATINGS_DEBOUNCE": "-1s"}, boards.Options{}, true},
+		{"category interval", map[string]string{"ARENA_RATINGS_CATEGORY_INTERVAL": "2m"},
+			boards.Options{MinVotes: 300, Rounds: 100, ReweightFloor: 50, CategoryInterval: 2 * time.Minute}, false},
+		{"zero category interval", map[string]string{"ARENA_RATINGS_CATEGORY_INTERVAL": "0s"}, boards.Options{}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -35,7 +38,7 @@ func TestRatingsOptions(t *testing.T) {
 				t.Fatalf("err = %v, want error %v", err, c.wantErr)
 			}
 			if !c.wantErr && (got.MinVotes != c.want.MinVotes || got.Rounds != c.want.Rounds || got.Debounce != c.want.Debounce ||
-				got.Reweight != c.want.Reweight || got.ReweightFloor != c.want.ReweightFloor) {
+				got.CategoryInterval != c.want.CategoryInterval || got.Reweight != c.want.Reweight || got.ReweightFloor != c.want.ReweightFloor) {
 				t.Errorf("options = %+v, want %+v", got, c.want)
 			}
 		})

@@ -78,6 +78,8 @@ var settings = []setting{
 		Doc: "with `ARENA_REWEIGHT_PAIRS`, a pair with fewer battles is weighted as if it had this many"},
 	{Env: "ARENA_RATINGS_DEBOUNCE", Default: shortDuration(boards.DefaultOptions.Debounce),
 		Doc: "how long after the first unrated vote the leaderboard is recomputed"},
+	{Env: "ARENA_RATINGS_CATEGORY_INTERVAL", Default: shortDuration(boards.DefaultOptions.CategoryInterval),
+		Doc: "while votes keep coming, how often at most the category boards are recomputed (the overall board follows every `ARENA_RATINGS_DEBOUNCE`); they catch up as soon as votes pause"},
 	{Env: "ARENA_RISK_THRESHOLD", Default: strconv.FormatFloat(integrity.DefaultOptions.Threshold, 'g', -1, 64),
 		Doc: "vote risk at which a vote is stored but left out of the ratings (see *Contenders and voter integrity*)"},
 	{Env: "ARENA_RISK_FAST_READ", Default: shortDuration(integrity.DefaultOptions.FastRead),

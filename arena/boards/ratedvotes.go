@@ -1,0 +1,207 @@
+package boards
+
+import (
+	"slices"
+	"strings"
+
+	"openarena.dev/arena/arena/categories"
+	"openarena.dev/arena/models"
+)
+
+// ratedVotes holds the votes in the ratings as the recomputer last read
+// them, column-wise and in ascending vote id, the canonical order every
+// board is rated in (the order of a full read). Per vote it keeps 53 bytes:
+// the id, both contenders' ids, the result, both answers' four style counts
+// and the index of the vote's category set, which holds the categories
+// ForBattle gives for it (prompts share few distinct sets).
+type ratedVotes struct {
+	id     []uint64
+	a, b   []uint32
+	result []uint8
+	// style holds styleWidth counts per vote: A's tokens, headers, lists
+	// and bold, then B's, as read (tokens -1 when never measured).
+	style []int32
+	cat   []uint32
+
+	sets   [][]string
+	setIdx map[string]uint32
+}
+
+// styleWidth is the number of style counts kept per vote.
+const styleWidth = 8
+
+// Results as kept in ratedVotes.result.
+const (
+	resultB uint8 = iota
+	resultA
+	resultTie
+)
+
+// voteRow is one vote on its way into ratedVotes.
+type voteRow struct {
+	id     uint64
+	a, b   uint32
+	result uint8
+	style  [styleWidth]int32
+	cat    uint32
+}
+
+// rowOf translates a vote read from the store, interning its category set.
+func (rv *ratedVotes) rowOf(c *models.CountedBattle) voteRow {
+	r := voteRow{id: uint64(c.VoteID), a: uint32(c.ContenderAID), b: uint32(c.ContenderBID)}
+	switch c.Winner {
+	case models.WinnerA:
+		r.result = resultA
+	case models.WinnerB:
+		r.result = resultB
+	default:
+		r.result = resultTie
+	}
+	sa, sb := c.StyleA, c.StyleB
+	r.style = [styleWidth]int32{int32(sa.Tokens), int32(sa.Headers), int32(sa.Lists), int32(sa.Bold),
+		int32(sb.Tokens), int32(sb.Headers), int32(sb.Lists), int32(sb.Bold)}
+	r.cat = rv.intern(categories.ForBattle(c.Categories, c.Turns))
+	return r
+}
+
+// intern returns the index of a category set, adding it when new.
+func (rv *ratedVotes) intern(set []string) uint32 {
+	key := strings.Join(set, "\x00")
+	if i, ok := rv.setIdx[key]; ok {
+		return i
+	}
+	if rv.setIdx == nil {
+		rv.setIdx = map[string]uint32{}
+	}
+	i := uint32(len(rv.sets))
+	rv.sets = append(rv.sets, slices.Clone(set))
+	rv.setIdx[key] = i
+	return i
+}
+
+func (rv *ratedVotes) len() int { return len(rv.id) }
+
+// add appends a row; its id must be above every id held.
+func (rv *ratedVotes) add(r voteRow) {
+	rv.id = append(rv.id, r.id)
+	rv.a = append(rv.a, r.a)
+	rv.b = append(rv.b, r.b)
+	rv.result = append(rv.result, r.result)
+	rv.style = append(rv.style, r.style[:]...)
+	rv.cat = append(rv.cat, r.cat)
+}
+
+// row returns the row at index i.
+func (rv *ratedVotes) row(i int) voteRow {
+	r := voteRow{id: rv.id[i], a: rv.a[i], b: rv.b[i], result: rv.result[i], cat: rv.cat[i]}
+	copy(r.style[:], rv.style[i*styleWidth:])
+	return r
+}
+
+// set overwrites the row at index i.
+func (rv *ratedVotes) set(i int, r voteRow) {
+	rv.id[i], rv.a[i], rv.b[i], rv.result[i], rv.cat[i] = r.id, r.a, r.b, r.result, r.cat
+	copy(rv.style[i*styleWidth:], r.style[:])
+}
+
+// patch applies what one catch-up read: up rows to insert or replace and
+// gone ids to remove (ids not held are ignored), keeping the id order. It
+// reports whether anything held changed.
+func (rv *ratedVotes) patch(up []voteRow, gone []uint64) bool {
+	changed := false
+	var inserts []voteRow
+	for _, r := range up {
+		i, found := slices.BinarySearch(rv.id, r.id)
+		switch {
+		case !found:
+			inserts = append(inserts, r)
+		case rv.row(i) != r:
+			rv.set(i, r)
+			changed = true
+		}
+	}
+	var drop []int
+	for _, id := range gone {
+		if i, found := slices.BinarySearch(rv.id, id); found {
+			drop = append(drop, i)
+		}
+	}
+	if len(drop) > 0 {
+		slices.Sort(drop)
+		rv.compact(slices.Compact(drop))
+		changed = true
+	}
+	if len(inserts) > 0 {
+		slices.SortFunc(inserts, func(x, y voteRow) int { return cmpID(x.id, y.id) })
+		rv.insert(inserts)
+		changed = true
+	}
+	return changed
+}
+
+func cmpID(x, y uint64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// compact removes the rows at the indices in drop (sorted, distinct), in
+// place, moving each run of kept rows once.
+func (rv *ratedVotes) compact(drop []int) {
+	n := drop[0]
+	for k, d := range drop {
+		end := rv.len()
+		if k+1 < len(drop) {
+			end = drop[k+1]
+		}
+		copy(rv.id[n:], rv.id[d+1:end])
+		copy(rv.a[n:], rv.a[d+1:end])
+		copy(rv.b[n:], rv.b[d+1:end])
+		copy(rv.result[n:], rv.result[d+1:end])
+		copy(rv.cat[n:], rv.cat[d+1:end])
+		copy(rv.style[n*styleWidth:], rv.style[(d+1)*styleWidth:end*styleWidth])
+		n += end - d - 1
+	}
+	rv.id, rv.a, rv.b, rv.result, rv.cat = rv.id[:n], rv.a[:n], rv.b[:n], rv.result[:n], rv.cat[:n]
+	rv.style = rv.style[:n*styleWidth]
+}
+
+// insert adds rows sorted by id, none of them held: appended when all are
+// newer than the newest held (the usual case, new votes), else merged.
+func (rv *ratedVotes) insert(rows []voteRow) {
+	if rv.len() == 0 || rows[0].id > rv.id[rv.len()-1] {
+		for _, r := range rows {
+			rv.add(r)
+		}
+		return
+	}
+	old := *rv
+	n := old.len() + len(rows)
+	*rv = ratedVotes{id: make([]uint64, 0, n), a: make([]uint32, 0, n), b: make([]uint32, 0, n),
+		result: make([]uint8, 0, n), style: make([]int32, 0, n*styleWidth), cat: make([]uint32, 0, n),
+		sets: old.sets, setIdx: old.setIdx}
+	i := 0
+	for _, r := range rows {
+		for i < old.len() && old.id[i] < r.id {
+			rv.add(old.row(i))
+			i++
+		}
+		rv.add(r)
+	}
+	for ; i < old.len(); i++ {
+		rv.add(old.row(i))
+	}
+}
+
+// mark identifies the votes held as models.VoteMark does the stored ones.
+func (rv *ratedVotes) mark() models.VoteMark {
+	m := models.VoteMark{Count: rv.len()}
+	if m.Count > 0 {
+		m.LastID = uint(rv.id[m.Count-1])
+	}
+	return m
+}

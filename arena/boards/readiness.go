@@ -1,0 +1,43 @@
+package boards
+
+import (
+	"context"
+	"errors"
+
+	"openarena.dev/arena/models"
+)
+
+// behindLimit caps the votes Readiness counts: past it the number only says
+// "far behind", and counting on would cost a scan of the votes.
+const behindLimit = 1_000_000
+
+// Readiness says how current the published boards are.
+type Readiness struct {
+	// Current is true when the newest overall board rated every vote now
+	// in the ratings and this process has nothing pending: no
+	// invalidation, no category boards left for later. Exclusions and
+	// label edits of the last few seconds may still be on their way.
+	Current bool
+	// BehindVotes is how many votes in the ratings are newer than the
+	// newest overall board (at most behindLimit).
+	BehindVotes int64
+}
+
+// Readiness reports whether the board served is current. It never waits
+// for a computation, so a server catching up after a restart answers at
+// once while serving the last stored board.
+func (s *Service) Readiness(ctx context.Context) (Readiness, error) {
+	var after uint
+	head, err := s.store.LatestSnapshotHead(ctx, models.CategoryOverall)
+	switch {
+	case err == nil:
+		after = head.LastVoteID
+	case !errors.Is(err, models.ErrNotFound):
+		return Readiness{}, err
+	}
+	n, err := s.store.CountedVotesAfter(ctx, after, behindLimit)
+	if err != nil {
+		return Readiness{}, err
+	}
+	return Readiness{BehindVotes: n, Current: n == 0 && !s.stale.Load() && !s.catsLate.Load()}, nil
+}
