@@ -145,3 +145,15 @@ func BenchmarkReweightedFit300(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTopRobustness100 runs the search as the recomputer does (exact
+// when rating allows it, greedy otherwise) on the 100-model, 1M-battle
+// workload of BenchmarkBoardStyle, to compare the two in the same run.
+func BenchmarkTopRobustness100(b *testing.B) {
+	cells := Cells(benchSet().Outcomes)
+	for b.Loop() {
+		if _, err := TopRobustness(100, cells, DefaultBT, RobustnessOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
