@@ -48,8 +48,18 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/models/:slug", s.apiModel)
 	s.compareRoutes(e, api, limited)
 
-	// Admin: sign-in and first-run setup are open; everything else under
-	// /admin and /api/v1/admin goes through requireAdmin.
+	s.adminRoutes(e, api, limited)
+
+	e.RouteNotFound("/*", func(c echo.Context) error {
+		return fault.New(fault.NotFound, "There is no page at this address.")
+	})
+}
+
+// adminRoutes registers the admin area. Sign-in and first-run setup are
+// open; everything else under /admin and /api/v1/admin goes through
+// requireAdmin. The lifecycle actions on contenders are registered with the
+// transparency routes they feed.
+func (s *Server) adminRoutes(e *echo.Echo, api *echo.Group, limited []echo.MiddlewareFunc) {
 	e.GET("/admin/signin", s.adminSignInPage, s.withSession)
 	e.POST("/admin/signin", s.adminSignIn, s.withSession)
 	e.GET("/admin/setup", s.adminSetupPage)
@@ -70,7 +80,6 @@ func (s *Server) routes(e *echo.Echo) {
 	adm.POST("/contenders/:id", s.adminUpdateContender)
 	adm.POST("/contenders/:id/enabled", s.adminEnableContender)
 	adm.POST("/contenders/:id/test", s.adminTestContender)
-	s.transparencyRoutes(e, api, adm, limited)
 	adm.GET("/voters", s.adminVoters)
 	adm.POST("/voters/sweep", s.adminSweepRisk)
 	adm.GET("/voters/:id", s.adminVoter)
@@ -86,9 +95,7 @@ func (s *Server) routes(e *echo.Echo) {
 	admAPI.GET("/contenders", s.apiAdminContenders)
 	admAPI.GET("/voters", s.apiAdminVoters)
 
-	e.RouteNotFound("/*", func(c echo.Context) error {
-		return fault.New(fault.NotFound, "There is no page at this address.")
-	})
+	s.transparencyRoutes(e, api, adm, limited)
 }
 
 // transparencyRoutes registers what lets a reader audit the board (the
