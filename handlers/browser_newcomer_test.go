@@ -17,10 +17,10 @@ func TestBrowserNewcomer(t *testing.T) {
 	t.Parallel()
 	browser := startBrowser(t)
 	for _, size := range []struct {
-		name          string
-		width, height int64
-		phone         bool
-	}{{"desktop", 1366, 900, false}, {"phone", 390, 844, true}} {
+		name  string
+		width int64
+		phone bool
+	}{{"desktop", 1366, false}, {"phone", 390, true}} {
 		t.Run(size.name, func(t *testing.T) {
 			t.Parallel()
 			e := newDemoEnv(t, 1)
@@ -28,11 +28,7 @@ func TestBrowserNewcomer(t *testing.T) {
 				t.Fatalf("start the demo: %+v, %v", st, err)
 			}
 			b := newTab(t, browser)
-			opts := []chromedp.EmulateViewportOption{}
-			if size.phone {
-				opts = append(opts, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
-			}
-			b.do("viewport", chromedp.EmulateViewport(size.width, size.height, opts...))
+			b.viewport(size.width)
 			press := func(what, sel, key string) {
 				t.Helper()
 				if size.phone {

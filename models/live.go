@@ -50,12 +50,8 @@ func (s *Store) AddTurn(ctx context.Context, battleID string, p *Prompt) (int, e
 	s.categorize(p)
 	var n int
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&Battle{}).Where("id = ? AND state = ?", battleID, StateReady).Update("state", StateOpen)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrBattleBusy
+		if err := claim(tx, battleID, StateReady, StateOpen); err != nil {
+			return err
 		}
 		if err := tx.Model(&Turn{}).Where("battle_id = ?", battleID).Select("COALESCE(MAX(n), 0)").Scan(&n).Error; err != nil {
 			return err
@@ -72,7 +68,14 @@ func (s *Store) AddTurn(ctx context.Context, battleID string, p *Prompt) (int, e
 // ClaimBattle moves a battle from one state to another only if it is in
 // from, so exactly one caller wins (e.g. one stream per battle).
 func (s *Store) ClaimBattle(ctx context.Context, id, from, to string) error {
-	res := s.db.WithContext(ctx).Model(&Battle{}).Where("id = ? AND state = ?", id, from).Update("state", to)
+	return claim(s.db.WithContext(ctx), id, from, to)
+}
+
+// claim moves battle id from state from to state to on db (a transaction
+// or not): of several callers racing, one wins and the others get
+// ErrBattleBusy.
+func claim(db *gorm.DB, id, from, to string) error {
+	res := db.Model(&Battle{}).Where("id = ? AND state = ?", id, from).Update("state", to)
 	if res.Error != nil {
 		return res.Error
 	}

@@ -41,12 +41,8 @@ type Regeneration struct {
 func (s *Store) Regenerate(ctx context.Context, battleID string, max int) (int, error) {
 	var attempt int
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&Battle{}).Where("id = ? AND state = ?", battleID, StateReady).Update("state", StateOpen)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return ErrBattleBusy
+		if err := claim(tx, battleID, StateReady, StateOpen); err != nil {
+			return err
 		}
 		var n int64
 		if err := tx.Model(&Regeneration{}).Where("battle_id = ?", battleID).Count(&n).Error; err != nil {
