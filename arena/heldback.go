@@ -1,12 +1,14 @@
 package arena
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"sync"
 	"time"
 
 	"openarena.dev/arena/arena/release"
+	"openarena.dev/arena/rating"
 )
 
 // heldBackTTL is how long the count of battles held back from the release
@@ -22,6 +24,9 @@ var countOnlyKey = []byte("arena release count only: output discarded")
 type HeldBack struct {
 	At time.Time
 	release.ExportStats
+	// Released is the board of the battles the release holds, rated with
+	// the live board's settings (plain score only); nil when it holds none.
+	Released *rating.Board
 }
 
 type heldBackCache struct {
@@ -30,17 +35,31 @@ type heldBackCache struct {
 }
 
 // HeldBack counts the release as an export with the default options would
-// make it, without writing it, reused for heldBackTTL.
+// make it, without writing it, and rates the battles it holds, reused for
+// heldBackTTL.
 func (a *Arena) HeldBack(ctx context.Context) (*HeldBack, error) {
 	a.heldBack.mu.Lock()
 	defer a.heldBack.mu.Unlock()
 	if hb := a.heldBack.hb; hb != nil && a.now().Sub(hb.At) < heldBackTTL {
 		return hb, nil
 	}
-	st, err := a.release.Export(ctx, io.Discard, release.ExportOptions{JudgeKey: countOnlyKey})
-	if err != nil {
+	var out release.Outcomes
+	var bad error
+	each := func(b release.Battle) {
+		if err := out.Add(b); err != nil && bad == nil {
+			bad = err
+		}
+	}
+	st, err := a.release.Export(ctx, io.Discard, release.ExportOptions{JudgeKey: countOnlyKey, Each: each})
+	if err = cmp.Or(err, bad); err != nil {
 		return nil, err
 	}
-	a.heldBack.hb = &HeldBack{At: a.now(), ExportStats: st}
-	return a.heldBack.hb, nil
+	hb := &HeldBack{At: a.now(), ExportStats: st}
+	if len(out.Set.Outcomes) > 0 {
+		if hb.Released, err = a.boards.RateReleased(ctx, &out.Set); err != nil {
+			return nil, err
+		}
+	}
+	a.heldBack.hb = hb
+	return hb, nil
 }

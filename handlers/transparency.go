@@ -6,6 +6,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -235,5 +236,29 @@ func (s *Server) heldBackView(ctx context.Context) views.HeldBackView {
 		v.Reasons = append(v.Reasons, views.HeldBackReason{Reason: r, N: n})
 	}
 	slices.SortFunc(v.Reasons, func(x, y views.HeldBackReason) int { return y.N - x.N })
+	v.Released = s.releasedRows(ctx, hb.Released)
 	return v
+}
+
+// releasedRows sets each model of the live overall board beside its score
+// on the board of the released battles ("—" when the release holds none of
+// its battles).
+func (s *Server) releasedRows(ctx context.Context, released *rating.Board) []views.ReleasedRow {
+	live, err := s.arena.Boards().RatedLeaderboardFor(ctx, models.CategoryOverall)
+	if err != nil || live == nil || released == nil {
+		return nil
+	}
+	from := make(map[string]float64, len(released.Models))
+	for _, m := range released.Models {
+		from[m.Model] = m.Score
+	}
+	rows := make([]views.ReleasedRow, 0, len(live.Models))
+	for _, m := range live.Models {
+		row := views.ReleasedRow{Model: m.DisplayName, Live: score(m.Score), Released: "—", Delta: "—"}
+		if r, ok := from[m.Slug]; ok {
+			row.Released, row.Delta = score(r), fmt.Sprintf("%+.0f", r-m.Score)
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }

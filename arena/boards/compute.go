@@ -373,3 +373,14 @@ func styleEffects(s *rating.StyleSummary) *StyleEffects {
 	}
 	return e
 }
+
+// RateReleased rates a set of released battles (see release.Outcomes) with
+// the board's own settings, as `arena ratings --settings` would: models
+// numbered by slug, the same rounds and seed. It fits the plain arena score
+// only, the figure the transparency page sets beside the live board's.
+func (s *Service) RateReleased(ctx context.Context, set *rating.BattleSet) (*rating.Board, error) {
+	set.SortModels()
+	opt := s.ratingOptions()
+	opt.StyleControl = false
+	return rating.ComputeBoard(ctx, set.Models, set.Outcomes, nil, opt)
+}

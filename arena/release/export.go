@@ -29,6 +29,9 @@ type ExportOptions struct {
 	// votes are not blind preferences, and their voters were told they
 	// would not count.
 	IncludeNamed bool
+	// Each, when set, is called with every battle released, in order, as
+	// it is written; the transparency page rates them without a file.
+	Each func(Battle)
 }
 
 // ExportStats says what a release holds and what it left out.
@@ -103,6 +106,9 @@ func (s *Service) Export(ctx context.Context, w io.Writer, opt ExportOptions) (E
 			}
 			if err := aw.add(b); err != nil {
 				return st, err
+			}
+			if opt.Each != nil {
+				opt.Each(b)
 			}
 			st.Exported++
 		}

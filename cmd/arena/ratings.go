@@ -159,7 +159,7 @@ func (f *ratingsFlags) readSet() (*rating.BattleSet, error) {
 		return nil, err
 	}
 	if f.published != nil {
-		bySlug(set)
+		set.SortModels()
 	}
 	return set, nil
 }
