@@ -106,26 +106,6 @@ type VoteRiskFacts struct {
 	OtherAddressVoters int
 }
 
-// VoteRisk reads, in one round trip, whether the voter is blocked and how
-// busy the voter and the address have been. Each count stops at its cap
-// (the caller only needs to know whether a limit is passed), so a vote
-// costs a few index entries even from an address shared by thousands — a
-// proxy whose X-Forwarded-For is not trusted makes every voter share one.
-// The address count reads the voters table, one row per voter with the
-// address it was last seen on, through its (ip_hash, last_seen) index. An
-// unknown voter is not blocked; an empty ipHash counts no address voters.
-func (s *Store) VoteRisk(ctx context.Context, voterID, ipHash string, burstSince, addressSince time.Time, burstCap, addressCap int) (VoteRiskFacts, error) {
-	var f VoteRiskFacts
-	row := s.db.WithContext(ctx).Raw(`SELECT
-		COALESCE((SELECT blocked FROM voters WHERE id = ?), false),
-		(SELECT COUNT(*) FROM (SELECT 1 FROM votes WHERE voter_id = ? AND created_at >= ?
-			AND NOT EXISTS (SELECT 1 FROM battles nb WHERE nb.id = votes.battle_id AND nb.mode = ?) LIMIT ?) b),
-		(SELECT COUNT(*) FROM (SELECT 1 FROM voters WHERE ip_hash = ? AND ip_hash <> '' AND last_seen >= ? AND id <> ? LIMIT ?) a)`,
-		voterID, voterID, burstSince, ModeNamed, burstCap, ipHash, addressSince, voterID, addressCap).Row()
-	err := row.Scan(&f.Blocked, &f.RecentVotes, &f.OtherAddressVoters)
-	return f, err
-}
-
 // overridable are the exclusions an integrity reason replaces: none, or a
 // prompt hold. A prompt hold is worked out again from the prompts'
 // statuses whenever an integrity exclusion is lifted (see liftToHolds), so
