@@ -173,10 +173,11 @@ func (s *Server) adminVoter(c echo.Context) error {
 	}
 	v := views.VoterDetailView{Row: voterRow(sum), Notice: integrityNotice(c), BlockURL: voterPageURL(id) + "/block",
 		ClearURL: voterPageURL(id) + "/clear", Threshold: fmt.Sprintf("%.1f", rep.Options.Threshold)}
-	for _, l := range rep.Votes {
-		if l.Vote.VoterID != id {
-			continue
-		}
+	lines, err := s.arena.Integrity().VotesOf(ctx, rep, id)
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
 		vid := strconv.FormatUint(uint64(l.Vote.ID), 10)
 		row := views.VoteRiskRow{ID: l.Vote.ID, When: l.Vote.CreatedAt.UTC().Format("2006-01-02 15:04:05"),
 			ModelA: slugs[l.Vote.ContenderAID], ModelB: slugs[l.Vote.ContenderBID], Winner: l.Vote.Winner,
