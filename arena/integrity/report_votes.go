@@ -109,4 +109,3 @@ func (rep *Report) sweepReasons() (reasons map[uint]string, risky int64) {
 	}
 	return reasons, risky
 }
-

@@ -3,8 +3,8 @@ package main
 import (
 	"encoding/binary"
 	"encoding/hex"
-	mrand "math/rand/v2"
 	"fmt"
+	mrand "math/rand/v2"
 	"strings"
 
 	"openarena.dev/arena/models"
