@@ -50,9 +50,9 @@ func (s *Store) VoteChecks(ctx context.Context, battleID, voterID, ipHash string
 	// 2 flagged, NULL neither (holdOf's order).
 	args := append(riskArgs(voterID, ipHash, w), StatusRejected, battleID, battleID, StatusRejected, StatusFlagged)
 	row := s.db.WithContext(ctx).Raw(`SELECT `+voteRiskColumns+`,
-		(SELECT MIN(CASE WHEN p.status = ? THEN 1 ELSE 2 END) FROM prompts p
-			WHERE p.id IN (SELECT prompt_id FROM battles WHERE id = ? UNION ALL SELECT prompt_id FROM turns WHERE battle_id = ?)
-			AND p.status IN (?, ?))`, args...).Row()
+		(SELECT MIN(CASE WHEN p.status = ? THEN 1 ELSE 2 END)
+			FROM (SELECT prompt_id FROM battles WHERE id = ? UNION ALL SELECT prompt_id FROM turns WHERE battle_id = ?) x
+			JOIN prompts p ON p.id = x.prompt_id WHERE p.status IN (?, ?))`, args...).Row()
 	var hold *int
 	if err := row.Scan(&c.Risk.Blocked, &c.Risk.RecentVotes, &c.Risk.OtherAddressVoters, &hold); err != nil {
 		return c, err
