@@ -60,6 +60,7 @@ type Report struct {
 	ByVoter map[string]int
 	// votes are the scored votes' risks, compactly (see voteRisks).
 	votes voteRisks
+	rank  rankings
 }
 
 // compute scores every stored vote and summarises every voter. The votes
