@@ -53,7 +53,7 @@ func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	seen := lagPoll(ctx, l, o, start, acks)
 	lags, unseen := lagTimes(start, acks.times(), seen)
 	fmt.Fprintf(stdout, "lag: votes %d, errors %d, p50 %.2f s, p95 %.2f s, max %.2f s, not seen %d\n",
-		len(lags)+unseen, errs, lagQuantile(lags, 0.50), lagQuantile(lags, 0.95), lagQuantile(lags, 1), unseen)
+		len(lags)+unseen, errs.Load(), lagQuantile(lags, 0.50), lagQuantile(lags, 0.95), lagQuantile(lags, 1), unseen)
 	return nil
 }
 

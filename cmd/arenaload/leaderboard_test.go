@@ -91,6 +91,15 @@ func TestSeedFillsACategorisedArena(t *testing.T) {
 			t.Errorf("category %s has %d votes, want about %d: %v", c, v, 3000/8, got)
 		}
 	}
+	// A new vote on the seeded bank counts: the answers name no model.
+	b, err := a.StartBankBattle(context.Background(), "voter-after-seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Vote(context.Background(), arena.VoteRequest{BattleID: b.ID, VoterID: "voter-after-seed", Winner: models.WinnerA})
+	if err != nil || !res.Vote.Counted || res.Vote.Reason != "" {
+		t.Errorf("a vote on the seeded bank = %+v, %v; want counted", res, err)
+	}
 	if err := run(context.Background(), []string{"seed", "-db", dsn, "-votes", "10"}, &out, &out); err == nil {
 		t.Error("seeding a database that holds votes was accepted")
 	}

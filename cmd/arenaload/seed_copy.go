@@ -15,7 +15,9 @@ import (
 
 // copyResponses writes every contender's answer to every prompt, with
 // style counts drawn per contender (some write long, Markdown-heavy
-// answers) so that style control has something to hold equal.
+// answers) so that style control has something to hold equal. The text
+// names no model: an answer that names its model is a leak, and votes on
+// it would not count.
 func (s *seeder) copyResponses(ctx context.Context) error {
 	cs, rng, now := s.cs, s.rng, s.now
 	verbosity := make([]float64, len(cs))
@@ -28,7 +30,7 @@ func (s *seeder) copyResponses(ctx context.Context) error {
 		pgx.CopyFromSlice(n, func(k int) ([]any, error) {
 			pi, ci := k/len(cs), k%len(cs)
 			tokens := int(verbosity[ci] * (0.5 + rng.Float64()))
-			return []any{s.promptIDs[pi], s.ids[cs[ci].Slug], fmt.Sprintf("Benchmark answer of %s to prompt %d.", cs[ci].Slug, pi),
+			return []any{s.promptIDs[pi], s.ids[cs[ci].Slug], fmt.Sprintf("Simulated answer %d to question %d.", ci, pi),
 				tokens, 0, tokens, rng.IntN(4), rng.IntN(12), rng.IntN(6), now, now}, nil
 		}))
 	if err != nil {

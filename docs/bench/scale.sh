@@ -20,7 +20,9 @@
 #     board's `votes` equals the counted votes in the database;
 #  5. creates an admin (`arena admin create`, password on stdin), signs in,
 #     runs the integrity sweep (POST /admin/voters/sweep) and downloads the
-#     admin export (/admin/export/battles.json, cut off after EXPORT_WAIT s);
+#     admin export of every battle, served bank prompts included
+#     (/admin/export/battles.json?served_bank=include, cut off after
+#     EXPORT_WAIT s);
 #  6. the vote endpoint at 64 clients against cmd/votebaseline in the same
 #     run (`arenaload`, BASE_VOTES votes each), the ratio being arena votes/s
 #     over baseline votes/s;
@@ -146,7 +148,7 @@ t=$(now)
 curl -fs -o /dev/null -b "$jar" -X POST --max-time 1800 "http://$ADDR/admin/voters/sweep" || echo "   sweep failed" >&2
 echo "   sweep $(since "$t") s (load $(load))"
 t=$(now)
-exp_bytes=$(curl -s -o "$OUT/export.json" -w '%{size_download}' -b "$jar" --max-time "$EXPORT_WAIT" "http://$ADDR/admin/export/battles.json" || true)
+exp_bytes=$(curl -s -o "$OUT/export.json" -w '%{size_download}' -b "$jar" --max-time "$EXPORT_WAIT" "http://$ADDR/admin/export/battles.json?served_bank=include" || true)
 echo "   export: $exp_bytes bytes in $(since "$t") s (cut off after $EXPORT_WAIT s) (load $(load))"
 rm -f "$OUT/export.json"
 
@@ -162,10 +164,13 @@ ratio=$(python3 -c '
 import json, sys
 r = {}
 for line in open(sys.argv[1]):
-    d = json.loads(line); r[d["mode"]] = d
-print(f"{r[\"arena\"][\"votes_per_sec\"] / r[\"baseline\"][\"votes_per_sec\"]:.2f}")
+    d = json.loads(line)
+    r[d["mode"]] = d
+a, b = r["arena"], r["baseline"]
+print("%.2f" % (a["votes_per_sec"] / b["votes_per_sec"]))
 for m in ("arena", "baseline"):
-    print(f"   {m}: {r[m][\"votes_per_sec\"]:.0f} votes/s, p99 {r[m][\"p99_ms\"]:.1f} ms, errors {r[m][\"errors\"]}", file=sys.stderr)
+    d = r[m]
+    print("   %s: %.0f votes/s, p50 %.1f ms, p99 %.1f ms, errors %d" % (m, d["votes_per_sec"], d["p50_ms"], d["p99_ms"], d["errors"]), file=sys.stderr)
 ' "$res")
 hwm2=$(hwm_mb "$arena_pid")
 peak=$((hwm1 > hwm2 ? hwm1 : hwm2))
