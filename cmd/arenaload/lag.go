@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"slices"
@@ -32,7 +33,8 @@ type lagOptions struct {
 // answered concurrently that is the order the board can see them in, not
 // the board's knowledge of one particular vote. After the voting it keeps
 // polling until every vote is on the board or -grace has passed. It prints
-// one line: votes, p50, p95 and max lag in seconds, and votes not seen.
+// one line: votes, p50, p95 and max lag in seconds (a vote not seen by then
+// counts as infinitely late), and votes not seen.
 //
 //	arenaload lag -url http://127.0.0.1:18280 -clients 16 -duration 60s
 func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -52,8 +54,14 @@ func runLag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	acks, errs := lagVoters(ctx, l, o)
 	seen := lagPoll(ctx, l, o, start, acks)
 	lags, unseen := lagTimes(start, acks.times(), seen)
+	// A vote never seen took longer than anything measured: it counts in
+	// the percentiles as infinitely late.
+	all := slices.Clone(lags)
+	for range unseen {
+		all = append(all, math.Inf(1))
+	}
 	fmt.Fprintf(stdout, "lag: votes %d, errors %d, p50 %.2f s, p95 %.2f s, max %.2f s, not seen %d\n",
-		len(lags)+unseen, errs.Load(), lagQuantile(lags, 0.50), lagQuantile(lags, 0.95), lagQuantile(lags, 1), unseen)
+		len(all), errs.Load(), lagQuantile(all, 0.50), lagQuantile(all, 0.95), lagQuantile(all, 1), unseen)
 	return nil
 }
 

@@ -13,7 +13,8 @@
 #  3. starts `arena serve`, waits for the rated board (the start-up rating
 #     of every vote), then `arenaload lag`: CLIENTS voters vote continuously
 #     for LAG_DURATION while the board is polled; the p95 of the time between
-#     a vote's 200 and the board counting it is the vote-to-board figure;
+#     a vote's 200 and the board counting it is the vote-to-board figure (a
+#     vote not on the board LAG_GRACE after the voting counts as +Inf);
 #  4. restarts the server and times the first board it serves (any rated
 #     board, as /api/v1/leaderboard answers it) and the moment it is current.
 #     /readyz says only that the database answers, so "current" is when the
@@ -43,6 +44,7 @@ CLIENTS=${CLIENTS:-16}
 PROMPTS=${PROMPTS:-400}
 SEED=${SEED:-1}
 LAG_DURATION=${LAG_DURATION:-60s}
+LAG_GRACE=${LAG_GRACE:-15m}
 RATED_WAIT=${RATED_WAIT:-1800}
 EXPORT_WAIT=${EXPORT_WAIT:-300}
 BASE_VOTES=${BASE_VOTES:-5000}
@@ -122,7 +124,7 @@ wait_board -1
 echo "   rated board after $(since "$t") s (load $(load))"
 
 echo "== vote-to-board: $CLIENTS voters for $LAG_DURATION (load $(load))"
-lag=$(timeout 30m "$BIN/arenaload" lag -url "http://$ADDR" -clients "$CLIENTS" -duration "$LAG_DURATION")
+lag=$(timeout 30m "$BIN/arenaload" lag -url "http://$ADDR" -clients "$CLIENTS" -duration "$LAG_DURATION" -grace "$LAG_GRACE")
 echo "   $lag (load $(load))"
 p95=$(sed -E 's/.*p95 ([0-9.]+) s.*/\1/' <<<"$lag")
 hwm1=$(hwm_mb "$arena_pid")
