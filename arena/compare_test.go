@@ -186,9 +186,10 @@ func TestNamedVotesNeverCount(t *testing.T) {
 		if err != nil || len(iv) != 1 || iv[0].ID != lv.Vote.ID {
 			t.Errorf("IntegrityVotes = %+v, %v; want only the blind vote", iv, err)
 		}
-		facts, err := s.VoteRisk(ctx, "v1", "", named.CreatedAt.Add(-60e9), named.CreatedAt.Add(-60e9), 10, 10)
-		if err != nil || facts.RecentVotes != 0 {
-			t.Errorf("VoteRisk(v1) = %+v, %v; a named vote must not count towards a burst", facts, err)
+		since := named.CreatedAt.Add(-60e9)
+		checks, err := s.VoteChecks(ctx, named.ID, "v1", "", models.RiskWindow{BurstSince: since, AddressSince: since, BurstCap: 10, AddressCap: 10})
+		if err != nil || checks.Risk.RecentVotes != 0 {
+			t.Errorf("VoteChecks(v1) = %+v, %v; a named vote must not count towards a burst", checks, err)
 		}
 		for _, slug := range []string{"alpha", "beta"} {
 			pub, err := a.Release().PublicAnswers(ctx, slug, 10)

@@ -46,10 +46,8 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 		return nil, ErrNotReady
 	}
 	read := a.now().Sub(b.CreatedAt).Seconds()
-	// A blocked or risky voter's vote is stored, and the voter sees it
-	// stored, but it stays out of the ratings (Excluded): telling them
-	// would teach a rigger which signal to avoid.
-	excluded, err := a.integ.VoteExclusion(ctx, req.VoterID, req.IPHash, read)
+	// The integrity facts and the prompt hold, in one round trip.
+	checks, err := a.store.VoteChecks(ctx, b.ID, req.VoterID, req.IPHash, a.integ.RiskWindow())
 	if err != nil {
 		return nil, err
 	}
@@ -63,14 +61,15 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 	if v.Counted {
 		// A vote on a rejected or flagged prompt is held out like the
 		// earlier votes on it; approving the prompt lets them all in.
-		if v.Excluded, err = a.store.PromptHold(ctx, b.ID); err != nil {
-			return nil, err
-		}
+		v.Excluded = checks.Hold
 	}
-	// Integrity's reason wins over a prompt hold: lifting it later puts
-	// the hold back (models.liftToHolds), while a hold lifted on approval
-	// would let a blocked voter's vote in.
-	if excluded != "" {
+	// A blocked or risky voter's vote is stored, and the voter sees it
+	// stored, but it stays out of the ratings (Excluded): telling them
+	// would teach a rigger which signal to avoid. Integrity's reason wins
+	// over a prompt hold: lifting it later puts the hold back
+	// (models.liftToHolds), while a hold lifted on approval would let a
+	// blocked voter's vote in.
+	if excluded := a.integ.VoteExclusion(checks.Risk, req.IPHash, read); excluded != "" {
 		v.Excluded = excluded
 	}
 	stored, err := a.store.RecordVote(ctx, v)

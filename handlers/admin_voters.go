@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -85,7 +84,7 @@ func fmtP(p float64) string {
 func (s *Server) adminVoters(c echo.Context) error {
 	only := c.QueryParam("only")
 	switch only {
-	case "", "risky", "flagged", "blocked":
+	case integrity.FilterAll, integrity.FilterRisky, integrity.FilterFlagged, integrity.FilterBlocked:
 	default:
 		return fault.New(fault.Invalid, `"only" must be risky, flagged or blocked (or empty for all voters).`)
 	}
@@ -98,26 +97,13 @@ func (s *Server) adminVoters(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var rows []integrity.VoterSummary
-	for _, v := range rep.Voters {
-		if only == "" || only == "risky" && v.Risky > 0 || only == "flagged" && v.Flagged || only == "blocked" && v.Blocked {
-			rows = append(rows, v)
-		}
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].MaxRisk != rows[j].MaxRisk {
-			return rows[i].MaxRisk > rows[j].MaxRisk
-		}
-		if rows[i].TestP != rows[j].TestP {
-			return rows[i].TestP < rows[j].TestP
-		}
-		return rows[i].Votes > rows[j].Votes
-	})
+	// The ranked order is worked out once per report; a page takes its rows.
+	rows := rep.Ranked(only)
 	o := rep.Options
 	v := views.VotersView{Threshold: fmt.Sprintf("%.1f", o.Threshold), Alpha: fmt.Sprintf("%g", o.Alpha), Tested: rep.Tested,
 		Total: len(rows), Page: page, Only: only, Notice: integrityNotice(c)}
-	for _, r := range rows[min((page-1)*votersPageSize, len(rows)):min(page*votersPageSize, len(rows))] {
-		v.Rows = append(v.Rows, voterRow(r))
+	for _, i := range rows[min((page-1)*votersPageSize, len(rows)):min(page*votersPageSize, len(rows))] {
+		v.Rows = append(v.Rows, voterRow(rep.Voters[i]))
 	}
 	q := url.Values{}
 	if only != "" {
@@ -173,10 +159,11 @@ func (s *Server) adminVoter(c echo.Context) error {
 	}
 	v := views.VoterDetailView{Row: voterRow(sum), Notice: integrityNotice(c), BlockURL: voterPageURL(id) + "/block",
 		ClearURL: voterPageURL(id) + "/clear", Threshold: fmt.Sprintf("%.1f", rep.Options.Threshold)}
-	for _, l := range rep.Votes {
-		if l.Vote.VoterID != id {
-			continue
-		}
+	lines, err := s.arena.Integrity().VotesOf(ctx, rep, id)
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
 		vid := strconv.FormatUint(uint64(l.Vote.ID), 10)
 		row := views.VoteRiskRow{ID: l.Vote.ID, When: l.Vote.CreatedAt.UTC().Format("2006-01-02 15:04:05"),
 			ModelA: slugs[l.Vote.ContenderAID], ModelB: slugs[l.Vote.ContenderBID], Winner: l.Vote.Winner,
@@ -314,8 +301,10 @@ func finite(x float64) *float64 {
 const votersAPIMaxLimit = 10000
 
 // apiAdminVoters is the voters' integrity summaries as JSON, in the order
-// of their first vote, paged by offset and limit (default 1000, at most
-// 10000).
+// of their first vote, paged by limit (default 1000, at most 10000) and
+// either after (the last voter id of the previous page: a cursor that
+// stays put when voters are added) or offset. "next" is the cursor of the
+// next page, empty on the last.
 func (s *Server) apiAdminVoters(c echo.Context) error {
 	offset, err := queryInt(c, "offset", 0)
 	if err != nil {
@@ -332,6 +321,13 @@ func (s *Server) apiAdminVoters(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if after := c.QueryParam("after"); after != "" {
+		k, ok := rep.ByVoter[after]
+		if !ok {
+			return fault.New(fault.Invalid, `"after" must be the id of a voter in the report (the last of the previous page).`)
+		}
+		offset = k + 1
+	}
 	page := rep.Voters[min(offset, len(rep.Voters)):min(offset+limit, len(rep.Voters))]
 	out := make([]voterJSON, len(page))
 	for i, v := range page {
@@ -340,6 +336,10 @@ func (s *Server) apiAdminVoters(c echo.Context) error {
 			Tested: v.Tested, TestP: v.TestP, Flagged: v.Flagged, MaxRisk: v.MaxRisk, Risky: v.Risky}
 	}
 	o := rep.Options
-	return c.JSON(http.StatusOK, map[string]any{"voters": out, "total": len(rep.Voters), "offset": offset, "limit": limit,
+	next := ""
+	if len(page) > 0 && offset+len(page) < len(rep.Voters) {
+		next = page[len(page)-1].VoterID
+	}
+	return c.JSON(http.StatusOK, map[string]any{"voters": out, "total": len(rep.Voters), "offset": offset, "limit": limit, "next": next,
 		"threshold": o.Threshold, "alpha": o.Alpha, "tested": rep.Tested, "computed_at": rep.At})
 }

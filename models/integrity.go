@@ -58,13 +58,32 @@ type IntegrityVote struct {
 const integrityVoteColumns = `v.id, v.battle_id, v.voter_id, v.ip_hash, b.contender_a_id, b.contender_b_id, v.winner,
 	v.read_seconds, v.counted, v.reason, v.excluded, (vc.vote_id IS NOT NULL), v.created_at`
 
-// IntegrityVotes returns every stored vote in the order cast, or only the
-// votes of voterID when it is not empty. The statistics need the whole
-// history; it is read by hand rather than through GORM's reflection because
-// it can be long. Votes on named (side-by-side) battles are left out: the
-// voter knew the models, the votes never count, and they say nothing about
-// how the voter judges blind answers.
+// IntegrityVotes returns the votes of voterID in the order cast (see
+// EachIntegrityVote), or every stored vote when voterID is empty.
 func (s *Store) IntegrityVotes(ctx context.Context, voterID string) ([]IntegrityVote, error) {
+	var out []IntegrityVote
+	err := s.eachIntegrityVote(ctx, voterID, func(v *IntegrityVote) error {
+		out = append(out, *v)
+		return nil
+	})
+	return out, err
+}
+
+// EachIntegrityVote calls fn with every stored vote in id order (the order
+// cast), one row at a time, so that a reader of the whole history holds
+// what it keeps of each vote and never every row at once. The vote passed
+// is reused for the next row; fn must not use the store. Votes on named
+// (side-by-side) battles are left out: the voter knew the models, the
+// votes never count, and they say nothing about how the voter judges blind
+// answers.
+func (s *Store) EachIntegrityVote(ctx context.Context, fn func(*IntegrityVote) error) error {
+	return s.eachIntegrityVote(ctx, "", fn)
+}
+
+// eachIntegrityVote is EachIntegrityVote, for one voter when voterID is
+// not empty. It is read by hand rather than through GORM's reflection
+// because the history can be long.
+func (s *Store) eachIntegrityVote(ctx context.Context, voterID string, fn func(*IntegrityVote) error) error {
 	q := `SELECT ` + integrityVoteColumns + `
 		FROM votes v
 		JOIN battles b ON b.id = v.battle_id
@@ -77,19 +96,20 @@ func (s *Store) IntegrityVotes(ctx context.Context, voterID string) ([]Integrity
 	}
 	rows, err := s.db.WithContext(ctx).Raw(q+` ORDER BY v.id`, args...).Rows()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []IntegrityVote
+	var v IntegrityVote
 	for rows.Next() {
-		var v IntegrityVote
 		if err := rows.Scan(&v.ID, &v.BattleID, &v.VoterID, &v.IPHash, &v.ContenderAID, &v.ContenderBID, &v.Winner,
 			&v.ReadSeconds, &v.Counted, &v.Reason, &v.Excluded, &v.Cleared, &v.CreatedAt); err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, v)
+		if err := fn(&v); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // VoteRiskFacts is what the vote path learns about a voter in one query.
@@ -104,26 +124,6 @@ type VoteRiskFacts struct {
 	// same keyed address since the address window began, counted up to
 	// the cap asked for.
 	OtherAddressVoters int
-}
-
-// VoteRisk reads, in one round trip, whether the voter is blocked and how
-// busy the voter and the address have been. Each count stops at its cap
-// (the caller only needs to know whether a limit is passed), so a vote
-// costs a few index entries even from an address shared by thousands — a
-// proxy whose X-Forwarded-For is not trusted makes every voter share one.
-// The address count reads the voters table, one row per voter with the
-// address it was last seen on, through its (ip_hash, last_seen) index. An
-// unknown voter is not blocked; an empty ipHash counts no address voters.
-func (s *Store) VoteRisk(ctx context.Context, voterID, ipHash string, burstSince, addressSince time.Time, burstCap, addressCap int) (VoteRiskFacts, error) {
-	var f VoteRiskFacts
-	row := s.db.WithContext(ctx).Raw(`SELECT
-		COALESCE((SELECT blocked FROM voters WHERE id = ?), false),
-		(SELECT COUNT(*) FROM (SELECT 1 FROM votes WHERE voter_id = ? AND created_at >= ?
-			AND NOT EXISTS (SELECT 1 FROM battles nb WHERE nb.id = votes.battle_id AND nb.mode = ?) LIMIT ?) b),
-		(SELECT COUNT(*) FROM (SELECT 1 FROM voters WHERE ip_hash = ? AND ip_hash <> '' AND last_seen >= ? AND id <> ? LIMIT ?) a)`,
-		voterID, voterID, burstSince, ModeNamed, burstCap, ipHash, addressSince, voterID, addressCap).Row()
-	err := row.Scan(&f.Blocked, &f.RecentVotes, &f.OtherAddressVoters)
-	return f, err
 }
 
 // overridable are the exclusions an integrity reason replaces: none, or a

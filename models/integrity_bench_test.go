@@ -59,7 +59,9 @@ func BenchmarkVoteRisk(b *testing.B) {
 	now := time.Now().UTC()
 	b.Run("risk", func(b *testing.B) {
 		for b.Loop() {
-			f, err := s.VoteRisk(ctx, "v1", "shared", now.Add(-time.Hour), now.Add(-24*time.Hour), 61, 6)
+			c, err := s.VoteChecks(ctx, "b1", "v1", "shared",
+				models.RiskWindow{BurstSince: now.Add(-time.Hour), AddressSince: now.Add(-24 * time.Hour), BurstCap: 61, AddressCap: 6})
+			f := c.Risk
 			if err != nil || f.RecentVotes != 61 || f.OtherAddressVoters != 6 {
 				b.Fatalf("%+v %v", f, err)
 			}

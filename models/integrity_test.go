@@ -78,6 +78,17 @@ func (f *integrityFixture) rated() int64 {
 	return counted
 }
 
+// voteRisk is the integrity facts of VoteChecks, for a battle that does
+// not exist (which has no hold), with one window for both counts.
+func voteRisk(s *models.Store, voter, ip string, since time.Time, burstCap, addressCap int) (models.VoteRiskFacts, error) {
+	c, err := s.VoteChecks(ctx, "no-such-battle", voter, ip,
+		models.RiskWindow{BurstSince: since, AddressSince: since, BurstCap: burstCap, AddressCap: addressCap})
+	if err == nil && c.Hold != "" {
+		err = fmt.Errorf("hold %q on a battle that does not exist", c.Hold)
+	}
+	return c.Risk, err
+}
+
 func TestVoteRisk(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newIntegrityFixture(t, s)
@@ -109,20 +120,20 @@ func TestVoteRisk(t *testing.T) {
 			{"v1", "ip-shared", time.Now().UTC().Add(time.Minute), models.VoteRiskFacts{}},
 		}
 		for _, tt := range tests {
-			got, err := s.VoteRisk(ctx, tt.voter, tt.ip, tt.since, tt.since, 10, 10)
+			got, err := voteRisk(s, tt.voter, tt.ip, tt.since, 10, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if d := cmp.Diff(tt.want, got); d != "" {
-				t.Errorf("VoteRisk(%s, %s) (-want +got):\n%s", tt.voter, tt.ip, d)
+				t.Errorf("VoteChecks(%s, %s) (-want +got):\n%s", tt.voter, tt.ip, d)
 			}
 		}
 		// The counts stop at their caps.
-		got, err := s.VoteRisk(ctx, "new", "ip-shared", hourAgo, hourAgo, 1, 2)
+		got, err := voteRisk(s, "new", "ip-shared", hourAgo, 1, 2)
 		if err != nil || got.OtherAddressVoters != 2 {
 			t.Errorf("capped address count = %+v, %v; want 2", got, err)
 		}
-		if got, _ := s.VoteRisk(ctx, "v1", "", hourAgo, hourAgo, 2, 2); got.RecentVotes != 2 {
+		if got, _ := voteRisk(s, "v1", "", hourAgo, 2, 2); got.RecentVotes != 2 {
 			t.Errorf("capped burst count = %d, want 2", got.RecentVotes)
 		}
 	})

@@ -157,20 +157,6 @@ func (s *Store) BattlePromptIDs(ctx context.Context, battleID string) ([]uint, e
 	return ids, err
 }
 
-// PromptHold returns the exclusion a new vote on the battle gets because of
-// its prompts: ExcludedPromptRejected, ExcludedPromptFlagged or "".
-func (s *Store) PromptHold(ctx context.Context, battleID string) (string, error) {
-	var statuses []string
-	// Two joins, each a walk down a primary or unique index: this runs on
-	// every vote (see BenchmarkPromptHold).
-	err := s.db.WithContext(ctx).Raw(`SELECT p.status FROM battles b JOIN prompts p ON p.id = b.prompt_id
-			WHERE b.id = ? AND p.status IN (?, ?)
-		UNION ALL SELECT p.status FROM turns t JOIN prompts p ON p.id = t.prompt_id
-			WHERE t.battle_id = ? AND p.status IN (?, ?)`,
-		battleID, StatusRejected, StatusFlagged, battleID, StatusRejected, StatusFlagged).Scan(&statuses).Error
-	return holdOf(statuses), err
-}
-
 func holdOf(statuses []string) string {
 	hold := ""
 	for _, st := range statuses {

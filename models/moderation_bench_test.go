@@ -55,8 +55,9 @@ func BenchmarkPromptHold(b *testing.B) {
 	for _, c := range []struct{ battle, want string }{{"b10", models.ExcludedPromptFlagged}, {"b11", ""}} {
 		b.Run("hold-"+c.battle, func(b *testing.B) {
 			for b.Loop() {
-				if got, err := s.PromptHold(ctx, c.battle); err != nil || got != c.want {
-					b.Fatalf("PromptHold(%s) = %q, %v; want %q", c.battle, got, err, c.want)
+				got, err := s.VoteChecks(ctx, c.battle, "v1", "", models.RiskWindow{BurstSince: time.Now(), AddressSince: time.Now(), BurstCap: 61, AddressCap: 6})
+				if err != nil || got.Hold != c.want {
+					b.Fatalf("VoteChecks(%s) = %+v, %v; want hold %q", c.battle, got, err, c.want)
 				}
 			}
 		})

@@ -58,7 +58,7 @@ type BattleImportStats struct {
 // the battle's two models are the same as the battle's (or absent);
 // otherwise a new one is made, source import, approved. A battle reusing a
 // rejected or flagged prompt gets its vote excluded as moderation would
-// (see PromptHold). A battle whose id is already stored is skipped.
+// (see VoteChecks). A battle whose id is already stored is skipped.
 func (s *Store) ImportBattles(ctx context.Context, each func(add func(BattleImport) error) error) (BattleImportStats, error) {
 	var st BattleImportStats
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"slices"
-	"sort"
 	"time"
 
 	"openarena.dev/arena/models"
@@ -53,18 +52,23 @@ type Report struct {
 	// was computed with, defaults filled in.
 	At      time.Time
 	Options Options
-	Voters  []VoterSummary
+	// Voters are in the order of their first vote.
+	Voters []VoterSummary
 	// Tested is how many voters had enough votes for the test.
 	Tested int
-	// Votes are all votes in the order cast, with their risk.
-	Votes []VoteRiskLine
 	// ByVoter indexes Voters.
 	ByVoter map[string]int
+	// votes are the scored votes' risks, compactly (see voteRisks).
+	votes voteRisks
+	rank  rankings
 }
 
-// compute scores every stored vote and summarises every voter.
+// compute scores every stored vote and summarises every voter. The votes
+// are streamed into columns (never every stored row at once), scored in
+// the order cast, and only their risk signals, p-values and states are
+// kept, so the report holds a few bytes per vote besides its voters.
 func (s *Service) compute(ctx context.Context) (*Report, error) {
-	votes, err := s.store.IntegrityVotes(ctx, "")
+	cols, err := readColumns(ctx, s.store)
 	if err != nil {
 		return nil, err
 	}
@@ -78,14 +82,12 @@ func (s *Service) compute(ctx context.Context) (*Report, error) {
 	if err != nil {
 		scores = nil
 	}
-	// Votes come in id order, the order cast up to clock skew between
-	// replicas; the sliding windows want time order.
-	sort.SliceStable(votes, func(i, j int) bool { return votes[i].CreatedAt.Before(votes[j].CreatedAt) })
-	rv, voterIDs := riskVotes(votes)
+	order := cols.timeOrder()
+	rv, voterIDs := cols.riskVotes(order)
 	scored := ScoreVotes(rv, len(voterIDs), s.opt)
 
 	rep := newReport(s.now(), s.opt, voterIDs, blockedIDs, scored)
-	rep.summarise(votes, rv, scored, scores)
+	rep.summarise(cols, order, rv, scored, scores)
 	return rep, nil
 }
 
@@ -106,26 +108,28 @@ func newReport(at time.Time, o Options, voterIDs, blockedIDs []string, scored Ri
 	return rep
 }
 
-// summarise adds every vote, in time order with rv its scoring view, to
-// the report's lines and its voter's summary; scores are the rated
-// contenders' scores for the agreement column.
-func (rep *Report) summarise(votes []models.IntegrityVote, rv []RiskVote, scored RiskReport, scores map[uint]float64) {
+// summarise adds every vote, taken in the given time order with rv its
+// scoring view, to its voter's summary and keeps its risk; scores are the
+// rated contenders' scores for the agreement column.
+func (rep *Report) summarise(cols *voteColumns, order []int32, rv []RiskVote, scored RiskReport, scores map[uint]float64) {
 	n := len(rep.Voters)
 	reads := make([][]float64, n)
 	agree := make([]int, n)
 	testIdx := make([]int, n)
-	rep.Votes = make([]VoteRiskLine, len(votes))
-	for i, v := range votes {
-		u := rv[i].Voter
-		line := VoteRiskLine{Vote: v, Risk: scored.Votes[i], P: 1}
-		if rv[i].Tested {
+	rep.votes = newVoteRisks(cols)
+	for k, i := range order {
+		u := rv[k].Voter
+		p := 1.0
+		if rv[k].Tested {
 			// The test's p-values are per tested vote, in order.
-			line.P = scored.Tests[u].VoteP[testIdx[u]]
+			p = scored.Tests[u].VoteP[testIdx[u]]
 			testIdx[u]++
 		}
-		rep.Votes[i] = line
-		reads[u] = append(reads[u], v.ReadSeconds)
-		if rep.Voters[u].add(line, rep.Options, rv[i].Outcome, scores) {
+		rep.votes.set(int(i), scored.Votes[k], p)
+		reads[u] = append(reads[u], cols.read[i])
+		st := cols.state[i]
+		at := time.Unix(0, cols.at[i]).UTC()
+		if rep.Voters[u].add(st, at, scored.Votes[k].Score, rep.Options, rv[k].Outcome, scores) {
 			agree[u]++
 		}
 	}
@@ -143,24 +147,23 @@ func (rep *Report) summarise(votes []models.IntegrityVote, rv []RiskVote, scored
 
 // add counts one of the voter's votes in the summary and says whether it
 // agreed with the board (went to the higher-rated of two rated contenders).
-func (s *VoterSummary) add(line VoteRiskLine, o Options, out rating.Outcome, scores map[uint]float64) bool {
-	v := line.Vote
+func (s *VoterSummary) add(state uint8, at time.Time, risk float64, o Options, out rating.Outcome, scores map[uint]float64) bool {
 	s.Votes++
 	switch {
-	case v.InRatings():
+	case state&stateInRatings != 0:
 		s.Rated++
-	case v.Counted:
+	case state&stateCounted != 0:
 		// Counted when cast, so only an exclusion keeps it out.
 		s.Excluded++
 	}
-	if s.First.IsZero() || v.CreatedAt.Before(s.First) {
-		s.First = v.CreatedAt
+	if s.First.IsZero() || at.Before(s.First) {
+		s.First = at
 	}
-	if v.CreatedAt.After(s.Last) {
-		s.Last = v.CreatedAt
+	if at.After(s.Last) {
+		s.Last = at
 	}
-	s.MaxRisk = max(s.MaxRisk, line.Risk.Score)
-	if line.Risk.Score >= o.Threshold-1e-9 {
+	s.MaxRisk = max(s.MaxRisk, risk)
+	if risk >= o.Threshold-1e-9 {
 		s.Risky++
 	}
 	w, l, ok := decisive(out)
@@ -174,39 +177,6 @@ func (s *VoterSummary) add(line VoteRiskLine, o Options, out rating.Outcome, sco
 	}
 	s.Decisive++
 	return sw > sl
-}
-
-// riskVotes converts stored votes, in time order, for ScoreVotes: voters
-// and addresses to indices (voters in order of first vote), times to
-// seconds. Contenders stay ids, small integers, used as indices.
-func riskVotes(votes []models.IntegrityVote) ([]RiskVote, []string) {
-	voterIdx, addrIdx := map[string]int{}, map[string]int{}
-	var voterIDs []string
-	out := make([]RiskVote, len(votes))
-	var origin time.Time
-	if len(votes) > 0 {
-		origin = votes[0].CreatedAt
-	}
-	for i, v := range votes {
-		u, ok := voterIdx[v.VoterID]
-		if !ok {
-			u = len(voterIDs)
-			voterIdx[v.VoterID] = u
-			voterIDs = append(voterIDs, v.VoterID)
-		}
-		addr := -1
-		if v.IPHash != "" {
-			k, ok := addrIdx[v.IPHash]
-			if !ok {
-				k = len(addrIdx)
-				addrIdx[v.IPHash] = k
-			}
-			addr = k
-		}
-		out[i] = RiskVote{Voter: u, Address: addr, Outcome: outcomeOf(v), ReadSeconds: v.ReadSeconds,
-			At: v.CreatedAt.Sub(origin).Seconds(), Tested: v.Counted}
-	}
-	return out, voterIDs
 }
 
 // outcomeOf converts a stored vote to a rating outcome between contender ids.

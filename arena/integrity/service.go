@@ -12,7 +12,6 @@ package integrity
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -100,20 +99,21 @@ func (s *Service) changed(ctx context.Context) {
 	s.hooks.VotesChanged(ctx)
 }
 
-// VoteExclusion is the exclusion a new vote gets from integrity: "voter
-// blocked" for a blocked voter, a risk reason when the cheap vote-time
-// signals reach the threshold, "" otherwise. It costs one query of a few
-// index entries (see models.Store.VoteRisk).
-func (s *Service) VoteExclusion(ctx context.Context, voterID, ipHash string, readSeconds float64) (string, error) {
-	o := s.opt
-	now := s.now()
-	// The counts need go no further than one past each limit.
-	f, err := s.store.VoteRisk(ctx, voterID, ipHash, now.Add(-o.BurstWindow), now.Add(-o.AddressWindow), o.BurstVotes+1, o.AddressVoters+1)
-	if err != nil {
-		return "", fmt.Errorf("vote risk: %w", err)
-	}
+// RiskWindow is what the vote path asks the store about a voter now (see
+// models.Store.VoteChecks): the counts need go no further than one past
+// each limit.
+func (s *Service) RiskWindow() models.RiskWindow {
+	o, now := s.opt, s.now()
+	return models.RiskWindow{BurstSince: now.Add(-o.BurstWindow), AddressSince: now.Add(-o.AddressWindow),
+		BurstCap: o.BurstVotes + 1, AddressCap: o.AddressVoters + 1}
+}
+
+// VoteExclusion is the exclusion a new vote gets from integrity, given the
+// facts read in its RiskWindow: "voter blocked" for a blocked voter, a risk
+// reason when the cheap vote-time signals reach the threshold, "" otherwise.
+func (s *Service) VoteExclusion(f models.VoteRiskFacts, ipHash string, readSeconds float64) string {
 	if f.Blocked {
-		return models.ExcludedBlocked, nil
+		return models.ExcludedBlocked
 	}
 	// The query counts the other voter ids seen on the address; this is
 	// one more.
@@ -121,9 +121,9 @@ func (s *Service) VoteExclusion(ctx context.Context, voterID, ipHash string, rea
 	if ipHash != "" {
 		addr = f.OtherAddressVoters + 1
 	}
-	r := VoteTimeRisk(readSeconds, f.RecentVotes, addr, o)
-	if r.Score >= o.Threshold-1e-9 {
-		return r.Reason(), nil
+	r := VoteTimeRisk(readSeconds, f.RecentVotes, addr, s.opt)
+	if r.Score >= s.opt.Threshold-1e-9 {
+		return r.Reason()
 	}
-	return "", nil
+	return ""
 }

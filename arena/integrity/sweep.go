@@ -27,15 +27,8 @@ func (s *Service) SweepRisk(ctx context.Context) (SweepResult, error) {
 		return SweepResult{}, err
 	}
 	var res SweepResult
-	reasons := map[uint]string{}
-	for _, l := range rep.Votes {
-		if l.Risk.Score >= rep.Options.Threshold-1e-9 {
-			res.Risky++
-			if l.Vote.InRatings() && !l.Vote.Cleared {
-				reasons[l.Vote.ID] = l.Risk.Reason()
-			}
-		}
-	}
+	reasons, risky := rep.sweepReasons()
+	res.Risky = risky
 	for _, v := range rep.Voters {
 		if v.Flagged {
 			res.Flagged++

@@ -31,6 +31,8 @@
 // `arenaload seed` fills an empty PostgreSQL arena with simulated votes
 // (see runSeed), and `arenaload get` measures GET requests per second and
 // latency of a list of paths against the first one (see runGet).
+// `arenaload lag` measures how long a vote takes to reach the public board
+// while voters vote continuously (see runLag; docs/bench/scale.sh).
 package main
 
 import (
@@ -180,6 +182,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runSeed(ctx, args[1:], stdout, stderr)
 		case "get":
 			return runGet(ctx, args[1:], stdout, stderr)
+		case "lag":
+			return runLag(ctx, args[1:], stdout, stderr)
 		}
 	}
 	opt, report, err := parseFlags(args, stderr)

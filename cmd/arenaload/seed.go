@@ -66,7 +66,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	s.progress("%d answers", len(s.cs)*o.prompts)
 	strength, offset := s.drawStrengths()
-	if err := s.copyVotes(ctx, strength, offset); err != nil {
+	if err := s.copyVotesIndexedAfter(ctx, strength, offset); err != nil {
 		return err
 	}
 	if _, err := s.conn.Exec(ctx, "ANALYZE"); err != nil {
@@ -74,6 +74,22 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	s.progress("done")
 	return nil
+}
+
+// copyVotesIndexedAfter writes the votes with the secondary indexes of
+// battles and votes dropped, then builds them again (even after a failed
+// copy, so the database is never left without them).
+func (s *seeder) copyVotesIndexedAfter(ctx context.Context, strength []float64, offset map[string][]float64) error {
+	defs, err := s.dropSecondaryIndexes(ctx)
+	if err == nil {
+		err = s.copyVotes(ctx, strength, offset)
+	}
+	s.progress("%d votes written, building %d indexes", s.o.votes, len(defs))
+	if rerr := s.restoreIndexes(context.WithoutCancel(ctx), defs); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	s.progress("indexes built")
+	return err
 }
 
 // parseSeedOptions reads and checks the flags of `arenaload seed`.

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,7 +15,9 @@ import (
 
 // copyResponses writes every contender's answer to every prompt, with
 // style counts drawn per contender (some write long, Markdown-heavy
-// answers) so that style control has something to hold equal.
+// answers) so that style control has something to hold equal. The text
+// names no model: an answer that names its model is a leak, and votes on
+// it would not count.
 func (s *seeder) copyResponses(ctx context.Context) error {
 	cs, rng, now := s.cs, s.rng, s.now
 	verbosity := make([]float64, len(cs))
@@ -26,7 +30,7 @@ func (s *seeder) copyResponses(ctx context.Context) error {
 		pgx.CopyFromSlice(n, func(k int) ([]any, error) {
 			pi, ci := k/len(cs), k%len(cs)
 			tokens := int(verbosity[ci] * (0.5 + rng.Float64()))
-			return []any{s.promptIDs[pi], s.ids[cs[ci].Slug], fmt.Sprintf("Benchmark answer of %s to prompt %d.", cs[ci].Slug, pi),
+			return []any{s.promptIDs[pi], s.ids[cs[ci].Slug], fmt.Sprintf("Simulated answer %d to question %d.", ci, pi),
 				tokens, 0, tokens, rng.IntN(4), rng.IntN(12), rng.IntN(6), now, now}, nil
 		}))
 	if err != nil {
@@ -61,7 +65,10 @@ func (s *seeder) drawStrengths() (strength []float64, offset map[string][]float6
 		strength[i] = 120 * s.rng.NormFloat64()
 	}
 	offset = map[string][]float64{}
-	for c := range s.cats {
+	// In name order: ranging over the map would draw the offsets in a
+	// different order on every run, and the same -seed would not give the
+	// same history.
+	for _, c := range slices.Sorted(maps.Keys(s.cats)) {
 		off := make([]float64, len(s.cs))
 		for i := range off {
 			off[i] = 40 * s.rng.NormFloat64()
@@ -83,16 +90,37 @@ type battleRow struct {
 // voteChunk is how many battles are drawn and copied at a time.
 const voteChunk = 100_000
 
-// copyVotes draws and writes the voted battles, a chunk at a time.
+// copyVotes draws and writes the voted battles, a chunk at a time. One
+// goroutine draws the chunks in order (so the history depends only on
+// -seed) while the previous chunk is being copied.
 func (s *seeder) copyVotes(ctx context.Context, strength []float64, offset map[string][]float64) error {
-	for done := 0; done < s.o.votes; done += voteChunk {
-		bs := s.drawBattles(done, min(voteChunk, s.o.votes-done), strength, offset)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan []battleRow, 1)
+	go func() {
+		defer close(chunks)
+		for done := 0; done < s.o.votes; done += voteChunk {
+			select {
+			case chunks <- s.drawBattles(done, min(voteChunk, s.o.votes-done), strength, offset):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	bar := newSeedBar(s.stderr, s.o.votes)
+	defer bar.finish()
+	written := 0
+	for bs := range chunks {
 		if err := s.copyBattles(ctx, bs); err != nil {
 			return err
 		}
-		s.progress("%d votes", done+len(bs))
+		written += len(bs)
+		bar.add(len(bs))
+		if written%1_000_000 == 0 || written == s.o.votes {
+			s.progress("%d votes", written)
+		}
 	}
-	return nil
+	return ctx.Err()
 }
 
 // drawBattles draws m battles after the first done: a uniform pair, a
@@ -126,7 +154,7 @@ func (s *seeder) drawBattles(done, m int, strength []float64, offset map[string]
 		}
 		// Spread over the last 90 days, oldest first.
 		at := s.now.Add(-time.Duration(float64(90*24*time.Hour) * float64(s.o.votes-done-k) / float64(s.o.votes)))
-		bs[k] = battleRow{id: seedBattleID(), winner: w, prompt: p, a: a, b: b, at: at}
+		bs[k] = battleRow{id: seedBattleID(rng), winner: w, prompt: p, a: a, b: b, at: at}
 	}
 	return bs
 }

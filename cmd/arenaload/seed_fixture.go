@@ -1,18 +1,22 @@
 package main
 
 import (
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	mrand "math/rand/v2"
 	"strings"
 
 	"openarena.dev/arena/models"
 )
 
-// seedBattleID is an unguessable battle id, as the arena makes them.
-func seedBattleID() string {
+// seedBattleID is a battle id shaped like the arena's (32 hex digits),
+// drawn from the seed's generator so that the same -seed gives the same
+// ids.
+func seedBattleID(rng *mrand.Rand) string {
 	var b [16]byte
-	_, _ = rand.Read(b[:])
+	binary.LittleEndian.PutUint64(b[:8], rng.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rng.Uint64())
 	return hex.EncodeToString(b[:])
 }
 

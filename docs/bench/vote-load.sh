@@ -29,6 +29,13 @@
 # the script waits (at most QUIET_WAIT=180 s) until the machine is less than
 # QUIET_BUSY=20 % busy, and keeps what it saw with the results.
 #
+# ARENA_TEMPLATE=NAME starts the arena on a copy of that database instead of
+# the small bank (e.g. one filled by `arenaload seed` with 1,000,000 votes:
+# the vote path's reads then run against a large history), and waits (at
+# most RATED_WAIT=900 s) until its start-up rating is served before
+# measuring, so the first full recomputation is not part of the figures;
+# the recomputer keeps re-rating as votes arrive, as in production.
+#
 # Everything is bounded: each arenaload call stops after its votes or
 # ARENALOAD_TIMEOUT, each quiet wait after QUIET_WAIT, server start-up after
 # 30 s, and both servers are stopped on exit.
@@ -78,17 +85,21 @@ go build -o "$BIN/arenaload" ./cmd/arenaload
 echo "== fresh databases arena_bench and arena_baseline on $PGHOST:$PGPORT"
 dropdb --if-exists arena_bench
 dropdb --if-exists arena_baseline
-createdb arena_bench
-
-echo "== importing a neutral bank: 20 prompts × 4 models"
-bank="$OUT/bank.jsonl"
-: >"$bank"
-for p in $(seq -w 1 20); do
-	for m in a b c d; do
-		printf '{"prompt_id":"bench-%s","prompt":"Benchmark question %s: list three facts about prime numbers.","category":"bench","model":"bench-model-%s","output":"Here is a short answer to question %s.\\n\\n- Two is the only even prime.\\n- There are infinitely many primes.\\n- Every integer above one factors into primes."}\n' "$p" "$p" "$m" "$p" >>"$bank"
+if [ -n "${ARENA_TEMPLATE:-}" ]; then
+	echo "== arena_bench is a copy of $ARENA_TEMPLATE"
+	createdb -T "$ARENA_TEMPLATE" arena_bench
+else
+	createdb arena_bench
+	echo "== importing a neutral bank: 20 prompts × 4 models"
+	bank="$OUT/bank.jsonl"
+	: >"$bank"
+	for p in $(seq -w 1 20); do
+		for m in a b c d; do
+			printf '{"prompt_id":"bench-%s","prompt":"Benchmark question %s: list three facts about prime numbers.","category":"bench","model":"bench-model-%s","output":"Here is a short answer to question %s.\\n\\n- Two is the only even prime.\\n- There are infinitely many primes.\\n- Every integer above one factors into primes."}\n' "$p" "$p" "$m" "$p" >>"$bank"
+		done
 	done
-done
-"$BIN/arena" import outputs -db "$ARENA_DB" "$bank"
+	"$BIN/arena" import outputs -db "$ARENA_DB" "$bank"
+fi
 
 wait_ready() { # url pid name
 	for _ in $(seq 1 150); do
@@ -108,6 +119,15 @@ arena_pid=$!
 base_pid=$!
 wait_ready "http://$ARENA_ADDR/readyz" "$arena_pid" arena
 wait_ready "http://$BASE_ADDR/healthz" "$base_pid" votebaseline
+if [ -n "${ARENA_TEMPLATE:-}" ]; then
+	rated_start=$SECONDS
+	until curl -fs --max-time 5 "http://$ARENA_ADDR/api/v1/leaderboard" | grep -q '"method":"bradley_terry"'; do
+		kill -0 "$arena_pid" 2>/dev/null || { echo "arena exited; its log:" >&2; cat "$OUT/arena.log" >&2; exit 1; }
+		[ $((SECONDS - rated_start)) -lt "${RATED_WAIT:-900}" ] || { echo "no rated board within ${RATED_WAIT:-900} s" >&2; exit 1; }
+		sleep 2
+	done
+	echo "== the start-up rating was served after $((SECONDS - rated_start)) s"
+fi
 
 # cpu_busy prints the percentage of CPU time the whole machine spent busy
 # over one second (everything but idle and iowait, from /proc/stat).
