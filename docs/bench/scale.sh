@@ -17,8 +17,9 @@
 #     vote not on the board LAG_GRACE after the voting counts as +Inf);
 #  4. restarts the server and times the first board it serves (any rated
 #     board, as /api/v1/leaderboard answers it) and the moment it is current.
-#     /readyz says only that the database answers, so "current" is when the
-#     board's `votes` equals the counted votes in the database;
+#     "current" is when the board's `votes` equals the counted votes in the
+#     database, what a reader sees (/readyz's board_current says the same
+#     from the server's side);
 #  5. creates an admin (`arena admin create`, password on stdin), signs in,
 #     runs the integrity sweep (POST /admin/voters/sweep) and downloads the
 #     admin export of every battle, served bank prompts included
@@ -138,7 +139,7 @@ wait_board -1
 first_s=$(since "$t")
 wait_board "$want"
 current_s=$(since "$t")
-echo "   first board $first_s s, current ($want counted votes, polled on /api/v1/leaderboard; /readyz does not report currency) $current_s s (load $(load))"
+echo "   first board $first_s s, current ($want counted votes, polled on /api/v1/leaderboard) $current_s s (load $(load))"
 
 echo "== integrity sweep and export as an admin (load $(load))"
 pw="scale-benchmark-$(date +%s)-pass"
