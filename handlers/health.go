@@ -17,10 +17,14 @@ func (s *Server) healthz(c echo.Context) error {
 type readiness struct {
 	Ready bool   `json:"ready"`
 	Error string `json:"error,omitempty"`
-	// BoardCurrent and BehindVotes say whether the published board has
-	// rated every vote; they are left out when that could not be read.
+	// BoardCurrent and BehindVotes say whether the published overall
+	// board has rated every vote, ViewsCurrent whether its slow part and
+	// the category boards have too (they follow at most every
+	// ARENA_RATINGS_CATEGORY_INTERVAL under heavy voting); all are left
+	// out when that could not be read.
 	BoardCurrent *bool  `json:"board_current,omitempty"`
 	BehindVotes  *int64 `json:"behind_votes,omitempty"`
+	ViewsCurrent *bool  `json:"views_current,omitempty"`
 }
 
 // readyz says the database answers, so a balancer can hold traffic back
@@ -35,7 +39,8 @@ func (s *Server) readyz(c echo.Context) error {
 	}
 	out := readiness{Ready: true}
 	if r, err := s.arena.Boards().Readiness(ctx); err == nil {
-		out.BoardCurrent, out.BehindVotes = &r.Current, &r.BehindVotes
+		views := !r.ViewsBehind
+		out.BoardCurrent, out.BehindVotes, out.ViewsCurrent = &r.Current, &r.BehindVotes, &views
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -94,9 +94,26 @@ type Service struct {
 	// catsBehind whether votes were rated since without them. All are
 	// guarded by computeMu.
 	rated           *ratedVotes
+	slugs           map[uint32]string
 	voteIDs, logIDs idTracker
 	catsAt          time.Time
 	catsBehind      bool
+	// ratedGen counts the changes to rated, catsGen is its value when the
+	// stored category boards were rated; view is the newest slow part
+	// of the overall board (see slowview.go), viewNew says it is not in a
+	// stored board yet, and slowRunning that a slow job is computing the
+	// next one. All are guarded by computeMu; slowJobs counts the jobs
+	// running, for StartRatings to wait for.
+	ratedGen    uint64
+	catsGen     uint64
+	view        *slowView
+	viewNew     bool
+	slowRunning bool
+	slowJobs    sync.WaitGroup
+	// slowMu guards slowTook, how long the overall board's slow part last
+	// took (a background job sets it outside computeMu).
+	slowMu   sync.Mutex
+	slowTook time.Duration
 
 	// stale is set by InvalidateRatings: the next check recomputes even
 	// if the counted votes are the same.

@@ -110,12 +110,12 @@ func (s *Service) readAll(ctx context.Context, again bool) (caught, error) {
 	if err != nil {
 		return caught{}, err
 	}
-	rv := &ratedVotes{}
+	rv := &ratedVotes{slugs: s.slugs}
 	if s.rated != nil {
 		rv.sets, rv.setIdx = s.rated.sets, s.rated.setIdx
 	}
 	err = s.store.ScanRatedVotes(ctx, models.VoteSelection{}, func(c *models.CountedBattle) error {
-		rv.add(rv.rowOf(c))
+		rv.push(rv.rowOf(c))
 		return nil
 	})
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -52,7 +51,10 @@ func (s *Service) InvalidateRatings(ctx context.Context) error {
 // memory up to date (see catchUp); unless forced, invalidated or changed
 // by that, it compares them with the newest snapshot's and does nothing
 // when they are the same, so wake-ups for votes already rated cost a few
-// small queries; it then returns a nil board.
+// small queries; it then returns a nil board. Forced, it computes every
+// board in full before returning; otherwise it computes the overall
+// board's fast part and leaves the slow part and the categories to a
+// background job when they are due (see slowview.go).
 func (s *Service) recompute(ctx context.Context, force bool) (*RatedBoard, error) {
 	s.computeMu.Lock()
 	defer s.computeMu.Unlock()
@@ -64,18 +66,18 @@ func (s *Service) recompute(ctx context.Context, force bool) (*RatedBoard, error
 			keepStale(s, stale)
 			return err
 		}
-		stale = stale || got.changed
-		cats := force || s.categoriesDue(got)
+		stale = stale || got.changed || s.viewNew
+		slow := force || s.categoriesDue(got)
+		fresh := false
 		if !force && !stale {
-			fresh, err := s.ratingsFresh(ctx)
-			if err != nil || (fresh && !(cats && s.catsBehind)) {
+			if fresh, err = s.ratingsFresh(ctx); err != nil || (fresh && !(slow && s.catsBehind)) {
 				return err
 			}
 		}
 		if s.opt.OnCompute != nil {
 			defer s.opt.OnCompute()()
 		}
-		boards, err := s.computeBoards(ctx, cats)
+		boards, err := s.computeBoards(ctx, force, fresh, slow)
 		if err == nil {
 			err = s.storeBoards(ctx, boards)
 		}
@@ -83,6 +85,7 @@ func (s *Service) recompute(ctx context.Context, force bool) (*RatedBoard, error
 			keepStale(s, stale)
 			return err
 		}
+		s.viewNew = false
 		out = boards
 		return nil
 	})
@@ -92,7 +95,7 @@ func (s *Service) recompute(ctx context.Context, force bool) (*RatedBoard, error
 	if !ran {
 		return nil, ErrRatingsBusy
 	}
-	if out == nil {
+	if len(out) == 0 {
 		return nil, nil
 	}
 	s.remember(out)
@@ -108,7 +111,42 @@ func (s *Service) prepare(ctx context.Context) (caught, error) {
 	if err := s.categorizePending(ctx); err != nil {
 		return caught{}, err
 	}
-	return s.catchUp(ctx)
+	if err := s.loadSlugs(ctx); err != nil {
+		return caught{}, err
+	}
+	got, err := s.catchUp(ctx)
+	if err != nil {
+		return got, err
+	}
+	if got.changed || got.full {
+		s.ratedGen++
+	}
+	if s.rated.missing {
+		// A vote named a contender added since the slugs were read.
+		if err := s.loadSlugs(ctx); err != nil {
+			return got, err
+		}
+		s.rated.rehash(s.slugs)
+	}
+	return got, nil
+}
+
+// loadSlugs reads the contenders' slugs, which the inputs digest names
+// them by. Slugs never change, so the digest sums already held stay right.
+func (s *Service) loadSlugs(ctx context.Context) error {
+	cs, err := s.store.Contenders(ctx)
+	if err != nil {
+		return err
+	}
+	slugs := make(map[uint32]string, len(cs))
+	for _, c := range cs {
+		slugs[uint32(c.ID)] = c.Slug
+	}
+	s.slugs = slugs
+	if s.rated != nil {
+		s.rated.slugs = slugs
+	}
+	return nil
 }
 
 // storeBoards stores the boards, the overall one last: it is what
@@ -150,12 +188,15 @@ func (s *Service) ratingsFresh(ctx context.Context) (bool, error) {
 	return mark.Count == head.VotesUsed && mark.LastID == head.LastVoteID, nil
 }
 
-// computeBoards rates every counted vote held, once over all of them and,
-// with cats, once per category. The overall board comes first, then the
-// categories by name. A category that had a board but has no votes left
-// gets an empty board, so its old one is not served. Without cats the
-// categories are left for later (see categoriesDue).
-func (s *Service) computeBoards(ctx context.Context, cats bool) ([]*RatedBoard, error) {
+// computeBoards rates the counted votes held. Forced, it rates every
+// board in full, the overall one first, then the categories by name.
+// Otherwise it rates the overall board, unless fresh says the stored one
+// is current, and with slow the categories when they are behind. While the
+// slow part is cheap (see slowCheap) the overall board is rated in full
+// and the categories here and now; once it is not, only the overall
+// board's fast part is rated here, carrying the newest slow view, and a
+// background job rates the slow part and the categories.
+func (s *Service) computeBoards(ctx context.Context, force, fresh, slow bool) ([]*RatedBoard, error) {
 	cs, err := s.store.Contenders(ctx)
 	if err != nil {
 		return nil, err
@@ -164,18 +205,90 @@ func (s *Service) computeBoards(ctx context.Context, cats bool) ([]*RatedBoard, 
 	// model order, so anyone rating the released battles with the same
 	// seed (`arena ratings --settings`) draws the same resamples.
 	slices.SortFunc(cs, func(x, y models.Contender) int { return cmp.Compare(x.Slug, y.Slug) })
-	rv := s.rated
-	overall, err := s.rateCategory(ctx, models.CategoryOverall, ratingInput(cs, rv, nil))
+	in := ratingInput(cs, s.rated, nil)
+	in.digest = s.rated.digestOf(nil)
+	if force {
+		return s.computeAll(ctx, cs, in)
+	}
+	cheap := s.slowCheap()
+	var out []*RatedBoard
+	if !fresh {
+		overall, err := s.rateOverall(ctx, in, cheap)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, overall)
+	}
+	s.setSlowBehind()
+	if !slow || !s.catsBehind || s.slowRunning {
+		return out, nil
+	}
+	job, err := s.slowJobOf(ctx, cs, in)
 	if err != nil {
 		return nil, err
 	}
-	out := []*RatedBoard{overall}
-	if !cats {
-		s.catsBehind = true
-		s.catsLate.Store(true)
+	if !cheap {
+		s.startSlow(ctx, job)
 		return out, nil
 	}
-	subsets := categorySubsets(rv)
+	cats, err := s.rateCategories(ctx, job, s.opt.Workers)
+	if err != nil {
+		return nil, err
+	}
+	s.catsGen, s.catsAt = job.gen, time.Now()
+	s.setSlowBehind()
+	return append(out, cats...), nil
+}
+
+// rateOverall rates the overall board: in full when the slow part is
+// cheap, else its fast part carrying the newest slow view.
+func (s *Service) rateOverall(ctx context.Context, in ratingsInput, cheap bool) (*RatedBoard, error) {
+	if cheap {
+		start := time.Now()
+		b, err := s.rateCategory(ctx, models.CategoryOverall, in, true)
+		if err != nil {
+			return nil, err
+		}
+		s.slowMu.Lock()
+		s.slowTook = time.Since(start)
+		s.slowMu.Unlock()
+		s.view = viewOf(b)
+		s.view.gen = s.ratedGen
+		return b, nil
+	}
+	if err := s.loadView(ctx); err != nil {
+		return nil, err
+	}
+	b, err := s.rateCategory(ctx, models.CategoryOverall, in, false)
+	if err != nil {
+		return nil, err
+	}
+	s.view.carry(b)
+	return b, nil
+}
+
+// computeAll rates every board in full, now.
+func (s *Service) computeAll(ctx context.Context, cs []models.Contender, in ratingsInput) ([]*RatedBoard, error) {
+	job, err := s.slowJobOf(ctx, cs, in)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.rateJob(ctx, job, s.opt.Workers)
+	if err != nil {
+		return nil, err
+	}
+	s.view = viewOf(out[0])
+	s.view.gen, s.catsGen = job.gen, job.gen
+	s.catsAt = time.Now()
+	s.setSlowBehind()
+	return out, nil
+}
+
+// categoryInputs lists every category's input: the categories of the
+// votes held, and those that had a board but have no votes left (they get
+// an empty board, so their old one is not served).
+func (s *Service) categoryInputs(ctx context.Context, cs []models.Contender) (map[string]ratingsInput, error) {
+	subsets := categorySubsets(s.rated)
 	previous, err := s.store.LatestSnapshotIDs(ctx)
 	if err != nil {
 		return nil, err
@@ -185,15 +298,12 @@ func (s *Service) computeBoards(ctx context.Context, cats bool) ([]*RatedBoard, 
 			subsets[cat] = []int{}
 		}
 	}
-	for _, cat := range slices.Sorted(maps.Keys(subsets)) {
-		b, err := s.rateCategory(ctx, cat, ratingInput(cs, rv, subsets[cat]))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
+	out := make(map[string]ratingsInput, len(subsets))
+	for cat, idx := range subsets {
+		in := ratingInput(cs, s.rated, idx)
+		in.digest = s.rated.categoryDigest(cat)
+		out[cat] = in
 	}
-	s.catsBehind, s.catsAt = false, time.Now()
-	s.catsLate.Store(false)
 	return out, nil
 }
 
@@ -223,8 +333,15 @@ func categorySubsets(rv *ratedVotes) map[string][]int {
 
 // rateCategory rates one category's input. Style control is part of the
 // board; should its fit fail, the board is still published without it.
-func (s *Service) rateCategory(ctx context.Context, category string, in ratingsInput) (*RatedBoard, error) {
+func (s *Service) rateCategory(ctx context.Context, category string, in ratingsInput, full bool) (*RatedBoard, error) {
+	return s.rateWith(ctx, category, in, full, s.opt.Workers)
+}
+
+// rateWith rates one category's input with the given bootstrap workers;
+// without full only the fast part (no style control, no robustness).
+func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput, full bool, workers int) (*RatedBoard, error) {
 	ro := s.ratingOptions()
+	ro.Bootstrap.Workers = workers
 	b := &RatedBoard{
 		Category: category, Method: MethodBradleyTerry, CI: string(ro.CI), Level: ro.Level,
 		Rounds: ro.Bootstrap.Rounds, Seed: ro.Bootstrap.Seed, MinVotes: ro.MinVotes,
@@ -235,12 +352,17 @@ func (s *Service) rateCategory(ctx context.Context, category string, in ratingsI
 	if ro.Reweight {
 		b.ReweightFloor = ro.MinPairCount
 	}
-	b.InputsDigest = InputsDigest(in.names, in.outcomes, in.style, b.Settings())
+	if st := b.Settings(); in.digest != nil && st.Style {
+		b.InputsDigest = in.digest.digest(st)
+	} else {
+		b.InputsDigest = InputsDigest(in.names, in.outcomes, in.style, st)
+	}
 	if len(in.outcomes) == 0 {
 		return b, nil
 	}
+	ro.StyleControl = full
 	board, err := rating.ComputeBoard(ctx, in.names, in.outcomes, in.style, ro)
-	if err != nil && ctx.Err() == nil {
+	if err != nil && ctx.Err() == nil && full {
 		b.StyleError = err.Error()
 		ro.StyleControl = false
 		board, err = rating.ComputeBoard(ctx, in.names, in.outcomes, nil, ro)
@@ -254,7 +376,7 @@ func (s *Service) rateCategory(ctx context.Context, category string, in ratingsI
 	b.Style = styleEffects(board.Style)
 	b.Pairs = pairRecords(in.names, in.outcomes)
 	b.TieGroups, b.StyleTieGroups = tieGroups(board)
-	if category == models.CategoryOverall || len(board.Models) <= maxRobustnessModels {
+	if full && (category == models.CategoryOverall || len(board.Models) <= maxRobustnessModels) {
 		if b.Robustness, err = topRobustness(in, board); err != nil {
 			return nil, fmt.Errorf("robustness of #1 (%s): %w", category, err)
 		}

@@ -58,7 +58,7 @@ func mustPrepare(b *testing.B, s *Service) {
 }
 
 func mustCompute(b *testing.B, s *Service, cats bool) {
-	if _, err := s.computeBoards(context.Background(), cats); err != nil {
+	if _, err := s.computeBoards(context.Background(), cats, false, cats); err != nil {
 		b.Fatal(err)
 	}
 }

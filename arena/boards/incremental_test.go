@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,7 +137,7 @@ func boardsNow(t *testing.T, s *Service) []*RatedBoard {
 	if _, err := s.prepare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	out, err := s.computeBoards(ctx, true)
+	out, err := s.computeBoards(ctx, true, false, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,6 +162,7 @@ func TestIncrementalMatchesFull(t *testing.T) {
 			if d := cmp.Diff(want, got, cmpopts.IgnoreUnexported(RatedBoard{})); d != "" {
 				t.Fatalf("step %d (%s): incremental boards differ from a full read (-full +incremental):\n%s", step, what, d)
 			}
+			assertScratchDigests(t, inc, got)
 			if got[0].votesRead != want[0].votesRead {
 				t.Fatalf("step %d (%s): %d votes read incrementally, %d in full", step, what, got[0].votesRead, want[0].votesRead)
 			}
@@ -168,4 +171,27 @@ func TestIncrementalMatchesFull(t *testing.T) {
 			t.Errorf("only %d votes cast; the sequence tests too little", len(f.votes))
 		}
 	})
+}
+
+// assertScratchDigests checks every board's inputs digest, which comes
+// from the sums kept vote by vote, against InputsDigest over the board's
+// outcomes.
+func assertScratchDigests(t *testing.T, s *Service, boards []*RatedBoard) {
+	t.Helper()
+	cs, err := s.store.Contenders(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(cs, func(x, y models.Contender) int { return strings.Compare(x.Slug, y.Slug) })
+	subsets := categorySubsets(s.rated)
+	for _, b := range boards {
+		var idx []int
+		if b.Category != models.CategoryOverall {
+			idx = append([]int{}, subsets[b.Category]...)
+		}
+		in := ratingInput(cs, s.rated, idx)
+		if want := InputsDigest(in.names, in.outcomes, in.style, b.Settings()); b.InputsDigest != want {
+			t.Fatalf("%s board: digest %s from the kept sums, %s from its %d outcomes", b.Category, b.InputsDigest, want, len(in.outcomes))
+		}
+	}
 }

@@ -22,6 +22,9 @@ type ratingsInput struct {
 	// mark identifies the counted votes read, rated or not, so that it
 	// compares equal with the store's VoteMark when nothing changed.
 	mark models.VoteMark
+	// digest is the inputs digest multiset of the outcomes (with style
+	// counts), kept by ratedVotes; nil means compute it from them.
+	digest *digestSum
 }
 
 // ratingInput turns the counted votes into outcomes with both answers'
@@ -93,39 +96,79 @@ func (t *tallies) add(res float64) {
 	}
 }
 
+// denseModels is the most models whose pair tallies are kept in a dense
+// table (denseModels² cells of 12 bytes, 12 MB); more use a map.
+const denseModels = 1000
+
 // pairRecords tallies the outcomes of every pair of models that met, in a
 // stable order (by A's slug, then B's).
 func pairRecords(names []string, outcomes []rating.Outcome) []RatedPair {
-	type key struct{ a, b int }
-	cells := map[key]*RatedPair{}
+	n := len(names)
+	if n > denseModels {
+		return sparsePairRecords(names, outcomes)
+	}
+	// cells[a*n+b] holds a's wins, ties and b's wins, for a's slug first.
+	cells := make([][3]int32, n*n)
 	for _, o := range outcomes {
 		a, b, res := o.A, o.B, o.Result
 		if names[a] > names[b] {
 			a, b, res = b, a, 1-res
 		}
-		p := cells[key{a, b}]
-		if p == nil {
-			p = &RatedPair{A: names[a], B: names[b]}
-			cells[key{a, b}] = p
+		cells[a*n+b][outcomeSlot(res)]++
+	}
+	out := []RatedPair{}
+	for a := range n {
+		for b := range n {
+			if c := cells[a*n+b]; c != [3]int32{} {
+				out = append(out, RatedPair{A: names[a], B: names[b], AWins: int(c[0]), Ties: int(c[1]), BWins: int(c[2])})
+			}
 		}
-		switch res {
-		case 1:
-			p.AWins++
-		case 0:
-			p.BWins++
-		default:
-			p.Ties++
+	}
+	sortPairs(out)
+	return out
+}
+
+// outcomeSlot is where a result for A is tallied: its wins, ties, losses.
+func outcomeSlot(res float64) int {
+	switch res {
+	case 1:
+		return 0
+	case 0:
+		return 2
+	}
+	return 1
+}
+
+// sparsePairRecords is pairRecords for many models.
+func sparsePairRecords(names []string, outcomes []rating.Outcome) []RatedPair {
+	type key struct{ a, b int }
+	cells := map[key]*[3]int{}
+	for _, o := range outcomes {
+		a, b, res := o.A, o.B, o.Result
+		if names[a] > names[b] {
+			a, b, res = b, a, 1-res
 		}
+		c := cells[key{a, b}]
+		if c == nil {
+			c = new([3]int)
+			cells[key{a, b}] = c
+		}
+		c[outcomeSlot(res)]++
 	}
 	out := make([]RatedPair, 0, len(cells))
-	for _, p := range cells {
-		out = append(out, *p)
+	for k, c := range cells {
+		out = append(out, RatedPair{A: names[k.a], B: names[k.b], AWins: c[0], Ties: c[1], BWins: c[2]})
 	}
+	sortPairs(out)
+	return out
+}
+
+// sortPairs orders pairs by A's slug, then B's.
+func sortPairs(out []RatedPair) {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].A != out[j].A {
 			return out[i].A < out[j].A
 		}
 		return out[i].B < out[j].B
 	})
-	return out
 }

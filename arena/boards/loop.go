@@ -26,6 +26,7 @@ func (s *Service) StartRatings(ctx context.Context) <-chan struct{} {
 	go func() {
 		defer close(done)
 		s.ratingsLoop(ctx)
+		s.slowJobs.Wait()
 	}()
 	return done
 }

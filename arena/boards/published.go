@@ -60,6 +60,13 @@ type RatedBoard struct {
 	// Robustness is how many flipped votes would change #1; nil when it
 	// was not computed (an empty board, or a large category board).
 	Robustness *Robustness `json:"robustness,omitempty"`
+	// ViewsAsOf, when set, says the slow part of the board (the
+	// style-controlled scores and tie groups, Style and Robustness) was
+	// computed from fewer votes than the plain scores: the board was
+	// recomputed while votes kept coming, and the slow part follows at
+	// most every CategoryInterval (see slowview.go). Nil when every part
+	// rated the same votes.
+	ViewsAsOf *VotesAsOf `json:"views_as_of,omitempty"`
 	// Pairs is the head-to-head record of every pair of models that met,
 	// for the heatmaps and the model pages.
 	Pairs []RatedPair `json:"pairs,omitempty"`
@@ -249,6 +256,6 @@ func decodeBoard(snap *models.RatingSnapshot) (*RatedBoard, error) {
 	if err := json.Unmarshal([]byte(snap.Result), &b); err != nil {
 		return nil, fmt.Errorf("rating snapshot %d: %w", snap.ID, err)
 	}
-	b.SnapshotID, b.ComputedAt = snap.ID, snap.CreatedAt
+	b.SnapshotID, b.ComputedAt, b.votesRead = snap.ID, snap.CreatedAt, snap.VotesUsed
 	return &b, nil
 }

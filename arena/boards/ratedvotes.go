@@ -25,6 +25,16 @@ type ratedVotes struct {
 
 	sets   [][]string
 	setIdx map[string]uint32
+
+	// slugs names the contenders for the inputs digest; sums[k] is the
+	// digest multiset (with style counts) of the votes held in category
+	// set k, kept up to date by push, patch and rehash, so a board's
+	// digest costs no pass over the votes. missing says a vote named a
+	// contender slugs did not know: sums then leave it out and must not
+	// be used until rehash.
+	slugs   map[uint32]string
+	sums    []digestSum
+	missing bool
 }
 
 // styleWidth is the number of style counts kept per vote.
@@ -91,6 +101,13 @@ func (rv *ratedVotes) add(r voteRow) {
 	rv.cat = append(rv.cat, r.cat)
 }
 
+// push appends a row and puts it into the digest sums; its id must be
+// above every id held.
+func (rv *ratedVotes) push(r voteRow) {
+	rv.add(r)
+	rv.account(r, true)
+}
+
 // row returns the row at index i.
 func (rv *ratedVotes) row(i int) voteRow {
 	r := voteRow{id: rv.id[i], a: rv.a[i], b: rv.b[i], result: rv.result[i], cat: rv.cat[i]}
@@ -116,7 +133,9 @@ func (rv *ratedVotes) patch(up []voteRow, gone []uint64) bool {
 		case !found:
 			inserts = append(inserts, r)
 		case rv.row(i) != r:
+			rv.account(rv.row(i), false)
 			rv.set(i, r)
+			rv.account(r, true)
 			changed = true
 		}
 	}
@@ -128,11 +147,18 @@ func (rv *ratedVotes) patch(up []voteRow, gone []uint64) bool {
 	}
 	if len(drop) > 0 {
 		slices.Sort(drop)
-		rv.compact(slices.Compact(drop))
+		drop = slices.Compact(drop)
+		for _, i := range drop {
+			rv.account(rv.row(i), false)
+		}
+		rv.compact(drop)
 		changed = true
 	}
 	if len(inserts) > 0 {
 		slices.SortFunc(inserts, func(x, y voteRow) int { return cmpID(x.id, y.id) })
+		for _, r := range inserts {
+			rv.account(r, true)
+		}
 		rv.insert(inserts)
 		changed = true
 	}
@@ -183,7 +209,7 @@ func (rv *ratedVotes) insert(rows []voteRow) {
 	n := old.len() + len(rows)
 	*rv = ratedVotes{id: make([]uint64, 0, n), a: make([]uint32, 0, n), b: make([]uint32, 0, n),
 		result: make([]uint8, 0, n), style: make([]int32, 0, n*styleWidth), cat: make([]uint32, 0, n),
-		sets: old.sets, setIdx: old.setIdx}
+		sets: old.sets, setIdx: old.setIdx, slugs: old.slugs, sums: old.sums, missing: old.missing}
 	i := 0
 	for _, r := range rows {
 		for i < old.len() && old.id[i] < r.id {

@@ -18,7 +18,7 @@ func syntheticVotes(n int) *ratedVotes {
 	for i := range n {
 		a := 1 + rng.IntN(300)
 		c = models.CountedBattle{VoteID: uint(i + 1), ContenderAID: uint(a), ContenderBID: uint(1 + (a+rng.IntN(299))%300),
-			Winner: models.WinnerA, StyleA: models.StyleCounts{Tokens: rng.IntN(900), Lists: rng.IntN(5)},
+			Winner: []string{models.WinnerA, models.WinnerB, models.WinnerTie}[rng.IntN(3)], StyleA: models.StyleCounts{Tokens: rng.IntN(900), Lists: rng.IntN(5)},
 			StyleB: models.StyleCounts{Tokens: rng.IntN(900), Bold: rng.IntN(5)}, Categories: cats[i%len(cats)], Turns: 1}
 		rv.add(rv.rowOf(&c))
 	}

@@ -14,10 +14,15 @@ const behindLimit = 1_000_000
 // Readiness says how current the published boards are.
 type Readiness struct {
 	// Current is true when the newest overall board rated every vote now
-	// in the ratings and this process has nothing pending: no
-	// invalidation, no category boards left for later. Exclusions and
-	// label edits of the last few seconds may still be on their way.
+	// in the ratings and this process has no invalidation pending.
+	// Exclusions and label edits of the last few seconds may still be on
+	// their way.
 	Current bool
+	// ViewsBehind is true while the parts recomputed at most every
+	// CategoryInterval under heavy voting — the category boards, the
+	// style-controlled view and the robustness of #1 — rated fewer votes
+	// than the overall board (see slowview.go).
+	ViewsBehind bool
 	// BehindVotes is how many votes in the ratings are newer than the
 	// newest overall board (at most behindLimit).
 	BehindVotes int64
@@ -39,5 +44,5 @@ func (s *Service) Readiness(ctx context.Context) (Readiness, error) {
 	if err != nil {
 		return Readiness{}, err
 	}
-	return Readiness{BehindVotes: n, Current: n == 0 && !s.stale.Load() && !s.catsLate.Load()}, nil
+	return Readiness{BehindVotes: n, Current: n == 0 && !s.stale.Load(), ViewsBehind: s.catsLate.Load()}, nil
 }

@@ -1,0 +1,78 @@
+package boards
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"openarena.dev/arena/models"
+	"openarena.dev/arena/rating"
+)
+
+// BenchmarkOverallPhases times each step of rating the overall board of
+// ARENA_BENCH_VOTES synthetic votes (default 1,000,000) over 300
+// contenders, so the slow step is visible:
+// go test ./arena/boards -run '^$' -bench OverallPhases -benchtime 1x
+func BenchmarkOverallPhases(b *testing.B) {
+	n := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("ARENA_BENCH_VOTES")); err == nil && v > 0 {
+		n = v
+	}
+	rv := syntheticVotes(n)
+	cs := make([]models.Contender, 300)
+	for i := range cs {
+		cs[i] = models.Contender{ID: uint(i + 1), Slug: "model-" + strconv.Itoa(1000+i)}
+	}
+	s := New(nil, Options{Workers: 2}, nil)
+	ctx := context.Background()
+	for b.Loop() {
+		var in ratingsInput
+		phase(b, "input", func() { in = ratingInput(cs, rv, nil) })
+		ro := s.ratingOptions()
+		phase(b, "digest", func() { InputsDigest(in.names, in.outcomes, in.style, Settings{Style: true}) })
+		var board *rating.Board
+		ro.StyleControl = false
+		phase(b, "plain", func() { board, _ = rating.ComputeBoard(ctx, in.names, in.outcomes, nil, ro) })
+		ro.StyleControl = true
+		phase(b, "styled", func() { rating.ComputeBoard(ctx, in.names, in.outcomes, in.style, ro) })
+		phase(b, "pairs", func() { pairRecords(in.names, in.outcomes) })
+		phase(b, "robust", func() { topRobustness(in, board) })
+		var rb *RatedBoard
+		phase(b, "rate", func() { rb, _ = s.rateCategory(ctx, models.CategoryOverall, in, true) })
+		phase(b, "json", func() { json.Marshal(rb) })
+	}
+}
+
+func phase(b *testing.B, name string, fn func()) {
+	start := time.Now()
+	fn()
+	b.ReportMetric(time.Since(start).Seconds(), "s/"+name)
+}
+
+// BenchmarkOverallFast times what every recomputation under heavy voting
+// does for the overall board of ARENA_BENCH_VOTES synthetic votes (default
+// 1,000,000, 300 contenders): the input, the plain scores with their
+// bootstrap, pairs and digest (see slowview.go):
+// go test ./arena/boards -run '^$' -bench OverallFast -benchtime 3x
+func BenchmarkOverallFast(b *testing.B) {
+	n := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("ARENA_BENCH_VOTES")); err == nil && v > 0 {
+		n = v
+	}
+	rv := syntheticVotes(n)
+	cs := make([]models.Contender, 300)
+	for i := range cs {
+		cs[i] = models.Contender{ID: uint(i + 1), Slug: "model-" + strconv.Itoa(1000+i)}
+	}
+	s := New(nil, Options{Workers: 2}, nil)
+	ctx := context.Background()
+	for b.Loop() {
+		in := ratingInput(cs, rv, nil)
+		if _, err := s.rateCategory(ctx, models.CategoryOverall, in, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,177 @@
+package boards
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"time"
+
+	"openarena.dev/arena/models"
+)
+
+// slowJob is what a slow computation rates: the overall input and every
+// category's, taken under computeMu, so the votes held may change while it
+// runs.
+type slowJob struct {
+	gen     uint64
+	overall ratingsInput
+	cats    map[string]ratingsInput
+}
+
+// slowJobOf takes the inputs of a slow computation. Call it under
+// computeMu.
+func (s *Service) slowJobOf(ctx context.Context, cs []models.Contender, in ratingsInput) (slowJob, error) {
+	cats, err := s.categoryInputs(ctx, cs)
+	return slowJob{gen: s.ratedGen, overall: in, cats: cats}, err
+}
+
+// rateJob rates every board of a job in full: the overall board first,
+// then the categories by name.
+func (s *Service) rateJob(ctx context.Context, job slowJob, workers int) ([]*RatedBoard, error) {
+	start := time.Now()
+	overall, err := s.rateWith(ctx, models.CategoryOverall, job.overall, true, workers)
+	if err != nil {
+		return nil, err
+	}
+	took := time.Since(start)
+	cats, err := s.rateCategories(ctx, job, workers)
+	if err != nil {
+		return nil, err
+	}
+	s.slowMu.Lock()
+	s.slowTook = took
+	s.slowMu.Unlock()
+	return append([]*RatedBoard{overall}, cats...), nil
+}
+
+// rateCategories rates a job's category boards in full, by name.
+func (s *Service) rateCategories(ctx context.Context, job slowJob, workers int) ([]*RatedBoard, error) {
+	var out []*RatedBoard
+	for _, cat := range slices.Sorted(maps.Keys(job.cats)) {
+		b, err := s.rateWith(ctx, cat, job.cats[cat], true, workers)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// cheapSlow is how long the overall board's slow part may take for it to
+// be computed with every overall board; cheapVotes how many votes are
+// assumed to stay under it before it was ever timed.
+const (
+	cheapSlow  = 2 * time.Second
+	cheapVotes = 200_000
+)
+
+// slowCheap says whether the slow part is cheap enough to compute with
+// every overall board, from how long it last took. Call it under
+// computeMu.
+func (s *Service) slowCheap() bool {
+	s.slowMu.Lock()
+	took := s.slowTook
+	s.slowMu.Unlock()
+	if took == 0 {
+		return s.rated.len() < cheapVotes
+	}
+	return took < cheapSlow
+}
+
+// slowWorkers is how many bootstrap rounds a background slow job runs at
+// once: one, so that on a small server the votes and the overall board's
+// fast part keep the other cores. The seed fixes the draws, so the number
+// does not change the result.
+const slowWorkers = 1
+
+// startSlow rates a job in the background and publishes it. Call it under
+// computeMu.
+func (s *Service) startSlow(ctx context.Context, job slowJob) {
+	s.slowRunning = true
+	s.slowJobs.Go(func() {
+		boards, err := s.rateJob(ctx, job, slowWorkers)
+		if err == nil {
+			err = s.publishSlow(ctx, job, boards)
+		}
+		if err != nil {
+			s.computeMu.Lock()
+			s.slowRunning = false
+			s.computeMu.Unlock()
+			if ctx.Err() == nil {
+				s.opt.Log.Error("rate the category boards and the style-controlled view", "err", err)
+			}
+		}
+	})
+}
+
+// publishSlow stores a slow job's category boards and makes its overall
+// board's slow part the view the next overall board carries, then wakes
+// the recomputer to store that board. When another instance holds the
+// ratings lock it tries again after Debounce.
+func (s *Service) publishSlow(ctx context.Context, job slowJob, boards []*RatedBoard) error {
+	for {
+		ran, err := s.publishSlowOnce(ctx, job, boards)
+		if ran || err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(s.opt.Debounce):
+		}
+	}
+}
+
+func (s *Service) publishSlowOnce(ctx context.Context, job slowJob, boards []*RatedBoard) (bool, error) {
+	s.computeMu.Lock()
+	defer s.computeMu.Unlock()
+	if s.view != nil && s.view.gen > job.gen {
+		// A forced computation rated newer votes in full meanwhile.
+		s.slowRunning = false
+		return true, nil
+	}
+	ran, err := s.store.WithRatingLock(ctx, func(ctx context.Context) error {
+		return s.storeBoards(ctx, boards[1:])
+	})
+	if !ran || err != nil {
+		return ran, err
+	}
+	s.remember(boards[1:])
+	s.view = viewOf(boards[0])
+	s.view.gen, s.catsGen = job.gen, job.gen
+	s.viewNew, s.slowRunning, s.catsAt = true, false, time.Now()
+	s.setSlowBehind()
+	s.kick()
+	return true, nil
+}
+
+// setSlowBehind records whether the slow part and the category boards
+// rated older votes than those held. Call it under computeMu.
+func (s *Service) setSlowBehind() {
+	behind := s.view == nil || s.view.gen != s.ratedGen || s.catsGen != s.ratedGen
+	s.catsBehind = behind
+	s.catsLate.Store(behind)
+}
+
+// loadView takes the slow part of the newest stored overall board when this
+// process has none yet (after a restart), so the first boards it stores
+// carry it instead of leaving the style-controlled view out. It is current
+// when that board rated exactly the votes held and carried no older view.
+func (s *Service) loadView(ctx context.Context) error {
+	if s.view != nil {
+		return nil
+	}
+	boards, err := s.ratedBoards(ctx)
+	if err != nil {
+		return err
+	}
+	b := boards[models.CategoryOverall]
+	if b == nil {
+		return nil
+	}
+	s.view = viewOf(b)
+	if s.view.mark == s.rated.mark() {
+		s.view.gen, s.catsGen = s.ratedGen, s.ratedGen
+	}
+	return nil
+}
