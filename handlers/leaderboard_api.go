@@ -93,6 +93,10 @@ type boardJSON struct {
 	Reweighted   bool               `json:"reweighted"`
 	TieGroups    [][]string         `json:"tie_groups,omitempty"`
 	Robustness   *boards.Robustness `json:"robustness,omitempty"`
+	// ViewsAsOf, when present, says the style-controlled scores, their tie
+	// groups and the robustness rated only the votes it names (see
+	// boards.RatedBoard.ViewsAsOf).
+	ViewsAsOf *boards.VotesAsOf `json:"views_as_of,omitempty"`
 	// ChangeSince is when the board the rows' changes compare with was
 	// computed (boards.ChangeWindow earlier); absent when there is none.
 	ChangeSince *time.Time `json:"change_since,omitempty"`
@@ -169,7 +173,7 @@ func (d *boardData) json() boardJSON {
 		b := d.show.View.Board
 		out.Method, out.Votes, out.ComputedAt, out.CI, out.Rounds, out.MinVotes, out.Total =
 			b.Method, b.Votes, b.ComputedAt, b.CI, b.Rounds, b.MinVotes, len(b.Models)
-		out.InputsDigest, out.Reweighted, out.Robustness = b.InputsDigest, b.Reweighted, b.Robustness
+		out.InputsDigest, out.Reweighted, out.Robustness, out.ViewsAsOf = b.InputsDigest, b.Reweighted, b.Robustness, b.ViewsAsOf
 		ratedJSON(&out, d.show.View)
 	case boards.DisplayElo:
 		b := d.show.Elo

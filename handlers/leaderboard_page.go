@@ -109,7 +109,7 @@ func fillRated(v *views.LeaderboardView, bv *boards.BoardView, q boards.BoardQue
 	if q.Desc {
 		v.Filters.Hidden = append(v.Filters.Hidden, views.HiddenField{Name: "dir", Value: "desc"})
 	}
-	v.Reweighted, v.Robustness = b.Reweighted, robustnessLine(b.Robustness)
+	v.Reweighted, v.Robustness, v.ViewsNote = b.Reweighted, robustnessLine(b.Robustness), viewsNote(b)
 	v.TieShading = q.Sort == "rank" && !q.Desc
 	shade := tieShades(bv.TieGroups)
 	for _, r := range bv.Rows {
@@ -211,6 +211,16 @@ func tieShades(groups [][]string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// viewsNote says when the slow part of the board (see boards.VotesAsOf)
+// rated fewer votes than the plain scores.
+func viewsNote(b *boards.RatedBoard) string {
+	if b.ViewsAsOf == nil {
+		return ""
+	}
+	return fmt.Sprintf("Style-controlled scores and the robustness of #1 are from the first %d of %d votes: while votes pour in they are recomputed at most every half minute or so.",
+		b.ViewsAsOf.Votes, b.Votes)
 }
 
 // robustnessLine is the page's one line on how settled #1 is.
