@@ -114,6 +114,7 @@ func (s *Service) readAll(ctx context.Context, again bool) (caught, error) {
 	if s.rated != nil {
 		rv.sets, rv.setIdx = s.rated.sets, s.rated.setIdx
 	}
+	rv.reserve(s.expectedVotes(ctx))
 	err = s.store.ScanRatedVotes(ctx, models.VoteSelection{}, func(c *models.CountedBattle) error {
 		rv.push(rv.rowOf(c))
 		return nil
@@ -129,4 +130,19 @@ func (s *Service) readAll(ctx context.Context, again bool) (caught, error) {
 	s.voteIDs.reset(last - min(last, lookback))
 	s.logIDs.reset(head - min(head, lookback))
 	return caught{changed: again, newVotes: true, full: true}, nil
+}
+
+// expectedVotes guesses how many votes a full read finds, from the newest
+// overall board and the read before (0 when neither says), so the arrays
+// are allocated once: grown by appending, they would briefly hold about
+// twice the votes.
+func (s *Service) expectedVotes(ctx context.Context) int {
+	n := 0
+	if s.rated != nil {
+		n = s.rated.len()
+	}
+	if head, err := s.store.LatestSnapshotHead(ctx, models.CategoryOverall); err == nil {
+		n = max(n, head.VotesUsed)
+	}
+	return n + n/16 + 1024
 }

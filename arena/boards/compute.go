@@ -59,6 +59,7 @@ func (s *Service) recompute(ctx context.Context, force bool) (*RatedBoard, error
 	s.computeMu.Lock()
 	defer s.computeMu.Unlock()
 	var out []*RatedBoard
+	start := time.Now()
 	ran, err := s.store.WithRatingLock(ctx, func(ctx context.Context) error {
 		stale := s.stale.Swap(false)
 		got, err := s.prepare(ctx)
@@ -99,6 +100,8 @@ func (s *Service) recompute(ctx context.Context, force bool) (*RatedBoard, error
 		return nil, nil
 	}
 	s.remember(out)
+	s.opt.Log.Info("ratings computed", "boards", len(out), "votes", out[0].Votes,
+		"views_behind", out[0].ViewsAsOf != nil, "took", time.Since(start).Round(time.Millisecond))
 	return out[0], nil
 }
 
@@ -205,12 +208,15 @@ func (s *Service) computeBoards(ctx context.Context, force, fresh, slow bool) ([
 	// model order, so anyone rating the released battles with the same
 	// seed (`arena ratings --settings`) draws the same resamples.
 	slices.SortFunc(cs, func(x, y models.Contender) int { return cmp.Compare(x.Slug, y.Slug) })
-	in := ratingInput(cs, s.rated, nil)
-	in.digest = s.rated.digestOf(nil)
 	if force {
-		return s.computeAll(ctx, cs, in)
+		return s.computeAll(ctx, cs)
 	}
 	cheap := s.slowCheap()
+	in := plainInput(cs, s.rated)
+	if in.digest = s.rated.digestOf(nil); cheap || in.digest == nil {
+		in = ratingInput(cs, s.rated, nil)
+		in.digest = s.rated.digestOf(nil)
+	}
 	var out []*RatedBoard
 	if !fresh {
 		overall, err := s.rateOverall(ctx, in, cheap)
@@ -223,7 +229,7 @@ func (s *Service) computeBoards(ctx context.Context, force, fresh, slow bool) ([
 	if !slow || !s.catsBehind || s.slowRunning {
 		return out, nil
 	}
-	job, err := s.slowJobOf(ctx, cs, in)
+	job, err := s.slowJobOf(ctx, cs)
 	if err != nil {
 		return nil, err
 	}
@@ -268,8 +274,8 @@ func (s *Service) rateOverall(ctx context.Context, in ratingsInput, cheap bool) 
 }
 
 // computeAll rates every board in full, now.
-func (s *Service) computeAll(ctx context.Context, cs []models.Contender, in ratingsInput) ([]*RatedBoard, error) {
-	job, err := s.slowJobOf(ctx, cs, in)
+func (s *Service) computeAll(ctx context.Context, cs []models.Contender) ([]*RatedBoard, error) {
+	job, err := s.slowJobOf(ctx, cs)
 	if err != nil {
 		return nil, err
 	}

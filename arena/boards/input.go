@@ -31,6 +31,17 @@ type ratingsInput struct {
 // style counts, skipping votes on contenders that no longer exist. With
 // idx not nil only the votes at those indices are taken (one category's).
 func ratingInput(cs []models.Contender, rv *ratedVotes, idx []int) ratingsInput {
+	return buildInput(cs, rv, idx, true)
+}
+
+// plainInput is ratingInput without the style counts (64 bytes a vote),
+// for the overall board's fast part, which does not fit style; the inputs
+// digest then must come from the sums ratedVotes keeps.
+func plainInput(cs []models.Contender, rv *ratedVotes) ratingsInput {
+	return buildInput(cs, rv, nil, false)
+}
+
+func buildInput(cs []models.Contender, rv *ratedVotes, idx []int, withStyle bool) ratingsInput {
 	in := ratingsInput{contenders: cs, names: make([]string, len(cs)), tallies: make([]tallies, len(cs))}
 	index := make(map[uint32]int, len(cs))
 	for i, c := range cs {
@@ -41,7 +52,9 @@ func ratingInput(cs []models.Contender, rv *ratedVotes, idx []int) ratingsInput 
 		n = len(idx)
 	}
 	in.outcomes = make([]rating.Outcome, 0, n)
-	in.style = make([]rating.StyleCounts, 0, n)
+	if withStyle {
+		in.style = make([]rating.StyleCounts, 0, n)
+	}
 	in.mark.Count = n
 	for k := range n {
 		j := k
@@ -55,9 +68,11 @@ func ratingInput(cs []models.Contender, rv *ratedVotes, idx []int) ratingsInput 
 			continue
 		}
 		res := resultValue(rv.result[j])
-		st := rv.style[j*styleWidth : (j+1)*styleWidth]
 		in.outcomes = append(in.outcomes, rating.Outcome{A: ia, B: ib, Result: res})
-		in.style = append(in.style, rating.StyleCounts{A: styleVector(st[:4]), B: styleVector(st[4:])})
+		if withStyle {
+			st := rv.style[j*styleWidth : (j+1)*styleWidth]
+			in.style = append(in.style, rating.StyleCounts{A: styleVector(st[:4]), B: styleVector(st[4:])})
+		}
 		in.tallies[ia].add(res)
 		in.tallies[ib].add(1 - res)
 	}

@@ -91,6 +91,20 @@ func (rv *ratedVotes) intern(set []string) uint32 {
 
 func (rv *ratedVotes) len() int { return len(rv.id) }
 
+// reserve makes room for n votes in all, so appending up to n allocates
+// nothing more.
+func (rv *ratedVotes) reserve(n int) {
+	if n <= cap(rv.id) {
+		return
+	}
+	rv.id = slices.Grow(rv.id, n-rv.len())
+	rv.a = slices.Grow(rv.a, n-rv.len())
+	rv.b = slices.Grow(rv.b, n-rv.len())
+	rv.result = slices.Grow(rv.result, n-rv.len())
+	rv.cat = slices.Grow(rv.cat, n-rv.len())
+	rv.style = slices.Grow(rv.style, (n-rv.len())*styleWidth)
+}
+
 // add appends a row; its id must be above every id held.
 func (rv *ratedVotes) add(r voteRow) {
 	rv.id = append(rv.id, r.id)

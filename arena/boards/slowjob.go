@@ -13,6 +13,7 @@ import (
 // category's, taken under computeMu, so the votes held may change while it
 // runs.
 type slowJob struct {
+	taken   time.Time
 	gen     uint64
 	overall ratingsInput
 	cats    map[string]ratingsInput
@@ -20,9 +21,11 @@ type slowJob struct {
 
 // slowJobOf takes the inputs of a slow computation. Call it under
 // computeMu.
-func (s *Service) slowJobOf(ctx context.Context, cs []models.Contender, in ratingsInput) (slowJob, error) {
+func (s *Service) slowJobOf(ctx context.Context, cs []models.Contender) (slowJob, error) {
+	in := ratingInput(cs, s.rated, nil)
+	in.digest = s.rated.digestOf(nil)
 	cats, err := s.categoryInputs(ctx, cs)
-	return slowJob{gen: s.ratedGen, overall: in, cats: cats}, err
+	return slowJob{taken: time.Now(), gen: s.ratedGen, overall: in, cats: cats}, err
 }
 
 // rateJob rates every board of a job in full: the overall board first,
@@ -137,6 +140,8 @@ func (s *Service) publishSlowOnce(ctx context.Context, job slowJob, boards []*Ra
 		return ran, err
 	}
 	s.remember(boards[1:])
+	s.opt.Log.Info("slow part of the ratings computed", "boards", len(boards), "votes", boards[0].Votes,
+		"took", time.Since(job.taken).Round(time.Millisecond))
 	s.view = viewOf(boards[0])
 	s.view.gen, s.catsGen = job.gen, job.gen
 	s.viewNew, s.slowRunning, s.catsAt = true, false, time.Now()
