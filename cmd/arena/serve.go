@@ -62,6 +62,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// Real content added by a command run beside the server switches
 	// the demo off; the server notices here.
 	go a.WatchDemo(rctx, arena.DemoCheckEvery)
+	// Other instances on the same PostgreSQL signal their changes; on
+	// SQLite this returns at once.
+	go func() {
+		if err := a.ListenSignals(rctx); err != nil {
+			log.Error("listening for other instances' changes", "err", err)
+		}
+	}()
 	if cfg.RiskSweep > 0 {
 		go a.Integrity().SweepRiskEvery(rctx, cfg.RiskSweep)
 	}
