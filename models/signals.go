@@ -72,7 +72,7 @@ func (s *Store) ListenSignals(ctx context.Context, handle func(topic string), lo
 		return err
 	}
 	l := &pgxlisten.Listener{
-		Connect:        func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, s.dsn) },
+		Connect: func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, s.dsn) },
 		LogError: func(ctx context.Context, err error) {
 			if ctx.Err() == nil {
 				logErr(err)
