@@ -26,6 +26,11 @@ type Options struct {
 	ResumeWindow time.Duration
 	// BankRefresh is how long the list of servable prompts is cached.
 	BankRefresh time.Duration
+	// FilterRefresh is how long the admin's filter lists are cached;
+	// zero takes moderation.DefaultRulesRefresh. On PostgreSQL a change
+	// reaches every instance at once by signal (see ListenSignals), so
+	// this and BankRefresh matter only when a signal is lost.
+	FilterRefresh time.Duration
 	// Ratings tune the boards: the recomputation of the published ratings
 	// and the online-Elo board; zero fields take boards.DefaultOptions.
 	Ratings boards.Options
@@ -91,7 +96,7 @@ func New(store *models.Store, opt Options) *Arena {
 	a.boards = boards.New(store, opt.Ratings, func() time.Time { return a.now() })
 	a.accounts = accounts.New(store, a.audit, func() time.Time { return a.now() })
 	a.moderation = moderation.New(store, a.audit, func() time.Time { return a.now() },
-		moderation.Options{Rules: a.live.Rules, Backend: a.live.Backend, Timeout: a.live.Timeout},
+		moderation.Options{Rules: a.live.Rules, Backend: a.live.Backend, Timeout: a.live.Timeout, RulesRefresh: opt.FilterRefresh},
 		moderation.Hooks{BankChanged: a.forgetBank, RatingsChanged: a.boards.InvalidateRatings, Battle: a.Battle})
 	a.integ = integrity.New(store, a.audit, func() time.Time { return a.now() }, opt.Integrity, a.integrityHooks())
 	// The release screens with the live filter's lists, read through

@@ -69,7 +69,7 @@ func (s *Store) importBank(ctx context.Context, rows []BankRow, source string, p
 				progress()
 			}
 		}
-		return nil
+		return notifyTx(tx, SignalBank)
 	})
 	return st, err
 }

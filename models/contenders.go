@@ -63,7 +63,7 @@ func (s *Store) UpsertContenders(ctx context.Context, in []Contender, progress f
 				progress()
 			}
 		}
-		return nil
+		return notifyTx(tx, SignalContenders)
 	})
 	return st, err
 }

@@ -67,6 +67,9 @@ func (s *Store) DisableContendersOfKind(ctx context.Context, kind, reason string
 			return res.Error
 		}
 		out.Contenders = res.RowsAffected
+		if err := notifyTx(tx, SignalContenders); err != nil {
+			return err
+		}
 		res = tx.Exec(`UPDATE votes SET excluded = ? WHERE counted = ? AND excluded <> ? AND battle_id IN (`+demoBattlesSQL+`)`,
 			reason, true, reason, kind)
 		out.Votes = res.RowsAffected
@@ -91,6 +94,9 @@ func (s *Store) EnableContendersOfKind(ctx context.Context, kind, reason string)
 			return res.Error
 		}
 		out.Contenders = res.RowsAffected
+		if err := notifyTx(tx, SignalContenders); err != nil {
+			return err
+		}
 		res = tx.Exec(`UPDATE votes SET excluded = '' WHERE excluded = ? AND battle_id IN (`+demoBattlesSQL+`)`, reason, kind)
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error

@@ -15,6 +15,12 @@ type migration struct {
 	SQL     string
 }
 
+// onPostgres are the steps whose statement differs on PostgreSQL, by
+// version: it runs there instead of the step's SQL.
+var onPostgres = map[int]string{
+	80: `CREATE UNLOGGED TABLE IF NOT EXISTS rate_limits (key TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL)`,
+}
+
 // migrations run in order, each once, recorded in schema_migrations.
 // Append only: never edit or reorder a released step.
 var migrations = []migration{
@@ -40,6 +46,8 @@ var migrations = []migration{
 		`CREATE INDEX IF NOT EXISTS idx_prompts_uncategorized ON prompts (id) WHERE language = ''`},
 	{70, "live prompts stored as suggestions before live prompts had a source of their own",
 		`UPDATE prompts SET source = 'live' WHERE source = 'user' AND id IN (SELECT prompt_id FROM turns)`},
+	{80, "rate-limit buckets shared by the instances (unlogged on PostgreSQL: a crash only refills them; unused on SQLite)",
+		`CREATE TABLE IF NOT EXISTS rate_limits (key TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL)`},
 }
 
 // schemaMigration records an applied step.
@@ -75,7 +83,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 				continue
 			}
 			err := db.Transaction(func(tx *gorm.DB) error {
-				if err := tx.Exec(m.SQL).Error; err != nil {
+				sql := m.SQL
+				if pg, ok := onPostgres[m.Version]; ok && s.postgres {
+					sql = pg
+				}
+				if err := tx.Exec(sql).Error; err != nil {
 					return err
 				}
 				return tx.Create(&schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}).Error

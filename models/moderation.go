@@ -103,9 +103,15 @@ func (s *Store) FilterRulesSetting(ctx context.Context) (string, error) {
 
 // SaveFilterRulesSetting stores the filter rules, replacing earlier ones.
 func (s *Store) SaveFilterRulesSetting(ctx context.Context, value string) error {
-	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "key"}}, DoUpdates: clause.AssignmentColumns([]string{"value"}),
-	}).Create(&Setting{Key: filterRulesKey, Value: value}).Error
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Clauses(clause.OnConflict{
+			Columns: []clause.Column{{Name: "key"}}, DoUpdates: clause.AssignmentColumns([]string{"value"}),
+		}).Create(&Setting{Key: filterRulesKey, Value: value}).Error
+		if err != nil {
+			return err
+		}
+		return notifyTx(tx, SignalFilter)
+	})
 }
 
 // CreateSuggestion stores a voter's suggested prompt, pending review, unless
@@ -263,6 +269,9 @@ func (s *Store) ReviewPrompts(ctx context.Context, ids []uint, status, reviewer,
 			if err != nil {
 				return err
 			}
+		}
+		if err := notifyTx(tx, SignalBank); err != nil {
+			return err
 		}
 		return syncPromptExclusions(tx, ids)
 	})
@@ -498,8 +507,12 @@ func (s *Store) SaveGeneratedAnswer(ctx context.Context, r *Response) error {
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
-		return tx.Model(&AnswerJob{}).Where("prompt_id = ?", r.PromptID).
+		err := tx.Model(&AnswerJob{}).Where("prompt_id = ?", r.PromptID).
 			Update("done", gorm.Expr("done + 1")).Error
+		if err != nil {
+			return err
+		}
+		return notifyTx(tx, SignalBank)
 	})
 }
 

@@ -24,6 +24,9 @@ const DefaultDSN = "data/arena.db"
 type Store struct {
 	db       *gorm.DB
 	postgres bool
+	// dsn is kept for the connection that listens for signals, which
+	// must be its own (see ListenSignals).
+	dsn string
 	// categorizer labels prompts as they are stored (see SetCategorizer).
 	categorizer atomic.Pointer[Categorizer]
 }
@@ -52,7 +55,7 @@ func Open(dsn string) (*Store, error) {
 		sqlDB.SetMaxOpenConns(32)
 		sqlDB.SetMaxIdleConns(32)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-		return &Store{db: db, postgres: true}, nil
+		return &Store{db: db, postgres: true, dsn: dsn}, nil
 	}
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {

@@ -55,7 +55,10 @@ func logRatingChanges(tx *gorm.DB, changes []RatingChange) error {
 	for i := range changes {
 		changes[i].ID, changes[i].CreatedAt = 0, now
 	}
-	return tx.CreateInBatches(changes, 500).Error
+	if err := tx.CreateInBatches(changes, 500).Error; err != nil {
+		return err
+	}
+	return notifyTx(tx, SignalRatings)
 }
 
 // logVoteChanges logs one ChangeVote entry per vote id inside tx.

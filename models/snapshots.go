@@ -59,7 +59,10 @@ func (s *Store) CreateSnapshot(ctx context.Context, snap *RatingSnapshot) (creat
 			return err
 		}
 		created = true
-		return tx.Create(snap).Error
+		if err := tx.Create(snap).Error; err != nil {
+			return err
+		}
+		return notifyTx(tx, SignalBoards)
 	})
 	return created, err
 }

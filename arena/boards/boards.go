@@ -213,3 +213,15 @@ func (s *Service) kick() {
 	default:
 	}
 }
+
+// RecheckBoards makes the next request for a board ask the database for
+// newer snapshots instead of waiting for BoardCheck: another instance
+// stored one. Cached contender metadata is read again too.
+func (s *Service) RecheckBoards() {
+	s.cacheMu.Lock()
+	s.checkedAt = time.Time{}
+	s.cacheMu.Unlock()
+	s.metaMu.Lock()
+	s.metaAt = time.Time{}
+	s.metaMu.Unlock()
+}

@@ -33,9 +33,11 @@ const (
 	maxPatternLen  = 500
 )
 
-// rulesTTL is how long a replica keeps the stored rules before reading them
-// again, so an edit on one replica reaches the others this quickly.
-const rulesTTL = 5 * time.Second
+// DefaultRulesRefresh is how long a replica keeps the stored rules before
+// reading them again when Options.RulesRefresh is zero: on PostgreSQL an
+// edit reaches the other replicas at once by signal (ForgetRules), and this
+// is the fallback should a signal be lost.
+const DefaultRulesRefresh = 5 * time.Second
 
 // RuleLines splits a textarea into list entries, one a line, dropping blank
 // lines and surrounding space.
@@ -144,8 +146,8 @@ func (a *Service) FilterRules(ctx context.Context) (FilterRules, error) {
 }
 
 // SetFilterRules checks and stores the lists, records the change in the
-// audit log, and applies them on this replica at once (others within
-// rulesTTL). A bad entry is a *FilterRulesError and changes nothing.
+// audit log, and applies them on this replica at once (others when the
+// store's signal reaches them, or within RulesRefresh). A bad entry is a *FilterRulesError and changes nothing.
 func (a *Service) SetFilterRules(ctx context.Context, actor string, r FilterRules) error {
 	norm, compiled, err := r.normalize()
 	if err != nil {
@@ -186,7 +188,7 @@ func (a *Service) PromptRules(ctx context.Context) (filter.Rules, error) {
 func (a *Service) storedRules(ctx context.Context) (*compiledRules, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.rules != nil && a.now().Sub(a.rulesAt) < rulesTTL {
+	if a.rules != nil && a.now().Sub(a.rulesAt) < a.opt.RulesRefresh {
 		return a.rules, nil
 	}
 	raw, err := a.store.FilterRulesSetting(ctx)
@@ -205,4 +207,12 @@ func (a *Service) storedRules(ctx context.Context) (*compiledRules, error) {
 	}
 	a.rules, a.rulesAt = c, a.now()
 	return c, nil
+}
+
+// ForgetRules drops the cached lists, so the next prompt checked reads them
+// again: another instance changed them.
+func (a *Service) ForgetRules() {
+	a.mu.Lock()
+	a.rules = nil
+	a.mu.Unlock()
 }

@@ -4,6 +4,7 @@
 package moderation
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -47,6 +48,9 @@ type Options struct {
 	Backend func(c *models.Contender) (llm.Backend, error)
 	// Timeout bounds one generated answer.
 	Timeout time.Duration
+	// RulesRefresh is how long the stored filter lists are trusted before
+	// they are read again; 0 means DefaultRulesRefresh.
+	RulesRefresh time.Duration
 }
 
 // Hooks are what moderation asks of the rest of the arena.
@@ -63,7 +67,13 @@ type Hooks struct {
 
 // New returns the moderation of store, recording admin actions in log.
 func New(store *models.Store, log *audit.Log, now func() time.Time, opt Options, hooks Hooks) *Service {
-	return &Service{store: store, audit: log, now: now, opt: opt, hooks: hooks}
+	return &Service{store: store, audit: log, now: now, opt: opt.withDefaults(), hooks: hooks}
+}
+
+// withDefaults fills the zero fields of o.
+func (o Options) withDefaults() Options {
+	o.RulesRefresh = cmp.Or(o.RulesRefresh, DefaultRulesRefresh)
+	return o
 }
 
 // Prompt returns one prompt with its review, for the moderation pages.

@@ -62,6 +62,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// Real content added by a command run beside the server switches
 	// the demo off; the server notices here.
 	go a.WatchDemo(rctx, arena.DemoCheckEvery)
+	go listenSignals(rctx, a, log)
 	if cfg.RiskSweep > 0 {
 		go a.Integrity().SweepRiskEvery(rctx, cfg.RiskSweep)
 	}
@@ -97,6 +98,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return srv.Close()
 	}
 	return nil
+}
+
+// listenSignals applies the changes other instances on the same PostgreSQL
+// signal until ctx ends; on SQLite it returns at once.
+func listenSignals(ctx context.Context, a *arena.Arena, log *slog.Logger) {
+	if err := a.ListenSignals(ctx); err != nil {
+		log.Error("listening for other instances' changes", "err", err)
+	}
 }
 
 // ratingsOptions reads the recomputer's settings (ARENA_MIN_VOTES,
