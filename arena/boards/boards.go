@@ -109,7 +109,10 @@ type Service struct {
 	view        *slowView
 	viewNew     bool
 	slowRunning bool
-	slowJobs    sync.WaitGroup
+	// jobTook is how long the last background job took, from taking its
+	// votes to storing its boards.
+	jobTook  time.Duration
+	slowJobs sync.WaitGroup
 	// slowMu guards slowTook, how long the overall board's slow part last
 	// took (a background job sets it outside computeMu).
 	slowMu   sync.Mutex

@@ -89,7 +89,15 @@ func (s *Service) ratingsLoop(ctx context.Context) {
 // and label edits), or CategoryInterval has passed since they were last
 // rated. Call it under computeMu.
 func (s *Service) categoriesDue(got caught) bool {
-	return !got.newVotes || time.Since(s.catsAt) >= s.opt.CategoryInterval
+	return !got.newVotes || time.Since(s.catsAt) >= s.slowEvery()
+}
+
+// slowEvery is how often at most the slow part runs while votes keep
+// coming: CategoryInterval, or as long as the last background job took if
+// that was longer, so that it keeps at most about half of one core busy.
+// Call it under computeMu.
+func (s *Service) slowEvery() time.Duration {
+	return max(s.opt.CategoryInterval, s.jobTook)
 }
 
 // categoriesWait is how long until the category boards left behind are
@@ -100,5 +108,5 @@ func (s *Service) categoriesWait() (time.Duration, bool) {
 	if !s.catsBehind {
 		return 0, false
 	}
-	return max(0, s.opt.CategoryInterval-time.Since(s.catsAt)), true
+	return max(0, s.slowEvery()-time.Since(s.catsAt)), true
 }

@@ -142,6 +142,7 @@ func (s *Service) publishSlowOnce(ctx context.Context, job slowJob, boards []*Ra
 	s.remember(boards[1:])
 	s.opt.Log.Info("slow part of the ratings computed", "boards", len(boards), "votes", boards[0].Votes,
 		"took", time.Since(job.taken).Round(time.Millisecond))
+	s.jobTook = time.Since(job.taken)
 	s.view = viewOf(boards[0])
 	s.view.gen, s.catsGen = job.gen, job.gen
 	s.viewNew, s.slowRunning, s.catsAt = true, false, time.Now()
