@@ -24,6 +24,10 @@ const DefaultDSN = "data/arena.db"
 type Store struct {
 	db       *gorm.DB
 	postgres bool
+	// dsn is kept for the job queue's listener connection (see JobDriver).
+	dsn string
+	// jobs is the job queue's driver, made once (see JobDriver).
+	jobs jobDriver
 	// categorizer labels prompts as they are stored (see SetCategorizer).
 	categorizer atomic.Pointer[Categorizer]
 }
@@ -52,7 +56,7 @@ func Open(dsn string) (*Store, error) {
 		sqlDB.SetMaxOpenConns(32)
 		sqlDB.SetMaxIdleConns(32)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-		return &Store{db: db, postgres: true}, nil
+		return &Store{db: db, postgres: true, dsn: dsn}, nil
 	}
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -99,8 +103,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Close releases the connections.
+// Close releases the connections, the job queue's listener too. Stop every
+// job client first.
 func (s *Store) Close() error {
+	s.jobs.close()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
