@@ -7,6 +7,7 @@ import (
 
 	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/jobs"
+	"openarena.dev/arena/arena/moderation"
 )
 
 // testJobs poll often, so a queued answer starts at once.
@@ -36,3 +37,6 @@ func waitAnswers(t *testing.T, a *arena.Arena) {
 		t.Fatalf("answer jobs: %v", err)
 	}
 }
+
+// moderationAttempts is how often an answer is tried before it fails.
+const moderationAttempts = moderation.AnswerAttempts

@@ -14,6 +14,7 @@ import (
 
 	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/boards"
+	"openarena.dev/arena/arena/jobs"
 	"openarena.dev/arena/handlers"
 	"openarena.dev/arena/models"
 )
@@ -38,7 +39,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	live := arena.LiveOptions{Backend: newBackendCache(getenv).For, Sampling: cfg.Sampling}
 	ratings := cfg.Ratings
 	ratings.Log = log
-	a := arena.New(store, arena.Options{Live: live, Ratings: ratings, Integrity: cfg.Integrity, Getenv: getenv})
+	a := arena.New(store, arena.Options{Live: live, Ratings: ratings, Integrity: cfg.Integrity, Getenv: getenv,
+		Jobs: jobs.Options{Log: log}})
 	demoNote, err := prepareArena(ctx, a, cfg.Demo, stderr)
 	if err != nil {
 		return err
@@ -69,6 +71,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		stopRatings()
 		<-ratingsDone
 	}()
+	// Queued jobs (answers for approved prompts) are worked here too;
+	// they are stopped before the store is closed.
+	stopJobs, err := workJobs(ctx, a, cfg.ShutdownGrace, log)
+	if err != nil {
+		return err
+	}
+	defer stopJobs()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -97,6 +106,29 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return srv.Close()
 	}
 	return nil
+}
+
+// workJobs works the job queue until ctx ends (or the returned stop is
+// called), then lets the jobs running finish for up to grace (the requests
+// get the same grace, from the same moment) before cancelling them; a
+// cancelled job is retried later, here or on another replica. stop returns
+// once the queue has stopped.
+func workJobs(ctx context.Context, a *arena.Arena, grace time.Duration, log *slog.Logger) (stop func(), err error) {
+	if err := a.StartJobs(context.WithoutCancel(ctx)); err != nil {
+		return nil, fmt.Errorf("start the job queue: %w", err)
+	}
+	jctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		<-jctx.Done()
+		sctx, cancelGrace := context.WithTimeout(context.Background(), grace)
+		defer cancelGrace()
+		if err := a.StopJobs(sctx); err != nil {
+			log.Warn("job queue stopped with jobs cancelled", "err", err)
+		}
+	}()
+	return func() { cancel(); <-done }, nil
 }
 
 // ratingsOptions reads the recomputer's settings (ARENA_MIN_VOTES,
