@@ -22,7 +22,7 @@ import (
 // queueEnv is an arena whose contenders "alpha" and "beta" answer through
 // the real OpenAI client from a chat-completions server at baseURL. Its
 // job queue is not started: tests start it when they mean to.
-func queueEnv(t *testing.T, s *models.Store, baseURL string, opt jobs.Options) *arena.Arena {
+func queueEnv(t testing.TB, s *models.Store, baseURL string, opt jobs.Options) *arena.Arena {
 	t.Helper()
 	cs := []models.Contender{{Slug: "alpha", DisplayName: "Alpha"}, {Slug: "beta", DisplayName: "Beta"}}
 	for i := range cs {
