@@ -52,32 +52,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	// The recomputer rates votes cast while the server was down at once,
-	// then follows new ones. It is stopped and waited for before the
-	// deferred store.Close, so no computation runs on a closed pool.
-	rctx, stopRatings := context.WithCancel(ctx)
-	ratingsDone := a.Boards().StartRatings(rctx)
-	// Live streams cut by an earlier shutdown or crash left their battles
-	// "streaming"; they are voided now and, for other instances' crashes,
-	// every turn timeout.
-	go a.SweepInterrupted(rctx)
-	// Real content added by a command run beside the server switches
-	// the demo off; the server notices here.
-	go a.WatchDemo(rctx, arena.DemoCheckEvery)
-	if cfg.RiskSweep > 0 {
-		go a.Integrity().SweepRiskEvery(rctx, cfg.RiskSweep)
-	}
-	defer func() {
-		stopRatings()
-		<-ratingsDone
-	}()
-	// Queued jobs (answers for approved prompts) are worked here too;
-	// they are stopped before the store is closed.
-	stopJobs, err := workJobs(ctx, a, cfg.ShutdownGrace, log)
+	stopBackground, err := startBackground(ctx, a, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer stopJobs()
+	// Stopped and waited for before the deferred store.Close, so no
+	// computation or job runs on a closed pool.
+	defer stopBackground()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -106,6 +87,38 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return srv.Close()
 	}
 	return nil
+}
+
+// startBackground starts the work that runs beside the requests: the
+// recomputer, the sweeps and the job queue. stop ends it and waits for the
+// recomputer and the queue (the queue with the shutdown grace).
+func startBackground(ctx context.Context, a *arena.Arena, cfg Config, log *slog.Logger) (stop func(), err error) {
+	// The recomputer rates votes cast while the server was down at once,
+	// then follows new ones.
+	rctx, stopRatings := context.WithCancel(ctx)
+	ratingsDone := a.Boards().StartRatings(rctx)
+	// Live streams cut by an earlier shutdown or crash left their battles
+	// "streaming"; they are voided now and, for other instances' crashes,
+	// every turn timeout.
+	go a.SweepInterrupted(rctx)
+	// Real content added by a command run beside the server switches
+	// the demo off; the server notices here.
+	go a.WatchDemo(rctx, arena.DemoCheckEvery)
+	if cfg.RiskSweep > 0 {
+		go a.Integrity().SweepRiskEvery(rctx, cfg.RiskSweep)
+	}
+	// Queued jobs (answers for approved prompts) are worked here too.
+	stopJobs, err := workJobs(ctx, a, cfg.ShutdownGrace, log)
+	if err != nil {
+		stopRatings()
+		<-ratingsDone
+		return nil, err
+	}
+	return func() {
+		stopJobs()
+		stopRatings()
+		<-ratingsDone
+	}, nil
 }
 
 // workJobs works the job queue until ctx ends (or the returned stop is
