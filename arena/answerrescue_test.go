@@ -69,4 +69,3 @@ func TestKilledInstanceJobIsRescued(t *testing.T) {
 		t.Errorf("requests per model = %v; want two each (cut off on A, answered on B)", got)
 	}
 }
-
