@@ -2,6 +2,7 @@ package arena_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -68,4 +69,40 @@ func TestKilledInstanceJobIsRescued(t *testing.T) {
 	if got := requestsBy(fake.Requests()); got["alpha"] != 2 || got["beta"] != 2 {
 		t.Errorf("requests per model = %v; want two each (cut off on A, answered on B)", got)
 	}
+}
+
+// TestStopCancelsAfterGrace: stopping the queue waits for the jobs running
+// until the grace ends, then cancels them; a cancelled attempt records no
+// failure and is retried by the next instance.
+func TestStopCancelsAfterGrace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		hang := make(chan struct{})
+		fake := llmtest.New(llmtest.Behavior{Gate: hang})
+		t.Cleanup(fake.Close)
+		first := queueEnv(t, s, fake.BaseURL(), testJobs)
+		if err := first.StartJobs(ctx); err != nil {
+			t.Fatal(err)
+		}
+		id := approveSuggestion(t, first, "Why do onions make us cry?")
+		for len(fake.Requests()) < 2 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		grace, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+		defer cancel()
+		if err := first.StopJobs(grace); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("stop with hung jobs = %v; want them cancelled at the end of the grace", err)
+		}
+		if job, err := s.AnswerJobOf(ctx, id); err != nil || job.State != models.JobRunning || len(job.Failures) != 0 || job.Done != 0 {
+			t.Fatalf("run after the cancelled attempts = %+v, %v; want still running, nothing recorded", job, err)
+		}
+		fake.Set("alpha", llmtest.Behavior{})
+		fake.Set("beta", llmtest.Behavior{})
+		next := queueEnv(t, s, fake.BaseURL(), testJobs)
+		startJobs(t, next)
+		waitAnswers(t, next)
+		if job, err := s.AnswerJobOf(ctx, id); err != nil || job.State != models.JobDone || job.Done != 2 {
+			t.Fatalf("run after the next instance = %+v, %v", job, err)
+		}
+	})
 }

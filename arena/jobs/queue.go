@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -142,8 +143,8 @@ func (q *Queue) Start(ctx context.Context) error {
 }
 
 // Stop stops fetching jobs and waits for those running to finish; when ctx
-// ends first, it cancels them and waits for them to return. A cancelled
-// attempt is retried later, on this instance or another.
+// ends first, it cancels them, waits for them to return and says so in its
+// error. A cancelled attempt is retried later, on this instance or another.
 func (q *Queue) Stop(ctx context.Context) error {
 	c, err := q.river()
 	if err != nil {
@@ -157,7 +158,7 @@ func (q *Queue) Stop(ctx context.Context) error {
 	// how far they got.
 	hard, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return c.StopAndCancel(hard)
+	return errors.Join(fmt.Errorf("jobs still running at the end of the grace were cancelled: %w", ctx.Err()), c.StopAndCancel(hard))
 }
 
 // Depth is how many jobs wait for a worker on any instance.

@@ -13,6 +13,10 @@ import (
 	"openarena.dev/arena/models"
 )
 
+// recordTimeout bounds recording a final failure after the job's own
+// context has ended.
+const recordTimeout = 10 * time.Second
+
 // answerWorker asks one contender for its answer to one prompt, on
 // whichever instance fetched the job.
 type answerWorker struct {
@@ -60,7 +64,11 @@ func (w *answerWorker) Work(ctx context.Context, job *river.Job[AnswerArgs]) err
 	if transient && !final {
 		return err
 	}
-	if rerr := a.recordFailure(ctx, p.ID, c, err.Error()); rerr != nil {
+	// Recorded even when the attempt ended because this instance is
+	// shutting down: there will be no other attempt to record it.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if rerr := a.recordFailure(rctx, p.ID, c, err.Error()); rerr != nil {
 		return rerr
 	}
 	if transient {
