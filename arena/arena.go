@@ -14,6 +14,7 @@ import (
 	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/integrity"
+	"openarena.dev/arena/arena/jobs"
 	"openarena.dev/arena/arena/moderation"
 	"openarena.dev/arena/arena/release"
 	"openarena.dev/arena/models"
@@ -39,6 +40,9 @@ type Options struct {
 	// Integrity tunes the voter-integrity checks; zero fields take
 	// integrity.DefaultOptions.
 	Integrity integrity.Options
+	// Jobs tune the durable job queue; its zero JobTimeout and
+	// RescueAfter follow the live timeout (see jobOptions).
+	Jobs jobs.Options
 	// Getenv reads the variable a contender's provider names for its API
 	// key (api_key_env) when the arena builds a backend itself; nil means
 	// os.Getenv. The command passes its own so the environment has one
@@ -66,6 +70,7 @@ type Arena struct {
 	audit      *audit.Log
 	accounts   *accounts.Service
 	moderation *moderation.Service
+	jobs       *jobs.Queue
 	release    *release.Service
 	opt        Options
 	live       LiveOptions
@@ -95,8 +100,9 @@ func New(store *models.Store, opt Options) *Arena {
 	a.audit = audit.New(store, func() time.Time { return a.now() })
 	a.boards = boards.New(store, opt.Ratings, func() time.Time { return a.now() })
 	a.accounts = accounts.New(store, a.audit, func() time.Time { return a.now() })
+	a.jobs = jobs.New(store, jobOptions(opt.Jobs, a.live.Timeout))
 	a.moderation = moderation.New(store, a.audit, func() time.Time { return a.now() },
-		moderation.Options{Rules: a.live.Rules, Backend: a.live.Backend, Timeout: a.live.Timeout, RulesRefresh: opt.FilterRefresh},
+		moderation.Options{Rules: a.live.Rules, Backend: a.live.Backend, Timeout: a.live.Timeout, RulesRefresh: opt.FilterRefresh, Queue: a.jobs},
 		moderation.Hooks{BankChanged: a.forgetBank, RatingsChanged: a.boards.InvalidateRatings, Battle: a.Battle})
 	a.integ = integrity.New(store, a.audit, func() time.Time { return a.now() }, opt.Integrity, a.integrityHooks())
 	// The release screens with the live filter's lists, read through

@@ -58,7 +58,8 @@ func newModEnv(t *testing.T, s *models.Store) *modEnv {
 			func(string) string { return "" })
 	}
 	a := arena.New(s, arena.Options{BankRefresh: time.Hour, Live: arena.LiveOptions{Backend: backend,
-		Tick: time.Millisecond, Pace: arena.Pace{Chars: 64}, Timeout: 10 * time.Second}})
+		Tick: time.Millisecond, Pace: arena.Pace{Chars: 64}, Timeout: 10 * time.Second}, Jobs: testJobs})
+	startJobs(t, a)
 	all, err := s.Contenders(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +161,7 @@ func TestSuggestionApprovedIsAnsweredAndServed(t *testing.T) {
 		if err := e.a.Moderation().ApprovePrompts(ctx, moderator, []uint{p.ID}); err != nil {
 			t.Fatal(err)
 		}
-		e.a.Moderation().WaitAnswerJobs()
+		waitAnswers(t, e.a)
 		job, err := s.AnswerJobOf(ctx, p.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -205,7 +206,7 @@ func TestAnswerFailureKeepsPromptOut(t *testing.T) {
 		if err := e.a.Moderation().ApprovePrompts(ctx, moderator, []uint{p.ID}); err != nil {
 			t.Fatal(err)
 		}
-		e.a.Moderation().WaitAnswerJobs()
+		waitAnswers(t, e.a)
 		job, err := s.AnswerJobOf(ctx, p.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -228,7 +229,7 @@ func TestAnswerFailureKeepsPromptOut(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("retry asked %d contenders, err %v; want 1", n, err)
 		}
-		e.a.Moderation().WaitAnswerJobs()
+		waitAnswers(t, e.a)
 		if !e.servedPrompts(t, 60)["Name three rivers."] {
 			t.Fatal("the prompt was not served after its second answer")
 		}
@@ -249,7 +250,7 @@ func TestRejectExcludesVotesAndApproveRestores(t *testing.T) {
 		if err := e.a.Moderation().ApprovePrompts(ctx, moderator, []uint{p.ID}); err != nil {
 			t.Fatal(err)
 		}
-		e.a.Moderation().WaitAnswerJobs()
+		waitAnswers(t, e.a)
 		for range 3 {
 			e.voteOn(t, "Explain tides.")
 		}
@@ -469,7 +470,7 @@ func TestQueueBulkSearchAndLabels(t *testing.T) {
 		if err := e.a.Moderation().ApprovePrompts(ctx, moderator, ids[2:]); err != nil {
 			t.Fatal(err)
 		}
-		e.a.Moderation().WaitAnswerJobs()
+		waitAnswers(t, e.a)
 		counts := e.queue(t, "", "").Counts
 		want := map[string]int64{models.TabPending: 0, models.TabFlagged: 0, models.TabReported: 0, models.TabApproved: 4, models.TabRejected: 2}
 		if d := cmp.Diff(want, counts); d != "" {

@@ -211,7 +211,7 @@ func TestAdminGenerateAnswers(t *testing.T) {
 		if r := e.do(admin, "POST", "/admin/prompts/review", formType, url.Values{"action": {"approve"}, "id": {fmt.Sprint(id)}}.Encode()); r.status != http.StatusSeeOther {
 			t.Fatalf("approve = %d %s", r.status, r.body)
 		}
-		e.arena.Moderation().WaitAnswerJobs()
+		waitAnswers(t, e.arena)
 		page := e.do(admin, "GET", "/admin/prompts?tab=approved", "", "")
 		if !strings.Contains(page.body, "Generated 3 of 3") {
 			t.Error("the approved tab does not show the finished job")

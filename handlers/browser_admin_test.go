@@ -55,7 +55,8 @@ func newModerationEnv(t *testing.T, dialect string) *env {
 		return llm.New(llm.ProviderConfig{Kind: p.Kind, BaseURL: p.BaseURL, Model: p.Model, Params: p.Params},
 			func(string) string { return "" })
 	}
-	a := arena.New(s, arena.Options{Live: arena.LiveOptions{Backend: backend, Timeout: 10 * time.Second}})
+	a := arena.New(s, arena.Options{Live: arena.LiveOptions{Backend: backend, Timeout: 10 * time.Second}, Jobs: testJobs})
+	startJobs(t, a)
 	for _, text := range []string{approvedText, rejectedText} {
 		if _, err := a.Moderation().SuggestPrompt(ctx, "suggester", text); err != nil {
 			t.Fatal(err)
@@ -129,7 +130,7 @@ func TestBrowserModeration(t *testing.T) {
 		row = adm.queueRowID(approvedText)
 		adm.do("choose the prompt to approve", chromedp.Click(chromedp.CSS("#"+row+` input[type="checkbox"]`)))
 		adm.clickAndLoad("#bulk-approve")
-		e.arena.Moderation().WaitAnswerJobs()
+		waitAnswers(t, e.arena)
 		adm.navigate(base + "/admin/prompts?tab=approved")
 		row = adm.queueRowID(approvedText)
 		if got := adm.text("#" + row + " .job"); got != "Generated 3 of 3" {

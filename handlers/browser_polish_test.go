@@ -269,7 +269,7 @@ func TestBrowserQueueRowActions(t *testing.T) {
 	if got := b.text("#notice"); got != "Approved 1 prompt(s)." {
 		t.Errorf("notice after approving one row = %q", got)
 	}
-	e.arena.Moderation().WaitAnswerJobs()
+	waitAnswers(t, e.arena)
 	if got := b.text("#tab-pending .count"); got != "0" {
 		t.Errorf("pending after the two row actions = %q, want 0", got)
 	}

@@ -64,7 +64,7 @@ func (schemaMigration) TableName() string { return "schema_migrations" }
 const migrationLockKey = 7_231_001
 
 // Migrate brings the schema up to date: AutoMigrate for the tables, then the
-// versioned steps not yet recorded.
+// versioned steps not yet recorded, then the job queue's (River's) tables.
 func (s *Store) Migrate(ctx context.Context) error {
 	return s.withMigrationLock(ctx, func(db *gorm.DB) error {
 		if err := db.AutoMigrate(append(allTables(), &schemaMigration{})...); err != nil {
@@ -95,6 +95,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 			if err != nil {
 				return fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
 			}
+		}
+		// The job queue's tables come with their own numbered steps.
+		if err := s.migrateJobs(ctx); err != nil {
+			return fmt.Errorf("job queue migration: %w", err)
 		}
 		return nil
 	})

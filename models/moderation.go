@@ -476,63 +476,6 @@ func (s *Store) ModerationQueue(ctx context.Context, q QueueQuery) ([]QueueItem,
 	return items, total, nil
 }
 
-// MissingAnswerContenders returns the enabled contenders with a provider and
-// a positive weight, neither retired nor suspended, that have no answer to
-// the prompt yet.
-func (s *Store) MissingAnswerContenders(ctx context.Context, promptID uint) ([]Contender, error) {
-	var cs []Contender
-	err := s.db.WithContext(ctx).
-		Where("enabled = ? AND weight > 0 AND provider_kind <> '' AND status = ''", true).
-		Where("NOT EXISTS (SELECT 1 FROM responses r WHERE r.prompt_id = ? AND r.contender_id = contenders.id)", promptID).
-		Order("id").Find(&cs).Error
-	return cs, err
-}
-
-// StartAnswerJob records a new run of answer generation for a prompt,
-// replacing an earlier run's progress.
-func (s *Store) StartAnswerJob(ctx context.Context, promptID uint, total int, at time.Time) error {
-	job := AnswerJob{PromptID: promptID, State: JobRunning, Total: total, Failures: []AnswerFailure{}, StartedAt: at}
-	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "prompt_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"state", "total", "done", "failures", "started_at", "finished_at"}),
-	}).Omit("Prompt").Create(&job).Error
-}
-
-// SaveGeneratedAnswer stores a contender's generated answer and counts it as
-// done in the prompt's job, in one transaction. An answer already there is
-// kept (another run stored it first).
-func (s *Store) SaveGeneratedAnswer(ctx context.Context, r *Response) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit("Prompt", "Contender").Create(r)
-		if res.Error != nil || res.RowsAffected == 0 {
-			return res.Error
-		}
-		err := tx.Model(&AnswerJob{}).Where("prompt_id = ?", r.PromptID).
-			Update("done", gorm.Expr("done + 1")).Error
-		if err != nil {
-			return err
-		}
-		return notifyTx(tx, SignalBank)
-	})
-}
-
-// FailAnswer records that a contender could not answer the prompt.
-func (s *Store) FailAnswer(ctx context.Context, promptID uint, f AnswerFailure) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var job AnswerJob
-		if err := tx.First(&job, "prompt_id = ?", promptID).Error; err != nil {
-			return notFound(err)
-		}
-		return tx.Model(&job).Select("failures").Updates(&AnswerJob{Failures: append(job.Failures, f)}).Error
-	})
-}
-
-// FinishAnswerJob marks a prompt's job done.
-func (s *Store) FinishAnswerJob(ctx context.Context, promptID uint, at time.Time) error {
-	return s.db.WithContext(ctx).Model(&AnswerJob{}).Where("prompt_id = ?", promptID).
-		Updates(map[string]any{"state": JobDone, "finished_at": at}).Error
-}
-
 // AnswerJobOf returns a prompt's answer job.
 func (s *Store) AnswerJobOf(ctx context.Context, promptID uint) (*AnswerJob, error) {
 	var job AnswerJob

@@ -24,9 +24,12 @@ const DefaultDSN = "data/arena.db"
 type Store struct {
 	db       *gorm.DB
 	postgres bool
-	// dsn is kept for the connection that listens for signals, which
-	// must be its own (see ListenSignals).
+	// dsn is kept for the connections that must be their own: the one
+	// that listens for signals (see ListenSignals) and the job queue's
+	// listener (see JobDriver).
 	dsn string
+	// jobs is the job queue's driver, made once (see JobDriver).
+	jobs jobDriver
 	// categorizer labels prompts as they are stored (see SetCategorizer).
 	categorizer atomic.Pointer[Categorizer]
 }
@@ -102,8 +105,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Close releases the connections.
+// Close releases the connections, the job queue's listener too. Stop every
+// job client first.
 func (s *Store) Close() error {
+	s.jobs.close()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

@@ -18,14 +18,15 @@ import (
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/arena/fault"
 	"openarena.dev/arena/arena/filter"
+	"openarena.dev/arena/arena/jobs"
 	"openarena.dev/arena/llm"
 	"openarena.dev/arena/models"
 )
 
 // Service moderates prompts: the review queue, the editable filter lists,
 // voters' suggestions and reports, and the answers generated for approved
-// prompts. It holds the cached filter lists and the answer-generation jobs
-// running in this process.
+// prompts. It holds the cached filter lists; answers are generated through
+// the arena's job queue.
 type Service struct {
 	store *models.Store
 	audit *audit.Log
@@ -36,7 +37,7 @@ type Service struct {
 	mu      sync.Mutex
 	rules   *compiledRules
 	rulesAt time.Time
-	jobs    sync.WaitGroup
+	jobs    *jobs.Queue
 }
 
 // Options are what moderation takes from the arena's configuration.
@@ -51,6 +52,8 @@ type Options struct {
 	// RulesRefresh is how long the stored filter lists are trusted before
 	// they are read again; 0 means DefaultRulesRefresh.
 	RulesRefresh time.Duration
+	// Queue is the arena's job queue; answers are generated through it.
+	Queue *jobs.Queue
 }
 
 // Hooks are what moderation asks of the rest of the arena.
@@ -66,8 +69,11 @@ type Hooks struct {
 }
 
 // New returns the moderation of store, recording admin actions in log.
+// Its answer worker is registered with opt.Queue.
 func New(store *models.Store, log *audit.Log, now func() time.Time, opt Options, hooks Hooks) *Service {
-	return &Service{store: store, audit: log, now: now, opt: opt.withDefaults(), hooks: hooks}
+	a := &Service{store: store, audit: log, now: now, opt: opt.withDefaults(), hooks: hooks, jobs: opt.Queue}
+	jobs.Register(opt.Queue, &answerWorker{svc: a})
+	return a
 }
 
 // withDefaults fills the zero fields of o.

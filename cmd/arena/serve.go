@@ -14,6 +14,7 @@ import (
 
 	"openarena.dev/arena/arena"
 	"openarena.dev/arena/arena/boards"
+	"openarena.dev/arena/arena/jobs"
 	"openarena.dev/arena/handlers"
 	"openarena.dev/arena/models"
 )
@@ -38,7 +39,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	live := arena.LiveOptions{Backend: newBackendCache(getenv).For, Sampling: cfg.Sampling}
 	ratings := cfg.Ratings
 	ratings.Log = log
-	a := arena.New(store, arena.Options{Live: live, Ratings: ratings, Integrity: cfg.Integrity, Getenv: getenv})
+	a := arena.New(store, arena.Options{Live: live, Ratings: ratings, Integrity: cfg.Integrity, Getenv: getenv,
+		Jobs: jobs.Options{Log: log}})
 	demoNote, err := prepareArena(ctx, a, cfg.Demo, stderr)
 	if err != nil {
 		return err
@@ -50,26 +52,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	// The recomputer rates votes cast while the server was down at once,
-	// then follows new ones. It is stopped and waited for before the
-	// deferred store.Close, so no computation runs on a closed pool.
-	rctx, stopRatings := context.WithCancel(ctx)
-	ratingsDone := a.Boards().StartRatings(rctx)
-	// Live streams cut by an earlier shutdown or crash left their battles
-	// "streaming"; they are voided now and, for other instances' crashes,
-	// every turn timeout.
-	go a.SweepInterrupted(rctx)
-	// Real content added by a command run beside the server switches
-	// the demo off; the server notices here.
-	go a.WatchDemo(rctx, arena.DemoCheckEvery)
-	go listenSignals(rctx, a, log)
-	if cfg.RiskSweep > 0 {
-		go a.Integrity().SweepRiskEvery(rctx, cfg.RiskSweep)
+	stopBackground, err := startBackground(ctx, a, cfg, log)
+	if err != nil {
+		return err
 	}
-	defer func() {
-		stopRatings()
-		<-ratingsDone
-	}()
+	// Stopped and waited for before the deferred store.Close, so no
+	// computation or job runs on a closed pool.
+	defer stopBackground()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -106,6 +95,62 @@ func listenSignals(ctx context.Context, a *arena.Arena, log *slog.Logger) {
 	if err := a.ListenSignals(ctx); err != nil {
 		log.Error("listening for other instances' changes", "err", err)
 	}
+}
+
+// startBackground starts the work that runs beside the requests: the
+// recomputer, the sweeps and the job queue. stop ends it and waits for the
+// recomputer and the queue (the queue with the shutdown grace).
+func startBackground(ctx context.Context, a *arena.Arena, cfg Config, log *slog.Logger) (stop func(), err error) {
+	// The recomputer rates votes cast while the server was down at once,
+	// then follows new ones.
+	rctx, stopRatings := context.WithCancel(ctx)
+	ratingsDone := a.Boards().StartRatings(rctx)
+	// Live streams cut by an earlier shutdown or crash left their battles
+	// "streaming"; they are voided now and, for other instances' crashes,
+	// every turn timeout.
+	go a.SweepInterrupted(rctx)
+	// Real content added by a command run beside the server switches
+	// the demo off; the server notices here.
+	go a.WatchDemo(rctx, arena.DemoCheckEvery)
+	go listenSignals(rctx, a, log)
+	if cfg.RiskSweep > 0 {
+		go a.Integrity().SweepRiskEvery(rctx, cfg.RiskSweep)
+	}
+	// Queued jobs (answers for approved prompts) are worked here too.
+	stopJobs, err := workJobs(ctx, a, cfg.ShutdownGrace, log)
+	if err != nil {
+		stopRatings()
+		<-ratingsDone
+		return nil, err
+	}
+	return func() {
+		stopJobs()
+		stopRatings()
+		<-ratingsDone
+	}, nil
+}
+
+// workJobs works the job queue until ctx ends (or the returned stop is
+// called), then lets the jobs running finish for up to grace (the requests
+// get the same grace, from the same moment) before cancelling them; a
+// cancelled job is retried later, here or on another replica. stop returns
+// once the queue has stopped.
+func workJobs(ctx context.Context, a *arena.Arena, grace time.Duration, log *slog.Logger) (stop func(), err error) {
+	if err := a.StartJobs(context.WithoutCancel(ctx)); err != nil {
+		return nil, fmt.Errorf("start the job queue: %w", err)
+	}
+	jctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		<-jctx.Done()
+		sctx, cancelGrace := context.WithTimeout(context.Background(), grace)
+		defer cancelGrace()
+		if err := a.StopJobs(sctx); err != nil {
+			log.Warn("job queue stopped with jobs cancelled", "err", err)
+		}
+	}()
+	return func() { cancel(); <-done }, nil
 }
 
 // ratingsOptions reads the recomputer's settings (ARENA_MIN_VOTES,
