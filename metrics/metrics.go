@@ -82,7 +82,9 @@ func New() *Metrics {
 
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+	// The main address compresses its answers itself; compressing here
+	// too would send them gzipped twice.
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, DisableCompression: true})
 }
 
 // ObserveRequest counts one answered HTTP request; route is the pattern
