@@ -12,8 +12,8 @@ import (
 )
 
 // Observer hears what the arena does, for an operator's metrics. The arena
-// calls it on the request's goroutine, so every method must be quick and
-// safe for concurrent use. Its labels are small fixed sets (see the
+// calls it from request and generation goroutines alike, so every method
+// must be quick and safe for concurrent use. Its labels are small fixed sets (see the
 // constants below) or contender ids and slugs, which an operator's metrics
 // may name but a voter never sees.
 type Observer interface {

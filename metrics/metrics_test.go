@@ -52,3 +52,24 @@ func TestMetricsOwnRegistry(t *testing.T) {
 		t.Error("the second metrics see the first's figures")
 	}
 }
+
+// BenchmarkObserveRequest is the cost the metrics add to each request.
+func BenchmarkObserveRequest(b *testing.B) {
+	m := metrics.New()
+	for b.Loop() {
+		m.ObserveRequest("POST", "/api/v1/battles/:id/vote", 200, 3*time.Millisecond)
+	}
+}
+
+// BenchmarkScrape is the cost of one scrape after a varied load.
+func BenchmarkScrape(b *testing.B) {
+	m := metrics.New()
+	for i := range 50 {
+		m.ObserveRequest("GET", "/route/"+string(rune('a'+i%26)), 200, time.Millisecond)
+		m.Generated(uint(i%10), "model", time.Second, time.Millisecond, "")
+	}
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	}
+}
