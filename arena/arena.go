@@ -48,6 +48,9 @@ type Options struct {
 	// os.Getenv. The command passes its own so the environment has one
 	// source, which tests can replace.
 	Getenv func(string) string
+	// Observer hears votes, battles, voids and backend calls, for the
+	// operator's metrics; nil means nobody listens.
+	Observer Observer
 }
 
 // DefaultOptions are the rules used when a field is zero.
@@ -85,6 +88,9 @@ type Arena struct {
 	demote  demoteCache
 	// heldBack caches the count of battles held back from the release.
 	heldBack heldBackCache
+	obs      Observer
+	// streams are the live streams running here, for a graceful shutdown.
+	streams streamSet
 }
 
 // New returns an Arena over store; zero fields of opt take DefaultOptions.
@@ -94,7 +100,14 @@ func New(store *models.Store, opt Options) *Arena {
 		// Prompts are categorised as they are stored (see Categorize).
 		store.SetCategorizer(categories.OfPrompt)
 	}
-	a := &Arena{store: store, opt: opt, live: opt.Live, now: func() time.Time { return time.Now().UTC() }}
+	a := &Arena{store: store, opt: opt, live: opt.Live, now: func() time.Time { return time.Now().UTC() }, obs: opt.Observer}
+	if a.obs == nil {
+		a.obs = nobody{}
+	} else {
+		// Wrapped before moderation takes it, so answer generation and
+		// the admin's test call are measured like live battles.
+		a.live.Backend = observedBackends(a.live.Backend, a.obs)
+	}
 	// The clock is read through a.now so tests that move it move the log's
 	// too.
 	a.audit = audit.New(store, func() time.Time { return a.now() })

@@ -23,6 +23,9 @@ func (a *Arena) StartBankBattle(ctx context.Context, voterID string) (*models.Ba
 	if !errors.Is(err, models.ErrNotFound) {
 		return nil, err
 	}
+	if err := a.refuseWhileDraining(); err != nil {
+		return nil, err
+	}
 	// A prompt can lose its pair between the cache and the read (a contender
 	// disabled); try a few before giving up.
 	for range 5 {
@@ -57,6 +60,7 @@ func (a *Arena) createBankBattle(ctx context.Context, voterID string, p *models.
 	if err := a.store.CreateBattle(ctx, b); err != nil {
 		return nil, fmt.Errorf("create battle: %w", err)
 	}
+	a.obs.BattleStarted(models.ModeBank)
 	b.Prompt, b.ResponseA, b.ResponseB, b.ContenderA, b.ContenderB = p, &ra, &rb, ra.Contender, rb.Contender
 	return b, nil
 }

@@ -40,6 +40,9 @@ func (a *Arena) CompareContenders(ctx context.Context) ([]models.Contender, erro
 // prompt. Its vote will be stored but never counted (see Vote), and its
 // prompt, source live, never enters the bank.
 func (a *Arena) StartNamedBattle(ctx context.Context, voterID, slugA, slugB, prompt string) (*models.Battle, error) {
+	if err := a.refuseWhileDraining(); err != nil {
+		return nil, err
+	}
 	ca, cb, err := a.namedPair(ctx, slugA, slugB)
 	if err != nil {
 		return nil, err
@@ -54,6 +57,7 @@ func (a *Arena) StartNamedBattle(ctx context.Context, voterID, slugA, slugB, pro
 	if err := a.store.StartLiveBattle(ctx, b, p); err != nil {
 		return nil, fmt.Errorf("start named battle: %w", err)
 	}
+	a.obs.BattleStarted(models.ModeNamed)
 	if err := a.moderation.NoteFlag(ctx, p, flag); err != nil {
 		return nil, err
 	}
@@ -99,6 +103,9 @@ func (a *Arena) namedPair(ctx context.Context, slugA, slugB string) (*models.Con
 // prompt as the next. The original battle and its vote stay as they are;
 // the new battle's vote is never counted.
 func (a *Arena) ContinueAfterVote(ctx context.Context, battleID, voterID, prompt string) (*models.Battle, error) {
+	if err := a.refuseWhileDraining(); err != nil {
+		return nil, err
+	}
 	b, err := a.Battle(ctx, battleID, voterID)
 	if err != nil {
 		return nil, err
@@ -131,6 +138,7 @@ func (a *Arena) ContinueAfterVote(ctx context.Context, battleID, voterID, prompt
 	if err := a.store.ContinueBattle(ctx, nb, b.ID, p); err != nil {
 		return nil, fmt.Errorf("continue battle %s: %w", b.ID, err)
 	}
+	a.obs.BattleStarted(models.ModeNamed)
 	if err := a.moderation.NoteFlag(ctx, p, flag); err != nil {
 		return nil, err
 	}

@@ -14,7 +14,11 @@ const interruptedReason = "the server restarted before both answers finished"
 // still running is never older than the turn timeout, so twice that is
 // safe even with several instances sharing the database.
 func (a *Arena) VoidInterrupted(ctx context.Context, now time.Time) (int64, error) {
-	return a.store.VoidStaleStreaming(ctx, now.Add(-2*a.live.Timeout), interruptedReason)
+	n, err := a.store.VoidStaleStreaming(ctx, now.Add(-2*a.live.Timeout), interruptedReason)
+	if n > 0 {
+		a.obs.BattlesVoided(VoidInterrupted, int(n))
+	}
+	return n, err
 }
 
 // SweepInterrupted runs VoidInterrupted now and then every turn timeout

@@ -77,6 +77,9 @@ type Event struct {
 // random sides and stores the battle with the prompt as its first turn.
 // Generation starts when the voter opens the stream.
 func (a *Arena) StartLiveBattle(ctx context.Context, voterID, prompt string) (*models.Battle, error) {
+	if err := a.refuseWhileDraining(); err != nil {
+		return nil, err
+	}
 	flag, err := a.checkLivePrompt(ctx, voterID, prompt)
 	if err != nil {
 		return nil, err
@@ -98,6 +101,7 @@ func (a *Arena) StartLiveBattle(ctx context.Context, voterID, prompt string) (*m
 	if err := a.store.StartLiveBattle(ctx, b, p); err != nil {
 		return nil, fmt.Errorf("start live battle: %w", err)
 	}
+	a.obs.BattleStarted(models.ModeLive)
 	if err := a.moderation.NoteFlag(ctx, p, flag); err != nil {
 		return nil, err
 	}
@@ -108,6 +112,9 @@ func (a *Arena) StartLiveBattle(ctx context.Context, voterID, prompt string) (*m
 // ContinueLiveBattle adds the voter's next prompt to their finished, unvoted
 // live (or named) battle; both models answer it with the conversation so far.
 func (a *Arena) ContinueLiveBattle(ctx context.Context, battleID, voterID, prompt string) error {
+	if err := a.refuseWhileDraining(); err != nil {
+		return err
+	}
 	b, err := a.Battle(ctx, battleID, voterID)
 	if err != nil {
 		return err

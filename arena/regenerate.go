@@ -33,6 +33,9 @@ var ErrRegenerateVoted = fault.New(fault.Conflict,
 // earlier answers are kept (see Regenerations). It returns how many
 // regenerations the battle has left.
 func (a *Arena) RegenerateLiveBattle(ctx context.Context, battleID, voterID string) (int, error) {
+	if err := a.refuseWhileDraining(); err != nil {
+		return 0, err
+	}
 	b, err := a.Battle(ctx, battleID, voterID)
 	if err != nil {
 		return 0, err

@@ -46,6 +46,11 @@ func (a *Arena) StreamLiveBattle(ctx context.Context, battleID, voterID string, 
 	case models.StateStreaming:
 		return ErrStreamBusy
 	}
+	// An open battle not yet streamed stays open during a drain, for
+	// another server to stream when the voter reloads.
+	if err := a.refuseWhileDraining(); err != nil {
+		return err
+	}
 	if err := a.store.ClaimBattle(ctx, b.ID, models.StateOpen, models.StateStreaming); err != nil {
 		if errors.Is(err, models.ErrBattleBusy) {
 			return ErrStreamBusy
@@ -53,17 +58,19 @@ func (a *Arena) StreamLiveBattle(ctx context.Context, battleID, voterID string, 
 		return err
 	}
 	b.State = models.StateStreaming
+	ctx, done := a.streams.track(ctx)
+	defer done()
 	turns, err := a.store.Turns(ctx, b.ID)
 	if err != nil {
-		return a.fail(b, "the conversation could not be read", send)
+		return a.fail(b, VoidReadFailed, "the conversation could not be read", send)
 	}
 	attempt, err := a.attempt(ctx, b.ID, turns)
 	if err != nil {
-		return a.fail(b, "the conversation could not be read", send)
+		return a.fail(b, VoidReadFailed, "the conversation could not be read", send)
 	}
 	backends, err := a.backends(b)
 	if err != nil {
-		return a.fail(b, "a model is not reachable", send)
+		return a.fail(b, VoidUnreachable, "a model is not reachable", send)
 	}
 	return a.generate(ctx, b, turns, attempt, backends, send)
 }
@@ -153,14 +160,15 @@ func (a *Arena) pump(ctx context.Context, b *models.Battle, turns []models.Turn,
 	for {
 		select {
 		case <-ctx.Done():
-			a.void(b, "The page was closed before both answers finished.")
-			return ctx.Err()
+			return a.cut(ctx, b, send)
 		case g := <-ch:
 			switch {
+			case g.done && g.err != nil && ctx.Err() != nil:
+				return a.cut(ctx, b, send)
 			case g.done && g.err != nil:
-				return a.fail(b, llm.Reason(g.err), send)
+				return a.fail(b, "backend_"+llm.Reason(g.err), llm.Reason(g.err), send)
 			case g.done && g.result.Text == "":
-				return a.fail(b, llm.Reason(llm.ErrEmpty), send)
+				return a.fail(b, "backend_"+llm.Reason(llm.ErrEmpty), llm.Reason(llm.ErrEmpty), send)
 			case g.done:
 				results[g.side] = g.result
 				p.finish(g.side)
@@ -174,7 +182,7 @@ func (a *Arena) pump(ctx context.Context, b *models.Battle, turns []models.Turn,
 					continue
 				}
 				if err := send(Event{Kind: "delta", Side: sideNames[s], Text: out[s]}); err != nil {
-					a.void(b, "The page was closed before both answers finished.")
+					a.void(b, VoidPageClosed, pageClosedReason)
 					return err
 				}
 			}
@@ -196,7 +204,7 @@ func (a *Arena) finishTurn(ctx context.Context, b *models.Battle, turns []models
 	}
 	ra.Contender, rb.Contender = nil, nil
 	if err := a.store.FinishTurn(ctx, b, ra, rb, leaked); err != nil {
-		a.void(b, "The answers could not be stored.")
+		a.void(b, VoidStoreFailed, "The answers could not be stored.")
 		return send(Event{Kind: "error", Text: voidMessage("the answers could not be stored")})
 	}
 	for s := range 2 {
@@ -207,17 +215,37 @@ func (a *Arena) finishTurn(ctx context.Context, b *models.Battle, turns []models
 	return nil
 }
 
-// fail voids the battle and tells the voter plainly, without naming a model.
-func (a *Arena) fail(b *models.Battle, reason string, send func(Event) error) error {
-	a.void(b, reason)
+// pageClosedReason is stored for a battle whose voter left mid-stream.
+const pageClosedReason = "The page was closed before both answers finished."
+
+// fail voids the battle and tells the voter plainly, without naming a model;
+// kind is the metrics' label for reason.
+func (a *Arena) fail(b *models.Battle, kind, reason string, send func(Event) error) error {
+	a.void(b, kind, reason)
 	return send(Event{Kind: "error", Text: voidMessage(reason)})
 }
 
-// void marks the battle void, even if the request's context has ended.
-func (a *Arena) void(b *models.Battle, reason string) {
+// cut voids a battle whose stream's context ended: the voter left, or a
+// shutdown cut the stream, which the voter is then told (the connection is
+// still open).
+func (a *Arena) cut(ctx context.Context, b *models.Battle, send func(Event) error) error {
+	if errors.Is(context.Cause(ctx), errShutdownCut) {
+		a.void(b, VoidShutdown, shutdownReason)
+		send(Event{Kind: "error", Text: voidMessage(shutdownReason)})
+		return ctx.Err()
+	}
+	a.void(b, VoidPageClosed, pageClosedReason)
+	return ctx.Err()
+}
+
+// void marks the battle void, even if the request's context has ended;
+// kind is the metrics' label for reason.
+func (a *Arena) void(b *models.Battle, kind, reason string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	a.store.VoidBattle(ctx, b.ID, reason)
+	if a.store.VoidBattle(ctx, b.ID, reason) == nil {
+		a.obs.BattlesVoided(kind, 1)
+	}
 }
 
 func voidMessage(reason string) string {

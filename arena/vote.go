@@ -24,32 +24,42 @@ type VoteResult struct {
 // Vote records the voter's single vote on their battle. The same vote again
 // returns the stored result; a different one is ErrVoteConflict. A vote on a
 // battle whose answers leaked a model's identity, or on a named
-// (side-by-side) battle, is stored but not counted.
+// (side-by-side) battle, is stored but not counted. The vote is committed
+// before Vote returns: a voter told it was stored can rely on it.
 func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) {
+	res, fresh, err := a.vote(ctx, req)
+	a.observeVote(res, fresh, err)
+	return res, err
+}
+
+// vote is Vote; fresh says whether this call stored the vote (rather than
+// answering a repeat).
+func (a *Arena) vote(ctx context.Context, req VoteRequest) (res *VoteResult, fresh bool, err error) {
 	if !models.ValidWinner(req.Winner) {
-		return nil, ErrBadWinner
+		return nil, false, ErrBadWinner
 	}
 	b, err := a.store.BattleHeader(ctx, req.BattleID)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && b.VoterID != req.VoterID) {
-		return nil, ErrBattleNotFound
+		return nil, false, ErrBattleNotFound
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if b.State == models.StateVoid {
-		return nil, ErrBattleVoid
+		return nil, false, ErrBattleVoid
 	}
 	if b.State == models.StateVoted {
-		return a.repeatVote(ctx, b, req.Winner)
+		res, err := a.repeatVote(ctx, b, req.Winner)
+		return res, false, err
 	}
 	if b.State != models.StateReady {
-		return nil, ErrNotReady
+		return nil, false, ErrNotReady
 	}
 	read := a.now().Sub(b.CreatedAt).Seconds()
 	// The integrity facts and the prompt hold, in one round trip.
 	checks, err := a.store.VoteChecks(ctx, b.ID, req.VoterID, req.IPHash, a.integ.RiskWindow())
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	v := &models.Vote{
 		BattleID: b.ID, Winner: req.Winner, VoterID: req.VoterID, IPHash: req.IPHash,
@@ -74,16 +84,17 @@ func (a *Arena) Vote(ctx context.Context, req VoteRequest) (*VoteResult, error) 
 	}
 	stored, err := a.store.RecordVote(ctx, v)
 	if errors.Is(err, models.ErrAlreadyVoted) {
-		return sameVote(b, stored, req.Winner)
+		res, err := sameVote(b, stored, req.Winner)
+		return res, false, err
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	b.State = models.StateVoted
 	if stored.InRatings() {
 		a.boards.VotesChanged()
 	}
-	return &VoteResult{Battle: b, Vote: stored}, nil
+	return &VoteResult{Battle: b, Vote: stored}, true, nil
 }
 
 func (a *Arena) repeatVote(ctx context.Context, b *models.Battle, winner string) (*VoteResult, error) {

@@ -27,13 +27,16 @@ type readiness struct {
 	ViewsCurrent *bool  `json:"views_current,omitempty"`
 }
 
-// readyz says the database answers, so a balancer can hold traffic back
-// (503 otherwise). It also says whether the board is current, but a server
+// readyz says the database answers and the server is not shutting down,
+// so a balancer can hold traffic back (503 otherwise). It also says whether the board is current, but a server
 // still catching up on the ratings serves the last stored board and stays
 // ready: only the status code is for balancers.
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
+	if s.arena.Draining() {
+		return c.JSON(http.StatusServiceUnavailable, readiness{Error: "shutting down"})
+	}
 	if err := s.arena.Ping(ctx); err != nil {
 		return c.JSON(http.StatusServiceUnavailable, readiness{Error: "database unreachable"})
 	}

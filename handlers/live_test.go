@@ -16,6 +16,7 @@ import (
 	"openarena.dev/arena/handlers"
 	"openarena.dev/arena/llm"
 	"openarena.dev/arena/llm/llmtest"
+	"openarena.dev/arena/metrics"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
 )
@@ -28,6 +29,13 @@ type liveEnv struct {
 }
 
 func newLiveEnv(t *testing.T, dialect string) *liveEnv {
+	t.Helper()
+	return newObservedLiveEnv(t, dialect, nil, "")
+}
+
+// newObservedLiveEnv is newLiveEnv with m (when not nil) hearing the arena
+// and the requests, served at /metrics behind token.
+func newObservedLiveEnv(t *testing.T, dialect string, m *metrics.Metrics, token string) *liveEnv {
 	t.Helper()
 	fake := llmtest.New(llmtest.Behavior{})
 	t.Cleanup(fake.Close)
@@ -45,9 +53,18 @@ func newLiveEnv(t *testing.T, dialect string) *liveEnv {
 		return llm.New(llm.ProviderConfig{Kind: p.Kind, BaseURL: p.BaseURL, Model: p.Model, Params: p.Params},
 			func(string) string { return "" })
 	}
-	a := arena.New(s, arena.Options{Live: arena.LiveOptions{Backend: backend, Tick: time.Millisecond,
-		Pace: arena.Pace{Chars: 16}, Timeout: 10 * time.Second}})
-	e, err := handlers.New(handlers.Config{Secret: []byte("test-secret-0123456789")}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	opt := arena.Options{Live: arena.LiveOptions{Backend: backend, Tick: time.Millisecond,
+		Pace: arena.Pace{Chars: 16}, Timeout: 10 * time.Second}}
+	cfg := handlers.Config{Secret: []byte("test-secret-0123456789")}
+	if m != nil {
+		opt.Observer = m
+	}
+	a := arena.New(s, opt)
+	if m != nil {
+		watch(m, a)
+		cfg.Requests, cfg.Metrics, cfg.MetricsToken = m, m.Handler(), token
+	}
+	e, err := handlers.New(cfg, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

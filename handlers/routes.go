@@ -10,6 +10,8 @@ import (
 // routes registers every route of the arena in one place.
 func (s *Server) routes(e *echo.Echo) {
 	e.Pre(middleware.RemoveTrailingSlash())
+	// Outermost, so it sees the status even of a recovered panic.
+	e.Use(s.observeRequests())
 	e.Use(middleware.Recover())
 	e.Use(s.requestLog())
 	e.Use(compress())
@@ -20,6 +22,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	s.metricsRoute(e)
 	e.GET(staticRoute, echo.WrapHandler(s.assets))
 
 	limited := s.rateLimits()

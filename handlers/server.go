@@ -5,6 +5,7 @@ package handlers
 import (
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 
 	"github.com/labstack/echo/v4"
@@ -30,6 +31,13 @@ type Config struct {
 	BodyLimit string
 	// SecureCookies marks cookies Secure (set when served over TLS).
 	SecureCookies bool
+	// Requests, when set, hears every answered request by route.
+	Requests RequestObserver
+	// Metrics is served at GET /metrics to requests bearing MetricsToken
+	// ("Authorization: Bearer …"); without both, /metrics is not served
+	// on this address (it may be on a separate one, see cmd/arena).
+	Metrics      http.Handler
+	MetricsToken string
 }
 
 // Server holds what the handlers share.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,7 +26,13 @@ type Config struct {
 	BodyLimit      string
 	SecureCookies  bool
 	LogLevel       slog.Level
-	ShutdownGrace  time.Duration
+	// ShutdownGrace is how long live streams may run on after SIGTERM
+	// (ARENA_SHUTDOWN_GRACE).
+	ShutdownGrace time.Duration
+	// MetricsToken guards /metrics on Addr; MetricsAddr serves it apart,
+	// unguarded (ARENA_METRICS_TOKEN, ARENA_METRICS_ADDR).
+	MetricsToken string
+	MetricsAddr  string
 	// Demo registers the built-in demo bots as contenders at start-up.
 	Demo bool
 	// Sampling is the live pair policy (ARENA_SAMPLING: informative, the
@@ -83,13 +90,20 @@ func newServeFlags(stderr io.Writer) *flag.FlagSet {
 // configFrom turns the settings' text into a Config, checking each value.
 func configFrom(get func(string) string) (Config, error) {
 	cfg := Config{
-		Addr:          settingString(get, "ARENA_ADDR"),
-		DatabaseURL:   settingString(get, "ARENA_DATABASE_URL"),
-		Secret:        settingString(get, "ARENA_SECRET"),
-		BodyLimit:     settingString(get, "ARENA_BODY_LIMIT"),
-		ShutdownGrace: 15 * time.Second,
+		Addr:         settingString(get, "ARENA_ADDR"),
+		DatabaseURL:  settingString(get, "ARENA_DATABASE_URL"),
+		Secret:       settingString(get, "ARENA_SECRET"),
+		BodyLimit:    settingString(get, "ARENA_BODY_LIMIT"),
+		MetricsToken: settingString(get, "ARENA_METRICS_TOKEN"),
+		MetricsAddr:  settingString(get, "ARENA_METRICS_ADDR"),
 	}
 	var err error
+	if cfg.ShutdownGrace, err = settingDuration(get, "ARENA_SHUTDOWN_GRACE", true); err != nil {
+		return cfg, err
+	}
+	if cfg.MetricsToken != "" && len(cfg.MetricsToken) < 16 {
+		return cfg, errors.New("ARENA_METRICS_TOKEN must be at least 16 characters (or empty to serve /metrics only on ARENA_METRICS_ADDR)")
+	}
 	if cfg.RateLimit, err = settingInt(get, "ARENA_RATE_LIMIT"); err != nil {
 		return cfg, err
 	}

@@ -16,11 +16,12 @@ import (
 	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/jobs"
 	"openarena.dev/arena/handlers"
+	"openarena.dev/arena/metrics"
 	"openarena.dev/arena/models"
 )
 
 // runServe opens and migrates the database and serves until ctx ends, then
-// drains requests for up to the shutdown grace period.
+// drains (see shutdown).
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig(args, getenv, stderr)
 	if err != nil {
@@ -36,19 +37,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	live := arena.LiveOptions{Backend: newBackendCache(getenv).For, Sampling: cfg.Sampling}
-	ratings := cfg.Ratings
-	ratings.Log = log
-	a := arena.New(store, arena.Options{Live: live, Ratings: ratings, Integrity: cfg.Integrity, Getenv: getenv,
-		Jobs: jobs.Options{Log: log}})
+	m := newMetrics(cfg)
+	a := arena.New(store, arenaOptions(cfg, getenv, log, m))
 	demoNote, err := prepareArena(ctx, a, cfg.Demo, stderr)
 	if err != nil {
 		return err
 	}
-	e, err := handlers.New(handlers.Config{
+	hcfg := handlers.Config{
 		Secret: secret, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies,
 		BodyLimit: cfg.BodyLimit, SecureCookies: cfg.SecureCookies,
-	}, a, log)
+	}
+	watchMetrics(m, a, &hcfg, cfg.MetricsToken)
+	e, err := handlers.New(hcfg, a, log)
 	if err != nil {
 		return err
 	}
@@ -65,6 +65,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "Arena is serving on http://%s (database: %s)\n", displayAddr(ln.Addr()), describeDSN(cfg.DatabaseURL))
+	msrv, err := serveMetrics(m, cfg.MetricsAddr, stdout)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	fmt.Fprint(stdout, demoNote)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -74,19 +79,26 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	select {
 	case err := <-errc:
+		closeMetrics(msrv)
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down", "grace", cfg.ShutdownGrace)
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		// Live streams still open after the grace period are cut; their
-		// battles are voided by the arena when their requests end.
-		log.Warn("grace period over, closing remaining connections", "err", err)
-		return srv.Close()
+	return shutdown(a, srv, msrv, cfg.ShutdownGrace, log)
+}
+
+// arenaOptions are the domain's options from the configuration, with the
+// metrics (when served) hearing the domain and timing the recomputer.
+func arenaOptions(cfg Config, getenv func(string) string, log *slog.Logger, m *metrics.Metrics) arena.Options {
+	live := arena.LiveOptions{Backend: newBackendCache(getenv).For, Sampling: cfg.Sampling}
+	ratings := cfg.Ratings
+	ratings.Log = log
+	opt := arena.Options{Live: live, Ratings: ratings, Integrity: cfg.Integrity, Getenv: getenv,
+		Jobs: jobs.Options{Log: log}}
+	if m != nil {
+		opt.Observer = m
+		opt.Ratings.OnCompute = m.OnCompute
 	}
-	return nil
+	return opt
 }
 
 // listenSignals applies the changes other instances on the same PostgreSQL

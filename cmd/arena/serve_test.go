@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,36 +18,66 @@ import (
 // checks that it shut down cleanly.
 func serveForTest(t *testing.T, args ...string) (base string, stop func()) {
 	t.Helper()
-	dsn := storetest.SQLiteDSN(t)
-	env := map[string]string{"ARENA_DATABASE_URL": dsn, "ARENA_LOG_LEVEL": "warn"}
+	s := startServe(t, storetest.SQLiteDSN(t), nil, args...)
+	go io.Copy(io.Discard, s.out)
+	return s.base, func() {
+		if took, err := s.stop(20 * time.Second); err != nil {
+			t.Errorf("serve returned %v after shutdown (%s)", err, took)
+		}
+	}
+}
+
+// served is a serve command running in the test.
+type served struct {
+	t    *testing.T
+	base string
+	// out is the rest of its standard output, after the start-up line.
+	out    *bufio.Reader
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startServe runs the real serve command on dsn with the settings in env
+// (beside the database and a quiet log) and args, and waits for its
+// start-up line.
+func startServe(t *testing.T, dsn string, env map[string]string, args ...string) *served {
+	t.Helper()
+	all := map[string]string{"ARENA_DATABASE_URL": dsn, "ARENA_LOG_LEVEL": "warn"}
+	maps.Copy(all, env)
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	done := make(chan error, 1)
+	s := &served{t: t, cancel: cancel, done: make(chan error, 1), out: bufio.NewReader(pr)}
 	go func() {
-		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), pw, io.Discard)
+		s.done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return all[k] }, strings.NewReader(""), pw, io.Discard)
 		pw.Close()
 	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
+	line, err := s.out.ReadString('\n')
 	if err != nil {
 		cancel()
-		t.Fatalf("no start-up line: %v (%v)", err, <-done)
+		t.Fatalf("no start-up line: %v (%v)", err, <-s.done)
 	}
-	go io.Copy(io.Discard, pr)
 	_, rest, ok := strings.Cut(line, "http://")
 	if !ok {
 		cancel()
 		t.Fatalf("start-up line %q names no address", line)
 	}
-	return "http://" + strings.Fields(rest)[0], func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve returned %v after shutdown", err)
-			}
-		case <-time.After(20 * time.Second):
-			t.Fatal("serve did not stop after its context ended")
-		}
+	s.base = "http://" + strings.Fields(rest)[0]
+	return s
+}
+
+// stop ends serve's context, as SIGTERM does, and returns how long serve
+// took to return and what it returned; it fails the test if serve is still
+// running after bound.
+func (s *served) stop(bound time.Duration) (time.Duration, error) {
+	s.t.Helper()
+	start := time.Now()
+	s.cancel()
+	select {
+	case err := <-s.done:
+		return time.Since(start), err
+	case <-time.After(bound):
+		s.t.Fatalf("serve did not stop within %s after its context ended", bound)
+		return 0, nil
 	}
 }
 

@@ -90,6 +90,12 @@ var settings = []setting{
 		Doc: `voter ids per keyed address per day above which a vote is from a "shared address"`},
 	{Env: "ARENA_RISK_SWEEP", Default: shortDuration(defaultRiskSweep),
 		Doc: "how often `serve` re-scores every vote; `0` turns the periodic sweep off"},
+	{Env: "ARENA_SHUTDOWN_GRACE", Default: "15s",
+		Doc: "on SIGTERM (or Ctrl-C) `serve` refuses new battles with 503, says 503 on `/readyz`, and lets running live streams finish for this long; those still running are then cut and their battles voided, and it exits at most about 15 s later (see *Shutdown*)"},
+	{Env: "ARENA_METRICS_TOKEN", Secret: true,
+		Doc: "serve `/metrics` (Prometheus) on `ARENA_ADDR` to requests with `Authorization: Bearer <token>`; at least 16 characters; empty: not served there (see *Metrics*)"},
+	{Env: "ARENA_METRICS_ADDR",
+		Doc: "also serve `/metrics`, without a token, on this separate address, e.g. `127.0.0.1:9090` (keep it off the public network: the metrics name the models); empty: none"},
 	{Env: "OLLAMA_HOST", Flag: "ollama", FlagCommand: "contenders discover", Default: defaultOllama,
 		Doc: "where `arena contenders discover` and the start-up hint of `serve` look for a local Ollama"},
 }
