@@ -75,6 +75,9 @@ esac
 [[ "$dur_s" =~ ^[0-9]+$ ]] && [ "$dur_s" -ge 10 ] || { echo "DURATION=$DURATION: give seconds or minutes, like 40s or 3m, at least 10s" >&2; exit 2; }
 [[ "$KILLS" =~ ^[0-9]+$ ]] || { echo "KILLS=$KILLS: give a number" >&2; exit 2; }
 
+for tool in curl python3 psql createdb runuser; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "faults.sh needs $tool" >&2; exit 2; }
+done
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] || PGBIN=$(dirname "$(command -v initdb || command -v pg_ctl || echo /nonexistent/x)")
 [ -x "$PGBIN/initdb" ] || { echo "initdb not found (install postgresql)" >&2; exit 2; }
