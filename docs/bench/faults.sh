@@ -44,7 +44,8 @@
 #   faults: acknowledged N, stored N, lost 0, doubled 0, wrong 0, max recovery S s
 # and it exits non-zero when a vote is lost, doubled or wrong, the board
 # differs from the recomputation, or a recovery took more than MAX_RECOVERY
-# (10) s. The cluster, servers and proxy are stopped and removed on exit.
+# (10) s. The cluster, servers and proxy are stopped and removed on exit;
+# the logs stay in the temporary directory it names.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -104,7 +105,7 @@ cleanup() {
 	for p in "${pids[@]}"; do stop_pid "$p"; done
 	[ -f "$PGDATA/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1 || true
 	cp "$OUT/pg/log" "$OUT/postgresql.log" 2>/dev/null || true
-	rm -rf "$OUT/pg"
+	rm -rf "$OUT/pg" "$BIN"
 }
 trap cleanup EXIT
 
