@@ -171,9 +171,20 @@ func TestComposeDatabaseService(t *testing.T) {
 	})
 }
 
+// appServices are the arena replicas of the compose file.
+var appServices = []string{"app", "app2"}
+
 func TestComposeAppService(t *testing.T) {
+	for _, name := range appServices {
+		t.Run(name, func(t *testing.T) { checkAppService(t, name) })
+	}
+}
+
+// checkAppService checks that one replica builds the arena, waits for the
+// database, reaches it and publishes its port.
+func checkAppService(t *testing.T, name string) {
 	c := loadCompose(t)
-	app := service(t, c, "app")
+	app := service(t, c, name)
 	dbEnv := env(t, service(t, c, "db"))
 
 	t.Run("build", func(t *testing.T) {
@@ -256,6 +267,39 @@ func TestComposeAppService(t *testing.T) {
 			t.Errorf("ARENA_ADDR = %q, but port 8080 is the one published", addr)
 		}
 	})
+}
+
+// TestComposeReplicas: the replicas are copies of one server on one
+// database, with one secret (else a voter's cookie would not be valid on
+// the other), each published on its own host port.
+func TestComposeReplicas(t *testing.T) {
+	c := loadCompose(t)
+	first := service(t, c, appServices[0])
+	hostPorts := map[string]string{}
+	for _, name := range appServices {
+		s := service(t, c, name)
+		if fmt.Sprint(s.Build) != fmt.Sprint(first.Build) || s.Image != first.Image {
+			t.Errorf("%s builds %v as %q, %s %v as %q: want the same image", name, s.Build, s.Image, appServices[0], first.Build, first.Image)
+		}
+		for _, k := range []string{"ARENA_DATABASE_URL", "ARENA_SECRET"} {
+			if got, want := env(t, s)[k], env(t, first)[k]; got != want || got == "" {
+				t.Errorf("%s %s = %q, %s has %q: want the same", name, k, got, appServices[0], want)
+			}
+		}
+		for _, p := range s.Ports {
+			spec, _, _ := strings.Cut(fmt.Sprint(p), "/")
+			parts := strings.Split(spec, ":")
+			if len(parts) < 2 {
+				t.Errorf("%s port %q publishes no host port", name, spec)
+				continue
+			}
+			host := parts[len(parts)-2]
+			if other, dup := hostPorts[host]; dup {
+				t.Errorf("%s and %s both publish host port %s", other, name, host)
+			}
+			hostPorts[host] = name
+		}
+	}
 }
 
 func TestDockerfile(t *testing.T) {

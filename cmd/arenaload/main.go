@@ -33,6 +33,8 @@
 // latency of a list of paths against the first one (see runGet).
 // `arenaload lag` measures how long a vote takes to reach the public board
 // while voters vote continuously (see runLag; docs/bench/scale.sh).
+// `arenaload proxy` and `arenaload faults` are the round-robin proxy and
+// the voters of the fault test (see runProxy, runFaults; docs/bench/faults.sh).
 package main
 
 import (
@@ -173,7 +175,7 @@ func parseLevels(s string) ([]int, error) {
 	return out, nil
 }
 
-// run is arenaload with its arguments: the seed and get commands, a report
+// run is arenaload with its arguments: a subcommand, a report
 // of saved results, or a load run against an arena.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
@@ -184,6 +186,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runGet(ctx, args[1:], stdout, stderr)
 		case "lag":
 			return runLag(ctx, args[1:], stdout, stderr)
+		case "proxy":
+			return runProxy(ctx, args[1:], stdout, stderr)
+		case "faults":
+			return runFaults(ctx, args[1:], stdout, stderr)
 		}
 	}
 	opt, report, err := parseFlags(args, stderr)
