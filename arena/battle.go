@@ -33,25 +33,42 @@ func (a *Arena) StartBankBattle(ctx context.Context, voterID string) (*models.Ba
 		if err != nil {
 			return nil, err
 		}
-		prompt, answers, err := a.store.PromptAnswers(ctx, pid)
-		if err != nil && !errors.Is(err, models.ErrNotFound) {
-			return nil, err
-		}
-		if len(answers) < 2 {
+		b, err := a.tryBankPrompt(ctx, voterID, pid)
+		if errors.Is(err, models.ErrNotFound) {
 			a.forgetBank()
 			continue
 		}
-		return a.createBankBattle(ctx, voterID, prompt, answers)
+		return b, err
 	}
 	return nil, ErrNoBattles
 }
 
-func (a *Arena) createBankBattle(ctx context.Context, voterID string, p *models.Prompt, answers []models.Response) (*models.Battle, error) {
-	i, j := samplePair(answers)
+// tryBankPrompt starts a battle on the prompt; ErrNotFound when the prompt
+// or its pair is gone (a contender disabled, an answer removed).
+func (a *Arena) tryBankPrompt(ctx context.Context, voterID string, pid uint) (*models.Battle, error) {
+	prompt, err := a.store.Prompt(ctx, pid)
+	if err != nil {
+		return nil, err
+	}
+	choices, err := a.store.AnswerChoices(ctx, pid)
+	if err != nil {
+		return nil, err
+	}
+	if len(choices) < 2 {
+		return nil, models.ErrNotFound
+	}
+	i, j := samplePair(choices)
 	if mrand.IntN(2) == 1 {
 		i, j = j, i
 	}
-	ra, rb := answers[i], answers[j]
+	ra, rb, err := a.store.AnswerPair(ctx, choices[i].ResponseID, choices[j].ResponseID)
+	if err != nil {
+		return nil, err
+	}
+	return a.createBankBattle(ctx, voterID, prompt, *ra, *rb)
+}
+
+func (a *Arena) createBankBattle(ctx context.Context, voterID string, p *models.Prompt, ra, rb models.Response) (*models.Battle, error) {
 	b := &models.Battle{
 		ID: newID(), PromptID: p.ID, VoterID: voterID, Mode: models.ModeBank, State: models.StateReady,
 		ContenderAID: ra.ContenderID, ContenderBID: rb.ContenderID, ResponseAID: &ra.ID, ResponseBID: &rb.ID,
@@ -67,10 +84,10 @@ func (a *Arena) createBankBattle(ctx context.Context, voterID string, p *models.
 
 // samplePair draws two different answers, each pick weighted by its
 // contender's sampling weight.
-func samplePair(answers []models.Response) (int, int) {
+func samplePair(answers []models.AnswerChoice) (int, int) {
 	w := make([]float64, len(answers))
 	for k, r := range answers {
-		w[k] = r.Contender.Weight
+		w[k] = r.Weight
 	}
 	i := pickWeighted(w, -1)
 	return i, pickWeighted(w, i)

@@ -217,6 +217,43 @@ func (s *Store) PromptAnswers(ctx context.Context, promptID uint) (*Prompt, []Re
 	return &p, rs, err
 }
 
+// AnswerChoice is one answer a bank battle may show, without its text:
+// its id, its contender's and that contender's sampling weight.
+type AnswerChoice struct {
+	ResponseID, ContenderID uint
+	Weight                  float64
+}
+
+// AnswerChoices lists the answers to a prompt by enabled, sampled
+// contenders (weight above 0, neither retired nor suspended), in id order:
+// what a bank battle chooses its pair from. With hundreds of contenders
+// reading every answer's text to show two would cost far more than the
+// battle.
+func (s *Store) AnswerChoices(ctx context.Context, promptID uint) ([]AnswerChoice, error) {
+	var out []AnswerChoice
+	err := s.db.WithContext(ctx).Raw(`SELECT r.id AS response_id, r.contender_id, c.weight
+		FROM responses r JOIN contenders c ON c.id = r.contender_id
+		WHERE r.prompt_id = ? AND c.enabled = ? AND c.weight > 0 AND c.status = ''
+		ORDER BY r.id`, promptID, true).Scan(&out).Error
+	return out, err
+}
+
+// AnswerPair reads two answers with their contenders, in the order asked;
+// ErrNotFound when either is gone.
+func (s *Store) AnswerPair(ctx context.Context, a, b uint) (*Response, *Response, error) {
+	var rs []Response
+	if err := s.db.WithContext(ctx).Joins("Contender").Where("responses.id IN ?", []uint{a, b}).Find(&rs).Error; err != nil {
+		return nil, nil, err
+	}
+	if len(rs) != 2 {
+		return nil, nil, ErrNotFound
+	}
+	if rs[0].ID != a {
+		rs[0], rs[1] = rs[1], rs[0]
+	}
+	return &rs[0], &rs[1], nil
+}
+
 // BankSize counts approved prompts and stored answers, for the empty-bank page.
 func (s *Store) BankSize(ctx context.Context) (prompts, answers int64, err error) {
 	db := s.db.WithContext(ctx)
