@@ -19,6 +19,10 @@ type BootstrapOptions struct {
 	// Progress, when set, is told after each finished round; calls never
 	// overlap.
 	Progress func(done, total int)
+	// Worker, when set, is called first in each goroutine that runs
+	// rounds, to set it up as the caller needs (a server lowers the
+	// priority of background work's threads, say).
+	Worker func()
 }
 
 // runRounds runs rounds 0..n-1 over workers goroutines. newWorker is called
@@ -51,6 +55,9 @@ func runRounds(ctx context.Context, n int, opt BootstrapOptions, newWorker func(
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if opt.Worker != nil {
+				opt.Worker()
+			}
 			round := newWorker()
 			for {
 				i := int(next.Add(1) - 1)

@@ -237,7 +237,7 @@ func (s *Service) computeBoards(ctx context.Context, force, fresh, slow bool) ([
 		s.startSlow(ctx, job)
 		return out, nil
 	}
-	cats, err := s.rateCategories(ctx, job, s.opt.Workers)
+	cats, err := s.rateCategories(ctx, job, false)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +279,7 @@ func (s *Service) computeAll(ctx context.Context, cs []models.Contender) ([]*Rat
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.rateJob(ctx, job, s.opt.Workers)
+	out, err := s.rateJob(ctx, job, false)
 	if err != nil {
 		return nil, err
 	}
@@ -340,14 +340,17 @@ func categorySubsets(rv *ratedVotes) map[string][]int {
 // rateCategory rates one category's input. Style control is part of the
 // board; should its fit fail, the board is still published without it.
 func (s *Service) rateCategory(ctx context.Context, category string, in ratingsInput, full bool) (*RatedBoard, error) {
-	return s.rateWith(ctx, category, in, full, s.opt.Workers)
+	return s.rateWith(ctx, category, in, full, false)
 }
 
-// rateWith rates one category's input with the given bootstrap workers;
-// without full only the fast part (no style control, no robustness).
-func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput, full bool, workers int) (*RatedBoard, error) {
+// rateWith rates one category's input; without full only the fast part
+// (no style control, no robustness). In the background (bg) it runs its
+// bootstrap rounds on one low-priority thread (see slowWorkers).
+func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput, full, bg bool) (*RatedBoard, error) {
 	ro := s.ratingOptions()
-	ro.Bootstrap.Workers = workers
+	if bg {
+		ro.Bootstrap.Workers, ro.Bootstrap.Worker = slowWorkers, lowerPriority
+	}
 	b := &RatedBoard{
 		Category: category, Method: MethodBradleyTerry, CI: string(ro.CI), Level: ro.Level,
 		Rounds: ro.Bootstrap.Rounds, Seed: ro.Bootstrap.Seed, MinVotes: ro.MinVotes,

@@ -30,14 +30,14 @@ func (s *Service) slowJobOf(ctx context.Context, cs []models.Contender) (slowJob
 
 // rateJob rates every board of a job in full: the overall board first,
 // then the categories by name.
-func (s *Service) rateJob(ctx context.Context, job slowJob, workers int) ([]*RatedBoard, error) {
+func (s *Service) rateJob(ctx context.Context, job slowJob, bg bool) ([]*RatedBoard, error) {
 	start := time.Now()
-	overall, err := s.rateWith(ctx, models.CategoryOverall, job.overall, true, workers)
+	overall, err := s.rateWith(ctx, models.CategoryOverall, job.overall, true, bg)
 	if err != nil {
 		return nil, err
 	}
 	took := time.Since(start)
-	cats, err := s.rateCategories(ctx, job, workers)
+	cats, err := s.rateCategories(ctx, job, bg)
 	if err != nil {
 		return nil, err
 	}
@@ -48,10 +48,10 @@ func (s *Service) rateJob(ctx context.Context, job slowJob, workers int) ([]*Rat
 }
 
 // rateCategories rates a job's category boards in full, by name.
-func (s *Service) rateCategories(ctx context.Context, job slowJob, workers int) ([]*RatedBoard, error) {
+func (s *Service) rateCategories(ctx context.Context, job slowJob, bg bool) ([]*RatedBoard, error) {
 	var out []*RatedBoard
 	for _, cat := range slices.Sorted(maps.Keys(job.cats)) {
-		b, err := s.rateWith(ctx, cat, job.cats[cat], true, workers)
+		b, err := s.rateWith(ctx, cat, job.cats[cat], true, bg)
 		if err != nil {
 			return nil, err
 		}
@@ -82,9 +82,10 @@ func (s *Service) slowCheap() bool {
 }
 
 // slowWorkers is how many bootstrap rounds a background slow job runs at
-// once: one, so that on a small server the votes and the overall board's
-// fast part keep the other cores. The seed fixes the draws, so the number
-// does not change the result.
+// once: one, on a thread of the lowest priority (lowerPriority), so that on
+// a small server the votes and the overall board's fast part come first
+// and the job takes what CPU is left. The seed fixes the draws, so neither
+// changes the result.
 const slowWorkers = 1
 
 // startSlow rates a job in the background and publishes it. Call it under
@@ -92,7 +93,8 @@ const slowWorkers = 1
 func (s *Service) startSlow(ctx context.Context, job slowJob) {
 	s.slowRunning = true
 	s.slowJobs.Go(func() {
-		boards, err := s.rateJob(ctx, job, slowWorkers)
+		lowerPriority()
+		boards, err := s.rateJob(ctx, job, true)
 		if err == nil {
 			err = s.publishSlow(ctx, job, boards)
 		}
