@@ -34,9 +34,9 @@ type voteColumns struct {
 }
 
 // readColumns streams every stored vote into columns.
-func readColumns(ctx context.Context, store *models.Store) (*voteColumns, error) {
+func readColumns(ctx context.Context, each voteSource) (*voteColumns, error) {
 	c := &voteColumns{voterIdx: map[string]int32{}, addressIdx: map[string]int32{}}
-	err := store.EachIntegrityVote(ctx, func(v *models.IntegrityVote) error {
+	err := each(ctx, func(v *models.IntegrityVote) error {
 		c.add(v)
 		return nil
 	})

@@ -68,10 +68,6 @@ type Report struct {
 // the order cast, and only their risk signals, p-values and states are
 // kept, so the report holds a few bytes per vote besides its voters.
 func (s *Service) compute(ctx context.Context) (*Report, error) {
-	cols, err := readColumns(ctx, s.store)
-	if err != nil {
-		return nil, err
-	}
 	blockedIDs, err := s.store.BlockedVoterIDs(ctx)
 	if err != nil {
 		return nil, err
@@ -82,11 +78,25 @@ func (s *Service) compute(ctx context.Context) (*Report, error) {
 	if err != nil {
 		scores = nil
 	}
+	return buildReport(ctx, s.store.EachIntegrityVote, s.now(), s.opt, blockedIDs, scores)
+}
+
+// voteSource calls fn with every vote to report on, in id order, reusing
+// the vote passed (models.Store.EachIntegrityVote).
+type voteSource func(ctx context.Context, fn func(*models.IntegrityVote) error) error
+
+// buildReport is the report on the votes of each, with the voters of
+// blockedIDs blocked and the contenders' published scores.
+func buildReport(ctx context.Context, each voteSource, at time.Time, o Options, blockedIDs []string, scores map[uint]float64) (*Report, error) {
+	cols, err := readColumns(ctx, each)
+	if err != nil {
+		return nil, err
+	}
 	order := cols.timeOrder()
 	rv, voterIDs := cols.riskVotes(order)
-	scored := ScoreVotes(rv, len(voterIDs), s.opt)
+	scored := ScoreVotes(rv, len(voterIDs), o)
 
-	rep := newReport(s.now(), s.opt, voterIDs, blockedIDs, scored)
+	rep := newReport(at, o, voterIDs, blockedIDs, scored)
 	rep.summarise(cols, order, rv, scored, scores)
 	return rep, nil
 }
