@@ -55,11 +55,11 @@ func TestStreamedReportMatchesWholeHistory(t *testing.T) {
 		}
 		want, wantLines := referenceReport(all, rep.Options)
 		opts := []cmp.Option{cmpopts.EquateNaNs(), cmpopts.IgnoreFields(integrity.VoterSummary{}, "Blocked")}
-		if d := cmp.Diff(want, rep.Voters, opts...); d != "" {
+		if d := cmp.Diff(want, rep.Summaries(), opts...); d != "" {
 			t.Errorf("voters (-reference +streamed):\n%s", d)
 		}
 		risky := 0
-		for _, v := range rep.Voters {
+		for _, v := range rep.Summaries() {
 			lines, err := a.Integrity().VotesOf(ctx, rep, v.VoterID)
 			if err != nil {
 				t.Fatal(err)

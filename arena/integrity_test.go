@@ -100,7 +100,8 @@ func TestSweepRiskExcludesRigger(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum := rep.Voters[rep.ByVoter[rigger]]
+		k, _ := rep.Find(rigger)
+		sum := rep.Voter(k)
 		if !sum.Flagged || sum.Excluded != 60 || sum.Rated != 0 || sum.Votes != 60 {
 			t.Errorf("rigger summary %+v", sum)
 		}

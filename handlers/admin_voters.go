@@ -103,7 +103,7 @@ func (s *Server) adminVoters(c echo.Context) error {
 	v := views.VotersView{Threshold: fmt.Sprintf("%.1f", o.Threshold), Alpha: fmt.Sprintf("%g", o.Alpha), Tested: rep.Tested,
 		Total: len(rows), Page: page, Only: only, Notice: integrityNotice(c)}
 	for _, i := range rows[min((page-1)*votersPageSize, len(rows)):min(page*votersPageSize, len(rows))] {
-		v.Rows = append(v.Rows, voterRow(rep.Voters[i]))
+		v.Rows = append(v.Rows, voterRow(rep.Voter(int(i))))
 	}
 	q := url.Values{}
 	if only != "" {
@@ -140,10 +140,10 @@ func (s *Server) adminVoter(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	k, ok := rep.ByVoter[id]
+	k, ok := rep.Find(id)
 	var sum integrity.VoterSummary
 	if ok {
-		sum = rep.Voters[k]
+		sum = rep.Voter(k)
 	} else {
 		// A voter who has not voted (or voted since the report) has no
 		// line yet; an unknown id is not found.
@@ -322,24 +322,26 @@ func (s *Server) apiAdminVoters(c echo.Context) error {
 		return err
 	}
 	if after := c.QueryParam("after"); after != "" {
-		k, ok := rep.ByVoter[after]
+		k, ok := rep.Find(after)
 		if !ok {
 			return fault.New(fault.Invalid, `"after" must be the id of a voter in the report (the last of the previous page).`)
 		}
 		offset = k + 1
 	}
-	page := rep.Voters[min(offset, len(rep.Voters)):min(offset+limit, len(rep.Voters))]
-	out := make([]voterJSON, len(page))
-	for i, v := range page {
+	total := rep.Len()
+	from, to := min(offset, total), min(offset+limit, total)
+	out := make([]voterJSON, to-from)
+	next := ""
+	for i := range out {
+		v := rep.Voter(from + i)
+		if i == len(out)-1 && to < total {
+			next = v.VoterID
+		}
 		out[i] = voterJSON{ID: v.VoterID, Blocked: v.Blocked, Votes: v.Votes, Rated: v.Rated, Excluded: v.Excluded,
 			PerHour: v.PerHour, MedianRead: finite(v.MedianRead), Agreement: finite(v.Agreement), Decisive: v.Decisive,
 			Tested: v.Tested, TestP: v.TestP, Flagged: v.Flagged, MaxRisk: v.MaxRisk, Risky: v.Risky}
 	}
 	o := rep.Options
-	next := ""
-	if len(page) > 0 && offset+len(page) < len(rep.Voters) {
-		next = page[len(page)-1].VoterID
-	}
-	return c.JSON(http.StatusOK, map[string]any{"voters": out, "total": len(rep.Voters), "offset": offset, "limit": limit, "next": next,
+	return c.JSON(http.StatusOK, map[string]any{"voters": out, "total": total, "offset": offset, "limit": limit, "next": next,
 		"threshold": o.Threshold, "alpha": o.Alpha, "tested": rep.Tested, "computed_at": rep.At})
 }

@@ -138,9 +138,16 @@ var overridable = []string{"", ExcludedPromptFlagged, ExcludedPromptRejected}
 // change, and, unless force is set, none an admin cleared. It returns how
 // many changed.
 func (s *Store) ExcludeVotes(ctx context.Context, reasons map[uint]string, force bool) (int64, error) {
-	var n int64
+	changed, err := s.ExcludeVoteIDs(ctx, reasons, force)
+	return int64(len(changed)), err
+}
+
+// ExcludeVoteIDs is ExcludeVotes returning the ids of the votes it left
+// out, so that a caller holding a summary of the votes can update it.
+func (s *Store) ExcludeVoteIDs(ctx context.Context, reasons map[uint]string, force bool) ([]uint, error) {
+	var changed []uint
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var changed []uint
+		changed = changed[:0]
 		for id, reason := range reasons {
 			q := tx.Model(&Vote{}).Where("id = ? AND counted = ? AND excluded IN ?", id, true, overridable)
 			if !force {
@@ -150,14 +157,16 @@ func (s *Store) ExcludeVotes(ctx context.Context, reasons map[uint]string, force
 			if res.Error != nil {
 				return res.Error
 			}
-			n += res.RowsAffected
 			if res.RowsAffected > 0 {
 				changed = append(changed, id)
 			}
 		}
 		return logVoteChanges(tx, changed)
 	})
-	return n, err
+	if err != nil {
+		return nil, err
+	}
+	return changed, nil
 }
 
 // ClearVoteExclusion puts one vote back in the ratings if voter integrity

@@ -44,7 +44,7 @@ func (s *Service) BlockVoter(ctx context.Context, actor, voterID string, blocked
 	if blocked {
 		action = "voter.block"
 	}
-	s.changed(ctx)
+	s.voterChanged(ctx, voterID)
 	return ch, s.audit.Record(ctx, actor, action, voterTarget(voterID),
 		map[string]any{"blocked": ch.WasBlocked}, map[string]any{"blocked": ch.Blocked, "votes_changed": ch.Votes})
 }
@@ -60,7 +60,7 @@ func (s *Service) ClearVoter(ctx context.Context, actor, voterID string) (models
 	if err != nil {
 		return ch, err
 	}
-	s.changed(ctx)
+	s.voterChanged(ctx, voterID)
 	return ch, s.audit.Record(ctx, actor, "voter.clear", voterTarget(voterID),
 		map[string]any{"blocked": ch.WasBlocked}, map[string]any{"blocked": false, "votes_restored": ch.Votes})
 }
@@ -77,7 +77,7 @@ func (s *Service) IncludeVote(ctx context.Context, actor string, voteID uint) er
 	if !changed {
 		return ErrNotExcluded
 	}
-	s.changed(ctx)
+	s.voterChanged(ctx, before.VoterID)
 	return s.audit.Record(ctx, actor, "vote.include", voteTarget(voteID),
 		map[string]string{"excluded": before.Excluded}, map[string]string{"excluded": ""})
 }
@@ -110,7 +110,7 @@ func (s *Service) ExcludeVote(ctx context.Context, actor string, voteID uint, re
 	if n == 0 {
 		return ErrNotInRating
 	}
-	s.changed(ctx)
+	s.voterChanged(ctx, v.VoterID)
 	return s.audit.Record(ctx, actor, "vote.exclude", voteTarget(voteID),
 		map[string]string{"excluded": ""}, map[string]string{"excluded": full})
 }

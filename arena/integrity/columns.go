@@ -9,22 +9,23 @@ import (
 	"openarena.dev/arena/models"
 )
 
-// Vote state bits of voteColumns.state.
+// Vote state bits of voteColumns.state and voteRisks.state.
 const (
 	stateCounted uint8 = 1 << iota
 	stateInRatings
 	stateCleared
+	stateAWon
+	stateBWon
 )
 
 // voteColumns is every stored vote as the report needs it, column by column
-// in id order: about 40 bytes a vote, where a stored row with its strings
-// takes several hundred. Voters and addresses are interned once.
+// in id order: 41 bytes a vote, where a stored row with its strings takes
+// several hundred. Voters and addresses are interned once.
 type voteColumns struct {
 	ids        []uint
-	voter      []int32 // index into voterIDs, in id order of first vote
+	voter      []int32 // index into voterIDs
 	addr       []int32 // −1 without an address
 	a, b       []int32
-	result     []float64
 	read       []float64
 	at         []int64 // Unix nanoseconds
 	state      []uint8
@@ -33,13 +34,14 @@ type voteColumns struct {
 	addressIdx map[string]int32
 }
 
-// readColumns streams every stored vote into columns.
-func readColumns(ctx context.Context, store *models.Store) (*voteColumns, error) {
+// readColumns streams every vote of each into columns.
+func readColumns(ctx context.Context, each voteSource) (*voteColumns, error) {
 	c := &voteColumns{voterIdx: map[string]int32{}, addressIdx: map[string]int32{}}
-	err := store.EachIntegrityVote(ctx, func(v *models.IntegrityVote) error {
+	err := each(ctx, func(v *models.IntegrityVote) error {
 		c.add(v)
 		return nil
 	})
+	c.addressIdx = nil
 	return c, err
 }
 
@@ -61,6 +63,12 @@ func (c *voteColumns) add(v *models.IntegrityVote) {
 		addr = k
 	}
 	var st uint8
+	switch v.Winner {
+	case models.WinnerA:
+		st |= stateAWon
+	case models.WinnerB:
+		st |= stateBWon
+	}
 	if v.Counted {
 		st |= stateCounted
 	}
@@ -70,9 +78,8 @@ func (c *voteColumns) add(v *models.IntegrityVote) {
 	if v.Cleared {
 		st |= stateCleared
 	}
-	o := outcomeOf(*v)
 	c.ids, c.voter, c.addr = append(c.ids, v.ID), append(c.voter, u), append(c.addr, addr)
-	c.a, c.b, c.result = append(c.a, int32(o.A)), append(c.b, int32(o.B)), append(c.result, o.Result)
+	c.a, c.b = append(c.a, int32(v.ContenderAID)), append(c.b, int32(v.ContenderBID))
 	c.read, c.at, c.state = append(c.read, v.ReadSeconds), append(c.at, v.CreatedAt.UnixNano()), append(c.state, st)
 }
 
@@ -90,29 +97,34 @@ func (c *voteColumns) timeOrder() []int32 {
 	return order
 }
 
-// riskVotes are the votes in the given order for ScoreVotes, with voters
-// numbered in order of first vote in that order and times in seconds from
-// the first vote; voterIDs names the new numbers.
-func (c *voteColumns) riskVotes(order []int32) (rv []RiskVote, voterIDs []string) {
+// renumber numbers the voters in the order of their first vote in order,
+// in place, and returns their ids in that order.
+func (c *voteColumns) renumber(order []int32) []string {
 	renum := make([]int32, len(c.voterIDs))
 	for i := range renum {
 		renum[i] = -1
 	}
-	voterIDs = make([]string, 0, len(c.voterIDs))
-	rv = make([]RiskVote, len(order))
+	ids := make([]string, 0, len(c.voterIDs))
+	for _, i := range order {
+		if u := c.voter[i]; renum[u] < 0 {
+			renum[u] = int32(len(ids))
+			ids = append(ids, c.voterIDs[u])
+		}
+	}
+	for i, u := range c.voter {
+		c.voter[i] = renum[u]
+	}
+	c.voterIDs, c.voterIdx = nil, nil
+	return ids
+}
+
+// scoreInput is the columns as the scoring reads them, with times in
+// seconds from the first vote in order.
+func (c *voteColumns) scoreInput(order []int32, voters int) *scoreInput {
 	var origin int64
 	if len(order) > 0 {
 		origin = c.at[order[0]]
 	}
-	for k, i := range order {
-		u := c.voter[i]
-		if renum[u] < 0 {
-			renum[u] = int32(len(voterIDs))
-			voterIDs = append(voterIDs, c.voterIDs[u])
-		}
-		rv[k] = RiskVote{Voter: int(renum[u]), Address: int(c.addr[i]), ReadSeconds: c.read[i],
-			At: time.Duration(c.at[i] - origin).Seconds(), Tested: c.state[i]&stateCounted != 0}
-		rv[k].A, rv[k].B, rv[k].Result = int(c.a[i]), int(c.b[i]), c.result[i]
-	}
-	return rv, voterIDs
+	return &scoreInput{voter: c.voter, addr: c.addr, a: c.a, b: c.b, read: c.read, state: c.state, voters: voters,
+		at: func(i int32) float64 { return time.Duration(c.at[i] - origin).Seconds() }}
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"openarena.dev/arena/models"
-	"openarena.dev/arena/rating"
 )
 
 // VoterSummary is one voter's line on the integrity page.
@@ -46,32 +46,31 @@ type VoteRiskLine struct {
 	P float64
 }
 
-// Report is every voter's summary and every vote's risk.
+// Report is every voter's summary and every vote's risk, kept compactly:
+// a voter's summary is rebuilt from a fixed-size line when asked for
+// (Voter), a vote's risk from one byte.
 type Report struct {
 	// At is when the report was computed; Options are the settings it
 	// was computed with, defaults filled in.
 	At      time.Time
 	Options Options
-	// Voters are in the order of their first vote.
-	Voters []VoterSummary
 	// Tested is how many voters had enough votes for the test.
 	Tested int
-	// ByVoter indexes Voters.
-	ByVoter map[string]int
-	// votes are the scored votes' risks, compactly (see voteRisks).
+
+	// mu guards what an admin action changes in place (the lines' counts
+	// and blocks, the votes' states) and the rankings.
+	mu    sync.Mutex
+	lines []voterLine // in the order of the voters' first votes
+	names voterNames
 	votes voteRisks
-	rank  rankings
+	// pairs are the tested votes' outcomes per pair, what a vote's
+	// p-value is worked out from again on its voter's page.
+	pairs map[pairKey][3]int
+	rank  map[string][]int32
 }
 
-// compute scores every stored vote and summarises every voter. The votes
-// are streamed into columns (never every stored row at once), scored in
-// the order cast, and only their risk signals, p-values and states are
-// kept, so the report holds a few bytes per vote besides its voters.
+// compute scores every stored vote and summarises every voter.
 func (s *Service) compute(ctx context.Context) (*Report, error) {
-	cols, err := readColumns(ctx, s.store)
-	if err != nil {
-		return nil, err
-	}
 	blockedIDs, err := s.store.BlockedVoterIDs(ctx)
 	if err != nil {
 		return nil, err
@@ -82,126 +81,100 @@ func (s *Service) compute(ctx context.Context) (*Report, error) {
 	if err != nil {
 		scores = nil
 	}
-	order := cols.timeOrder()
-	rv, voterIDs := cols.riskVotes(order)
-	scored := ScoreVotes(rv, len(voterIDs), s.opt)
-
-	rep := newReport(s.now(), s.opt, voterIDs, blockedIDs, scored)
-	rep.summarise(cols, order, rv, scored, scores)
-	return rep, nil
+	return buildReport(ctx, s.store.EachIntegrityVote, s.now(), s.opt, blockedIDs, scores)
 }
 
-// newReport starts a report with one empty summary per voter, in the order
-// of voterIDs, carrying the test's verdicts.
-func newReport(at time.Time, o Options, voterIDs, blockedIDs []string, scored RiskReport) *Report {
-	rep := &Report{At: at, Options: o, Tested: scored.Tested, ByVoter: map[string]int{}}
+// voteSource calls fn with every vote to report on, in id order, reusing
+// the vote passed (models.Store.EachIntegrityVote).
+type voteSource func(ctx context.Context, fn func(*models.IntegrityVote) error) error
+
+// buildReport is the report on the votes of each, with the voters of
+// blockedIDs blocked and the contenders' published scores. The votes are
+// streamed into columns (never every stored row at once) and scored voter
+// by voter; the report keeps of each vote its id, voter, state and signal
+// byte, and of each voter one line.
+func buildReport(ctx context.Context, each voteSource, at time.Time, o Options, blockedIDs []string, scores map[uint]float64) (*Report, error) {
+	cols, err := readColumns(ctx, each)
+	if err != nil {
+		return nil, err
+	}
+	order := cols.timeOrder()
+	voterIDs := cols.renumber(order)
+	rep := &Report{At: at, Options: o, lines: make([]voterLine, len(voterIDs))}
 	blocked := make(map[string]bool, len(blockedIDs))
 	for _, id := range blockedIDs {
 		blocked[id] = true
 	}
-	rep.Voters = make([]VoterSummary, len(voterIDs))
-	for u, id := range voterIDs {
-		rep.Voters[u] = VoterSummary{VoterID: id, Blocked: blocked[id], TestP: scored.Tests[u].P,
-			Tested: scored.Tests[u].Votes >= o.MinTestVotes, Flagged: scored.Flagged[u]}
-		rep.ByVoter[id] = u
-	}
-	return rep
+	var reads []float64
+	sc := scoreVotes(cols.scoreInput(order, len(voterIDs)), order, o, func(u int, v *voterVerdict) {
+		rep.lines[u].summarise(v, cols, scores, o, &reads)
+		rep.lines[u].setFlag(lineBlocked, blocked[voterIDs[u]])
+	})
+	rep.Tested, rep.pairs = sc.tested, sc.pairs
+	rep.votes = voteRisks{ids: cols.ids, voter: cols.voter, state: cols.state, bits: sc.bits}
+	rep.names = newVoterNames(voterIDs)
+	return rep, nil
 }
 
-// summarise adds every vote, taken in the given time order with rv its
-// scoring view, to its voter's summary and keeps its risk; scores are the
-// rated contenders' scores for the agreement column.
-func (rep *Report) summarise(cols *voteColumns, order []int32, rv []RiskVote, scored RiskReport, scores map[uint]float64) {
-	n := len(rep.Voters)
-	reads := make([][]float64, n)
-	agree := make([]int, n)
-	testIdx := make([]int, n)
-	rep.votes = newVoteRisks(cols)
-	for k, i := range order {
-		u := rv[k].Voter
-		p := 1.0
-		if rv[k].Tested {
-			// The test's p-values are per tested vote, in order.
-			p = scored.Tests[u].VoteP[testIdx[u]]
-			testIdx[u]++
+// summarise fills the line from the voter's verdict and votes; reads is
+// scratch for the median.
+func (l *voterLine) summarise(v *voterVerdict, cols *voteColumns, scores map[uint]float64, o Options, reads *[]float64) {
+	l.testP = v.test.P
+	l.setFlag(lineTested, v.enough)
+	l.setFlag(lineFlagged, v.flagged)
+	*reads = (*reads)[:0]
+	maxRisk := 0.0
+	for _, i := range v.votes {
+		at, st := cols.at[i], cols.state[i]
+		if l.votes == 0 || at < l.first {
+			l.first = at
 		}
-		rep.votes.set(int(i), scored.Votes[k], p)
-		reads[u] = append(reads[u], cols.read[i])
-		st := cols.state[i]
-		at := time.Unix(0, cols.at[i]).UTC()
-		if rep.Voters[u].add(st, at, scored.Votes[k].Score, rep.Options, rv[k].Outcome, scores) {
-			agree[u]++
+		l.last = max(l.last, at)
+		l.votes++
+		l.count(st, 1)
+		if r := riskScore(v.bits[i]); r > maxRisk {
+			maxRisk, l.maxBits = r, v.bits[i]
 		}
+		if riskScore(v.bits[i]) >= o.Threshold-1e-9 {
+			l.risky++
+		}
+		*reads = append(*reads, cols.read[i])
+		l.agreement(cols, i, scores)
 	}
-	for u := range rep.Voters {
-		s := &rep.Voters[u]
-		hours := max(1, s.Last.Sub(s.First).Hours())
-		s.PerHour = float64(s.Votes) / hours
-		s.MedianRead = median(reads[u])
-		s.Agreement = math.NaN()
-		if s.Decisive > 0 {
-			s.Agreement = float64(agree[u]) / float64(s.Decisive)
-		}
-	}
+	l.medianRead = median(*reads)
 }
 
-// add counts one of the voter's votes in the summary and says whether it
-// agreed with the board (went to the higher-rated of two rated contenders).
-func (s *VoterSummary) add(state uint8, at time.Time, risk float64, o Options, out rating.Outcome, scores map[uint]float64) bool {
-	s.Votes++
+// agreement counts the vote i among the decisive ones on two rated
+// contenders, and among those that went to the higher-rated one.
+func (l *voterLine) agreement(cols *voteColumns, i int32, scores map[uint]float64) {
+	w, lo := cols.a[i], cols.b[i]
 	switch {
-	case state&stateInRatings != 0:
-		s.Rated++
-	case state&stateCounted != 0:
-		// Counted when cast, so only an exclusion keeps it out.
-		s.Excluded++
-	}
-	if s.First.IsZero() || at.Before(s.First) {
-		s.First = at
-	}
-	if at.After(s.Last) {
-		s.Last = at
-	}
-	s.MaxRisk = max(s.MaxRisk, risk)
-	if risk >= o.Threshold-1e-9 {
-		s.Risky++
-	}
-	w, l, ok := decisive(out)
-	if !ok {
-		return false
+	case cols.state[i]&stateBWon != 0:
+		w, lo = lo, w
+	case cols.state[i]&stateAWon == 0:
+		return
 	}
 	sw, okw := scores[uint(w)]
-	sl, okl := scores[uint(l)]
+	sl, okl := scores[uint(lo)]
 	if !okw || !okl || sw == sl {
-		return false
+		return
 	}
-	s.Decisive++
-	return sw > sl
-}
-
-// outcomeOf converts a stored vote to a rating outcome between contender ids.
-func outcomeOf(v models.IntegrityVote) rating.Outcome {
-	res := 0.5
-	switch v.Winner {
-	case models.WinnerA:
-		res = 1
-	case models.WinnerB:
-		res = 0
+	l.decisive++
+	if sw > sl {
+		l.agree++
 	}
-	return rating.Outcome{A: int(v.ContenderAID), B: int(v.ContenderBID), Result: res}
 }
 
 // median is the middle value of xs (the mean of the two middle ones for an
-// even count), NaN when there are none.
+// even count), NaN when there are none. It sorts xs.
 func median(xs []float64) float64 {
 	if len(xs) == 0 {
 		return math.NaN()
 	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	n := len(s)
+	slices.Sort(xs)
+	n := len(xs)
 	if n%2 == 1 {
-		return s[n/2]
+		return xs[n/2]
 	}
-	return (s[n/2-1] + s[n/2]) / 2
+	return (xs[n/2-1] + xs[n/2]) / 2
 }

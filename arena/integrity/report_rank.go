@@ -2,7 +2,6 @@ package integrity
 
 import (
 	"slices"
-	"sync"
 )
 
 // Voter filters of the voters page.
@@ -13,47 +12,42 @@ const (
 	FilterBlocked = "blocked"
 )
 
-// rankings keeps, per filter, the report's voters riskiest first, worked
-// out on the first request for that filter and kept with the report, so
-// that a page costs its own rows rather than a sort of every voter.
-type rankings struct {
-	mu     sync.Mutex
-	ranked map[string][]int32
-}
-
-// Ranked returns the positions in Voters of the voters the filter keeps,
-// riskiest first: highest risk, then lowest test p-value, then most votes,
-// ties in order of first vote.
+// Ranked returns the positions of the voters the filter keeps, riskiest
+// first: highest risk, then lowest test p-value, then most votes, ties in
+// order of first vote. It is worked out on the first request for that
+// filter and kept with the report (until a block changes it), so that a
+// page costs its own rows rather than a sort of every voter.
 func (rep *Report) Ranked(filter string) []int32 {
-	rep.rank.mu.Lock()
-	defer rep.rank.mu.Unlock()
-	if r, ok := rep.rank.ranked[filter]; ok {
+	rep.mu.Lock()
+	defer rep.mu.Unlock()
+	if r, ok := rep.rank[filter]; ok {
 		return r
 	}
 	var idx []int32
-	for i := range rep.Voters {
-		v := &rep.Voters[i]
-		if filter == FilterAll || filter == FilterRisky && v.Risky > 0 || filter == FilterFlagged && v.Flagged ||
-			filter == FilterBlocked && v.Blocked {
+	for i := range rep.lines {
+		l := &rep.lines[i]
+		if filter == FilterAll || filter == FilterRisky && l.risky > 0 || filter == FilterFlagged && l.has(lineFlagged) ||
+			filter == FilterBlocked && l.has(lineBlocked) {
 			idx = append(idx, int32(i))
 		}
 	}
 	slices.SortStableFunc(idx, func(i, j int32) int {
-		a, b := &rep.Voters[i], &rep.Voters[j]
+		a, b := &rep.lines[i], &rep.lines[j]
+		ra, rb := riskScore(a.maxBits), riskScore(b.maxBits)
 		switch {
-		case a.MaxRisk != b.MaxRisk:
-			return boolOrder(a.MaxRisk > b.MaxRisk)
-		case a.TestP != b.TestP:
-			return boolOrder(a.TestP < b.TestP)
-		case a.Votes != b.Votes:
-			return boolOrder(a.Votes > b.Votes)
+		case ra != rb:
+			return boolOrder(ra > rb)
+		case a.testP != b.testP:
+			return boolOrder(a.testP < b.testP)
+		case a.votes != b.votes:
+			return boolOrder(a.votes > b.votes)
 		}
 		return 0
 	})
-	if rep.rank.ranked == nil {
-		rep.rank.ranked = map[string][]int32{}
+	if rep.rank == nil {
+		rep.rank = map[string][]int32{}
 	}
-	rep.rank.ranked[filter] = idx
+	rep.rank[filter] = idx
 	return idx
 }
 

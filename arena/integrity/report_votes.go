@@ -4,62 +4,19 @@ import (
 	"context"
 	"slices"
 	"sort"
+
+	"openarena.dev/arena/models"
+	"openarena.dev/arena/rating"
 )
 
-// signalOrder lists the signals in the order ScoreVotes adds them, with
-// their weights, so that a vote's risk is kept as one byte of bits and
-// rebuilt exactly: the same signals in the same order, the same sum.
-var signalOrder = [...]struct {
-	name   string
-	weight float64
-}{
-	{SignalFast, weightFast}, {SignalBurst, weightBurst}, {SignalShared, weightShared},
-	{SignalOneSided, weightOneSided}, {SignalSelective, weightSelective}, {SignalFavours, weightFavours},
-	{SignalAnomalous, weightAnomalous}, {SignalUnusual, weightUnusual},
-}
-
-// signalBit is each signal's bit in a vote's signal byte.
-var signalBit = func() map[string]uint8 {
-	m := map[string]uint8{}
-	for i, s := range signalOrder {
-		m[s.name] = 1 << i
-	}
-	return m
-}()
-
-// riskOf rebuilds a risk from its signal bits.
-func riskOf(bits uint8) Risk {
-	var r Risk
-	for i, s := range signalOrder {
-		if bits&(1<<i) != 0 {
-			r.add(s.name, s.weight)
-		}
-	}
-	return r
-}
-
-// voteRisks are the scored votes in id order: 18 bytes a vote (id, signal
-// bits, state bits, p-value), which is what the sweep and a voter's page
-// need of every vote.
+// voteRisks are the scored votes in id order: 14 bytes a vote (id, voter,
+// state bits, signal bits), which is what the sweep, a voter's page and an
+// admin action's update of the report need of every vote.
 type voteRisks struct {
-	ids     []uint
-	signals []uint8
-	state   []uint8
-	p       []float64
-}
-
-func newVoteRisks(cols *voteColumns) voteRisks {
-	n := len(cols.ids)
-	return voteRisks{ids: cols.ids, state: cols.state, signals: make([]uint8, n), p: make([]float64, n)}
-}
-
-// set keeps the risk and p-value of the i-th vote in id order.
-func (vr *voteRisks) set(i int, r Risk, p float64) {
-	var bits uint8
-	for _, s := range r.Signals {
-		bits |= signalBit[s]
-	}
-	vr.signals[i], vr.p[i] = bits, p
+	ids   []uint
+	voter []int32
+	state []uint8
+	bits  []uint8
 }
 
 // find returns the position of the vote with the id, or −1 when the report
@@ -74,21 +31,62 @@ func (vr *voteRisks) find(id uint) int {
 
 // VotesOf returns the voter's votes in the report, in the order cast, each
 // with its risk and p-value. The votes are read afresh for the one voter
-// (an index walk); their scores come from the report, so a vote cast
-// since is left out until the next report, as on the report's other lines.
+// (an index walk); their scores come from the report, and their p-values
+// are worked out again from the report's pair counts, so a vote cast since
+// is left out until the next report, as on the report's other lines.
 func (s *Service) VotesOf(ctx context.Context, rep *Report, voterID string) ([]VoteRiskLine, error) {
 	votes, err := s.store.IntegrityVotes(ctx, voterID)
 	if err != nil {
 		return nil, err
 	}
+	return rep.riskLines(votes), nil
+}
+
+// riskLines are the votes (one voter's) that the report knows, with their
+// risks and p-values, in the order cast.
+func (rep *Report) riskLines(votes []models.IntegrityVote) []VoteRiskLine {
 	var out []VoteRiskLine
+	var tested []bool
+	own := map[pairKey][3]int{}
+	rep.mu.Lock()
 	for _, v := range votes {
-		if i := rep.votes.find(v.ID); i >= 0 {
-			out = append(out, VoteRiskLine{Vote: v, Risk: riskOf(rep.votes.signals[i]), P: rep.votes.p[i]})
+		i := rep.votes.find(v.ID)
+		if i < 0 {
+			continue
+		}
+		// The test took the votes counted when cast, as the report knew them.
+		t := rep.votes.state[i]&stateCounted != 0
+		out, tested = append(out, VoteRiskLine{Vote: v, Risk: riskOf(rep.votes.bits[i]), P: 1}), append(tested, t)
+		if t {
+			lo, hi, c := rating.PairClass(outcomeOf(v))
+			n := own[pairKey{lo, hi}]
+			n[c]++
+			own[pairKey{lo, hi}] = n
 		}
 	}
+	rep.mu.Unlock()
+	for k := range out {
+		if !tested[k] {
+			continue
+		}
+		lo, hi, c := rating.PairClass(outcomeOf(out[k].Vote))
+		all, mine := rep.pairs[pairKey{lo, hi}], own[pairKey{lo, hi}]
+		out[k].P = rating.PairOutcomeP([3]int{all[0] - mine[0], all[1] - mine[1], all[2] - mine[2]}, c)
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Vote.CreatedAt.Before(out[j].Vote.CreatedAt) })
-	return out, nil
+	return out
+}
+
+// outcomeOf converts a stored vote to a rating outcome between contender ids.
+func outcomeOf(v models.IntegrityVote) rating.Outcome {
+	res := 0.5
+	switch v.Winner {
+	case models.WinnerA:
+		res = 1
+	case models.WinnerB:
+		res = 0
+	}
+	return rating.Outcome{A: int(v.ContenderAID), B: int(v.ContenderBID), Result: res}
 }
 
 // sweepReasons returns the exclusion reason of every vote whose risk
@@ -97,15 +95,72 @@ func (s *Service) VotesOf(ctx context.Context, rep *Report, voterID string) ([]V
 func (rep *Report) sweepReasons() (reasons map[uint]string, risky int64) {
 	reasons = map[uint]string{}
 	th := rep.Options.Threshold - 1e-9
-	for i, bits := range rep.votes.signals {
-		r := riskOf(bits)
-		if r.Score < th {
+	rep.mu.Lock()
+	defer rep.mu.Unlock()
+	for i, bits := range rep.votes.bits {
+		if riskScore(bits) < th {
 			continue
 		}
 		risky++
 		if st := rep.votes.state[i]; st&stateInRatings != 0 && st&stateCleared == 0 {
-			reasons[rep.votes.ids[i]] = r.Reason()
+			reasons[rep.votes.ids[i]] = riskOf(bits).Reason()
 		}
 	}
 	return reasons, risky
+}
+
+// excluded updates the report for votes just left out of the ratings.
+func (rep *Report) excluded(ids []uint) {
+	rep.mu.Lock()
+	defer rep.mu.Unlock()
+	for _, id := range ids {
+		i := rep.votes.find(id)
+		if i < 0 || rep.votes.state[i]&stateInRatings == 0 {
+			continue
+		}
+		l := &rep.lines[rep.votes.voter[i]]
+		l.count(rep.votes.state[i], -1)
+		rep.votes.state[i] &^= stateInRatings
+		l.count(rep.votes.state[i], 1)
+	}
+}
+
+// voterChanged updates the report for an admin action on one voter, given
+// the voter's votes and block as they are now: the votes' states, the
+// line's rated and excluded counts and its block. Nothing else in the
+// report depends on them (the risk scores take every vote counted when
+// cast, whatever happened to it since). It returns false, changing
+// nothing, when the voter has votes the report does not know (cast
+// since): only a new report shows those.
+func (rep *Report) voterChanged(voterID string, votes []models.IntegrityVote, blocked bool) bool {
+	u, ok := rep.Find(voterID)
+	if !ok {
+		return len(votes) == 0
+	}
+	rep.mu.Lock()
+	defer rep.mu.Unlock()
+	pos := make([]int, len(votes))
+	for k, v := range votes {
+		if pos[k] = rep.votes.find(v.ID); pos[k] < 0 {
+			return false
+		}
+	}
+	l := &rep.lines[u]
+	for k, v := range votes {
+		i := pos[k]
+		l.count(rep.votes.state[i], -1)
+		rep.votes.state[i] &^= stateInRatings | stateCleared
+		if v.InRatings() {
+			rep.votes.state[i] |= stateInRatings
+		}
+		if v.Cleared {
+			rep.votes.state[i] |= stateCleared
+		}
+		l.count(rep.votes.state[i], 1)
+	}
+	if l.has(lineBlocked) != blocked {
+		l.setFlag(lineBlocked, blocked)
+		rep.rank = nil
+	}
+	return true
 }

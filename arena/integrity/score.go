@@ -2,8 +2,7 @@ package integrity
 
 import (
 	"fmt"
-	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	"openarena.dev/arena/rating"
@@ -84,61 +83,27 @@ type RiskReport struct {
 // order cast (At not decreasing).
 func ScoreVotes(votes []RiskVote, nVoters int, o Options) RiskReport {
 	o = o.withDefaults()
-	rep := RiskReport{Votes: make([]Risk, len(votes)), Flagged: make([]bool, nVoters), Unusual: make([]bool, nVoters)}
-
-	// Per-voter test over the votes that count.
-	var tv []rating.VoterVote
-	perVoter := make([]int, nVoters)
-	for _, v := range votes {
-		if v.Tested {
-			tv = append(tv, rating.VoterVote{Voter: v.Voter, Outcome: v.Outcome})
-			perVoter[v.Voter]++
-		}
-	}
-	rep.Tests = rating.TestVoters(nVoters, tv)
-	for _, n := range perVoter {
-		if n >= o.MinTestVotes {
-			rep.Tested++
-		}
-	}
-	if rep.Tested > 0 {
-		level := o.Alpha / float64(rep.Tested)
-		for u, t := range rep.Tests {
-			enough := perVoter[u] >= o.MinTestVotes
-			rep.Flagged[u] = enough && t.P < level
-			rep.Unusual[u] = enough && !rep.Flagged[u] && t.P < o.Alpha
-		}
-	}
-
-	flags := modelSignals(votes, nVoters, o, rep.Tested)
-	burst := newWindowCounter(o.BurstWindow.Seconds())
-	shared := newAddressWindow(o.AddressWindow.Seconds())
+	n := len(votes)
+	in := &scoreInput{voter: make([]int32, n), addr: make([]int32, n), a: make([]int32, n), b: make([]int32, n),
+		read: make([]float64, n), state: make([]uint8, n), voters: nVoters, at: func(i int32) float64 { return votes[i].At }}
+	order := make([]int32, n)
 	for i, v := range votes {
-		r := &rep.Votes[i]
-		if v.ReadSeconds < o.FastRead.Seconds() {
-			r.add(SignalFast, weightFast)
+		in.voter[i], in.addr[i], in.a[i], in.b[i] = int32(v.Voter), int32(max(v.Address, -1)), int32(v.A), int32(v.B)
+		in.read[i], in.state[i], order[i] = v.ReadSeconds, outcomeState(v.Result), int32(i)
+		if v.Tested {
+			in.state[i] |= stateCounted
 		}
-		if burst.add(v.Voter, v.At) > o.BurstVotes {
-			r.add(SignalBurst, weightBurst)
-		}
-		if v.Address >= 0 && shared.add(v.Address, v.Voter, v.At) > o.AddressVoters {
-			r.add(SignalShared, weightShared)
-		}
-		if flags[i]&flagOneSided != 0 {
-			r.add(SignalOneSided, weightOneSided)
-		}
-		if flags[i]&flagSelective != 0 {
-			r.add(SignalSelective, weightSelective)
-		}
-		if flags[i]&flagFavours != 0 {
-			r.add(SignalFavours, weightFavours)
-		}
-		switch {
-		case rep.Flagged[v.Voter]:
-			r.add(SignalAnomalous, weightAnomalous)
-		case rep.Unusual[v.Voter]:
-			r.add(SignalUnusual, weightUnusual)
-		}
+	}
+	rep := RiskReport{Votes: make([]Risk, n), Tests: make([]rating.VoterTest, nVoters),
+		Flagged: make([]bool, nVoters), Unusual: make([]bool, nVoters)}
+	sc := scoreVotes(in, order, o, func(u int, v *voterVerdict) {
+		rep.Tests[u] = v.test
+		rep.Tests[u].VoteP = slices.Clone(v.test.VoteP)
+		rep.Flagged[u], rep.Unusual[u] = v.flagged, v.unusual
+	})
+	rep.Tested = sc.tested
+	for i, bits := range sc.bits {
+		rep.Votes[i] = riskOf(bits)
 	}
 	return rep
 }
@@ -171,70 +136,6 @@ func decisive(o rating.Outcome) (winner, loser int, ok bool) {
 		return o.B, o.A, true
 	}
 	return 0, 0, false
-}
-
-// windowCounter counts each key's events in a sliding time window.
-type windowCounter struct {
-	span  float64
-	times map[int][]float64
-}
-
-func newWindowCounter(span float64) *windowCounter {
-	return &windowCounter{span: span, times: map[int][]float64{}}
-}
-
-// add records an event at t and returns how many of the key's events,
-// this one included, fall in (t − span, t].
-func (w *windowCounter) add(key int, t float64) int {
-	ts := append(w.times[key], t)
-	k := sort.SearchFloat64s(ts, math.Nextafter(t-w.span, math.Inf(1)))
-	ts = ts[k:]
-	w.times[key] = ts
-	return len(ts)
-}
-
-// addressWindow counts the distinct voters of each address in a sliding
-// time window, keeping per address the events in the window and how many
-// of them each voter has, so each vote costs amortised O(1).
-type addressWindow struct {
-	span  float64
-	addrs map[int]*addressState
-}
-
-type addressState struct {
-	events []addressEvent
-	voters map[int]int
-}
-
-type addressEvent struct {
-	at    float64
-	voter int
-}
-
-func newAddressWindow(span float64) *addressWindow {
-	return &addressWindow{span: span, addrs: map[int]*addressState{}}
-}
-
-// add records voter at t on the address and returns the distinct voters
-// of the address in (t − span, t].
-func (w *addressWindow) add(addr, voter int, t float64) int {
-	st := w.addrs[addr]
-	if st == nil {
-		st = &addressState{voters: map[int]int{}}
-		w.addrs[addr] = st
-	}
-	st.events = append(st.events, addressEvent{t, voter})
-	st.voters[voter]++
-	k := 0
-	for k < len(st.events) && st.events[k].at <= t-w.span {
-		old := st.events[k].voter
-		if st.voters[old]--; st.voters[old] == 0 {
-			delete(st.voters, old)
-		}
-		k++
-	}
-	st.events = st.events[k:]
-	return len(st.voters)
 }
 
 // String describes a risk for logs and pages.

@@ -12,6 +12,7 @@ package integrity
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -86,17 +87,36 @@ func (s *Service) Report(ctx context.Context, fresh bool) (*Report, error) {
 	return rep, nil
 }
 
-// forget drops the cached report after a change.
-func (s *Service) forget() {
-	s.mu.Lock()
-	s.report = nil
-	s.mu.Unlock()
-}
-
-// changed tells the report and the ratings that votes went in or out.
-func (s *Service) changed(ctx context.Context) {
-	s.forget()
+// voterChanged tells the ratings and the report that an admin action
+// changed the voter's votes or block. The cached report is updated from
+// the voter's votes as they are now (an index walk) rather than computed
+// again; it is dropped, to be computed on the next request, only if they
+// cannot be read or the voter voted since it was computed (their page
+// would lack those votes).
+func (s *Service) voterChanged(ctx context.Context, voterID string) {
 	s.hooks.VotesChanged(ctx)
+	// Holding mu waits for a report being computed, which may have read
+	// the voter before the change.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.report == nil {
+		return
+	}
+	votes, err := s.store.IntegrityVotes(ctx, voterID)
+	blocked := false
+	if err == nil {
+		var v *models.Voter
+		v, err = s.store.Voter(ctx, voterID)
+		if errors.Is(err, models.ErrNotFound) {
+			// Votes without a voter row (an imported history) are unblocked.
+			err = nil
+		} else if err == nil {
+			blocked = v.Blocked
+		}
+	}
+	if err != nil || !s.report.voterChanged(voterID, votes, blocked) {
+		s.report = nil
+	}
 }
 
 // RiskWindow is what the vote path asks the store about a voter now (see

@@ -6,65 +6,44 @@ import (
 	"openarena.dev/arena/rating"
 )
 
-// Per-vote flags of the signals about one model (see Options).
+// Bits of a vote's signal byte, in the order of signalOrder.
 const (
-	flagOneSided uint8 = 1 << iota
-	flagSelective
-	flagFavours
+	bitFast uint8 = 1 << iota
+	bitBurst
+	bitShared
+	bitOneSided
+	bitSelective
+	bitFavours
+	bitAnomalous
+	bitUnusual
 )
 
-// modelSignals works out, for every tested vote, the three signals about
-// one of its models: one-sided, selective and favours. It goes voter by
-// voter with scratch arrays over densely numbered contenders, so that its
-// cost is linear in the votes rather than in lookups of maps keyed by
-// voter and contender (which made a million votes take tens of seconds).
-func modelSignals(votes []RiskVote, nVoters int, o Options, tested int) []uint8 {
-	flags := make([]uint8, len(votes))
-	p := tallyPopulation(votes, nVoters)
-	lv := levels{
-		selective: o.Alpha / float64(max(tested, 1)*max(p.contenders, 1)),
-		favours:   o.Alpha / float64(max(tested, 1)*max(p.contenders, 1)*2),
-	}
-	s := newVoterScratch(p.contenders)
-	for u := range nVoters {
-		idx := p.order[p.byVoter[u]:p.byVoter[u+1]]
-		if len(idx) == 0 {
-			continue
+// signalOrder lists the signals in the order of their bits, which is the
+// order a risk adds them in, with their weights, so that a vote's risk is
+// kept as one byte and rebuilt exactly: the same signals in the same
+// order, the same sum.
+var signalOrder = [...]struct {
+	name   string
+	weight float64
+}{
+	{SignalFast, weightFast}, {SignalBurst, weightBurst}, {SignalShared, weightShared},
+	{SignalOneSided, weightOneSided}, {SignalSelective, weightSelective}, {SignalFavours, weightFavours},
+	{SignalAnomalous, weightAnomalous}, {SignalUnusual, weightUnusual},
+}
+
+// riskOf rebuilds a risk from its signal bits.
+func riskOf(bits uint8) Risk {
+	var r Risk
+	for i, s := range signalOrder {
+		if bits&(1<<i) != 0 {
+			r.add(s.name, s.weight)
 		}
-		s.tally(votes, idx, p.dense)
-		s.weighChances(votes, idx, p)
-		s.judge(len(idx), p, o, lv)
-		s.flag(votes, idx, p.dense, o, flags)
-		s.reset()
 	}
-	return flags
+	return r
 }
 
 // pairKey names a pair of contenders, the lower id first.
 type pairKey struct{ lo, hi int }
-
-// pairOf is the pair a vote is about.
-func pairOf(o rating.Outcome) pairKey { return pairKey{min(o.A, o.B), max(o.A, o.B)} }
-
-// pairWins counts, per pair, the decisive wins of the lower and of the
-// higher contender.
-type pairWins map[pairKey][2]int
-
-// add counts a vote if it is decisive.
-func (t pairWins) add(o rating.Outcome) {
-	w, _, ok := decisive(o)
-	if !ok {
-		return
-	}
-	k := pairOf(o)
-	c := t[k]
-	if w == k.lo {
-		c[0]++
-	} else {
-		c[1]++
-	}
-	t[k] = c
-}
 
 // population is what every voter's tested votes add up to, which each
 // voter is compared against.
@@ -72,51 +51,39 @@ type population struct {
 	// dense numbers the contenders of tested votes 0..contenders-1.
 	dense      map[int]int
 	contenders int
-	// order lists the tested votes' indices grouped by voter (a counting
-	// sort); voter u's are order[byVoter[u]:byVoter[u+1]].
-	order   []int
-	byVoter []int
 	// total is how many votes are tested; byContender how many of them
-	// each contender is in; wins the decisive wins per pair.
+	// each contender is in; pairs the outcomes per pair by class.
 	total       int
 	byContender []int
-	wins        pairWins
+	pairs       map[pairKey][3]int
 }
 
-// tallyPopulation counts the tested votes of nVoters voters.
-func tallyPopulation(votes []RiskVote, nVoters int) *population {
-	p := &population{dense: map[int]int{}, byVoter: make([]int, nVoters+1), wins: pairWins{}}
-	num := func(c int) {
-		if _, ok := p.dense[c]; !ok {
-			p.dense[c] = len(p.dense)
+// tallyPopulation counts the tested votes.
+func tallyPopulation(in *scoreInput) *population {
+	p := &population{dense: map[int]int{}, pairs: map[pairKey][3]int{}}
+	num := func(c int) int {
+		d, ok := p.dense[c]
+		if !ok {
+			d = len(p.dense)
+			p.dense[c] = d
+			p.byContender = append(p.byContender, 0)
 		}
+		return d
 	}
-	for _, v := range votes {
-		if !v.Tested {
+	for i := range int32(len(in.state)) {
+		if !in.tested(i) {
 			continue
 		}
-		num(v.A)
-		num(v.B)
-		p.byVoter[v.Voter+1]++
+		o := in.outcome(i)
+		p.byContender[num(o.A)]++
+		p.byContender[num(o.B)]++
 		p.total++
+		lo, hi, c := rating.PairClass(o)
+		t := p.pairs[pairKey{lo, hi}]
+		t[c]++
+		p.pairs[pairKey{lo, hi}] = t
 	}
 	p.contenders = len(p.dense)
-	p.byContender = make([]int, p.contenders)
-	for u := 1; u <= nVoters; u++ {
-		p.byVoter[u] += p.byVoter[u-1]
-	}
-	p.order = make([]int, p.total)
-	fill := slices.Clone(p.byVoter[:nVoters])
-	for i, v := range votes {
-		if !v.Tested {
-			continue
-		}
-		p.order[fill[v.Voter]] = i
-		fill[v.Voter]++
-		p.byContender[p.dense[v.A]]++
-		p.byContender[p.dense[v.B]]++
-		p.wins.add(v.Outcome)
-	}
 	return p
 }
 
@@ -124,10 +91,15 @@ func tallyPopulation(votes []RiskVote, nVoters int) *population {
 // favours signals.
 type levels struct{ selective, favours float64 }
 
-// voterScratch holds one voter's counts by dense contender number. It is
-// reused from voter to voter and reset only where the voter touched it, so
-// a voter costs their own votes, not the number of contenders.
-type voterScratch struct {
+// voterWork holds one voter's counts, by pair and by dense contender
+// number. It is reused from voter to voter and reset only where the voter
+// touched it, so a voter costs their own votes, not the number of
+// contenders.
+type voterWork struct {
+	v  voterVerdict
+	ps []float64
+	// own are the voter's tested votes per pair by class.
+	own map[pairKey][3]int
 	// involve is how many of the voter's votes each contender is in;
 	// forC and againstC how many decisive ones went for and against it.
 	involve, forC, againstC []int
@@ -140,33 +112,87 @@ type voterScratch struct {
 	selective []bool
 	favDir    []int
 	touched   []int
-	own       pairWins
 }
 
-func newVoterScratch(nc int) *voterScratch {
-	return &voterScratch{
+func newVoterWork(nc int) *voterWork {
+	return &voterWork{
 		involve: make([]int, nc), forC: make([]int, nc), againstC: make([]int, nc),
 		chances: make([][]float64, nc), winsC: make([]int, nc),
-		selective: make([]bool, nc), favDir: make([]int, nc), own: pairWins{},
+		selective: make([]bool, nc), favDir: make([]int, nc), own: map[pairKey][3]int{},
 	}
 }
 
-// tally counts the voter's votes idx per contender and per pair.
-func (s *voterScratch) tally(votes []RiskVote, idx []int, dense map[int]int) {
-	s.touched = s.touched[:0]
-	clear(s.own)
+// judgeVoter sets every signal of one voter's votes idx (in the order
+// cast) that the fast and shared signals have not set, tested being how
+// many voters are tested, and returns the verdict.
+func (w *voterWork) judgeVoter(in *scoreInput, idx []int32, p *population, o Options, tested int, lv levels, bits []uint8) *voterVerdict {
+	burstSignals(in, idx, o, bits)
+	v := &w.v
+	v.votes, v.tested = idx, v.tested[:0]
 	for _, i := range idx {
-		v := votes[i]
-		for _, c := range [2]int{dense[v.A], dense[v.B]} {
-			if s.involve[c] == 0 {
-				s.touched = append(s.touched, c)
-			}
-			s.involve[c]++
+		if in.tested(i) {
+			v.tested = append(v.tested, i)
 		}
-		if w, l, ok := decisive(v.Outcome); ok {
-			s.forC[dense[w]]++
-			s.againstC[dense[l]]++
-			s.own.add(v.Outcome)
+	}
+	w.test(in, p)
+	v.enough, v.flagged, v.unusual = len(v.tested) >= o.MinTestVotes, false, false
+	if tested > 0 {
+		v.flagged = v.enough && v.test.P < o.Alpha/float64(tested)
+		v.unusual = v.enough && !v.flagged && v.test.P < o.Alpha
+	}
+	if len(v.tested) > 0 {
+		w.tally(in, p.dense)
+		w.weighChances(in, p)
+		w.judge(len(v.tested), p, o, lv)
+		w.flag(in, p.dense, o, bits)
+		w.reset()
+	}
+	for _, i := range idx {
+		switch {
+		case v.flagged:
+			bits[i] |= bitAnomalous
+		case v.unusual:
+			bits[i] |= bitUnusual
+		}
+	}
+	return v
+}
+
+// test runs the per-voter test (rating.TestVoters) over the voter's tested
+// votes: each vote's p-value against the other voters' record of its pair,
+// combined by Fisher's method in the order cast.
+func (w *voterWork) test(in *scoreInput, p *population) {
+	clear(w.own)
+	for _, i := range w.v.tested {
+		lo, hi, c := rating.PairClass(in.outcome(i))
+		t := w.own[pairKey{lo, hi}]
+		t[c]++
+		w.own[pairKey{lo, hi}] = t
+	}
+	w.ps = w.ps[:0]
+	for _, i := range w.v.tested {
+		lo, hi, c := rating.PairClass(in.outcome(i))
+		all, mine := p.pairs[pairKey{lo, hi}], w.own[pairKey{lo, hi}]
+		w.ps = append(w.ps, rating.PairOutcomeP([3]int{all[0] - mine[0], all[1] - mine[1], all[2] - mine[2]}, c))
+	}
+	stat, pv := rating.FisherCombine(w.ps)
+	w.v.test = rating.VoterTest{Votes: len(w.ps), Stat: stat, P: pv, VoteP: w.ps}
+}
+
+// tally counts the voter's tested votes per contender.
+func (w *voterWork) tally(in *scoreInput, dense map[int]int) {
+	w.touched = w.touched[:0]
+	for _, i := range w.v.tested {
+		o := in.outcome(i)
+		for _, c := range [2]int{dense[o.A], dense[o.B]} {
+			if w.involve[c] == 0 {
+				w.touched = append(w.touched, c)
+			}
+			w.involve[c]++
+		}
+		if win, l, ok := decisive(o); ok {
+			w.forC[dense[win]]++
+			w.againstC[dense[l]]++
 		}
 	}
 }
@@ -174,55 +200,55 @@ func (s *voterScratch) tally(votes []RiskVote, idx []int, dense map[int]int) {
 // weighChances gives each of the voter's decisive votes its chance that
 // its lower contender wins, by the other voters' record of the pair (the
 // voter's own votes taken out, so a rigger cannot set their own odds).
-func (s *voterScratch) weighChances(votes []RiskVote, idx []int, p *population) {
-	for _, i := range idx {
-		v := votes[i]
-		w, _, ok := decisive(v.Outcome)
+func (w *voterWork) weighChances(in *scoreInput, p *population) {
+	for _, i := range w.v.tested {
+		o := in.outcome(i)
+		win, _, ok := decisive(o)
 		if !ok {
 			continue
 		}
-		k := pairOf(v.Outcome)
-		t, m := p.wins[k], s.own[k]
-		loWins, hiWins := t[0]-m[0], t[1]-m[1]
+		k := pairKey{min(o.A, o.B), max(o.A, o.B)}
+		t, m := p.pairs[k], w.own[k]
+		loWins, hiWins := t[rating.PairLowerWon]-m[rating.PairLowerWon], t[rating.PairHigherWon]-m[rating.PairHigherWon]
 		pLo := float64(loWins+1) / float64(loWins+hiWins+2)
 		dl, dh := p.dense[k.lo], p.dense[k.hi]
-		s.chances[dl] = append(s.chances[dl], pLo)
-		s.chances[dh] = append(s.chances[dh], 1-pLo)
-		if w == k.lo {
-			s.winsC[dl]++
+		w.chances[dl] = append(w.chances[dl], pLo)
+		w.chances[dh] = append(w.chances[dh], 1-pLo)
+		if win == k.lo {
+			w.winsC[dl]++
 		} else {
-			s.winsC[dh]++
+			w.winsC[dh]++
 		}
 	}
 }
 
 // judge decides, for each contender the voter's n votes touched, whether
 // the voter is selective about it and whether they favour it.
-func (s *voterScratch) judge(n int, p *population, o Options, lv levels) {
-	for _, c := range s.touched {
-		k := s.involve[c]
+func (w *voterWork) judge(n int, p *population, o Options, lv levels) {
+	for _, c := range w.touched {
+		k := w.involve[c]
 		others, withC := p.total-n, p.byContender[c]-k
-		s.selective[c] = n >= o.MinTestVotes && others > 0 && withC > 0 &&
+		w.selective[c] = n >= o.MinTestVotes && others > 0 && withC > 0 &&
 			rating.BinomialUpperTail(k, n, float64(withC)/float64(others)) < lv.selective
-		s.favDir[c] = s.favours(c, o, lv)
+		w.favDir[c] = w.favours(c, o, lv)
 	}
 }
 
 // favours is 1 when the voter's wins for contender c are beyond chance,
 // −1 when their losses are, and 0 when neither or too few votes.
-func (s *voterScratch) favours(c int, o Options, lv levels) int {
-	m := len(s.chances[c])
+func (w *voterWork) favours(c int, o Options, lv levels) int {
+	m := len(w.chances[c])
 	if m < o.OneSidedMin {
 		return 0
 	}
-	if rating.PoissonBinomialUpperTail(s.chances[c], s.winsC[c]) < lv.favours {
+	if rating.PoissonBinomialUpperTail(w.chances[c], w.winsC[c]) < lv.favours {
 		return 1
 	}
-	against := make([]float64, m)
-	for j, p := range s.chances[c] {
+	against := slices.Clone(w.chances[c])
+	for j, p := range against {
 		against[j] = 1 - p
 	}
-	if rating.PoissonBinomialUpperTail(against, m-s.winsC[c]) < lv.favours {
+	if rating.PoissonBinomialUpperTail(against, m-w.winsC[c]) < lv.favours {
 		return -1
 	}
 	return 0
@@ -231,41 +257,53 @@ func (s *voterScratch) favours(c int, o Options, lv levels) int {
 // lopsided says whether the voter's decisive votes on contender c went
 // its way (side 0) or against it (side 1) at least OneSidedShare of the
 // time, over at least OneSidedMin of them.
-func (s *voterScratch) lopsided(c, side int, o Options) bool {
-	n := s.forC[c] + s.againstC[c]
-	mine := s.forC[c]
+func (w *voterWork) lopsided(c, side int, o Options) bool {
+	n := w.forC[c] + w.againstC[c]
+	mine := w.forC[c]
 	if side == 1 {
-		mine = s.againstC[c]
+		mine = w.againstC[c]
 	}
 	return n >= o.OneSidedMin && float64(mine) >= o.OneSidedShare*float64(n)
 }
 
-// flag sets the signals of each of the voter's votes idx from the verdicts.
-func (s *voterScratch) flag(votes []RiskVote, idx []int, dense map[int]int, o Options, flags []uint8) {
-	for _, i := range idx {
-		v := votes[i]
-		if s.selective[dense[v.A]] || s.selective[dense[v.B]] {
-			flags[i] |= flagSelective
+// flag sets the one-sided, selective and favours signals of each of the
+// voter's tested votes from the verdicts.
+func (w *voterWork) flag(in *scoreInput, dense map[int]int, o Options, bits []uint8) {
+	for _, i := range w.v.tested {
+		o2 := in.outcome(i)
+		if w.selective[dense[o2.A]] || w.selective[dense[o2.B]] {
+			bits[i] |= bitSelective
 		}
-		w, l, ok := decisive(v.Outcome)
+		win, l, ok := decisive(o2)
 		if !ok {
 			continue
 		}
-		dw, dl := dense[w], dense[l]
-		if s.lopsided(dw, 0, o) || s.lopsided(dl, 1, o) {
-			flags[i] |= flagOneSided
+		dw, dl := dense[win], dense[l]
+		if w.lopsided(dw, 0, o) || w.lopsided(dl, 1, o) {
+			bits[i] |= bitOneSided
 		}
-		if s.favDir[dw] == 1 || s.favDir[dl] == -1 {
-			flags[i] |= flagFavours
+		if w.favDir[dw] == 1 || w.favDir[dl] == -1 {
+			bits[i] |= bitFavours
 		}
 	}
 }
 
 // reset clears what the last voter touched.
-func (s *voterScratch) reset() {
-	for _, c := range s.touched {
-		s.involve[c], s.forC[c], s.againstC[c], s.winsC[c] = 0, 0, 0, 0
-		s.chances[c] = s.chances[c][:0]
-		s.selective[c], s.favDir[c] = false, 0
+func (w *voterWork) reset() {
+	for _, c := range w.touched {
+		w.involve[c], w.forC[c], w.againstC[c], w.winsC[c] = 0, 0, 0, 0
+		w.chances[c] = w.chances[c][:0]
+		w.selective[c], w.favDir[c] = false, 0
 	}
+}
+
+// riskScore is riskOf(bits).Score without building the signals.
+func riskScore(bits uint8) float64 {
+	var score float64
+	for i, s := range signalOrder {
+		if bits&(1<<i) != 0 {
+			score += s.weight
+		}
+	}
+	return score
 }

@@ -29,18 +29,17 @@ func (s *Service) SweepRisk(ctx context.Context) (SweepResult, error) {
 	var res SweepResult
 	reasons, risky := rep.sweepReasons()
 	res.Risky = risky
-	for _, v := range rep.Voters {
-		if v.Flagged {
-			res.Flagged++
-		}
-	}
-	n, err := s.store.ExcludeVotes(ctx, reasons, false)
-	res.Excluded = n
+	res.Flagged = len(rep.Ranked(FilterFlagged))
+	ids, err := s.store.ExcludeVoteIDs(ctx, reasons, false)
+	res.Excluded = int64(len(ids))
 	if err != nil {
 		return res, err
 	}
-	if n > 0 {
-		s.changed(ctx)
+	if len(ids) > 0 {
+		// The report just computed stays, updated, so that the voters page
+		// after a sweep does not read every vote again.
+		rep.excluded(ids)
+		s.hooks.VotesChanged(ctx)
 	}
 	return res, nil
 }
