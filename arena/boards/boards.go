@@ -22,8 +22,9 @@ import (
 type Options struct {
 	// Debounce is how long after the first vote not yet rated the ratings
 	// are recomputed, so a burst of votes costs one computation. Votes
-	// that keep coming do not postpone it further; after a computation
-	// that took longer than Debounce, the next waits that long instead.
+	// that keep coming do not postpone it further. (Where the recomputer
+	// cannot lower its threads' priority, a computation that took longer
+	// than Debounce makes the next wait that long instead.)
 	Debounce time.Duration
 	// Interval is how often the arena looks for counted votes it was not
 	// told about: votes recorded by other instances.

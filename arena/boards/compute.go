@@ -344,12 +344,14 @@ func (s *Service) rateCategory(ctx context.Context, category string, in ratingsI
 }
 
 // rateWith rates one category's input; without full only the fast part
-// (no style control, no robustness). In the background (bg) it runs its
-// bootstrap rounds on one low-priority thread (see slowWorkers).
+// (no style control, no robustness). Its bootstrap rounds run on threads
+// of lowered priority (see fastNice); in the background (bg) on one thread
+// of the lowest.
 func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput, full, bg bool) (*RatedBoard, error) {
 	ro := s.ratingOptions()
+	ro.Bootstrap.Worker = func() { lowerPriority(fastNice) }
 	if bg {
-		ro.Bootstrap.Workers, ro.Bootstrap.Worker = slowWorkers, lowerPriority
+		ro.Bootstrap.Workers, ro.Bootstrap.Worker = slowWorkers, func() { lowerPriority(slowNice) }
 	}
 	b := &RatedBoard{
 		Category: category, Method: MethodBradleyTerry, CI: string(ro.CI), Level: ro.Level,

@@ -12,8 +12,11 @@ import (
 //
 // It checks at once, so votes cast while no instance was running are rated
 // at start-up. After that it recomputes Debounce after the first vote not
-// yet rated (or as long as the last computation took, if longer), and every
-// Interval looks for votes other instances recorded.
+// yet rated, and every Interval looks for votes other instances recorded.
+// It runs at a lowered thread priority (fastNice), so under heavy voting it
+// takes the CPU serving leaves; where a thread's priority cannot be
+// lowered, the next computation waits as long as the last one took, if
+// longer than Debounce, so that rating takes at most about half the time.
 // Each check reads only the votes and changes it has not read yet and
 // compares the result with the newest snapshot, so a wake-up for votes
 // already rated (by this or another instance) is cheap. While votes keep
@@ -50,9 +53,9 @@ func (s *Service) ratingsLoop(ctx context.Context) {
 			timer.Reset(d)
 		}
 	}
-	// wait is the delay after a vote: Debounce, or as long as the last
-	// computation took if that was longer, so that under a steady stream
-	// of votes a large arena spends at most about half its time rating.
+	// wait is the delay after a vote: Debounce, or, without a lowered
+	// priority, as long as the last computation took if that was longer.
+	lowered := lowerPriority(fastNice)
 	wait := s.opt.Debounce
 	for {
 		select {
@@ -68,7 +71,9 @@ func (s *Service) ratingsLoop(ctx context.Context) {
 			pending = false
 			start := time.Now()
 			_, err := s.recompute(ctx, false)
-			wait = max(s.opt.Debounce, time.Since(start))
+			if !lowered {
+				wait = max(s.opt.Debounce, time.Since(start))
+			}
 			if d, behind := s.categoriesWait(); behind {
 				cats.Reset(max(d, wait))
 			}

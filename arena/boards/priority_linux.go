@@ -6,12 +6,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// lowerPriority pins the calling goroutine to its thread and gives the
-// thread the lowest scheduling priority (nice 19), so background rating
-// takes only the CPU that votes and pages leave. The thread is never
-// unpinned: it ends with its goroutine, and no other goroutine runs on it
-// at the lowered priority. A failure leaves the priority as it was.
-func lowerPriority() {
+// lowerPriority pins the calling goroutine to its thread and lowers the
+// thread's scheduling priority to nice, so rating takes the CPU that votes
+// and pages leave before its own share. The thread is never unpinned: it
+// ends with its goroutine, and no other goroutine runs on it at the lowered
+// priority. It reports whether the priority was lowered.
+func lowerPriority(nice int) bool {
 	runtime.LockOSThread()
-	_ = unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), 19)
+	return unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), nice) == nil
 }

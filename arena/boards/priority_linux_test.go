@@ -15,7 +15,9 @@ import (
 func TestLowerPriority(t *testing.T) {
 	got := make(chan string, 1)
 	go func() {
-		lowerPriority()
+		if !lowerPriority(slowNice) {
+			t.Error("lowerPriority reported failure")
+		}
 		got <- threadNice(t, unix.Gettid())
 	}()
 	if nice := <-got; nice != "19" {

@@ -82,18 +82,25 @@ func (s *Service) slowCheap() bool {
 }
 
 // slowWorkers is how many bootstrap rounds a background slow job runs at
-// once: one, on a thread of the lowest priority (lowerPriority), so that on
-// a small server the votes and the overall board's fast part come first
-// and the job takes what CPU is left. The seed fixes the draws, so neither
-// changes the result.
+// once: one, so that it never holds more than one core.
 const slowWorkers = 1
+
+// Thread priorities (nice values) of rating: the recomputer and the
+// overall board's fast part yield to votes and pages, and the background
+// slow job to all of them, so on a small server rating takes the CPU that
+// serving leaves. The seed fixes the draws, so priorities and worker counts
+// never change a result.
+const (
+	fastNice = 10
+	slowNice = 19
+)
 
 // startSlow rates a job in the background and publishes it. Call it under
 // computeMu.
 func (s *Service) startSlow(ctx context.Context, job slowJob) {
 	s.slowRunning = true
 	s.slowJobs.Go(func() {
-		lowerPriority()
+		lowerPriority(slowNice)
 		boards, err := s.rateJob(ctx, job, true)
 		if err == nil {
 			err = s.publishSlow(ctx, job, boards)
