@@ -3,7 +3,6 @@ package arena
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"openarena.dev/arena/models"
 )
@@ -39,7 +38,7 @@ func (a *Arena) vote(ctx context.Context, req VoteRequest) (res *VoteResult, fre
 	if !models.ValidWinner(req.Winner) {
 		return nil, false, ErrBadWinner
 	}
-	b, checks, checksErr, err := a.voteReads(ctx, req)
+	b, err := a.store.BattleHeader(ctx, req.BattleID)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && b.VoterID != req.VoterID) {
 		return nil, false, ErrBattleNotFound
 	}
@@ -57,8 +56,10 @@ func (a *Arena) vote(ctx context.Context, req VoteRequest) (res *VoteResult, fre
 		return nil, false, ErrNotReady
 	}
 	read := a.now().Sub(b.CreatedAt).Seconds()
-	if checksErr != nil {
-		return nil, false, checksErr
+	// The integrity facts and the prompt hold, in one round trip.
+	checks, err := a.store.VoteChecks(ctx, b.ID, req.VoterID, req.IPHash, a.integ.RiskWindow())
+	if err != nil {
+		return nil, false, err
 	}
 	v := &models.Vote{
 		BattleID: b.ID, Winner: req.Winner, VoterID: req.VoterID, IPHash: req.IPHash,
@@ -94,20 +95,6 @@ func (a *Arena) vote(ctx context.Context, req VoteRequest) (res *VoteResult, fre
 		a.boards.VotesChanged()
 	}
 	return &VoteResult{Battle: b, Vote: stored}, true, nil
-}
-
-// voteReads reads the battle and, at the same time on another connection,
-// the integrity facts and the prompt hold (one round trip): a vote then
-// waits for two round trips before its insert instead of three. The checks
-// are wasted on a battle that turns out voted, void or not the voter's.
-func (a *Arena) voteReads(ctx context.Context, req VoteRequest) (b *models.Battle, checks models.VoteChecks, checksErr, err error) {
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		checks, checksErr = a.store.VoteChecks(ctx, req.BattleID, req.VoterID, req.IPHash, a.integ.RiskWindow())
-	})
-	b, err = a.store.BattleHeader(ctx, req.BattleID)
-	wg.Wait()
-	return b, checks, checksErr, err
 }
 
 func (a *Arena) repeatVote(ctx context.Context, b *models.Battle, winner string) (*VoteResult, error) {
