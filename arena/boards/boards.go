@@ -95,6 +95,7 @@ type Service struct {
 	// catsBehind whether votes were rated since without them. All are
 	// guarded by computeMu.
 	rated           *ratedVotes
+	contenders      []models.Contender
 	slugs           map[uint32]string
 	voteIDs, logIDs idTracker
 	catsAt          time.Time

@@ -134,8 +134,9 @@ func (s *Service) prepare(ctx context.Context) (caught, error) {
 	return got, nil
 }
 
-// loadSlugs reads the contenders' slugs, which the inputs digest names
-// them by. Slugs never change, so the digest sums already held stay right.
+// loadSlugs reads the contenders, which the computation that follows rates
+// and whose slugs the inputs digest names them by. Slugs never change, so
+// the digest sums already held stay right.
 func (s *Service) loadSlugs(ctx context.Context) error {
 	cs, err := s.store.Contenders(ctx)
 	if err != nil {
@@ -145,7 +146,7 @@ func (s *Service) loadSlugs(ctx context.Context) error {
 	for _, c := range cs {
 		slugs[uint32(c.ID)] = c.Slug
 	}
-	s.slugs = slugs
+	s.contenders, s.slugs = cs, slugs
 	if s.rated != nil {
 		s.rated.slugs = slugs
 	}
@@ -200,10 +201,10 @@ func (s *Service) ratingsFresh(ctx context.Context) (bool, error) {
 // board's fast part is rated here, carrying the newest slow view, and a
 // background job rates the slow part and the categories.
 func (s *Service) computeBoards(ctx context.Context, force, fresh, slow bool) ([]*RatedBoard, error) {
-	cs, err := s.store.Contenders(ctx)
-	if err != nil {
-		return nil, err
-	}
+	// The contenders prepare read: a vote read after them naming a newer
+	// one made prepare read them again (see ratedVotes.missing), so every
+	// vote held has its contender here.
+	cs := slices.Clone(s.contenders)
 	// Models are numbered in slug order: the bootstrap resamples cells in
 	// model order, so anyone rating the released battles with the same
 	// seed (`arena ratings --settings`) draws the same resamples.
