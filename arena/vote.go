@@ -38,7 +38,9 @@ func (a *Arena) vote(ctx context.Context, req VoteRequest) (res *VoteResult, fre
 	if !models.ValidWinner(req.Winner) {
 		return nil, false, ErrBadWinner
 	}
-	b, err := a.store.BattleHeader(ctx, req.BattleID)
+	// The battle, the integrity facts and the prompt hold, in one round
+	// trip: the vote's only other one is its insert.
+	b, checks, err := a.store.VoteRead(ctx, req.BattleID, req.VoterID, req.IPHash, a.integ.RiskWindow())
 	if errors.Is(err, models.ErrNotFound) || (err == nil && b.VoterID != req.VoterID) {
 		return nil, false, ErrBattleNotFound
 	}
@@ -56,11 +58,6 @@ func (a *Arena) vote(ctx context.Context, req VoteRequest) (res *VoteResult, fre
 		return nil, false, ErrNotReady
 	}
 	read := a.now().Sub(b.CreatedAt).Seconds()
-	// The integrity facts and the prompt hold, in one round trip.
-	checks, err := a.store.VoteChecks(ctx, b.ID, req.VoterID, req.IPHash, a.integ.RiskWindow())
-	if err != nil {
-		return nil, false, err
-	}
 	v := &models.Vote{
 		BattleID: b.ID, Winner: req.Winner, VoterID: req.VoterID, IPHash: req.IPHash,
 		ReadSeconds: read, Counted: b.Leak == "", Reason: b.Leak,

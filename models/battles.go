@@ -11,22 +11,9 @@ func (s *Store) CreateBattle(ctx context.Context, b *Battle) error {
 }
 
 // Battle returns a battle with its prompt, contenders and answers loaded, in
-// one query: it is on the path of every vote.
+// one query (a vote reads only what VoteRead gives).
 func (s *Store) Battle(ctx context.Context, id string) (*Battle, error) {
 	return s.battleWhere(ctx, "battles.id = ?", id)
-}
-
-// BattleHeader returns a battle with its two contenders but without the
-// prompt and answer texts: the vote path needs only ownership, state and
-// names, and answers can be many kilobytes.
-func (s *Store) BattleHeader(ctx context.Context, id string) (*Battle, error) {
-	var b Battle
-	err := s.db.WithContext(ctx).Joins("ContenderA").Joins("ContenderB").
-		Where("battles.id = ?", id).Take(&b).Error
-	if err != nil {
-		return nil, notFound(err)
-	}
-	return &b, nil
 }
 
 func (s *Store) battleWhere(ctx context.Context, query string, args ...any) (*Battle, error) {

@@ -64,7 +64,7 @@ func BenchmarkPromptHold(b *testing.B) {
 	}
 	b.Run("floor", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := s.BattleHeader(ctx, "b11"); err != nil {
+			if _, err := s.Battle(ctx, "b11"); err != nil {
 				b.Fatal(err)
 			}
 		}

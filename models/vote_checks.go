@@ -57,12 +57,19 @@ func (s *Store) VoteChecks(ctx context.Context, battleID, voterID, ipHash string
 	if err := row.Scan(&c.Risk.Blocked, &c.Risk.RecentVotes, &c.Risk.OtherAddressVoters, &hold); err != nil {
 		return c, err
 	}
+	c.Hold = holdRank(hold)
+	return c, nil
+}
+
+// holdRank turns the worst prompt status the vote reads rank (1 rejected,
+// 2 flagged, NULL neither) into the vote's hold.
+func holdRank(hold *int) string {
 	switch {
 	case hold == nil:
+		return ""
 	case *hold == 1:
-		c.Hold = ExcludedPromptRejected
+		return ExcludedPromptRejected
 	default:
-		c.Hold = ExcludedPromptFlagged
+		return ExcludedPromptFlagged
 	}
-	return c, nil
 }
