@@ -27,13 +27,16 @@ func binomial(r *rand.Rand, n int, p float64) int {
 // is n·p + 1 < 11.
 func binomialInversion(r *rand.Rand, n int, p float64) int {
 	q := 1 - p
-	return binomialInversionQ(r, n, p, q, p/q)
+	return binomialInversionQ(r, n, p/q, math.Log1p(-p))
 }
 
-// binomialInversionQ is binomialInversion given q = 1−p and s = p/q.
-func binomialInversionQ(r *rand.Rand, n int, p, q, s float64) int {
+// binomialInversionQ is binomialInversion given s = p/(1−p) and
+// lq = log(1−p). P(0) = (1−p)ⁿ is taken as exp(n·lq): a bootstrap round
+// draws one per cell, and Pow costs several times Exp; n·lq > −10 here,
+// so the two agree to a few units in the last place.
+func binomialInversionQ(r *rand.Rand, n int, s, lq float64) int {
 	a := float64(n+1) * s
-	f := math.Pow(q, float64(n))
+	f := math.Exp(float64(n) * lq)
 	u := r.Float64()
 	x := 0
 	for u > f && x < n {
@@ -91,9 +94,9 @@ func binomialBTRSQ(r *rand.Rand, n int, p, q, lpq float64) int {
 type fixedBinomial struct {
 	p    float64 // the success chance, as given
 	flip bool    // p > 0.5: draw the failures, with chance pp
-	// pp = min(p, 1−p) as binomial computes it, q = 1−pp, s = pp/q and
-	// lpq = log(pp/q)
-	pp, q, s, lpq float64
+	// pp = min(p, 1−p) as binomial computes it, q = 1−pp, s = pp/q,
+	// lpq = log(pp/q) and lq = log(1−pp)
+	pp, q, s, lpq, lq float64
 }
 
 func newFixedBinomial(p float64) fixedBinomial {
@@ -104,6 +107,7 @@ func newFixedBinomial(p float64) fixedBinomial {
 	b.q = 1 - b.pp
 	b.s = b.pp / b.q
 	b.lpq = math.Log(b.pp / b.q)
+	b.lq = math.Log1p(-b.pp)
 	return b
 }
 
@@ -120,7 +124,7 @@ func (b *fixedBinomial) draw(r *rand.Rand, n int) int {
 	}
 	var k int
 	if float64(n)*b.pp < 10 {
-		k = binomialInversionQ(r, n, b.pp, b.q, b.s)
+		k = binomialInversionQ(r, n, b.s, b.lq)
 	} else {
 		k = binomialBTRSQ(r, n, b.pp, b.q, b.lpq)
 	}

@@ -6,9 +6,11 @@ import (
 )
 
 // BootstrapBT resamples the battles opt.Rounds times (a multinomial draw
-// over the cells per round) and fits Bradley–Terry to each, returning
-// samples[round][model] on the arena scale.
+// over the cells per round, seat mirrors pooled: see pairCells) and fits
+// Bradley–Terry to each, returning samples[round][model] on the arena
+// scale.
 func BootstrapBT(ctx context.Context, n int, cells []Cell, p BTParams, opt BootstrapOptions) ([][]float64, error) {
+	cells = pairCells(cells)
 	weights := make([]int, len(cells))
 	for i, c := range cells {
 		weights[i] = c.Count

@@ -31,7 +31,7 @@ func Cells(outcomes []Outcome) []Cell {
 		n = max(n, o.A+1, o.B+1)
 	}
 	var cells []Cell
-	if n*n <= 1<<20 {
+	if n <= MaxCounterModels {
 		cells = denseCells(n, outcomes)
 	} else {
 		cells = sparseCells(outcomes)
@@ -52,15 +52,42 @@ func Cells(outcomes []Outcome) []Cell {
 // denseCells counts into an n×n×3 array: for up to ~1000 models that is
 // far cheaper than hashing a million battles, and comes out sorted.
 func denseCells(n int, outcomes []Outcome) []Cell {
-	counts := make([]int, n*n*3)
+	c := NewCellCounter(n)
 	for _, o := range outcomes {
-		counts[(o.A*n+o.B)*3+outcomeSlot(o.Result)]++
+		c.Add(o.A, o.B, o.Result)
 	}
+	return c.Cells()
+}
+
+// MaxCounterModels is the most models a CellCounter takes: its table has
+// 3·n² counts.
+const MaxCounterModels = 1 << 10
+
+// CellCounter counts battles into cells one at a time, for callers that
+// walk their battles themselves; Cells then gives what Cells gives for
+// the same battles. It takes at most MaxCounterModels models.
+type CellCounter struct {
+	n      int
+	counts []int
+}
+
+// NewCellCounter counts over n models (n ≤ MaxCounterModels).
+func NewCellCounter(n int) *CellCounter {
+	return &CellCounter{n: n, counts: make([]int, n*n*3)}
+}
+
+// Add counts one battle of a against b with a's result (0, 0.5 or 1).
+func (c *CellCounter) Add(a, b int, result float64) {
+	c.counts[(a*c.n+b)*3+outcomeSlot(result)]++
+}
+
+// Cells lists the cells counted, ordered by (A, B, Result).
+func (c *CellCounter) Cells() []Cell {
 	var cells []Cell
-	for k, c := range counts {
-		if c > 0 {
+	for k, cnt := range c.counts {
+		if cnt > 0 {
 			ab, slot := k/3, k%3
-			cells = append(cells, Cell{A: ab / n, B: ab % n, Result: float64(slot) / 2, Count: c})
+			cells = append(cells, Cell{A: ab / c.n, B: ab % c.n, Result: float64(slot) / 2, Count: cnt})
 		}
 	}
 	return cells

@@ -18,44 +18,88 @@ func ComputeBoard(ctx context.Context, models []string, outcomes []Outcome, styl
 	}
 	counts := BattleCounts(len(models), outcomes)
 	active, local := activeModels(counts, outcomes)
-	n := len(active)
-	board := &Board{Battles: len(outcomes)}
-	if n == 0 {
-		return board, nil
-	}
-	if opt.GivenCounts != nil && n != len(models) {
-		return nil, errors.New("rating: given bootstrap counts need every named model to have battles")
+	if len(active) == 0 {
+		return &Board{Battles: len(outcomes)}, nil
 	}
 	// Online Elo is one sequential pass over every battle; it runs beside
 	// the Bradley–Terry fit, which leaves a core idle until its bootstrap.
 	eloDone := make(chan []float64, 1)
 	go func() { eloDone <- OnlineElo(len(models), outcomes, opt.Elo) }()
+	board, bt, err := plainBoard(ctx, models, counts, active, Cells(local), eloDone, opt)
+	if err != nil {
+		return nil, err
+	}
+	if opt.StyleControl {
+		if err := addStyle(ctx, board, len(active), local, style, bt, opt); err != nil {
+			return nil, err
+		}
+	}
+	board.sortByScore()
+	return board, nil
+}
+
+// ComputePlainBoard is ComputeBoard without style control, from the
+// battles already reduced: cells as Cells gives them over the named
+// models, and elo as OnlineElo gives it for the same battles in order. A
+// caller that keeps both as battles come costs no pass over the battles;
+// the board is the one ComputeBoard gives for those battles.
+func ComputePlainBoard(ctx context.Context, models []string, cells []Cell, elo []float64, opt Options) (*Board, error) {
+	if err := checkCells(models, cells, elo, opt); err != nil {
+		return nil, err
+	}
+	counts, battles := cellCounts(len(models), cells)
+	active, local := activeCells(counts, cells)
+	if len(active) == 0 {
+		return &Board{Battles: battles}, nil
+	}
+	eloDone := make(chan []float64, 1)
+	eloDone <- elo
+	board, _, err := plainBoard(ctx, models, counts, active, local, eloDone, opt)
+	if err != nil {
+		return nil, err
+	}
+	board.sortByScore()
+	return board, nil
+}
+
+// plainBoard fits the arena score and its intervals on cells over the
+// active models (renumbered 0..len(active)-1) and lists every active
+// model with its online Elo, which elo delivers. It returns the BT
+// parameters over the active models too (the anchor renumbered).
+func plainBoard(ctx context.Context, models []string, counts, active []int, cells []Cell, elo <-chan []float64, opt Options) (*Board, BTParams, error) {
+	n := len(active)
+	board := &Board{}
+	for _, c := range cells {
+		board.Battles += c.Count
+	}
+	if opt.GivenCounts != nil && n != len(models) {
+		return nil, BTParams{}, errors.New("rating: given bootstrap counts need every named model to have battles")
+	}
 	bt := opt.BT
 	if bt.Anchor != nil {
 		a := *bt.Anchor
 		a.Model = slices.Index(active, a.Model)
 		bt.Anchor = &a
 	}
-	scores, ci, err := arenaScores(ctx, n, local, bt, opt)
+	scores, ci, err := arenaScores(ctx, n, cells, bt, opt)
 	if err != nil {
-		return nil, err
+		return nil, bt, err
 	}
-	elo := <-eloDone
+	eloR := <-elo
 	ranks, spread := RankUB(ci), RankSpread(ci)
 	for i, m := range active {
 		board.Models = append(board.Models, ModelRating{
-			Model: models[m], Index: m, OnlineElo: elo[m], Score: scores[i], CI: ci[i], RankUB: ranks[i],
+			Model: models[m], Index: m, OnlineElo: eloR[m], Score: scores[i], CI: ci[i], RankUB: ranks[i],
 			RankBest: spread[i].Best, RankWorst: spread[i].Worst,
 			Battles: counts[m], Preliminary: counts[m] < opt.MinVotes,
 		})
 	}
-	if opt.StyleControl {
-		if err := addStyle(ctx, board, n, local, style, bt, opt); err != nil {
-			return nil, err
-		}
-	}
-	slices.SortStableFunc(board.Models, func(x, y ModelRating) int { return cmp.Compare(y.Score, x.Score) })
-	return board, nil
+	return board, bt, nil
+}
+
+// sortByScore orders the board best score first, ties in model order.
+func (b *Board) sortByScore() {
+	slices.SortStableFunc(b.Models, func(x, y ModelRating) int { return cmp.Compare(y.Score, x.Score) })
 }
 
 // checkInput rejects inputs that would otherwise fail deep inside a fit.
@@ -101,8 +145,8 @@ func activeModels(counts []int, outcomes []Outcome) (active []int, local []Outco
 }
 
 // arenaScores fits BT and its intervals in the chosen way.
-func arenaScores(ctx context.Context, n int, outcomes []Outcome, bt BTParams, opt Options) ([]float64, []Interval, error) {
-	cells, given := Cells(outcomes), opt.GivenCells
+func arenaScores(ctx context.Context, n int, cells []Cell, bt BTParams, opt Options) ([]float64, []Interval, error) {
+	given := opt.GivenCells
 	if opt.Reweight {
 		cells = ReweightCells(cells, opt.MinPairCount)
 		given = ReweightCells(given, opt.MinPairCount)

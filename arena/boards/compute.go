@@ -213,7 +213,7 @@ func (s *Service) computeBoards(ctx context.Context, force, fresh, slow bool) ([
 		return s.computeAll(ctx, cs)
 	}
 	cheap := s.slowCheap()
-	in := plainInput(cs, s.rated)
+	in := cellInput(cs, s.rated, s.ratingOptions().Elo)
 	if in.digest = s.rated.digestOf(nil); cheap || in.digest == nil {
 		in = ratingInput(cs, s.rated, nil)
 		in.digest = s.rated.digestOf(nil)
@@ -358,7 +358,7 @@ func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput
 		Category: category, Method: MethodBradleyTerry, CI: string(ro.CI), Level: ro.Level,
 		Rounds: ro.Bootstrap.Rounds, Seed: ro.Bootstrap.Seed, MinVotes: ro.MinVotes,
 		StyleControl: true, Reweighted: ro.Reweight, EngineVersion: rating.EngineVersion,
-		Votes: len(in.outcomes), LastVoteID: in.mark.LastID, Models: []RatedRow{},
+		Votes: in.rated(), LastVoteID: in.mark.LastID, Models: []RatedRow{},
 		votesRead: in.mark.Count,
 	}
 	if ro.Reweight {
@@ -369,11 +369,17 @@ func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput
 	} else {
 		b.InputsDigest = InputsDigest(in.names, in.outcomes, in.style, st)
 	}
-	if len(in.outcomes) == 0 {
+	if in.rated() == 0 {
 		return b, nil
 	}
 	ro.StyleControl = full
-	board, err := rating.ComputeBoard(ctx, in.names, in.outcomes, in.style, ro)
+	var board *rating.Board
+	var err error
+	if in.cells != nil {
+		board, err = rating.ComputePlainBoard(ctx, in.names, in.cells, in.elo, ro)
+	} else {
+		board, err = rating.ComputeBoard(ctx, in.names, in.outcomes, in.style, ro)
+	}
 	if err != nil && ctx.Err() == nil && full {
 		b.StyleError = err.Error()
 		ro.StyleControl = false
@@ -386,7 +392,7 @@ func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput
 		b.Models = append(b.Models, ratedRow(in.contenders[m.Index], m, in.tallies[m.Index]))
 	}
 	b.Style = styleEffects(board.Style)
-	b.Pairs = pairRecords(in.names, in.outcomes)
+	b.Pairs = in.pairs()
 	b.TieGroups, b.StyleTieGroups = tieGroups(board)
 	if full && (category == models.CategoryOverall || len(board.Models) <= maxRobustnessModels) {
 		if b.Robustness, err = topRobustness(in, board); err != nil {

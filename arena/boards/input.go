@@ -25,6 +25,27 @@ type ratingsInput struct {
 	// digest is the inputs digest multiset of the outcomes (with style
 	// counts), kept by ratedVotes; nil means compute it from them.
 	digest *digestSum
+	// cells, elo and battles stand for outcomes when set (cellInput): the
+	// fast part rates them without a slice of every vote.
+	cells   []rating.Cell
+	elo     []float64
+	battles int
+}
+
+// rated is the number of votes the input rates.
+func (in *ratingsInput) rated() int {
+	if in.cells != nil {
+		return in.battles
+	}
+	return len(in.outcomes)
+}
+
+// pairs lists the head-to-head records of the input's votes.
+func (in *ratingsInput) pairs() []RatedPair {
+	if in.cells != nil {
+		return cellPairRecords(in.names, in.cells)
+	}
+	return pairRecords(in.names, in.outcomes)
 }
 
 // ratingInput turns the counted votes into outcomes with both answers'
@@ -122,20 +143,50 @@ func pairRecords(names []string, outcomes []rating.Outcome) []RatedPair {
 	if n > denseModels {
 		return sparsePairRecords(names, outcomes)
 	}
-	// cells[a*n+b] holds a's wins, ties and b's wins, for a's slug first.
-	cells := make([][3]int32, n*n)
+	t := newPairTable(names)
 	for _, o := range outcomes {
-		a, b, res := o.A, o.B, o.Result
-		if names[a] > names[b] {
-			a, b, res = b, a, 1-res
-		}
-		cells[a*n+b][outcomeSlot(res)]++
+		t.add(o.A, o.B, o.Result, 1)
 	}
+	return t.records()
+}
+
+// cellPairRecords is pairRecords over the cells of the same outcomes, for
+// at most denseModels names.
+func cellPairRecords(names []string, cells []rating.Cell) []RatedPair {
+	t := newPairTable(names)
+	for _, c := range cells {
+		t.add(c.A, c.B, c.Result, int32(c.Count))
+	}
+	return t.records()
+}
+
+// pairTable holds, at a*n+b, a's wins, ties and b's wins, for a's slug
+// first.
+type pairTable struct {
+	names []string
+	cells [][3]int32
+}
+
+func newPairTable(names []string) *pairTable {
+	return &pairTable{names: names, cells: make([][3]int32, len(names)*len(names))}
+}
+
+// add tallies k battles of a against b with a's result res.
+func (t *pairTable) add(a, b int, res float64, k int32) {
+	if t.names[a] > t.names[b] {
+		a, b, res = b, a, 1-res
+	}
+	t.cells[a*len(t.names)+b][outcomeSlot(res)] += k
+}
+
+// records lists the pairs that met, by A's slug, then B's.
+func (t *pairTable) records() []RatedPair {
+	n := len(t.names)
 	out := []RatedPair{}
 	for a := range n {
 		for b := range n {
-			if c := cells[a*n+b]; c != [3]int32{} {
-				out = append(out, RatedPair{A: names[a], B: names[b], AWins: int(c[0]), Ties: int(c[1]), BWins: int(c[2])})
+			if c := t.cells[a*n+b]; c != [3]int32{} {
+				out = append(out, RatedPair{A: t.names[a], B: t.names[b], AWins: int(c[0]), Ties: int(c[1]), BWins: int(c[2])})
 			}
 		}
 	}
