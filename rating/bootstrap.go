@@ -43,13 +43,19 @@ func bootstrapBT(ctx context.Context, n int, cells []Cell, p BTParams, opt Boots
 	start := make([]float64, n)
 	full := newBTProblem(n, cells)
 	full.fill(cells, nil)
-	if err := newBTSolver(n).solve(full, start, p); err != nil {
+	fullSolver := newBTSolver(n)
+	if err := fullSolver.solve(full, start, p); err != nil {
 		return nil, err
 	}
+	// A round's Hessian at the full-data optimum differs from the full
+	// data's by the resampling alone: its first step solves with the full
+	// fit's last factor, and the round factors only once it is close.
+	factor := fullSolver.nt.l
 	samples := make([][]float64, rounds)
 	err := runRounds(ctx, rounds, opt, func() func(int) error {
 		prob := newBTProblem(n, cells)
 		solver := newBTSolver(n)
+		solver.nt.start = factor
 		counts := make([]int32, len(cells))
 		return func(round int) error {
 			draw(round, counts)

@@ -39,7 +39,11 @@ type newton struct {
 	g, h, step, trial []float64
 	// l is the Cholesky factor of the last Hessian solved with, kept
 	// apart from h (which each pass refills) for the closing step.
-	l                   []float64
+	l []float64
+	// start, when set, is a Cholesky factor of a Hessian near the one at
+	// the starting point (a bootstrap round's full-data fit's): the first
+	// step solves with it instead of factoring anew.
+	start               []float64
 	iterations, maxIter int
 }
 
@@ -72,6 +76,12 @@ func (s *newton) minimize(obj objective, x []float64, tol float64, gauge int) er
 			cholSolve(s.l, s.dim, s.step)
 			axpy(x, -1, s.step)
 			return nil
+		}
+		if s.iterations == 0 && s.start != nil && !converged {
+			copy(s.step, s.g)
+			cholSolve(s.start, s.dim, s.step)
+			f, known = s.lineSearch(obj, x, f, known)
+			continue
 		}
 		if err := s.solveStep(gauge); err != nil {
 			return err
