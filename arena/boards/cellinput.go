@@ -37,7 +37,7 @@ func cellInput(cs []models.Contender, rv *ratedVotes, elo rating.EloParams) rati
 		replay.Add(ia, ib, res)
 		in.tallies[ia].add(res)
 		in.tallies[ib].add(1 - res)
-		in.battles++
+		in.cellBattles++
 	}
 	in.cells, in.elo = counter.Cells(), replay.Ratings
 	return in

@@ -25,17 +25,17 @@ type ratingsInput struct {
 	// digest is the inputs digest multiset of the outcomes (with style
 	// counts), kept by ratedVotes; nil means compute it from them.
 	digest *digestSum
-	// cells, elo and battles stand for outcomes when set (cellInput): the
-	// fast part rates them without a slice of every vote.
-	cells   []rating.Cell
-	elo     []float64
-	battles int
+	// cells, elo and cellBattles stand for outcomes when set (cellInput):
+	// the fast part rates them without a slice of every vote.
+	cells       []rating.Cell
+	elo         []float64
+	cellBattles int
 }
 
 // rated is the number of votes the input rates.
 func (in *ratingsInput) rated() int {
 	if in.cells != nil {
-		return in.battles
+		return in.cellBattles
 	}
 	return len(in.outcomes)
 }

@@ -32,6 +32,16 @@
 #     larger, covering start-up, the recomputations, the sweep, the export
 #     and the votes.
 #
+# DB_NAME (default arena_scale) names the database; the baseline's is
+# DB_NAME_baseline. REUSE=1 keeps both databases at exit and, when the
+# database already holds
+# votes, skips step 2 (the seed figure then reads "kept"): a second run on
+# a 10M-vote database need not seed it again (it then holds the votes the
+# first run added too). The vote phase also reports the CPU time per vote
+# of each server and of its database's PostgreSQL backends: on a machine
+# where the load generator, PostgreSQL and the server share two cores, that
+# is what bounds the votes per second.
+#
 # It prints the load average with each step, and its last line reads
 #   scale: votes N, seed S s, first board after restart S s, current after restart S s, vote-to-board p95 S s, peak RSS M MB, vote ratio R
 # The databases are dropped and the servers stopped on exit.
@@ -49,14 +59,17 @@ LAG_GRACE=${LAG_GRACE:-15m}
 RATED_WAIT=${RATED_WAIT:-1800}
 EXPORT_WAIT=${EXPORT_WAIT:-300}
 BASE_VOTES=${BASE_VOTES:-5000}
+REUSE=${REUSE:-0}
+DB_NAME=${DB_NAME:-arena_scale}
+BASE_NAME=${DB_NAME}_baseline
 PGHOST=${PGHOST:-127.0.0.1}
 PGPORT=${PGPORT:-5432}
 PGUSER=${PGUSER:-postgres}
 export PGHOST PGPORT PGUSER
 ADDR=127.0.0.1:18380
 BASE_ADDR=127.0.0.1:18381
-DB="postgres://${PGUSER}@${PGHOST}:${PGPORT}/arena_scale?sslmode=disable"
-BASE_DB="postgres://${PGUSER}@${PGHOST}:${PGPORT}/arena_scale_baseline?sslmode=disable"
+DB="postgres://${PGUSER}@${PGHOST}:${PGPORT}/$DB_NAME?sslmode=disable"
+BASE_DB="postgres://${PGUSER}@${PGHOST}:${PGPORT}/$BASE_NAME?sslmode=disable"
 OUT=${OUT:-$(mktemp -d /tmp/scale.XXXXXX)}
 BIN="$OUT/bin"
 mkdir -p "$BIN"
@@ -76,8 +89,9 @@ cleanup() {
 	stop_pid "$arena_pid"
 	stop_pid "$base_pid"
 	arena_pid= base_pid=
-	dropdb --if-exists arena_scale 2>/dev/null || true
-	dropdb --if-exists arena_scale_baseline 2>/dev/null || true
+	[ "$REUSE" = 1 ] && return 0
+	dropdb --if-exists $DB_NAME 2>/dev/null || true
+	dropdb --if-exists $BASE_NAME 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -102,21 +116,29 @@ wait_board() { # want: -1 any rated board, else that many votes; prints nothing,
 	echo "no board with ${1} votes within $RATED_WAIT s" >&2
 	return 1
 }
-counted() { psql -Atc "SELECT count(*) FROM votes WHERE counted AND excluded = ''" arena_scale; }
+counted() { psql -Atc "SELECT count(*) FROM votes WHERE counted AND excluded = ''" $DB_NAME; }
 
 echo "== $(date -u '+%F %T UTC'), HEAD $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, load $(load)"
 go build -o "$BIN/arena" ./cmd/arena
 go build -o "$BIN/arenaload" ./cmd/arenaload
 go build -o "$BIN/votebaseline" ./cmd/votebaseline
-dropdb --if-exists arena_scale
-dropdb --if-exists arena_scale_baseline
-createdb arena_scale
-
-echo "== seeding $MODELS models, $PROMPTS prompts, $VOTES votes (load $(load))"
-t=$(now)
-timeout 60m "$BIN/arenaload" seed -db "$DB" -models "$MODELS" -prompts "$PROMPTS" -votes "$VOTES" -seed "$SEED"
-seed_s=$(since "$t")
-echo "   seeded in $seed_s s (load $(load))"
+dropdb --if-exists $BASE_NAME
+held=0
+if [ "$REUSE" = 1 ]; then
+	held=$(psql -Atc "SELECT count(*) FROM votes" $DB_NAME 2>/dev/null || echo 0)
+fi
+if [ "$held" -gt 0 ]; then
+	seed_s=kept
+	echo "== reusing $DB_NAME: $held votes (load $(load))"
+else
+	dropdb --if-exists $DB_NAME
+	createdb $DB_NAME
+	echo "== seeding $MODELS models, $PROMPTS prompts, $VOTES votes (load $(load))"
+	t=$(now)
+	timeout 60m "$BIN/arenaload" seed -db "$DB" -models "$MODELS" -prompts "$PROMPTS" -votes "$VOTES" -seed "$SEED"
+	seed_s=$(since "$t")
+	echo "   seeded in $seed_s s (load $(load))"
+fi
 
 echo "== first start: waiting for the start-up rating (load $(load))"
 t=$(now)
@@ -161,8 +183,10 @@ base_pid=$!
 for _ in $(seq 1 150); do curl -fs -o /dev/null --max-time 1 "http://$BASE_ADDR/healthz" && break; sleep 0.2; done
 res="$OUT/votes.jsonl"
 : >"$res"
-"$BIN/arenaload" -url "http://$ADDR" -mode arena -clients 64 -votes "$BASE_VOTES" -timeout 10m -out "$res" >/dev/null
-"$BIN/arenaload" -url "http://$BASE_ADDR" -mode baseline -clients 64 -votes "$BASE_VOTES" -timeout 10m -out "$res" >/dev/null
+"$BIN/arenaload" -url "http://$ADDR" -mode arena -clients 64 -votes "$BASE_VOTES" -timeout 10m -out "$res" \
+	-server-pid "$arena_pid" -pg-db $DB_NAME >/dev/null
+"$BIN/arenaload" -url "http://$BASE_ADDR" -mode baseline -clients 64 -votes "$BASE_VOTES" -timeout 10m -out "$res" \
+	-server-pid "$base_pid" -pg-db $BASE_NAME >/dev/null
 ratio=$(python3 -c '
 import json, sys
 r = {}
@@ -173,7 +197,9 @@ a, b = r["arena"], r["baseline"]
 print("%.2f" % (a["votes_per_sec"] / b["votes_per_sec"]))
 for m in ("arena", "baseline"):
     d = r[m]
-    print("   %s: %.0f votes/s, p50 %.1f ms, p99 %.1f ms, errors %d" % (m, d["votes_per_sec"], d["p50_ms"], d["p99_ms"], d["errors"]), file=sys.stderr)
+    print("   %s: %.0f votes/s, p50 %.1f ms, p99 %.1f ms, errors %d; CPU per vote: server %.2f ms, PostgreSQL %.2f ms, load generator %.2f ms" % (
+        m, d["votes_per_sec"], d["p50_ms"], d["p99_ms"], d["errors"],
+        d.get("server_cpu_ms_per_vote", 0), d.get("pg_cpu_ms_per_vote", 0), d.get("client_cpu_ms_per_vote", 0)), file=sys.stderr)
 ' "$res")
 hwm2=$(hwm_mb "$arena_pid")
 peak=$((hwm1 > hwm2 ? hwm1 : hwm2))
