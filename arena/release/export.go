@@ -43,7 +43,8 @@ type ExportStats struct {
 	Exported int
 	// LeftOut counts the votes left out by reason.
 	LeftOut map[string]int
-	// Void and Unvoted count battles that never took a vote.
+	// Void and Unvoted count battles that never took a vote, as Export
+	// finds them once the votes are written; Run.Write leaves them 0.
 	Void, Unvoted int64
 }
 
@@ -70,11 +71,19 @@ func (s *Service) Export(ctx context.Context, w io.Writer, opt ExportOptions) (E
 	if err != nil {
 		return ExportStats{LeftOut: map[string]int{}}, err
 	}
-	return run.Write(ctx, w)
+	st, err := run.Write(ctx, w)
+	if err != nil {
+		return st, err
+	}
+	// Counted after the votes, not in Begin: a count of every battle
+	// takes seconds at millions, and a download, which does not report
+	// it, must not wait for it before its first byte.
+	st.Void, st.Unvoted, err = s.store.BattlesWithoutVote(ctx)
+	return st, err
 }
 
-// Run is an export that has read its filter, its counts and the last vote
-// it will hold, and no battle yet: whatever can fail before the first
+// Run is an export that has read its filter and the last vote it will
+// hold, and no battle yet: whatever can fail before the first
 // byte has, so a download can still answer with an error page.
 type Run struct {
 	s      *Service
@@ -88,16 +97,14 @@ type Run struct {
 	// export takes, which would hold back PostgreSQL's vacuum (or
 	// SQLite's checkpoints) and a migration's locks. What a vote says
 	// (counted, excluded) is read as it is when its batch is read.
-	Through       uint
-	void, unvoted int64
+	Through uint
 }
 
 // Begin prepares the export of the release: the screen, the served bank
-// prompts, the counts of battles without a vote and the last vote. It
-// leaves out votes not counted or excluded, void battles, battles whose
-// prompt is not approved (rejected, flagged or pending), battles missing
-// an answer, battles whose prompt or any answer the screen refuses, and
-// named battles unless opt.IncludeNamed.
+// prompts and the last vote. The release leaves out votes not counted or
+// excluded, void battles, battles whose prompt is not approved (rejected,
+// flagged or pending), battles missing an answer, battles whose prompt or
+// any answer the screen refuses, and named battles unless opt.IncludeNamed.
 func (s *Service) Begin(ctx context.Context, opt ExportOptions) (*Run, error) {
 	if len(opt.JudgeKey) == 0 {
 		return nil, ErrNoJudgeKey
@@ -108,9 +115,6 @@ func (s *Service) Begin(ctx context.Context, opt ExportOptions) (*Run, error) {
 		if r.screen, err = s.Screen(ctx); err != nil {
 			return nil, err
 		}
-	}
-	if r.void, r.unvoted, err = s.store.BattlesWithoutVote(ctx); err != nil {
-		return nil, err
 	}
 	if r.served, err = s.servedBank(ctx, opt.IncludeServedBank); err != nil {
 		return nil, err
@@ -126,7 +130,7 @@ func (s *Service) Begin(ctx context.Context, opt ExportOptions) (*Run, error) {
 // prompts and one count per reason, whatever the number of votes. The
 // stats it returns on error count what was written before it.
 func (r *Run) Write(ctx context.Context, w io.Writer) (ExportStats, error) {
-	st := ExportStats{LeftOut: map[string]int{}, Void: r.void, Unvoted: r.unvoted}
+	st := ExportStats{LeftOut: map[string]int{}}
 	if r.Through == 0 {
 		// No vote yet: the query must not read "no bound" as the bound.
 		return st, newArrayWriter(w).close()
