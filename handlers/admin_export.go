@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"sort"
 	"time"
 
@@ -70,46 +69,85 @@ func exportCounts(exported int, leftOut map[string]int) views.ExportCounts {
 	return c
 }
 
-// exportAction names downloads in the audit log.
-const exportAction = "export.battles"
+// Download actions in the audit log: one entry before the first byte
+// (who, and the choices), then one when the download ended, with its
+// counts, or failed. The log is append-only, so the end is a second entry;
+// exportAction names the finished downloads the page shows as the last.
+const (
+	exportStartAction  = "export.battles.start"
+	exportAction       = "export.battles"
+	exportFailedAction = "export.battles.failed"
+)
 
-// exportAudit is what the audit log keeps of a download.
-type exportAudit struct {
-	Exported int            `json:"exported"`
-	LeftOut  map[string]int `json:"left_out"`
+// exportChoice is what was asked for: the download's options and the last
+// vote it holds.
+type exportChoice struct {
+	ServedBank bool `json:"served_bank"`
+	Named      bool `json:"named"`
+	Through    uint `json:"through_vote"`
 }
 
-// adminExportBattles makes the release into a temporary file first and
-// sends it only when the whole export, filter included, succeeded: a
-// failure midway must not have sent half a file. The download is audited
-// before a byte of it goes out.
+// exportAudit is what the audit log keeps of a finished or failed
+// download; a failed one's counts are those written before it failed.
+type exportAudit struct {
+	exportChoice
+	Exported int            `json:"exported"`
+	LeftOut  map[string]int `json:"left_out"`
+	Error    string         `json:"error,omitempty"`
+}
+
+// adminExportBattles streams the release as it is read, so the first
+// byte goes out at once however many votes there are, in memory that does
+// not grow with them. Whatever can fail before a battle is read (the
+// filter's lists, the counts) fails with an error page. The download is
+// audited before its first byte. A failure after it cuts the connection
+// without ending the chunked body, so the browser or curl reports a broken
+// download rather than saving half a file as if whole.
 func (s *Server) adminExportBattles(c echo.Context) error {
 	ctx := c.Request().Context()
-	f, err := os.CreateTemp("", "arena-release-*.json")
+	res := c.Response()
+	opt := release.ExportOptions{JudgeKey: s.cfg.Secret, IncludeServedBank: includeServedBank(c), IncludeNamed: includeNamed(c),
+		Flush: http.NewResponseController(res).Flush}
+	run, err := s.arena.Release().Begin(ctx, opt)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	st, err := s.arena.Release().Export(ctx, f, release.ExportOptions{JudgeKey: s.cfg.Secret,
-		IncludeServedBank: includeServedBank(c), IncludeNamed: includeNamed(c)})
-	if err != nil {
-		return err
-	}
-	if err := s.arena.Audit(ctx, adminName(c), exportAction, "battles.json", nil,
-		exportAudit{Exported: st.Exported, LeftOut: st.LeftOut}); err != nil {
-		return err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	who, what := adminName(c), exportChoice{ServedBank: opt.IncludeServedBank, Named: opt.IncludeNamed, Through: run.Through}
+	if err := s.arena.Audit(ctx, who, exportStartAction, "battles.json", nil, what); err != nil {
 		return err
 	}
 	name := "arena-battles-" + time.Now().UTC().Format("20060102-150405") + ".json"
-	h := c.Response().Header()
+	h := res.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	// The charset parameter is kept for clients that saved exports before;
 	// Echo's constant for it is deprecated.
-	return c.Stream(http.StatusOK, "application/json; charset=UTF-8", f)
+	h.Set(echo.HeaderContentType, "application/json; charset=UTF-8")
+	res.WriteHeader(http.StatusOK)
+	st, err := run.Write(ctx, res)
+	s.endExport(ctx, who, exportAudit{exportChoice: what, Exported: st.Exported, LeftOut: st.LeftOut}, err)
+	return nil
+}
+
+// endExport records how a download ended. On failure it logs, audits and
+// aborts the response: the status and part of the body are sent, and
+// returning an error now would let the server end the body properly.
+// The audit entries outlive the request, whose context a client that
+// went away has cancelled.
+func (s *Server) endExport(ctx context.Context, who string, a exportAudit, failed error) {
+	ctx = context.WithoutCancel(ctx)
+	if failed == nil {
+		if err := s.arena.Audit(ctx, who, exportAction, "battles.json", nil, a); err != nil {
+			s.log.Error("export sent but not audited", "admin", who, "exported", a.Exported, "err", err)
+		}
+		return
+	}
+	a.Error = failed.Error()
+	s.log.Error("export failed midway, connection cut", "admin", who, "exported", a.Exported, "err", failed)
+	if err := s.arena.Audit(ctx, who, exportFailedAction, "battles.json", nil, a); err != nil {
+		s.log.Error("failed export not audited", "admin", who, "err", err)
+	}
+	panic(http.ErrAbortHandler)
 }
 
 // includeServedBank reads the choice to keep bank battles whose prompt is

@@ -47,7 +47,12 @@ type env struct {
 // test contenders and a bank of neutral answers.
 func newEnv(t *testing.T, dialect string, cfg handlers.Config) *env {
 	t.Helper()
-	s := storetest.Open(t, dialect)
+	return newEnvOn(t, storetest.Open(t, dialect), cfg)
+}
+
+// newEnvOn is newEnv on a store the test opened itself.
+func newEnvOn(t *testing.T, s *models.Store, cfg handlers.Config) *env {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := s.UpsertContenders(ctx, testContenders, nil); err != nil {
 		t.Fatal(err)

@@ -56,6 +56,10 @@ type ReleaseQuery struct {
 	// vote id the batch continues from; 0 starts at the beginning.
 	After, Before uint
 	Newest        bool
+	// Through, when not 0, keeps votes up to this id: an export fixes it
+	// at its start (LastVoteID) so votes cast while it runs are left for
+	// the next one rather than read or not depending on timing.
+	Through uint
 	// ContenderID, when not 0, keeps only battles it took part in.
 	ContenderID uint
 	// OnlyRated keeps only votes in the ratings (CountedSQL) and approved
@@ -100,6 +104,9 @@ func releaseFilter(q ReleaseQuery) (where string, args []any, order string) {
 		where, args = where+" AND v.id < ?", append(args, q.Before)
 	} else if !q.Newest {
 		where, args = where+" AND v.id > ?", append(args, q.After)
+	}
+	if q.Through != 0 {
+		where, args = where+" AND v.id <= ?", append(args, q.Through)
 	}
 	if q.ContenderID != 0 {
 		where, args = where+" AND (b.contender_a_id = ? OR b.contender_b_id = ?)", append(args, q.ContenderID, q.ContenderID)
@@ -198,6 +205,13 @@ func nullable(s sql.NullString) *string {
 		return nil
 	}
 	return &s.String
+}
+
+// LastVoteID is the newest vote's id, 0 when there is none.
+func (s *Store) LastVoteID(ctx context.Context) (uint, error) {
+	var id uint
+	err := s.db.WithContext(ctx).Raw("SELECT COALESCE(MAX(id), 0) FROM votes").Scan(&id).Error
+	return id, err
 }
 
 // BattlesWithoutVote counts battles that never took a vote: void ones (a

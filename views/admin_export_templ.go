@@ -258,7 +258,7 @@ func AdminExportPage(m Meta, v ExportView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, " <p class=\"hint\">The download is built and checked in full before it is sent, and recorded in the audit log.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, " <p class=\"hint\">The download is sent as it is read, oldest vote first, up to the last vote cast when it began; every battle in it was checked before it was written. If it fails midway the connection is cut, so the browser reports a failed download instead of keeping half a file. Each download is recorded in the audit log when it starts and when it ends or fails.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

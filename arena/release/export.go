@@ -32,6 +32,10 @@ type ExportOptions struct {
 	// Each, when set, is called with every battle released, in order, as
 	// it is written; the transparency page rates them without a file.
 	Each func(Battle)
+	// Flush, when set, is called once the opening bracket and then each
+	// batch of votes has been handed to the writer, so a download goes
+	// out as it is made rather than as a buffer fills.
+	Flush func() error
 }
 
 // ExportStats says what a release holds and what it left out.
@@ -39,7 +43,8 @@ type ExportStats struct {
 	Exported int
 	// LeftOut counts the votes left out by reason.
 	LeftOut map[string]int
-	// Void and Unvoted count battles that never took a vote.
+	// Void and Unvoted count battles that never took a vote, as Export
+	// finds them once the votes are written; Run.Write leaves them 0.
 	Void, Unvoted int64
 }
 
@@ -57,60 +62,94 @@ func (s ExportStats) LeftOutTotal() int {
 var ErrNoJudgeKey = fault.New(fault.Unavailable, "export needs the server secret to make voter pseudonyms")
 
 // Export writes the public battle release to w as one JSON array in
-// LMArena's battle schema, oldest vote first, reading the votes in batches
-// and encoding as it goes. It leaves out votes not counted or excluded,
-// void battles, battles whose prompt is not approved (rejected, flagged or
-// pending), battles missing an answer, battles whose prompt or any answer
-// the screen refuses, and named battles unless opt.IncludeNamed. On error w holds a partial array: callers
-// write to a temporary file and publish it only on success.
+// LMArena's battle schema, oldest vote first (see Begin and Run.Write). On
+// error w holds a partial array: a caller that must not publish one writes
+// to a temporary file and publishes it only on success, or cuts its
+// connection (see handlers).
 func (s *Service) Export(ctx context.Context, w io.Writer, opt ExportOptions) (ExportStats, error) {
-	st := ExportStats{LeftOut: map[string]int{}}
-	if len(opt.JudgeKey) == 0 {
-		return st, ErrNoJudgeKey
+	run, err := s.Begin(ctx, opt)
+	if err != nil {
+		return ExportStats{LeftOut: map[string]int{}}, err
 	}
-	screen := opt.Screen
-	var err error
-	if screen == nil {
-		if screen, err = s.Screen(ctx); err != nil {
-			return st, err
-		}
-	}
-	if st.Void, st.Unvoted, err = s.store.BattlesWithoutVote(ctx); err != nil {
-		return st, err
-	}
-	aw := newArrayWriter(w)
-	served, err := s.servedBank(ctx, opt.IncludeServedBank)
+	st, err := run.Write(ctx, w)
 	if err != nil {
 		return st, err
 	}
-	q := models.ReleaseQuery{Limit: batch}
+	// Counted after the votes, not in Begin: a count of every battle
+	// takes seconds at millions, and a download, which does not report
+	// it, must not wait for it before its first byte.
+	st.Void, st.Unvoted, err = s.store.BattlesWithoutVote(ctx)
+	return st, err
+}
+
+// Run is an export that has read its filter and the last vote it will
+// hold, and no battle yet: whatever can fail before the first
+// byte has, so a download can still answer with an error page.
+type Run struct {
+	s      *Service
+	opt    ExportOptions
+	screen Screen
+	served map[uint]bool
+	// Through is the newest vote the release holds. Votes cast while it
+	// is written are left for the next release, so a long export reads
+	// a fixed set of votes by id, in batches that each are their own
+	// short read: no transaction stays open for the minutes a large
+	// export takes, which would hold back PostgreSQL's vacuum (or
+	// SQLite's checkpoints) and a migration's locks. What a vote says
+	// (counted, excluded) is read as it is when its batch is read.
+	Through uint
+}
+
+// Begin prepares the export of the release: the screen, the served bank
+// prompts and the last vote. The release leaves out votes not counted or
+// excluded, void battles, battles whose prompt is not approved (rejected,
+// flagged or pending), battles missing an answer, battles whose prompt or
+// any answer the screen refuses, and named battles unless opt.IncludeNamed.
+func (s *Service) Begin(ctx context.Context, opt ExportOptions) (*Run, error) {
+	if len(opt.JudgeKey) == 0 {
+		return nil, ErrNoJudgeKey
+	}
+	r := &Run{s: s, opt: opt, screen: opt.Screen}
+	var err error
+	if r.screen == nil {
+		if r.screen, err = s.Screen(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if r.served, err = s.servedBank(ctx, opt.IncludeServedBank); err != nil {
+		return nil, err
+	}
+	if r.Through, err = s.store.LastVoteID(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Write writes the release to w, reading the votes in batches and
+// encoding as it goes: it holds one batch of votes, the served bank
+// prompts and one count per reason, whatever the number of votes. The
+// stats it returns on error count what was written before it.
+func (r *Run) Write(ctx context.Context, w io.Writer) (ExportStats, error) {
+	st := ExportStats{LeftOut: map[string]int{}}
+	if r.Through == 0 {
+		// No vote yet: the query must not read "no bound" as the bound.
+		return st, newArrayWriter(w).close()
+	}
+	aw := newArrayWriter(w)
+	if err := r.flush(aw); err != nil {
+		return st, err
+	}
+	q := models.ReleaseQuery{Through: r.Through, Limit: batch}
 	for {
-		rows, err := s.store.ReleaseBatch(ctx, q)
+		rows, err := r.s.store.ReleaseBatch(ctx, q)
 		if err != nil {
 			return st, err
 		}
-		for _, r := range rows {
-			if opt.Progress != nil {
-				opt.Progress()
-			}
-			b, reason, err := releasable(r, screen, opt.JudgeKey, opt.IncludeNamed)
-			if err != nil {
-				return st, err
-			}
-			if reason == "" && r.Mode == models.ModeBank && served[r.PromptID] {
-				reason = LeftOutServedBank
-			}
-			if reason != "" {
-				st.LeftOut[reason]++
-				continue
-			}
-			if err := aw.add(b); err != nil {
-				return st, err
-			}
-			if opt.Each != nil {
-				opt.Each(b)
-			}
-			st.Exported++
+		if err := r.writeBatch(aw, rows, &st); err != nil {
+			return st, err
+		}
+		if err := r.flush(aw); err != nil {
+			return st, err
 		}
 		if len(rows) < q.Limit {
 			break
@@ -120,6 +159,53 @@ func (s *Service) Export(ctx context.Context, w io.Writer, opt ExportOptions) (E
 	return st, aw.close()
 }
 
+// writeBatch releases or leaves out each vote of rows, counting in st.
+func (r *Run) writeBatch(aw *arrayWriter, rows []models.ReleaseRow, st *ExportStats) error {
+	opt := r.opt
+	for _, row := range rows {
+		if opt.Progress != nil {
+			opt.Progress()
+		}
+		b, reason, err := releasable(row, r.screen, opt.JudgeKey, opt.IncludeNamed)
+		if err != nil {
+			return err
+		}
+		if reason == "" && row.Mode == models.ModeBank && r.served[row.PromptID] {
+			reason = LeftOutServedBank
+		}
+		if reason != "" {
+			st.LeftOut[reason]++
+			continue
+		}
+		if err := aw.add(b); err != nil {
+			return err
+		}
+		if opt.Each != nil {
+			opt.Each(b)
+		}
+		st.Exported++
+	}
+	return nil
+}
+
+// flush hands what was written to the writer and calls opt.Flush, when
+// set. A batch that released nothing sends a newline instead, which JSON
+// reads as whitespace: a client or proxy waiting for bytes through a long
+// run of left-out votes sees the download is alive.
+func (r *Run) flush(aw *arrayWriter) error {
+	if r.opt.Flush == nil {
+		return nil
+	}
+	if aw.n == aw.flushedN {
+		aw.bw.WriteString("\n")
+	}
+	aw.flushedN = aw.n
+	if err := aw.bw.Flush(); err != nil {
+		return err
+	}
+	return r.opt.Flush()
+}
+
 // arrayWriter writes a JSON array one element at a time, so an export of
 // millions of battles never holds them all in memory.
 type arrayWriter struct {
@@ -127,10 +213,13 @@ type arrayWriter struct {
 	buf bytes.Buffer
 	enc *json.Encoder
 	n   int
+	// flushedN is n at the last flush; -1 before the first, so the
+	// opening bracket goes out alone.
+	flushedN int
 }
 
 func newArrayWriter(w io.Writer) *arrayWriter {
-	aw := &arrayWriter{bw: bufio.NewWriterSize(w, 64<<10)}
+	aw := &arrayWriter{bw: bufio.NewWriterSize(w, 64<<10), flushedN: -1}
 	aw.enc = json.NewEncoder(&aw.buf)
 	// Answers are full of < and &; escaping them would only make the
 	// release harder to read.
