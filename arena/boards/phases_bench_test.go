@@ -76,6 +76,8 @@ func BenchmarkOverallFast(b *testing.B) {
 	s := New(nil, Options{Workers: 2}, nil)
 	ctx := context.Background()
 	elo := s.ratingOptions().Elo
+	c0 := cpuNow()
+	defer func() { reportCPU(b, c0) }()
 	for b.Loop() {
 		in := cellInput(cs, rv, elo)
 		in.digest = rv.digestOf(nil)
