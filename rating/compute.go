@@ -13,6 +13,10 @@ import (
 // (UB), and, when asked and style counts are given (one per outcome), the
 // style-controlled view. Models without battles are left off the board.
 func ComputeBoard(ctx context.Context, models []string, outcomes []Outcome, style []StyleCounts, opt Options) (*Board, error) {
+	return computeBoard(ctx, models, outcomes, StyleList(style), opt)
+}
+
+func computeBoard(ctx context.Context, models []string, outcomes []Outcome, style StyleSource, opt Options) (*Board, error) {
 	if err := checkInput(models, outcomes, style, opt); err != nil {
 		return nil, err
 	}
@@ -59,7 +63,7 @@ func ComputeBoard(ctx context.Context, models []string, outcomes []Outcome, styl
 }
 
 // checkInput rejects inputs that would otherwise fail deep inside a fit.
-func checkInput(models []string, outcomes []Outcome, style []StyleCounts, opt Options) error {
+func checkInput(models []string, outcomes []Outcome, style StyleSource, opt Options) error {
 	for i, o := range outcomes {
 		if o.A < 0 || o.A >= len(models) || o.B < 0 || o.B >= len(models) || o.A == o.B {
 			return fmt.Errorf("rating: battle %d: bad models %d and %d for %d names", i, o.A, o.B, len(models))
@@ -68,8 +72,8 @@ func checkInput(models []string, outcomes []Outcome, style []StyleCounts, opt Op
 			return fmt.Errorf("rating: battle %d: result %v, want 0, 0.5 or 1", i, o.Result)
 		}
 	}
-	if opt.StyleControl && len(style) != len(outcomes) {
-		return fmt.Errorf("rating: style control needs style counts for each of the %d battles, got %d", len(outcomes), len(style))
+	if opt.StyleControl && styleLen(style) != len(outcomes) {
+		return fmt.Errorf("rating: style control needs style counts for each of the %d battles, got %d", len(outcomes), styleLen(style))
 	}
 	if opt.GivenCounts != nil && opt.CI == CISandwich {
 		return errors.New("rating: given bootstrap counts and sandwich intervals exclude each other")
@@ -151,7 +155,7 @@ func intervalsOrPoints(samples [][]float64, fit []float64, level float64) []Inte
 
 // addStyle computes the style-controlled view and fills it into board,
 // whose models are still in active order.
-func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, style []StyleCounts, bt BTParams, opt Options) error {
+func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, style StyleSource, bt BTParams, opt Options) error {
 	sp := opt.Style
 	sp.BT = bt
 	var fit *StyleFit
@@ -159,7 +163,7 @@ func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, styl
 	var coefCI *[NumStyleFeatures]Interval
 	var err error
 	if opt.CI == CISandwich {
-		fit, ci, err = SandwichStyle(n, outcomes, style, sp, opt.Level)
+		fit, ci, err = sandwichStyle(n, outcomes, style, sp, opt.Level)
 	} else {
 		fit, ci, coefCI, err = styleBootstrapCI(ctx, n, outcomes, style, sp, opt)
 	}
@@ -177,7 +181,7 @@ func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, styl
 }
 
 // styleBootstrapCI fits style control and bootstraps it.
-func styleBootstrapCI(ctx context.Context, n int, outcomes []Outcome, style []StyleCounts, sp StyleParams, opt Options) (*StyleFit, []Interval, *[NumStyleFeatures]Interval, error) {
+func styleBootstrapCI(ctx context.Context, n int, outcomes []Outcome, style StyleSource, sp StyleParams, opt Options) (*StyleFit, []Interval, *[NumStyleFeatures]Interval, error) {
 	fit, full, start, err := fitStyle(n, outcomes, style, sp)
 	if err != nil {
 		return nil, nil, nil, err

@@ -31,15 +31,15 @@ type StyleFit struct {
 // features f of each battle (see StyleFeatures), minimising the log loss
 // plus p.Reg/2·‖[θ, β]‖², to machine precision.
 func FitStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams) (*StyleFit, error) {
-	fit, _, _, err := fitStyle(n, outcomes, style, p)
+	fit, _, _, err := fitStyle(n, outcomes, StyleList(style), p)
 	return fit, err
 }
 
 // fitStyle is FitStyle that also returns the pooled problem and the
 // optimum's parameter vector, from which a bootstrap starts.
-func fitStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams) (*StyleFit, *styleProblem, []float64, error) {
-	feats, norm := StyleFeatures(style)
-	prob := newStyleProblem(n, outcomes, feats)
+func fitStyle(n int, outcomes []Outcome, style StyleSource, p StyleParams) (*StyleFit, *styleProblem, []float64, error) {
+	norm := styleNorm(style)
+	prob := newStyleProblem(n, outcomes, style, &norm)
 	x := make([]float64, n+NumStyleFeatures)
 	if err := newStyleSolver(prob, p).solve(x); err != nil {
 		return nil, nil, nil, err
@@ -160,7 +160,7 @@ func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move floa
 	var bb [NumStyleFeatures][NumStyleFeatures]float64
 	var gb [NumStyleFeatures]float64
 	for _, r := range p.active {
-		w := p.w[r]
+		w, sr := float64(p.w[r]), float64(p.s2[r])*0.5
 		a, b := p.a[r], p.b[r]
 		fr := &p.feat[r]
 		var pr float64
@@ -183,14 +183,14 @@ func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move floa
 				if eta >= 0 {
 					sp += eta
 				}
-				f += w*sp - p.s[r]*eta
+				f += w*sp - sr*eta
 			}
 			if g == nil {
 				continue
 			}
 			pr = sigmoidFromExp(eta, e)
 		}
-		gr := w*pr - p.s[r]
+		gr := w*pr - sr
 		hr := w * pr * (1 - pr)
 		if o.outer {
 			hr = outerWeight(p.counts[r], pr)

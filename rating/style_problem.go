@@ -1,40 +1,45 @@
 package rating
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // styleProblem holds the style-controlled fit's data as distinct rows.
 // Battles with the same pair and features pool into one row; (b, a, −f)
 // is the same row as (a, b, f) with the outcome flipped, so rows are
 // stored with a < b. A row keeps its battle counts per outcome so a
 // bootstrap can still resample battles; the fit needs only the row's
-// battle total W and points S, its sufficient statistics.
+// battle total W and points S, its sufficient statistics. At scale
+// nearly every battle is a row of its own, so a row's bytes are what the
+// fit costs a battle: W and twice S are kept as integers (exact, and
+// half the size of floats).
 type styleProblem struct {
 	n    int // models
 	a, b []int32
 	feat [][NumStyleFeatures]float64
 	// counts[r] are the battles of row r won by b, tied, and won by a.
 	counts [][3]int32
-	w, s   []float64
+	w, s2  []uint32
 	total  float64
 	active []int32 // rows with w > 0, in order
-	// cellRow and cellScore map a bootstrap's cells to rows (listCells);
-	// built once and shared by copies of the problem.
-	cellRow   []int32
-	cellScore []float64
+	// cellRow and cellSlot map a bootstrap's cells to rows and outcomes
+	// (listCells); built once and shared by copies of the problem.
+	cellRow  []int32
+	cellSlot []uint8
 }
 
-// newStyleProblem pools battles into rows. It takes over feats' storage
-// for the rows' features: row r is written only once battle r ≥ it has
-// been read, and a million battles' features are 32 MB of fresh memory
-// otherwise.
-func newStyleProblem(n int, outcomes []Outcome, feats [][NumStyleFeatures]float64) *styleProblem {
+// newStyleProblem pools battles into rows, reading each battle's style
+// counts from style and z-scoring them with norm.
+func newStyleProblem(n int, outcomes []Outcome, style StyleSource, norm *StyleNormalisation) *styleProblem {
 	p := &styleProblem{
 		n: n, a: make([]int32, 0, len(outcomes)), b: make([]int32, 0, len(outcomes)),
-		feat: feats[:0], counts: make([][3]int32, 0, len(outcomes)),
+		feat: make([][NumStyleFeatures]float64, 0, len(outcomes)), counts: make([][3]int32, 0, len(outcomes)),
 	}
 	table := newRowTable(len(outcomes))
 	for i, o := range outcomes {
-		a, b, f, res := int32(o.A), int32(o.B), feats[i], o.Result
+		counts := style.Counts(i)
+		a, b, f, res := int32(o.A), int32(o.B), norm.features(&counts), o.Result
 		if a > b {
 			a, b, res = b, a, 1-res
 			for k := range f {
@@ -47,10 +52,21 @@ func newStyleProblem(n int, outcomes []Outcome, feats [][NumStyleFeatures]float6
 		r := table.find(p, a, b, &f)
 		p.counts[r][outcomeSlot(res)]++
 	}
-	p.w = make([]float64, len(p.a))
-	p.s = make([]float64, len(p.a))
+	p.clip()
+	p.w = make([]uint32, len(p.a))
+	p.s2 = make([]uint32, len(p.a))
 	p.fillFromCounts(nil)
 	return p
+}
+
+// clip gives back the room reserved for a row per battle when pooling
+// left far fewer rows.
+func (p *styleProblem) clip() {
+	if len(p.a) > cap(p.a)/4*3 {
+		return
+	}
+	p.a, p.b = slices.Clone(p.a), slices.Clone(p.b)
+	p.feat, p.counts = slices.Clone(p.feat), slices.Clone(p.counts)
 }
 
 // rowTable is an open-addressing hash index from (a, b, features) to a
@@ -113,9 +129,9 @@ func (p *styleProblem) fillFromCounts(cellCounts []int32) {
 		return
 	}
 	for r, k := range p.counts {
-		p.w[r] = float64(k[0] + k[1] + k[2])
-		p.s[r] = float64(k[1])/2 + float64(k[2])
-		p.total += p.w[r]
+		p.w[r] = uint32(k[0] + k[1] + k[2])
+		p.s2[r] = uint32(k[1] + 2*k[2])
+		p.total += float64(p.w[r])
 	}
 	p.listActive()
 }
@@ -148,20 +164,20 @@ func (p *styleProblem) fillFromCells(cellCounts []int32) {
 		p.listCells()
 	}
 	clear(p.w)
-	clear(p.s)
+	clear(p.s2)
 	total := 0
 	for c, k := range cellCounts {
 		r := p.cellRow[c]
-		p.w[r] += float64(k)
-		p.s[r] += float64(k) * p.cellScore[c]
+		p.w[r] += uint32(k)
+		p.s2[r] += uint32(k) * uint32(p.cellSlot[c])
 		total += int(k)
 	}
 	p.total = float64(total)
 	p.listActive()
 }
 
-// listCells records each cell's row and points per battle (b won 0, tie
-// ½, a won 1), in cellWeights order.
+// listCells records each cell's row and twice its points per battle (b
+// won 0, tie 1, a won 2), in cellWeights order.
 func (p *styleProblem) listCells() {
 	cells := 0
 	for _, rc := range p.counts {
@@ -172,12 +188,12 @@ func (p *styleProblem) listCells() {
 		}
 	}
 	p.cellRow = make([]int32, 0, cells)
-	p.cellScore = make([]float64, 0, cells)
+	p.cellSlot = make([]uint8, 0, cells)
 	for r, rc := range p.counts {
 		for slot, n := range rc {
 			if n > 0 {
 				p.cellRow = append(p.cellRow, int32(r))
-				p.cellScore = append(p.cellScore, float64(slot)/2)
+				p.cellSlot = append(p.cellSlot, uint8(slot))
 			}
 		}
 	}

@@ -6,8 +6,12 @@ import "math"
 // robust covariance H⁻¹·G·H⁻¹ of the penalised fit, the same estimator
 // SandwichBT uses, over the (models+4) parameters. Median holds the fit.
 func SandwichStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams, level float64) (*StyleFit, []Interval, error) {
-	feats, norm := StyleFeatures(style)
-	prob := newStyleProblem(n, outcomes, feats)
+	return sandwichStyle(n, outcomes, StyleList(style), p, level)
+}
+
+func sandwichStyle(n int, outcomes []Outcome, style StyleSource, p StyleParams, level float64) (*StyleFit, []Interval, error) {
+	norm := styleNorm(style)
+	prob := newStyleProblem(n, outcomes, style, &norm)
 	solver := newStyleSolver(prob, p)
 	dim := n + NumStyleFeatures
 	x := make([]float64, dim)
