@@ -17,8 +17,12 @@ type ratingsInput struct {
 	contenders []models.Contender
 	names      []string
 	outcomes   []rating.Outcome
-	style      []rating.StyleCounts
-	tallies    []tallies
+	// styles gives the style counts of each outcome, read from the votes
+	// held, so that they are never copied for all votes at once; style
+	// lists them (ratingInput), as InputsDigest takes them.
+	styles  rating.StyleSource
+	style   []rating.StyleCounts
+	tallies []tallies
 	// mark identifies the counted votes read, rated or not, so that it
 	// compares equal with the store's VoteMark when nothing changed.
 	mark models.VoteMark
@@ -27,40 +31,57 @@ type ratingsInput struct {
 	digest *digestSum
 }
 
-// ratingInput turns the counted votes into outcomes with both answers'
-// style counts, skipping votes on contenders that no longer exist. With
-// idx not nil only the votes at those indices are taken (one category's).
+// voteSelection picks the held votes an input takes: those at idx when
+// it is set, else those whose category set is marked in sets when that is
+// set, else every vote.
+type voteSelection struct {
+	idx  []int
+	sets []bool
+}
+
+// ratingInput is styledInput with the style counts listed as well, taking
+// the votes at idx (every vote when nil).
 func ratingInput(cs []models.Contender, rv *ratedVotes, idx []int) ratingsInput {
-	return buildInput(cs, rv, idx, true)
+	in := styledInput(cs, rv, voteSelection{idx: idx})
+	in.style = styleList(in.styles)
+	return in
 }
 
-// plainInput is ratingInput without the style counts (64 bytes a vote),
-// for the overall board's fast part, which does not fit style; the inputs
-// digest then must come from the sums ratedVotes keeps.
+// styledInput turns the selected counted votes into outcomes with both
+// answers' style counts, skipping votes on contenders that no longer
+// exist. The style counts stay in rv, which must not change while the
+// input is rated.
+func styledInput(cs []models.Contender, rv *ratedVotes, sel voteSelection) ratingsInput {
+	return buildInput(cs, rv, sel, true)
+}
+
+// plainInput is the input without the style counts, for the overall
+// board's fast part, which does not fit style; the inputs digest then
+// must come from the sums ratedVotes keeps.
 func plainInput(cs []models.Contender, rv *ratedVotes) ratingsInput {
-	return buildInput(cs, rv, nil, false)
+	return buildInput(cs, rv, voteSelection{}, false)
 }
 
-func buildInput(cs []models.Contender, rv *ratedVotes, idx []int, withStyle bool) ratingsInput {
+func buildInput(cs []models.Contender, rv *ratedVotes, sel voteSelection, withStyle bool) ratingsInput {
 	in := ratingsInput{contenders: cs, names: make([]string, len(cs)), tallies: make([]tallies, len(cs))}
 	index := make(map[uint32]int, len(cs))
 	for i, c := range cs {
 		index[uint32(c.ID)], in.names[i] = i, c.Slug
 	}
 	n := rv.len()
-	if idx != nil {
-		n = len(idx)
+	if sel.idx != nil {
+		n = len(sel.idx)
 	}
-	in.outcomes = make([]rating.Outcome, 0, n)
-	if withStyle {
-		in.style = make([]rating.StyleCounts, 0, n)
-	}
-	in.mark.Count = n
+	in.outcomes = make([]rating.Outcome, 0, sel.count(rv))
+	held := heldStyle{rv: rv}
 	for k := range n {
 		j := k
-		if idx != nil {
-			j = idx[k]
+		if sel.idx != nil {
+			j = sel.idx[k]
+		} else if sel.sets != nil && !sel.sets[rv.cat[j]] {
+			continue
 		}
+		in.mark.Count++
 		in.mark.LastID = max(in.mark.LastID, uint(rv.id[j]))
 		ia, okA := index[rv.a[j]]
 		ib, okB := index[rv.b[j]]
@@ -68,15 +89,80 @@ func buildInput(cs []models.Contender, rv *ratedVotes, idx []int, withStyle bool
 			continue
 		}
 		res := resultValue(rv.result[j])
+		held.take(len(in.outcomes), j)
 		in.outcomes = append(in.outcomes, rating.Outcome{A: ia, B: ib, Result: res})
-		if withStyle {
-			st := rv.style[j*styleWidth : (j+1)*styleWidth]
-			in.style = append(in.style, rating.StyleCounts{A: styleVector(st[:4]), B: styleVector(st[4:])})
-		}
 		in.tallies[ia].add(res)
 		in.tallies[ib].add(1 - res)
 	}
+	if withStyle {
+		held.n = len(in.outcomes)
+		in.styles = held
+	}
 	return in
+}
+
+// count is the number of votes selected.
+func (sel voteSelection) count(rv *ratedVotes) int {
+	switch {
+	case sel.idx != nil:
+		return len(sel.idx)
+	case sel.sets == nil:
+		return rv.len()
+	}
+	n := 0
+	for _, k := range rv.cat {
+		if sel.sets[k] {
+			n++
+		}
+	}
+	return n
+}
+
+// heldStyle gives the rating package the style counts of an input's
+// outcomes from the held columns: outcome i is held vote rows[i], or vote
+// i while rows is nil (every vote taken, in order), so the common case
+// costs nothing a vote.
+type heldStyle struct {
+	rv   *ratedVotes
+	rows []int32
+	n    int
+}
+
+// take records that outcome i is held vote j.
+func (h *heldStyle) take(i, j int) {
+	if h.rows == nil && i == j {
+		return
+	}
+	if h.rows == nil {
+		h.rows = make([]int32, i, i+1024)
+		for k := range h.rows {
+			h.rows[k] = int32(k)
+		}
+	}
+	h.rows = append(h.rows, int32(j))
+}
+
+func (h heldStyle) Len() int { return h.n }
+
+func (h heldStyle) Counts(i int) rating.StyleCounts {
+	j := i
+	if h.rows != nil {
+		j = int(h.rows[i])
+	}
+	st := h.rv.style[j*styleWidth : (j+1)*styleWidth]
+	return rating.StyleCounts{A: styleVector(st[:4]), B: styleVector(st[4:])}
+}
+
+// styleList lists the counts a source gives (nil for none).
+func styleList(src rating.StyleSource) []rating.StyleCounts {
+	if src == nil {
+		return nil
+	}
+	out := make([]rating.StyleCounts, src.Len())
+	for i := range out {
+		out[i] = src.Counts(i)
+	}
+	return out
 }
 
 // resultValue is a kept result as the rating package scores it for A.
