@@ -100,7 +100,8 @@ func (o *styleObjective) rowProbs(x []float64) []float64 {
 	theta, beta := x[:p.n], x[p.n:]
 	out := make([]float64, len(p.a))
 	for r := range out {
-		out[r] = rowProb(o.alpha, theta, beta, p.a[r], p.b[r], &p.feat[r])
+		fr := p.rowFeat(int32(r))
+		out[r] = rowProb(o.alpha, theta, beta, p.a[r], p.b[r], &fr)
 	}
 	return out
 }
@@ -162,7 +163,7 @@ func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move floa
 	for _, r := range p.active {
 		w, sr := float64(p.w[r]), float64(p.s2[r])*0.5
 		a, b := p.a[r], p.b[r]
-		fr := &p.feat[r]
+		fr := p.rowFeat(r)
 		var pr float64
 		if prs != nil {
 			pr = prs[r]
@@ -193,7 +194,7 @@ func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move floa
 		gr := w*pr - sr
 		hr := w * pr * (1 - pr)
 		if o.outer {
-			hr = outerWeight(p.counts[r], pr)
+			hr = outerWeight(p.counts.at(int(r)), pr)
 		}
 		g[a] += alpha * gr
 		g[b] -= alpha * gr

@@ -1,9 +1,6 @@
 package rating
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // styleProblem holds the style-controlled fit's data as distinct rows.
 // Battles with the same pair and features pool into one row; (b, a, −f)
@@ -12,14 +9,14 @@ import (
 // bootstrap can still resample battles; the fit needs only the row's
 // battle total W and points S, its sufficient statistics. At scale
 // nearly every battle is a row of its own, so a row's bytes are what the
-// fit costs a battle: W and twice S are kept as integers (exact, and
-// half the size of floats).
+// fit costs a battle (see style_rows.go): W and twice S are kept as
+// integers (exact, and half the size of floats).
 type styleProblem struct {
 	n    int // models
 	a, b []int32
-	feat [][NumStyleFeatures]float64
-	// counts[r] are the battles of row r won by b, tied, and won by a.
-	counts [][3]int32
+	cols [NumStyleFeatures]featColumn
+	// counts are the battles of each row won by b, tied, and won by a.
+	counts rowCounts
 	w, s2  []uint32
 	total  float64
 	active []int32 // rows with w > 0, in order
@@ -34,7 +31,10 @@ type styleProblem struct {
 func newStyleProblem(n int, outcomes []Outcome, style StyleSource, norm *StyleNormalisation) *styleProblem {
 	p := &styleProblem{
 		n: n, a: make([]int32, 0, len(outcomes)), b: make([]int32, 0, len(outcomes)),
-		feat: make([][NumStyleFeatures]float64, 0, len(outcomes)), counts: make([][3]int32, 0, len(outcomes)),
+		counts: rowCounts{small: make([][3]uint8, 0, len(outcomes))},
+	}
+	for k := range p.cols {
+		p.cols[k] = newFeatColumn(len(outcomes))
 	}
 	table := newRowTable(len(outcomes))
 	for i, o := range outcomes {
@@ -50,7 +50,7 @@ func newStyleProblem(n int, outcomes []Outcome, style StyleSource, norm *StyleNo
 			f[k] += 0 // folds −0 into 0 so equal rows compare equal
 		}
 		r := table.find(p, a, b, &f)
-		p.counts[r][outcomeSlot(res)]++
+		p.counts.add(r, outcomeSlot(res))
 	}
 	p.clip()
 	p.w = make([]uint32, len(p.a))
@@ -59,14 +59,18 @@ func newStyleProblem(n int, outcomes []Outcome, style StyleSource, norm *StyleNo
 	return p
 }
 
-// clip gives back the room reserved for a row per battle when pooling
-// left far fewer rows.
+// clip drops what only pooling needs, and the room reserved for a row
+// per battle when pooling left far fewer rows.
 func (p *styleProblem) clip() {
-	if len(p.a) > cap(p.a)/4*3 {
-		return
+	p.a, p.b, p.counts.small = clipped(p.a), clipped(p.b), clipped(p.counts.small)
+	for k := range p.cols {
+		p.cols[k].done()
 	}
-	p.a, p.b = slices.Clone(p.a), slices.Clone(p.b)
-	p.feat, p.counts = slices.Clone(p.feat), slices.Clone(p.counts)
+}
+
+// rowFeat is row r's features.
+func (p *styleProblem) rowFeat(r int32) [NumStyleFeatures]float64 {
+	return [NumStyleFeatures]float64{p.cols[0].at(r), p.cols[1].at(r), p.cols[2].at(r), p.cols[3].at(r)}
 }
 
 // rowTable is an open-addressing hash index from (a, b, features) to a
@@ -99,11 +103,13 @@ func (t *rowTable) find(p *styleProblem, a, b int32, f *[NumStyleFeatures]float6
 			t.slots[i] = r + 1
 			p.a = append(p.a, a)
 			p.b = append(p.b, b)
-			p.feat = append(p.feat, *f)
-			p.counts = append(p.counts, [3]int32{})
+			for k := range p.cols {
+				p.cols[k].add(f[k])
+			}
+			p.counts.grow()
 			return r
 		}
-		if p.a[r] == a && p.b[r] == b && p.feat[r] == *f {
+		if p.a[r] == a && p.b[r] == b && p.rowFeat(r) == *f {
 			return r
 		}
 	}
@@ -128,7 +134,8 @@ func (p *styleProblem) fillFromCounts(cellCounts []int32) {
 		p.fillFromCells(cellCounts)
 		return
 	}
-	for r, k := range p.counts {
+	for r := range p.counts.len() {
+		k := p.counts.at(r)
 		p.w[r] = uint32(k[0] + k[1] + k[2])
 		p.s2[r] = uint32(k[1] + 2*k[2])
 		p.total += float64(p.w[r])
@@ -179,18 +186,11 @@ func (p *styleProblem) fillFromCells(cellCounts []int32) {
 // listCells records each cell's row and twice its points per battle (b
 // won 0, tie 1, a won 2), in cellWeights order.
 func (p *styleProblem) listCells() {
-	cells := 0
-	for _, rc := range p.counts {
-		for _, n := range rc {
-			if n > 0 {
-				cells++
-			}
-		}
-	}
+	cells := p.cells()
 	p.cellRow = make([]int32, 0, cells)
 	p.cellSlot = make([]uint8, 0, cells)
-	for r, rc := range p.counts {
-		for slot, n := range rc {
+	for r := range p.counts.len() {
+		for slot, n := range p.counts.at(r) {
 			if n > 0 {
 				p.cellRow = append(p.cellRow, int32(r))
 				p.cellSlot = append(p.cellSlot, uint8(slot))
@@ -202,13 +202,26 @@ func (p *styleProblem) listCells() {
 // cellWeights lists the battle count of every non-empty (row, outcome)
 // cell, in the order fillFromCounts reads them back.
 func (p *styleProblem) cellWeights() []int {
-	var w []int
-	for _, rc := range p.counts {
-		for _, n := range rc {
+	w := make([]int, 0, p.cells())
+	for r := range p.counts.len() {
+		for _, n := range p.counts.at(r) {
 			if n > 0 {
 				w = append(w, int(n))
 			}
 		}
 	}
 	return w
+}
+
+// cells is the number of non-empty (row, outcome) cells.
+func (p *styleProblem) cells() int {
+	cells := 0
+	for r := range p.counts.len() {
+		for _, n := range p.counts.at(r) {
+			if n > 0 {
+				cells++
+			}
+		}
+	}
+	return cells
 }
