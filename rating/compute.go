@@ -13,10 +13,6 @@ import (
 // (UB), and, when asked and style counts are given (one per outcome), the
 // style-controlled view. Models without battles are left off the board.
 func ComputeBoard(ctx context.Context, models []string, outcomes []Outcome, style []StyleCounts, opt Options) (*Board, error) {
-	return computeBoard(ctx, models, outcomes, StyleList(style), opt)
-}
-
-func computeBoard(ctx context.Context, models []string, outcomes []Outcome, style StyleSource, opt Options) (*Board, error) {
 	if err := checkInput(models, outcomes, style, opt); err != nil {
 		return nil, err
 	}
@@ -54,7 +50,7 @@ func computeBoard(ctx context.Context, models []string, outcomes []Outcome, styl
 		})
 	}
 	if opt.StyleControl {
-		if err := addStyle(ctx, board, n, local, style, bt, opt); err != nil {
+		if err := addStyle(ctx, board, n, battleList{local, style}, bt, opt); err != nil {
 			return nil, err
 		}
 	}
@@ -63,7 +59,7 @@ func computeBoard(ctx context.Context, models []string, outcomes []Outcome, styl
 }
 
 // checkInput rejects inputs that would otherwise fail deep inside a fit.
-func checkInput(models []string, outcomes []Outcome, style StyleSource, opt Options) error {
+func checkInput(models []string, outcomes []Outcome, style []StyleCounts, opt Options) error {
 	for i, o := range outcomes {
 		if o.A < 0 || o.A >= len(models) || o.B < 0 || o.B >= len(models) || o.A == o.B {
 			return fmt.Errorf("rating: battle %d: bad models %d and %d for %d names", i, o.A, o.B, len(models))
@@ -72,8 +68,8 @@ func checkInput(models []string, outcomes []Outcome, style StyleSource, opt Opti
 			return fmt.Errorf("rating: battle %d: result %v, want 0, 0.5 or 1", i, o.Result)
 		}
 	}
-	if opt.StyleControl && styleLen(style) != len(outcomes) {
-		return fmt.Errorf("rating: style control needs style counts for each of the %d battles, got %d", len(outcomes), styleLen(style))
+	if opt.StyleControl && len(style) != len(outcomes) {
+		return fmt.Errorf("rating: style control needs style counts for each of the %d battles, got %d", len(outcomes), len(style))
 	}
 	if opt.GivenCounts != nil && opt.CI == CISandwich {
 		return errors.New("rating: given bootstrap counts and sandwich intervals exclude each other")
@@ -155,7 +151,7 @@ func intervalsOrPoints(samples [][]float64, fit []float64, level float64) []Inte
 
 // addStyle computes the style-controlled view and fills it into board,
 // whose models are still in active order.
-func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, style StyleSource, bt BTParams, opt Options) error {
+func addStyle(ctx context.Context, board *Board, n int, battles Battles, bt BTParams, opt Options) error {
 	sp := opt.Style
 	sp.BT = bt
 	var fit *StyleFit
@@ -163,9 +159,9 @@ func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, styl
 	var coefCI *[NumStyleFeatures]Interval
 	var err error
 	if opt.CI == CISandwich {
-		fit, ci, err = sandwichStyle(n, outcomes, style, sp, opt.Level)
+		fit, ci, err = sandwichStyle(n, battles, sp, opt.Level)
 	} else {
-		fit, ci, coefCI, err = styleBootstrapCI(ctx, n, outcomes, style, sp, opt)
+		fit, ci, coefCI, err = styleBootstrapCI(ctx, n, battles, sp, opt)
 	}
 	if err != nil {
 		return err
@@ -181,8 +177,8 @@ func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, styl
 }
 
 // styleBootstrapCI fits style control and bootstraps it.
-func styleBootstrapCI(ctx context.Context, n int, outcomes []Outcome, style StyleSource, sp StyleParams, opt Options) (*StyleFit, []Interval, *[NumStyleFeatures]Interval, error) {
-	fit, full, start, err := fitStyle(n, outcomes, style, sp)
+func styleBootstrapCI(ctx context.Context, n int, battles Battles, sp StyleParams, opt Options) (*StyleFit, []Interval, *[NumStyleFeatures]Interval, error) {
+	fit, full, start, err := fitStyle(n, battles, sp)
 	if err != nil {
 		return nil, nil, nil, err
 	}

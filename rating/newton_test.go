@@ -38,8 +38,9 @@ func TestLineSearchBoundKeepsIterates(t *testing.T) {
 	set, _ := Simulate(SimConfig{Models: 12, Battles: 20000, Seed: 31, TieRate: 0.2, StyleEffect: DefaultStyleEffect})
 	n := len(set.Models)
 
-	norm := styleNorm(StyleList(set.Style))
-	prob := newStyleProblem(n, set.Outcomes, StyleList(set.Style), &norm)
+	battles := battleList{set.Outcomes, set.Style}
+	norm := styleNorm(battles)
+	prob := newStyleProblem(n, battles, &norm)
 	var largest float64
 	fits := func(prob *styleProblem, start []float64) (bound, values []float64) {
 		bound, values = slices.Clone(start), slices.Clone(start)

@@ -16,7 +16,7 @@ type StyleSamples struct {
 // each. As in the arena's code the features keep the full data's
 // normalisation.
 func BootstrapStyle(ctx context.Context, n int, outcomes []Outcome, style []StyleCounts, p StyleParams, opt BootstrapOptions) (*StyleSamples, error) {
-	_, full, start, err := fitStyle(n, outcomes, StyleList(style), p)
+	_, full, start, err := fitStyle(n, battleList{outcomes, style}, p)
 	if err != nil {
 		return nil, err
 	}

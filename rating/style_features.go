@@ -14,10 +14,17 @@ func styleRatio(a, b float64) float64 { return (a - b) / (a + b + 1) }
 // ratio (a−b)/(a+b+1), z-scored with the population standard deviation over
 // all battles, exactly as the arena's published code does.
 func StyleFeatures(style []StyleCounts) ([][NumStyleFeatures]float64, StyleNormalisation) {
-	norm := styleNorm(StyleList(style))
+	norm := styleNorm(countsOnly(style))
 	feats := make([][NumStyleFeatures]float64, len(style))
 	for i := range style {
 		feats[i] = norm.features(&style[i])
 	}
 	return feats, norm
 }
+
+// countsOnly is Battles over style counts alone, for the normalisation.
+type countsOnly []StyleCounts
+
+func (c countsOnly) Len() int { return len(c) }
+
+func (c countsOnly) Battle(i int) (Outcome, StyleCounts) { return Outcome{}, c[i] }

@@ -31,15 +31,15 @@ type StyleFit struct {
 // features f of each battle (see StyleFeatures), minimising the log loss
 // plus p.Reg/2·‖[θ, β]‖², to machine precision.
 func FitStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams) (*StyleFit, error) {
-	fit, _, _, err := fitStyle(n, outcomes, StyleList(style), p)
+	fit, _, _, err := fitStyle(n, battleList{outcomes, style}, p)
 	return fit, err
 }
 
 // fitStyle is FitStyle that also returns the pooled problem and the
 // optimum's parameter vector, from which a bootstrap starts.
-func fitStyle(n int, outcomes []Outcome, style StyleSource, p StyleParams) (*StyleFit, *styleProblem, []float64, error) {
-	norm := styleNorm(style)
-	prob := newStyleProblem(n, outcomes, style, &norm)
+func fitStyle(n int, battles Battles, p StyleParams) (*StyleFit, *styleProblem, []float64, error) {
+	norm := styleNorm(battles)
+	prob := newStyleProblem(n, battles, &norm)
 	x := make([]float64, n+NumStyleFeatures)
 	if err := newStyleSolver(prob, p).solve(x); err != nil {
 		return nil, nil, nil, err

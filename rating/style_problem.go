@@ -26,19 +26,20 @@ type styleProblem struct {
 	cellSlot []uint8
 }
 
-// newStyleProblem pools battles into rows, reading each battle's style
-// counts from style and z-scoring them with norm.
-func newStyleProblem(n int, outcomes []Outcome, style StyleSource, norm *StyleNormalisation) *styleProblem {
+// newStyleProblem pools battles into rows, z-scoring their style counts
+// with norm.
+func newStyleProblem(n int, battles Battles, norm *StyleNormalisation) *styleProblem {
+	m := battles.Len()
 	p := &styleProblem{
-		n: n, a: make([]int32, 0, len(outcomes)), b: make([]int32, 0, len(outcomes)),
-		counts: rowCounts{small: make([][3]uint8, 0, len(outcomes))},
+		n: n, a: make([]int32, 0, m), b: make([]int32, 0, m),
+		counts: rowCounts{small: make([][3]uint8, 0, m)},
 	}
 	for k := range p.cols {
-		p.cols[k] = newFeatColumn(len(outcomes))
+		p.cols[k] = newFeatColumn(m)
 	}
-	table := newRowTable(len(outcomes))
-	for i, o := range outcomes {
-		counts := style.Counts(i)
+	table := newRowTable(m)
+	for i := range m {
+		o, counts := battles.Battle(i)
 		a, b, f, res := int32(o.A), int32(o.B), norm.features(&counts), o.Result
 		if a > b {
 			a, b, res = b, a, 1-res

@@ -15,7 +15,7 @@ import (
 func TestStyleRowsKeepValues(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	var outcomes []Outcome
-	var style StyleList
+	var style []StyleCounts
 	for i := range 120_000 {
 		a, b := rng.IntN(6), rng.IntN(6)
 		if a == b {
@@ -31,8 +31,8 @@ func TestStyleRowsKeepValues(t *testing.T) {
 		outcomes = append(outcomes, Outcome{A: a, B: b, Result: float64(rng.IntN(3)) / 2})
 		style = append(style, s)
 	}
-	norm := styleNorm(style)
-	p := newStyleProblem(6, outcomes, style, &norm)
+	norm := styleNorm(battleList{outcomes, style})
+	p := newStyleProblem(6, battleList{outcomes, style}, &norm)
 
 	type row struct {
 		a, b   int32

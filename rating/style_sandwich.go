@@ -6,12 +6,12 @@ import "math"
 // robust covariance H⁻¹·G·H⁻¹ of the penalised fit, the same estimator
 // SandwichBT uses, over the (models+4) parameters. Median holds the fit.
 func SandwichStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams, level float64) (*StyleFit, []Interval, error) {
-	return sandwichStyle(n, outcomes, StyleList(style), p, level)
+	return sandwichStyle(n, battleList{outcomes, style}, p, level)
 }
 
-func sandwichStyle(n int, outcomes []Outcome, style StyleSource, p StyleParams, level float64) (*StyleFit, []Interval, error) {
-	norm := styleNorm(style)
-	prob := newStyleProblem(n, outcomes, style, &norm)
+func sandwichStyle(n int, battles Battles, p StyleParams, level float64) (*StyleFit, []Interval, error) {
+	norm := styleNorm(battles)
+	prob := newStyleProblem(n, battles, &norm)
 	solver := newStyleSolver(prob, p)
 	dim := n + NumStyleFeatures
 	x := make([]float64, dim)

@@ -353,33 +353,56 @@ func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput
 	if st := b.Settings(); in.digest != nil && st.Style {
 		b.InputsDigest = in.digest.digest(st)
 	} else {
-		b.InputsDigest = InputsDigest(in.names, in.outcomes, styleList(in.styles), st)
+		b.InputsDigest = InputsDigest(in.names, in.outcomes, styleList(in.battles), st)
 	}
 	if len(in.outcomes) == 0 {
 		return b, nil
 	}
-	ro.StyleControl = full
-	board, err := rating.ComputeBoardFrom(ctx, in.names, in.outcomes, in.styles, ro)
-	if err != nil && ctx.Err() == nil && full {
-		b.StyleError = err.Error()
-		ro.StyleControl = false
-		board, err = rating.ComputeBoard(ctx, in.names, in.outcomes, nil, ro)
-	}
+	ro.StyleControl = false
+	board, err := rating.ComputeBoard(ctx, in.names, in.outcomes, nil, ro)
 	if err != nil {
 		return nil, fmt.Errorf("compute ratings (%s): %w", category, err)
+	}
+	b.Pairs = pairRecords(in.names, in.outcomes)
+	robust := full && (category == models.CategoryOverall || len(board.Models) <= maxRobustnessModels)
+	var cells []rating.Cell
+	if robust {
+		cells = rating.Cells(in.outcomes)
+	}
+	// The style fit reads the battles again from the votes held, so the
+	// outcomes (24 bytes a vote) are not held while it runs.
+	in.outcomes = nil
+	if full {
+		if err := addStyleView(ctx, b, board, &in, ro); err != nil {
+			return nil, fmt.Errorf("compute ratings (%s): %w", category, err)
+		}
 	}
 	for _, m := range board.Models {
 		b.Models = append(b.Models, ratedRow(in.contenders[m.Index], m, in.tallies[m.Index]))
 	}
 	b.Style = styleEffects(board.Style)
-	b.Pairs = pairRecords(in.names, in.outcomes)
 	b.TieGroups, b.StyleTieGroups = tieGroups(board)
-	if full && (category == models.CategoryOverall || len(board.Models) <= maxRobustnessModels) {
-		if b.Robustness, err = topRobustness(in, board); err != nil {
+	if robust {
+		if b.Robustness, err = topRobustness(cells, board); err != nil {
 			return nil, fmt.Errorf("robustness of #1 (%s): %w", category, err)
 		}
 	}
 	return b, nil
+}
+
+// addStyleView adds the style-controlled view to a board rated without
+// it. Should its fit fail, the board is still published without it, saying
+// why.
+func addStyleView(ctx context.Context, b *RatedBoard, board *rating.Board, in *ratingsInput, ro rating.Options) error {
+	if in.battles == nil {
+		return errors.New("no style counts to rate with")
+	}
+	err := rating.AddStyle(ctx, board, len(in.names), in.battles, ro)
+	if err != nil && ctx.Err() == nil {
+		b.StyleError = err.Error()
+		return nil
+	}
+	return err
 }
 
 // ratingOptions are the rating engine's options for every board.

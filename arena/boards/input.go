@@ -17,10 +17,11 @@ type ratingsInput struct {
 	contenders []models.Contender
 	names      []string
 	outcomes   []rating.Outcome
-	// styles gives the style counts of each outcome, read from the votes
-	// held, so that they are never copied for all votes at once; style
-	// lists them (ratingInput), as InputsDigest takes them.
-	styles  rating.StyleSource
+	// battles gives the outcomes again with their style counts, read from
+	// the votes held, so that the counts are never copied for all votes
+	// at once and the style fit can run once outcomes is dropped; style
+	// lists the counts (ratingInput), as InputsDigest takes them.
+	battles rating.Battles
 	style   []rating.StyleCounts
 	tallies []tallies
 	// mark identifies the counted votes read, rated or not, so that it
@@ -43,7 +44,7 @@ type voteSelection struct {
 // the votes at idx (every vote when nil).
 func ratingInput(cs []models.Contender, rv *ratedVotes, idx []int) ratingsInput {
 	in := styledInput(cs, rv, voteSelection{idx: idx})
-	in.style = styleList(in.styles)
+	in.style = styleList(in.battles)
 	return in
 }
 
@@ -64,16 +65,16 @@ func plainInput(cs []models.Contender, rv *ratedVotes) ratingsInput {
 
 func buildInput(cs []models.Contender, rv *ratedVotes, sel voteSelection, withStyle bool) ratingsInput {
 	in := ratingsInput{contenders: cs, names: make([]string, len(cs)), tallies: make([]tallies, len(cs))}
-	index := make(map[uint32]int, len(cs))
+	index := newModelIndex(cs)
 	for i, c := range cs {
-		index[uint32(c.ID)], in.names[i] = i, c.Slug
+		in.names[i] = c.Slug
 	}
 	n := rv.len()
 	if sel.idx != nil {
 		n = len(sel.idx)
 	}
 	in.outcomes = make([]rating.Outcome, 0, sel.count(rv))
-	held := heldStyle{rv: rv}
+	held := heldBattles{rv: rv, index: index}
 	for k := range n {
 		j := k
 		if sel.idx != nil {
@@ -83,9 +84,8 @@ func buildInput(cs []models.Contender, rv *ratedVotes, sel voteSelection, withSt
 		}
 		in.mark.Count++
 		in.mark.LastID = max(in.mark.LastID, uint(rv.id[j]))
-		ia, okA := index[rv.a[j]]
-		ib, okB := index[rv.b[j]]
-		if !okA || !okB || ia == ib {
+		ia, ib := index.of(rv.a[j]), index.of(rv.b[j])
+		if ia < 0 || ib < 0 || ia == ib {
 			continue
 		}
 		res := resultValue(rv.result[j])
@@ -96,7 +96,7 @@ func buildInput(cs []models.Contender, rv *ratedVotes, sel voteSelection, withSt
 	}
 	if withStyle {
 		held.n = len(in.outcomes)
-		in.styles = held
+		in.battles = held
 	}
 	return in
 }
@@ -118,18 +118,19 @@ func (sel voteSelection) count(rv *ratedVotes) int {
 	return n
 }
 
-// heldStyle gives the rating package the style counts of an input's
-// outcomes from the held columns: outcome i is held vote rows[i], or vote
-// i while rows is nil (every vote taken, in order), so the common case
-// costs nothing a vote.
-type heldStyle struct {
-	rv   *ratedVotes
-	rows []int32
-	n    int
+// heldBattles gives the rating package an input's battles again from the
+// held columns: outcome i is held vote rows[i], or vote i while rows is
+// nil (every vote taken, in order), so the common case costs nothing a
+// vote.
+type heldBattles struct {
+	rv    *ratedVotes
+	index modelIndex
+	rows  []int32
+	n     int
 }
 
 // take records that outcome i is held vote j.
-func (h *heldStyle) take(i, j int) {
+func (h *heldBattles) take(i, j int) {
 	if h.rows == nil && i == j {
 		return
 	}
@@ -142,27 +143,75 @@ func (h *heldStyle) take(i, j int) {
 	h.rows = append(h.rows, int32(j))
 }
 
-func (h heldStyle) Len() int { return h.n }
+func (h heldBattles) Len() int { return h.n }
 
-func (h heldStyle) Counts(i int) rating.StyleCounts {
+func (h heldBattles) Battle(i int) (rating.Outcome, rating.StyleCounts) {
 	j := i
 	if h.rows != nil {
 		j = int(h.rows[i])
 	}
+	o := rating.Outcome{A: h.index.of(h.rv.a[j]), B: h.index.of(h.rv.b[j]), Result: resultValue(h.rv.result[j])}
 	st := h.rv.style[j*styleWidth : (j+1)*styleWidth]
-	return rating.StyleCounts{A: styleVector(st[:4]), B: styleVector(st[4:])}
+	return o, rating.StyleCounts{A: styleVector(st[:4]), B: styleVector(st[4:])}
 }
 
-// styleList lists the counts a source gives (nil for none).
-func styleList(src rating.StyleSource) []rating.StyleCounts {
-	if src == nil {
+// styleList lists the style counts of battles (nil for none).
+func styleList(battles rating.Battles) []rating.StyleCounts {
+	if battles == nil {
 		return nil
 	}
-	out := make([]rating.StyleCounts, src.Len())
+	out := make([]rating.StyleCounts, battles.Len())
 	for i := range out {
-		out[i] = src.Counts(i)
+		_, out[i] = battles.Battle(i)
 	}
 	return out
+}
+
+// modelIndex finds a contender's model index by id, -1 for none: in a
+// table while the ids are few enough (database ids of contenders are),
+// which the style fit reads every vote through, else in a map.
+type modelIndex struct {
+	dense  []int32
+	sparse map[uint32]int
+}
+
+// denseIDs bounds the table: 4 MB of int32.
+const denseIDs = 1 << 20
+
+func newModelIndex(cs []models.Contender) modelIndex {
+	top := uint(0)
+	for _, c := range cs {
+		top = max(top, c.ID)
+	}
+	var m modelIndex
+	if top >= denseIDs {
+		m.sparse = make(map[uint32]int, len(cs))
+		for i, c := range cs {
+			m.sparse[uint32(c.ID)] = i
+		}
+		return m
+	}
+	m.dense = make([]int32, top+1)
+	for i := range m.dense {
+		m.dense[i] = -1
+	}
+	for i, c := range cs {
+		m.dense[c.ID] = int32(i)
+	}
+	return m
+}
+
+func (m modelIndex) of(id uint32) int {
+	if m.sparse != nil {
+		if i, ok := m.sparse[id]; ok {
+			return i
+		}
+		return -1
+	}
+	if int(id) < len(m.dense) {
+		return int(m.dense[id])
+	}
+	return -1
 }
 
 // resultValue is a kept result as the rating package scores it for A.
