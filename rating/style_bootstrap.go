@@ -34,7 +34,6 @@ func bootstrapStyle(ctx context.Context, full *styleProblem, start []float64, p 
 	// probabilities are the same whatever the round's weights.
 	startPr := newStyleSolver(full, p).obj.rowProbs(start)
 	mn := newMultinomial(full.cellWeights())
-	full.listCells() // before the workers copy the problem
 	// The rounds weigh the rows afresh: the full data's weights would only
 	// be held through them.
 	rows := len(full.a)

@@ -38,6 +38,9 @@ func FitStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams) (*S
 // fitStyle is FitStyle that also returns the pooled problem and the
 // optimum's parameter vector, from which a bootstrap starts.
 func fitStyle(n int, battles Battles, p StyleParams) (*StyleFit, *styleProblem, []float64, error) {
+	if err := checkStyleModels(n); err != nil {
+		return nil, nil, nil, err
+	}
 	norm := styleNorm(battles)
 	prob := newStyleProblem(n, battles, &norm)
 	x := make([]float64, n+NumStyleFeatures)
@@ -107,7 +110,7 @@ func (o *styleObjective) rowProbs(x []float64) []float64 {
 }
 
 // rowProb is a row's logit and probability that a wins, at θ and β.
-func rowProb(alpha float64, theta, beta []float64, a, b int32, fr *[NumStyleFeatures]float64) float64 {
+func rowProb(alpha float64, theta, beta []float64, a, b uint16, fr *[NumStyleFeatures]float64) float64 {
 	eta := alpha*(theta[a]-theta[b]) + fr[0]*beta[0] + fr[1]*beta[1] + fr[2]*beta[2] + fr[3]*beta[3]
 	return sigmoidFromExp(eta, math.Exp(-math.Abs(eta)))
 }

@@ -1,6 +1,9 @@
 package rating
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // styleProblem holds the style-controlled fit's data as distinct rows.
 // Battles with the same pair and features pool into one row; (b, a, −f)
@@ -12,18 +15,26 @@ import "math"
 // fit costs a battle (see style_rows.go): W and twice S are kept as
 // integers (exact, and half the size of floats).
 type styleProblem struct {
-	n    int // models
-	a, b []int32
+	n    int // models, at most maxStyleModels
+	a, b []uint16
 	cols [NumStyleFeatures]featColumn
 	// counts are the battles of each row won by b, tied, and won by a.
 	counts rowCounts
 	w, s2  []uint32
 	total  float64
 	active []int32 // rows with w > 0, in order
-	// cellRow and cellSlot map a bootstrap's cells to rows and outcomes
-	// (listCells); built once and shared by copies of the problem.
-	cellRow  []int32
-	cellSlot []uint8
+}
+
+// maxStyleModels is the most models a style fit takes: a row names its
+// two in two bytes each, and the fit's Hessian, (models+4)² floats, would
+// take 34 GB at that many anyway.
+const maxStyleModels = 1 << 16
+
+func checkStyleModels(n int) error {
+	if n > maxStyleModels {
+		return fmt.Errorf("rating: style control takes at most %d models, got %d", maxStyleModels, n)
+	}
+	return nil
 }
 
 // newStyleProblem pools battles into rows, z-scoring their style counts
@@ -31,7 +42,7 @@ type styleProblem struct {
 func newStyleProblem(n int, battles Battles, norm *StyleNormalisation) *styleProblem {
 	m := battles.Len()
 	p := &styleProblem{
-		n: n, a: make([]int32, 0, m), b: make([]int32, 0, m),
+		n: n, a: make([]uint16, 0, m), b: make([]uint16, 0, m),
 		counts: rowCounts{small: make([][3]uint8, 0, m)},
 	}
 	for k := range p.cols {
@@ -40,7 +51,7 @@ func newStyleProblem(n int, battles Battles, norm *StyleNormalisation) *stylePro
 	table := newRowTable(m)
 	for i := range m {
 		o, counts := battles.Battle(i)
-		a, b, f, res := int32(o.A), int32(o.B), norm.features(&counts), o.Result
+		a, b, f, res := uint16(o.A), uint16(o.B), norm.features(&counts), o.Result
 		if a > b {
 			a, b, res = b, a, 1-res
 			for k := range f {
@@ -91,8 +102,8 @@ func newRowTable(n int) *rowTable {
 }
 
 // find returns the row for (a, b, f), appending a new one to p if absent.
-func (t *rowTable) find(p *styleProblem, a, b int32, f *[NumStyleFeatures]float64) int32 {
-	h := uint64(a)<<32 | uint64(uint32(b))
+func (t *rowTable) find(p *styleProblem, a, b uint16, f *[NumStyleFeatures]float64) int32 {
+	h := uint64(a)<<32 | uint64(b)
 	for _, v := range f {
 		h = (h ^ math.Float64bits(v)) * 0x9e3779b97f4a7c15
 		h ^= h >> 29
@@ -164,40 +175,36 @@ func (p *styleProblem) listActive() {
 	p.active = active[:n]
 }
 
-// fillFromCells is fillFromCounts for a bootstrap round: one branch-free
-// step per cell. The sums are of small integers and halves, so they are
-// exact in any order.
+// fillFromCells is fillFromCounts for a bootstrap round, given the
+// round's count of every cell cellWeights lists. Each row takes its cells
+// from its own counts, without branching on which are listed, so the
+// problem needs no list of the cells' rows (5 bytes a row). The sums are
+// of small integers, so they are exact in any order.
 func (p *styleProblem) fillFromCells(cellCounts []int32) {
-	if p.cellRow == nil {
-		p.listCells()
-	}
-	clear(p.w)
-	clear(p.s2)
-	total := 0
-	for c, k := range cellCounts {
-		r := p.cellRow[c]
-		p.w[r] += uint32(k)
-		p.s2[r] += uint32(k) * uint32(p.cellSlot[c])
-		total += int(k)
+	last := len(cellCounts) - 1
+	c, total := 0, uint64(0)
+	for r := range p.counts.len() {
+		k := p.counts.at(r)
+		var w, s2 uint32
+		for slot := range uint32(3) {
+			listed := b2u(k[slot] != 0)
+			d := uint32(cellCounts[min(c, last)]) * listed
+			w += d
+			s2 += d * slot
+			c += int(listed)
+		}
+		p.w[r], p.s2[r] = w, s2
+		total += uint64(w)
 	}
 	p.total = float64(total)
 	p.listActive()
 }
 
-// listCells records each cell's row and twice its points per battle (b
-// won 0, tie 1, a won 2), in cellWeights order.
-func (p *styleProblem) listCells() {
-	cells := p.cells()
-	p.cellRow = make([]int32, 0, cells)
-	p.cellSlot = make([]uint8, 0, cells)
-	for r := range p.counts.len() {
-		for slot, n := range p.counts.at(r) {
-			if n > 0 {
-				p.cellRow = append(p.cellRow, int32(r))
-				p.cellSlot = append(p.cellSlot, uint8(slot))
-			}
-		}
+func b2u(b bool) uint32 {
+	if b {
+		return 1
 	}
+	return 0
 }
 
 // cellWeights lists the battle count of every non-empty (row, outcome)

@@ -35,14 +35,14 @@ func TestStyleRowsKeepValues(t *testing.T) {
 	p := newStyleProblem(6, battleList{outcomes, style}, &norm)
 
 	type row struct {
-		a, b   int32
+		a, b   uint16
 		f      [NumStyleFeatures]float64
 		counts [3]int32
 	}
 	var want []row
 	index := map[[2 + NumStyleFeatures]float64]int{}
 	for i, o := range outcomes {
-		a, b, f, res := int32(o.A), int32(o.B), norm.features(&style[i]), o.Result
+		a, b, f, res := uint16(o.A), uint16(o.B), norm.features(&style[i]), o.Result
 		if a > b {
 			a, b, res = b, a, 1-res
 			for k := range f {

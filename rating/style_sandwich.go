@@ -10,6 +10,9 @@ func SandwichStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams
 }
 
 func sandwichStyle(n int, battles Battles, p StyleParams, level float64) (*StyleFit, []Interval, error) {
+	if err := checkStyleModels(n); err != nil {
+		return nil, nil, err
+	}
 	norm := styleNorm(battles)
 	prob := newStyleProblem(n, battles, &norm)
 	solver := newStyleSolver(prob, p)

@@ -97,3 +97,17 @@ func TestAddStyleRejectsOtherBattles(t *testing.T) {
 		})
 	}
 }
+
+// TestStyleRefusesTooManyModels checks that a style fit over more models
+// than its rows can name is refused, not wrapped around.
+func TestStyleRefusesTooManyModels(t *testing.T) {
+	n := maxStyleModels + 1
+	outcomes := []Outcome{{A: 0, B: n - 1, Result: 1}}
+	style := []StyleCounts{{}}
+	if _, err := FitStyle(n, outcomes, style, DefaultStyle); err == nil {
+		t.Error("FitStyle took more models than a row can name")
+	}
+	if _, _, err := SandwichStyle(n, outcomes, style, DefaultStyle, 0.95); err == nil {
+		t.Error("SandwichStyle took more models than a row can name")
+	}
+}
