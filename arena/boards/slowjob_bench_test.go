@@ -41,26 +41,25 @@ func BenchmarkSlowJobMemory(b *testing.B) {
 		base := heapLive()
 		allocs := heapAllocs()
 		stop := samplePeak()
-		s.computeMu.Lock()
-		job, err := s.slowJobOf(ctx, cs)
-		s.computeMu.Unlock()
-		if err != nil {
-			b.Fatal(err)
-		}
-		boards, err := s.rateJob(ctx, job, true)
-		if err != nil {
-			b.Fatal(err)
-		}
+		func() {
+			s.computeMu.Lock()
+			job, err := s.slowJobOf(ctx, cs)
+			s.computeMu.Unlock()
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer job.release()
+			if _, err := s.rateJob(ctx, job, true); err != nil {
+				b.Fatal(err)
+			}
+		}()
 		peak := stop()
 		allocated := heapAllocs() - allocs
-		job, boards = slowJob{}, nil
 		runtime.GC()
 		b.ReportMetric(float64(base)/float64(n), "held-B/vote")
 		b.ReportMetric(float64(allocated)/float64(n), "alloc-B/vote")
 		b.ReportMetric((float64(peak)-float64(base))/float64(n), "peak-B/vote")
 		b.ReportMetric((float64(heapLive())-float64(base))/float64(n), "left-B/vote")
-		runtime.KeepAlive(job)
-		runtime.KeepAlive(boards)
 	}
 }
 
