@@ -163,10 +163,13 @@ func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move floa
 	// The coefficients' gradient and Hessian block.
 	var bb [NumStyleFeatures][NumStyleFeatures]float64
 	var gb [NumStyleFeatures]float64
+	// The columns in locals: read through p they would be loaded again
+	// after every store to g and the sums.
+	c0, c1, c2, c3 := p.cols[0], p.cols[1], p.cols[2], p.cols[3]
 	for _, r := range p.active {
 		w, sr := float64(p.w[r]), float64(p.s2[r])*0.5
 		a, b := p.a[r], p.b[r]
-		fr := p.rowFeat(r)
+		fr := [NumStyleFeatures]float64{c0.at(r), c1.at(r), c2.at(r), c3.at(r)}
 		var pr float64
 		if prs != nil {
 			pr = prs[r]

@@ -46,7 +46,7 @@ func newStyleProblem(n int, battles Battles, norm *StyleNormalisation) *stylePro
 		counts: rowCounts{small: make([][3]uint8, 0, m)},
 	}
 	for k := range p.cols {
-		p.cols[k] = newFeatColumn(m)
+		p.cols[k] = newFeatColumn(m, k > 0)
 	}
 	table := newRowTable(m)
 	for i := range m {

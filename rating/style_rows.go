@@ -13,7 +13,8 @@ const maxCodes = 1 << 16
 // counts are small integers, so a feature of theirs takes few distinct
 // values across millions of rows: those are kept once each and a row
 // holds a 2-byte code. A column with more distinct values than codes can
-// name (answer length) holds each row's value.
+// name holds each row's value, as answer length's does from the start (it
+// has as many as there are rows, near enough).
 type featColumn struct {
 	// vals are the distinct values when codes is set, else one per row.
 	vals  []float64
@@ -23,7 +24,10 @@ type featColumn struct {
 	index map[uint64]uint16
 }
 
-func newFeatColumn(rows int) featColumn {
+func newFeatColumn(rows int, coded bool) featColumn {
+	if !coded {
+		return featColumn{vals: make([]float64, 0, rows)}
+	}
 	return featColumn{codes: make([]uint16, 0, rows), index: map[uint64]uint16{}}
 }
 

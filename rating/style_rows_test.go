@@ -9,7 +9,7 @@ import (
 
 // TestStyleRowsKeepValues checks that the compact rows give back exactly
 // the features and counts of every pooled row, against a plain pooling:
-// across a feature column outgrowing its codes (answer lengths of many
+// across a feature column outgrowing its codes (list counts of many
 // distinct values) and a row outgrowing its count bytes (one pair met
 // with the same features hundreds of times).
 func TestStyleRowsKeepValues(t *testing.T) {
@@ -25,8 +25,8 @@ func TestStyleRowsKeepValues(t *testing.T) {
 		if i%3 != 0 {
 			// Every third battle is of empty answers: one row per pair
 			// and result, hundreds of battles deep.
-			s.A = [NumStyleFeatures]float64{float64(rng.IntN(3000)), float64(rng.IntN(4)), float64(rng.IntN(9)), 0}
-			s.B = [NumStyleFeatures]float64{float64(rng.IntN(3000)), 0, float64(rng.IntN(9)), float64(rng.IntN(5))}
+			s.A = [NumStyleFeatures]float64{float64(rng.IntN(3000)), float64(rng.IntN(4)), float64(rng.IntN(3000)), 0}
+			s.B = [NumStyleFeatures]float64{float64(rng.IntN(3000)), 0, float64(rng.IntN(3000)), float64(rng.IntN(5))}
 		}
 		outcomes = append(outcomes, Outcome{A: a, B: b, Result: float64(rng.IntN(3)) / 2})
 		style = append(style, s)
@@ -68,8 +68,8 @@ func TestStyleRowsKeepValues(t *testing.T) {
 	if d := cmp.Diff(want, got, cmp.AllowUnexported(row{})); d != "" {
 		t.Fatalf("pooled rows differ (-plain +compact):\n%s", d)
 	}
-	if p.cols[0].codes != nil || p.cols[1].codes == nil || len(p.counts.big) == 0 {
-		t.Errorf("the battles did not reach both kinds of storage: length coded %v, header coded %v, %d deep rows",
-			p.cols[0].codes != nil, p.cols[1].codes != nil, len(p.counts.big))
+	if p.cols[2].codes != nil || p.cols[1].codes == nil || len(p.counts.big) == 0 {
+		t.Errorf("the battles did not reach both kinds of storage: lists coded %v, headers coded %v, %d deep rows",
+			p.cols[2].codes != nil, p.cols[1].codes != nil, len(p.counts.big))
 	}
 }
