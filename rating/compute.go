@@ -30,7 +30,7 @@ func ComputeBoard(ctx context.Context, models []string, outcomes []Outcome, styl
 		return nil, err
 	}
 	if opt.StyleControl {
-		if err := addStyle(ctx, board, len(active), local, style, bt, opt); err != nil {
+		if err := addStyle(ctx, board, len(active), battleList{local, style}, bt, opt); err != nil {
 			return nil, err
 		}
 	}
@@ -195,7 +195,7 @@ func intervalsOrPoints(samples [][]float64, fit []float64, level float64) []Inte
 
 // addStyle computes the style-controlled view and fills it into board,
 // whose models are still in active order.
-func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, style []StyleCounts, bt BTParams, opt Options) error {
+func addStyle(ctx context.Context, board *Board, n int, battles Battles, bt BTParams, opt Options) error {
 	sp := opt.Style
 	sp.BT = bt
 	var fit *StyleFit
@@ -203,9 +203,9 @@ func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, styl
 	var coefCI *[NumStyleFeatures]Interval
 	var err error
 	if opt.CI == CISandwich {
-		fit, ci, err = SandwichStyle(n, outcomes, style, sp, opt.Level)
+		fit, ci, err = sandwichStyle(n, battles, sp, opt.Level)
 	} else {
-		fit, ci, coefCI, err = styleBootstrapCI(ctx, n, outcomes, style, sp, opt)
+		fit, ci, coefCI, err = styleBootstrapCI(ctx, n, battles, sp, opt)
 	}
 	if err != nil {
 		return err
@@ -221,8 +221,8 @@ func addStyle(ctx context.Context, board *Board, n int, outcomes []Outcome, styl
 }
 
 // styleBootstrapCI fits style control and bootstraps it.
-func styleBootstrapCI(ctx context.Context, n int, outcomes []Outcome, style []StyleCounts, sp StyleParams, opt Options) (*StyleFit, []Interval, *[NumStyleFeatures]Interval, error) {
-	fit, full, start, err := fitStyle(n, outcomes, style, sp)
+func styleBootstrapCI(ctx context.Context, n int, battles Battles, sp StyleParams, opt Options) (*StyleFit, []Interval, *[NumStyleFeatures]Interval, error) {
+	fit, full, start, err := fitStyle(n, battles, sp)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -38,8 +38,9 @@ func TestLineSearchBoundKeepsIterates(t *testing.T) {
 	set, _ := Simulate(SimConfig{Models: 12, Battles: 20000, Seed: 31, TieRate: 0.2, StyleEffect: DefaultStyleEffect})
 	n := len(set.Models)
 
-	feats, _ := StyleFeatures(set.Style)
-	prob := newStyleProblem(n, set.Outcomes, feats)
+	battles := battleList{set.Outcomes, set.Style}
+	norm := styleNorm(battles)
+	prob := newStyleProblem(n, battles, &norm)
 	var largest float64
 	fits := func(prob *styleProblem, start []float64) (bound, values []float64) {
 		bound, values = slices.Clone(start), slices.Clone(start)
@@ -69,7 +70,7 @@ func TestLineSearchBoundKeepsIterates(t *testing.T) {
 	counts := make([]int32, len(mn.weights))
 	mn.draw(roundRand(1, 0), counts)
 	round := *prob
-	round.w, round.s, round.active = make([]float64, len(prob.w)), make([]float64, len(prob.s)), nil
+	round.w, round.s2, round.active = make([]uint32, len(prob.w)), make([]uint32, len(prob.s2)), nil
 	round.fillFromCounts(counts)
 	warm, warmValues := fits(&round, cold)
 	if !slices.Equal(warm, warmValues) {

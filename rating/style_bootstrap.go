@@ -16,7 +16,7 @@ type StyleSamples struct {
 // each. As in the arena's code the features keep the full data's
 // normalisation.
 func BootstrapStyle(ctx context.Context, n int, outcomes []Outcome, style []StyleCounts, p StyleParams, opt BootstrapOptions) (*StyleSamples, error) {
-	_, full, start, err := fitStyle(n, outcomes, style, p)
+	_, full, start, err := fitStyle(n, battleList{outcomes, style}, p)
 	if err != nil {
 		return nil, err
 	}
@@ -24,7 +24,7 @@ func BootstrapStyle(ctx context.Context, n int, outcomes []Outcome, style []Styl
 }
 
 // bootstrapStyle is BootstrapStyle given the pooled problem and its
-// full-data optimum.
+// full-data optimum; it drops the problem's own weights.
 func bootstrapStyle(ctx context.Context, full *styleProblem, start []float64, p StyleParams, opt BootstrapOptions) (*StyleSamples, error) {
 	n := full.n
 	if opt.Rounds <= 0 {
@@ -34,7 +34,10 @@ func bootstrapStyle(ctx context.Context, full *styleProblem, start []float64, p 
 	// probabilities are the same whatever the round's weights.
 	startPr := newStyleSolver(full, p).obj.rowProbs(start)
 	mn := newMultinomial(full.cellWeights())
-	full.listCells() // before the workers copy the problem
+	// The rounds weigh the rows afresh: the full data's weights would only
+	// be held through them.
+	rows := len(full.a)
+	full.w, full.s2, full.active = nil, nil, nil
 	out := &StyleSamples{
 		Ratings:      make([][]float64, opt.Rounds),
 		Coefficients: make([][NumStyleFeatures]float64, opt.Rounds),
@@ -42,8 +45,8 @@ func bootstrapStyle(ctx context.Context, full *styleProblem, start []float64, p 
 	err := runRounds(ctx, opt.Rounds, opt, func() func(int) error {
 		// Rows are shared read-only; each worker has its own W and S.
 		prob := *full
-		prob.w = make([]float64, len(full.w))
-		prob.s = make([]float64, len(full.s))
+		prob.w = make([]uint32, rows)
+		prob.s2 = make([]uint32, rows)
 		prob.active = nil
 		solver := newStyleSolver(&prob, p)
 		solver.obj.start, solver.obj.startPr = start, startPr

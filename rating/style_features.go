@@ -1,7 +1,5 @@
 package rating
 
-import "math"
-
 // StyleNormalisation is the mean and population standard deviation of each
 // style ratio over the battles, used to z-score them.
 type StyleNormalisation struct {
@@ -16,39 +14,17 @@ func styleRatio(a, b float64) float64 { return (a - b) / (a + b + 1) }
 // ratio (a−b)/(a+b+1), z-scored with the population standard deviation over
 // all battles, exactly as the arena's published code does.
 func StyleFeatures(style []StyleCounts) ([][NumStyleFeatures]float64, StyleNormalisation) {
+	norm := styleNorm(countsOnly(style))
 	feats := make([][NumStyleFeatures]float64, len(style))
-	var norm StyleNormalisation
-	if len(style) == 0 {
-		return feats, norm
-	}
-	for i, s := range style {
-		for k := range NumStyleFeatures {
-			feats[i][k] = styleRatio(s.A[k], s.B[k])
-		}
-	}
-	n := float64(len(style))
-	for k := range NumStyleFeatures {
-		sum := 0.0
-		for _, f := range feats {
-			sum += f[k]
-		}
-		mean := sum / n
-		ss := 0.0
-		for _, f := range feats {
-			d := f[k] - mean
-			ss += d * d
-		}
-		norm.Mean[k], norm.Std[k] = mean, math.Sqrt(ss/n)
-	}
-	for i := range feats {
-		for k := range NumStyleFeatures {
-			// A constant feature carries no information; zero keeps it out.
-			if norm.Std[k] == 0 {
-				feats[i][k] = 0
-				continue
-			}
-			feats[i][k] = (feats[i][k] - norm.Mean[k]) / norm.Std[k]
-		}
+	for i := range style {
+		feats[i] = norm.features(&style[i])
 	}
 	return feats, norm
 }
+
+// countsOnly is Battles over style counts alone, for the normalisation.
+type countsOnly []StyleCounts
+
+func (c countsOnly) Len() int { return len(c) }
+
+func (c countsOnly) Battle(i int) (Outcome, StyleCounts) { return Outcome{}, c[i] }

@@ -31,15 +31,18 @@ type StyleFit struct {
 // features f of each battle (see StyleFeatures), minimising the log loss
 // plus p.Reg/2·‖[θ, β]‖², to machine precision.
 func FitStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams) (*StyleFit, error) {
-	fit, _, _, err := fitStyle(n, outcomes, style, p)
+	fit, _, _, err := fitStyle(n, battleList{outcomes, style}, p)
 	return fit, err
 }
 
 // fitStyle is FitStyle that also returns the pooled problem and the
 // optimum's parameter vector, from which a bootstrap starts.
-func fitStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams) (*StyleFit, *styleProblem, []float64, error) {
-	feats, norm := StyleFeatures(style)
-	prob := newStyleProblem(n, outcomes, feats)
+func fitStyle(n int, battles Battles, p StyleParams) (*StyleFit, *styleProblem, []float64, error) {
+	if err := checkStyleModels(n); err != nil {
+		return nil, nil, nil, err
+	}
+	norm := styleNorm(battles)
+	prob := newStyleProblem(n, battles, &norm)
 	x := make([]float64, n+NumStyleFeatures)
 	if err := newStyleSolver(prob, p).solve(x); err != nil {
 		return nil, nil, nil, err
@@ -100,13 +103,14 @@ func (o *styleObjective) rowProbs(x []float64) []float64 {
 	theta, beta := x[:p.n], x[p.n:]
 	out := make([]float64, len(p.a))
 	for r := range out {
-		out[r] = rowProb(o.alpha, theta, beta, p.a[r], p.b[r], &p.feat[r])
+		fr := p.rowFeat(int32(r))
+		out[r] = rowProb(o.alpha, theta, beta, p.a[r], p.b[r], &fr)
 	}
 	return out
 }
 
 // rowProb is a row's logit and probability that a wins, at θ and β.
-func rowProb(alpha float64, theta, beta []float64, a, b int32, fr *[NumStyleFeatures]float64) float64 {
+func rowProb(alpha float64, theta, beta []float64, a, b uint16, fr *[NumStyleFeatures]float64) float64 {
 	eta := alpha*(theta[a]-theta[b]) + fr[0]*beta[0] + fr[1]*beta[1] + fr[2]*beta[2] + fr[3]*beta[3]
 	return sigmoidFromExp(eta, math.Exp(-math.Abs(eta)))
 }
@@ -159,10 +163,13 @@ func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move floa
 	// The coefficients' gradient and Hessian block.
 	var bb [NumStyleFeatures][NumStyleFeatures]float64
 	var gb [NumStyleFeatures]float64
+	// The columns in locals: read through p they would be loaded again
+	// after every store to g and the sums.
+	c0, c1, c2, c3 := p.cols[0], p.cols[1], p.cols[2], p.cols[3]
 	for _, r := range p.active {
-		w := p.w[r]
+		w, sr := float64(p.w[r]), float64(p.s2[r])*0.5
 		a, b := p.a[r], p.b[r]
-		fr := &p.feat[r]
+		fr := [NumStyleFeatures]float64{c0.at(r), c1.at(r), c2.at(r), c3.at(r)}
 		var pr float64
 		if prs != nil {
 			pr = prs[r]
@@ -183,17 +190,17 @@ func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move floa
 				if eta >= 0 {
 					sp += eta
 				}
-				f += w*sp - p.s[r]*eta
+				f += w*sp - sr*eta
 			}
 			if g == nil {
 				continue
 			}
 			pr = sigmoidFromExp(eta, e)
 		}
-		gr := w*pr - p.s[r]
+		gr := w*pr - sr
 		hr := w * pr * (1 - pr)
 		if o.outer {
-			hr = outerWeight(p.counts[r], pr)
+			hr = outerWeight(p.counts.at(int(r)), pr)
 		}
 		g[a] += alpha * gr
 		g[b] -= alpha * gr

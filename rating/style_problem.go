@@ -1,40 +1,57 @@
 package rating
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // styleProblem holds the style-controlled fit's data as distinct rows.
 // Battles with the same pair and features pool into one row; (b, a, −f)
 // is the same row as (a, b, f) with the outcome flipped, so rows are
 // stored with a < b. A row keeps its battle counts per outcome so a
 // bootstrap can still resample battles; the fit needs only the row's
-// battle total W and points S, its sufficient statistics.
+// battle total W and points S, its sufficient statistics. At scale
+// nearly every battle is a row of its own, so a row's bytes are what the
+// fit costs a battle (see style_rows.go): W and twice S are kept as
+// integers (exact, and half the size of floats).
 type styleProblem struct {
-	n    int // models
-	a, b []int32
-	feat [][NumStyleFeatures]float64
-	// counts[r] are the battles of row r won by b, tied, and won by a.
-	counts [][3]int32
-	w, s   []float64
+	n    int // models, at most maxStyleModels
+	a, b []uint16
+	cols [NumStyleFeatures]featColumn
+	// counts are the battles of each row won by b, tied, and won by a.
+	counts rowCounts
+	w, s2  []uint32
 	total  float64
 	active []int32 // rows with w > 0, in order
-	// cellRow and cellScore map a bootstrap's cells to rows (listCells);
-	// built once and shared by copies of the problem.
-	cellRow   []int32
-	cellScore []float64
 }
 
-// newStyleProblem pools battles into rows. It takes over feats' storage
-// for the rows' features: row r is written only once battle r ≥ it has
-// been read, and a million battles' features are 32 MB of fresh memory
-// otherwise.
-func newStyleProblem(n int, outcomes []Outcome, feats [][NumStyleFeatures]float64) *styleProblem {
-	p := &styleProblem{
-		n: n, a: make([]int32, 0, len(outcomes)), b: make([]int32, 0, len(outcomes)),
-		feat: feats[:0], counts: make([][3]int32, 0, len(outcomes)),
+// maxStyleModels is the most models a style fit takes: a row names its
+// two in two bytes each, and the fit's Hessian, (models+4)² floats, would
+// take 34 GB at that many anyway.
+const maxStyleModels = 1 << 16
+
+func checkStyleModels(n int) error {
+	if n > maxStyleModels {
+		return fmt.Errorf("rating: style control takes at most %d models, got %d", maxStyleModels, n)
 	}
-	table := newRowTable(len(outcomes))
-	for i, o := range outcomes {
-		a, b, f, res := int32(o.A), int32(o.B), feats[i], o.Result
+	return nil
+}
+
+// newStyleProblem pools battles into rows, z-scoring their style counts
+// with norm.
+func newStyleProblem(n int, battles Battles, norm *StyleNormalisation) *styleProblem {
+	m := battles.Len()
+	p := &styleProblem{
+		n: n, a: make([]uint16, 0, m), b: make([]uint16, 0, m),
+		counts: rowCounts{small: make([][3]uint8, 0, m)},
+	}
+	for k := range p.cols {
+		p.cols[k] = newFeatColumn(m, k > 0)
+	}
+	table := newRowTable(m)
+	for i := range m {
+		o, counts := battles.Battle(i)
+		a, b, f, res := uint16(o.A), uint16(o.B), norm.features(&counts), o.Result
 		if a > b {
 			a, b, res = b, a, 1-res
 			for k := range f {
@@ -45,12 +62,27 @@ func newStyleProblem(n int, outcomes []Outcome, feats [][NumStyleFeatures]float6
 			f[k] += 0 // folds −0 into 0 so equal rows compare equal
 		}
 		r := table.find(p, a, b, &f)
-		p.counts[r][outcomeSlot(res)]++
+		p.counts.add(r, outcomeSlot(res))
 	}
-	p.w = make([]float64, len(p.a))
-	p.s = make([]float64, len(p.a))
+	p.clip()
+	p.w = make([]uint32, len(p.a))
+	p.s2 = make([]uint32, len(p.a))
 	p.fillFromCounts(nil)
 	return p
+}
+
+// clip drops what only pooling needs, and the room reserved for a row
+// per battle when pooling left far fewer rows.
+func (p *styleProblem) clip() {
+	p.a, p.b, p.counts.small = clipped(p.a), clipped(p.b), clipped(p.counts.small)
+	for k := range p.cols {
+		p.cols[k].done()
+	}
+}
+
+// rowFeat is row r's features.
+func (p *styleProblem) rowFeat(r int32) [NumStyleFeatures]float64 {
+	return [NumStyleFeatures]float64{p.cols[0].at(r), p.cols[1].at(r), p.cols[2].at(r), p.cols[3].at(r)}
 }
 
 // rowTable is an open-addressing hash index from (a, b, features) to a
@@ -70,8 +102,8 @@ func newRowTable(n int) *rowTable {
 }
 
 // find returns the row for (a, b, f), appending a new one to p if absent.
-func (t *rowTable) find(p *styleProblem, a, b int32, f *[NumStyleFeatures]float64) int32 {
-	h := uint64(a)<<32 | uint64(uint32(b))
+func (t *rowTable) find(p *styleProblem, a, b uint16, f *[NumStyleFeatures]float64) int32 {
+	h := uint64(a)<<32 | uint64(b)
 	for _, v := range f {
 		h = (h ^ math.Float64bits(v)) * 0x9e3779b97f4a7c15
 		h ^= h >> 29
@@ -83,11 +115,13 @@ func (t *rowTable) find(p *styleProblem, a, b int32, f *[NumStyleFeatures]float6
 			t.slots[i] = r + 1
 			p.a = append(p.a, a)
 			p.b = append(p.b, b)
-			p.feat = append(p.feat, *f)
-			p.counts = append(p.counts, [3]int32{})
+			for k := range p.cols {
+				p.cols[k].add(f[k])
+			}
+			p.counts.grow()
 			return r
 		}
-		if p.a[r] == a && p.b[r] == b && p.feat[r] == *f {
+		if p.a[r] == a && p.b[r] == b && p.rowFeat(r) == *f {
 			return r
 		}
 	}
@@ -112,10 +146,11 @@ func (p *styleProblem) fillFromCounts(cellCounts []int32) {
 		p.fillFromCells(cellCounts)
 		return
 	}
-	for r, k := range p.counts {
-		p.w[r] = float64(k[0] + k[1] + k[2])
-		p.s[r] = float64(k[1])/2 + float64(k[2])
-		p.total += p.w[r]
+	for r := range p.counts.len() {
+		k := p.counts.at(r)
+		p.w[r] = uint32(k[0] + k[1] + k[2])
+		p.s2[r] = uint32(k[1] + 2*k[2])
+		p.total += float64(p.w[r])
 	}
 	p.listActive()
 }
@@ -140,59 +175,61 @@ func (p *styleProblem) listActive() {
 	p.active = active[:n]
 }
 
-// fillFromCells is fillFromCounts for a bootstrap round: one branch-free
-// step per cell. The sums are of small integers and halves, so they are
-// exact in any order.
+// fillFromCells is fillFromCounts for a bootstrap round, given the
+// round's count of every cell cellWeights lists. Each row takes its cells
+// from its own counts, without branching on which are listed, so the
+// problem needs no list of the cells' rows (5 bytes a row). The sums are
+// of small integers, so they are exact in any order.
 func (p *styleProblem) fillFromCells(cellCounts []int32) {
-	if p.cellRow == nil {
-		p.listCells()
-	}
-	clear(p.w)
-	clear(p.s)
-	total := 0
-	for c, k := range cellCounts {
-		r := p.cellRow[c]
-		p.w[r] += float64(k)
-		p.s[r] += float64(k) * p.cellScore[c]
-		total += int(k)
+	last := len(cellCounts) - 1
+	c, total := 0, uint64(0)
+	for r := range p.counts.len() {
+		k := p.counts.at(r)
+		var w, s2 uint32
+		for slot := range uint32(3) {
+			listed := b2u(k[slot] != 0)
+			d := uint32(cellCounts[min(c, last)]) * listed
+			w += d
+			s2 += d * slot
+			c += int(listed)
+		}
+		p.w[r], p.s2[r] = w, s2
+		total += uint64(w)
 	}
 	p.total = float64(total)
 	p.listActive()
 }
 
-// listCells records each cell's row and points per battle (b won 0, tie
-// ½, a won 1), in cellWeights order.
-func (p *styleProblem) listCells() {
-	cells := 0
-	for _, rc := range p.counts {
-		for _, n := range rc {
-			if n > 0 {
-				cells++
-			}
-		}
+func b2u(b bool) uint32 {
+	if b {
+		return 1
 	}
-	p.cellRow = make([]int32, 0, cells)
-	p.cellScore = make([]float64, 0, cells)
-	for r, rc := range p.counts {
-		for slot, n := range rc {
-			if n > 0 {
-				p.cellRow = append(p.cellRow, int32(r))
-				p.cellScore = append(p.cellScore, float64(slot)/2)
-			}
-		}
-	}
+	return 0
 }
 
 // cellWeights lists the battle count of every non-empty (row, outcome)
 // cell, in the order fillFromCounts reads them back.
 func (p *styleProblem) cellWeights() []int {
-	var w []int
-	for _, rc := range p.counts {
-		for _, n := range rc {
+	w := make([]int, 0, p.cells())
+	for r := range p.counts.len() {
+		for _, n := range p.counts.at(r) {
 			if n > 0 {
 				w = append(w, int(n))
 			}
 		}
 	}
 	return w
+}
+
+// cells is the number of non-empty (row, outcome) cells.
+func (p *styleProblem) cells() int {
+	cells := 0
+	for r := range p.counts.len() {
+		for _, n := range p.counts.at(r) {
+			if n > 0 {
+				cells++
+			}
+		}
+	}
+	return cells
 }

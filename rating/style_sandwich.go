@@ -6,8 +6,15 @@ import "math"
 // robust covariance H⁻¹·G·H⁻¹ of the penalised fit, the same estimator
 // SandwichBT uses, over the (models+4) parameters. Median holds the fit.
 func SandwichStyle(n int, outcomes []Outcome, style []StyleCounts, p StyleParams, level float64) (*StyleFit, []Interval, error) {
-	feats, norm := StyleFeatures(style)
-	prob := newStyleProblem(n, outcomes, feats)
+	return sandwichStyle(n, battleList{outcomes, style}, p, level)
+}
+
+func sandwichStyle(n int, battles Battles, p StyleParams, level float64) (*StyleFit, []Interval, error) {
+	if err := checkStyleModels(n); err != nil {
+		return nil, nil, err
+	}
+	norm := styleNorm(battles)
+	prob := newStyleProblem(n, battles, &norm)
 	solver := newStyleSolver(prob, p)
 	dim := n + NumStyleFeatures
 	x := make([]float64, dim)

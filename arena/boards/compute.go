@@ -215,7 +215,7 @@ func (s *Service) computeBoards(ctx context.Context, force, fresh, slow bool) ([
 	cheap := s.slowCheap()
 	in := cellInput(cs, s.rated, s.ratingOptions().Elo)
 	if in.digest = s.rated.digestOf(nil); cheap || in.digest == nil {
-		in = ratingInput(cs, s.rated, nil)
+		in = styledInput(cs, s.rated, voteSelection{})
 		in.digest = s.rated.digestOf(nil)
 	}
 	var out []*RatedBoard
@@ -239,6 +239,7 @@ func (s *Service) computeBoards(ctx context.Context, force, fresh, slow bool) ([
 		return out, nil
 	}
 	cats, err := s.rateCategories(ctx, job, false)
+	job.release()
 	if err != nil {
 		return nil, err
 	}
@@ -281,6 +282,7 @@ func (s *Service) computeAll(ctx context.Context, cs []models.Contender) ([]*Rat
 		return nil, err
 	}
 	out, err := s.rateJob(ctx, job, false)
+	job.release()
 	if err != nil {
 		return nil, err
 	}
@@ -291,43 +293,27 @@ func (s *Service) computeAll(ctx context.Context, cs []models.Contender) ([]*Rat
 	return out, nil
 }
 
-// categoryInputs lists every category's input: the categories of the
-// votes held, and those that had a board but have no votes left (they get
-// an empty board, so their old one is not served).
-func (s *Service) categoryInputs(ctx context.Context, cs []models.Contender) (map[string]ratingsInput, error) {
-	subsets := categorySubsets(s.rated)
-	previous, err := s.store.LatestSnapshotIDs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for cat := range previous {
-		if _, ok := subsets[cat]; !ok && cat != models.CategoryOverall {
-			subsets[cat] = []int{}
-		}
-	}
-	out := make(map[string]ratingsInput, len(subsets))
-	for cat, idx := range subsets {
-		in := ratingInput(cs, s.rated, idx)
-		in.digest = s.rated.categoryDigest(cat)
-		out[cat] = in
-	}
-	return out, nil
-}
-
 // maxCategoryLen is the longest category name a snapshot row holds; longer
 // ones (from a hand-made bank file) get no board of their own.
 const maxCategoryLen = 64
+
+// boardCategories are the categories of a set that get a board.
+func boardCategories(set []string) []string {
+	var out []string
+	for _, c := range set {
+		if c == "" || c == models.CategoryOverall || len(c) > maxCategoryLen {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
 
 // categorySubsets lists, per category, the indices of the votes in it.
 func categorySubsets(rv *ratedVotes) map[string][]int {
 	named := make([][]string, len(rv.sets))
 	for i, set := range rv.sets {
-		for _, c := range set {
-			if c == "" || c == models.CategoryOverall || len(c) > maxCategoryLen {
-				continue
-			}
-			named[i] = append(named[i], c)
-		}
+		named[i] = boardCategories(set)
 	}
 	out := map[string][]int{}
 	for i, set := range rv.cat {
@@ -367,39 +353,65 @@ func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput
 	if st := b.Settings(); in.digest != nil && st.Style {
 		b.InputsDigest = in.digest.digest(st)
 	} else {
-		b.InputsDigest = InputsDigest(in.names, in.outcomes, in.style, st)
+		b.InputsDigest = InputsDigest(in.names, in.outcomes, styleList(in.battles), st)
 	}
 	if in.rated() == 0 {
 		return b, nil
 	}
-	ro.StyleControl = full
-	var board *rating.Board
-	var err error
-	if in.cells != nil {
-		board, err = rating.ComputePlainBoard(ctx, in.names, in.cells, in.elo, ro)
-	} else {
-		board, err = rating.ComputeBoard(ctx, in.names, in.outcomes, in.style, ro)
-	}
-	if err != nil && ctx.Err() == nil && full {
-		b.StyleError = err.Error()
-		ro.StyleControl = false
-		board, err = rating.ComputeBoard(ctx, in.names, in.outcomes, nil, ro)
-	}
+	board, err := plainBoard(ctx, in, ro)
 	if err != nil {
 		return nil, fmt.Errorf("compute ratings (%s): %w", category, err)
+	}
+	b.Pairs = in.pairs()
+	robust := full && (category == models.CategoryOverall || len(board.Models) <= maxRobustnessModels)
+	var cells []rating.Cell
+	if robust {
+		cells = rating.Cells(in.outcomes)
+	}
+	// The style fit reads the battles again from the votes held, so the
+	// outcomes (24 bytes a vote) are not held while it runs.
+	in.outcomes = nil
+	if full {
+		if err := addStyleView(ctx, b, board, &in, ro); err != nil {
+			return nil, fmt.Errorf("compute ratings (%s): %w", category, err)
+		}
 	}
 	for _, m := range board.Models {
 		b.Models = append(b.Models, ratedRow(in.contenders[m.Index], m, in.tallies[m.Index]))
 	}
 	b.Style = styleEffects(board.Style)
-	b.Pairs = in.pairs()
 	b.TieGroups, b.StyleTieGroups = tieGroups(board)
-	if full && (category == models.CategoryOverall || len(board.Models) <= maxRobustnessModels) {
-		if b.Robustness, err = topRobustness(in, board); err != nil {
+	if robust {
+		if b.Robustness, err = topRobustness(cells, board); err != nil {
 			return nil, fmt.Errorf("robustness of #1 (%s): %w", category, err)
 		}
 	}
 	return b, nil
+}
+
+// plainBoard rates an input without style control: from its cells when it
+// has them (the fast part), else from its outcomes.
+func plainBoard(ctx context.Context, in ratingsInput, ro rating.Options) (*rating.Board, error) {
+	ro.StyleControl = false
+	if in.cells != nil {
+		return rating.ComputePlainBoard(ctx, in.names, in.cells, in.elo, ro)
+	}
+	return rating.ComputeBoard(ctx, in.names, in.outcomes, nil, ro)
+}
+
+// addStyleView adds the style-controlled view to a board rated without
+// it. Should its fit fail, the board is still published without it, saying
+// why.
+func addStyleView(ctx context.Context, b *RatedBoard, board *rating.Board, in *ratingsInput, ro rating.Options) error {
+	if in.battles == nil {
+		return errors.New("no style counts to rate with")
+	}
+	err := rating.AddStyle(ctx, board, len(in.names), in.battles, ro)
+	if err != nil && ctx.Err() == nil {
+		b.StyleError = err.Error()
+		return nil
+	}
+	return err
 }
 
 // ratingOptions are the rating engine's options for every board.

@@ -1,8 +1,10 @@
 package boards
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"openarena.dev/arena/models"
@@ -56,16 +58,23 @@ func slugGroups(board *rating.Board, groups [][]int) [][]string {
 // (plain score, unweighted, as rating.TopRobustness defines it), exactly
 // when the board is small enough for rating to prove it and greedily
 // otherwise.
-func topRobustness(in ratingsInput, board *rating.Board) (*Robustness, error) {
+// cells are rating.Cells of the board's outcomes: renumbered in the
+// board's order and sorted again they are the cells of the renumbered
+// outcomes, as cells do not depend on the battles' order.
+func topRobustness(cells []rating.Cell, board *rating.Board) (*Robustness, error) {
 	local := make(map[int]int, len(board.Models))
 	for i, m := range board.Models {
 		local[m.Index] = i
 	}
-	outcomes := make([]rating.Outcome, len(in.outcomes))
-	for i, o := range in.outcomes {
-		outcomes[i] = rating.Outcome{A: local[o.A], B: local[o.B], Result: o.Result}
+	own := make([]rating.Cell, len(cells))
+	for i, c := range cells {
+		c.A, c.B = local[c.A], local[c.B]
+		own[i] = c
 	}
-	r, err := rating.TopRobustness(len(board.Models), rating.Cells(outcomes), rating.DefaultBT, rating.RobustnessOptions{})
+	slices.SortFunc(own, func(x, y rating.Cell) int {
+		return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B), cmp.Compare(x.Result, y.Result))
+	})
+	r, err := rating.TopRobustness(len(board.Models), own, rating.DefaultBT, rating.RobustnessOptions{})
 	if err != nil {
 		return nil, err
 	}

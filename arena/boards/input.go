@@ -17,8 +17,13 @@ type ratingsInput struct {
 	contenders []models.Contender
 	names      []string
 	outcomes   []rating.Outcome
-	style      []rating.StyleCounts
-	tallies    []tallies
+	// battles gives the outcomes again with their style counts, read from
+	// the votes held, so that the counts are never copied for all votes
+	// at once and the style fit can run once outcomes is dropped; style
+	// lists the counts (ratingInput), as InputsDigest takes them.
+	battles rating.Battles
+	style   []rating.StyleCounts
+	tallies []tallies
 	// mark identifies the counted votes read, rated or not, so that it
 	// compares equal with the store's VoteMark when nothing changed.
 	mark models.VoteMark
@@ -48,56 +53,186 @@ func (in *ratingsInput) pairs() []RatedPair {
 	return pairRecords(in.names, in.outcomes)
 }
 
-// ratingInput turns the counted votes into outcomes with both answers'
-// style counts, skipping votes on contenders that no longer exist. With
-// idx not nil only the votes at those indices are taken (one category's).
+// voteSelection picks the held votes an input takes: those at idx when
+// it is set, else those whose category set is marked in sets when that is
+// set, else every vote.
+type voteSelection struct {
+	idx  []int
+	sets []bool
+}
+
+// ratingInput is styledInput with the style counts listed as well, taking
+// the votes at idx (every vote when nil).
 func ratingInput(cs []models.Contender, rv *ratedVotes, idx []int) ratingsInput {
-	return buildInput(cs, rv, idx, true)
+	in := styledInput(cs, rv, voteSelection{idx: idx})
+	in.style = styleList(in.battles)
+	return in
 }
 
-// plainInput is ratingInput without the style counts (64 bytes a vote),
-// for the overall board's fast part, which does not fit style; the inputs
-// digest then must come from the sums ratedVotes keeps.
+// styledInput turns the selected counted votes into outcomes with both
+// answers' style counts, skipping votes on contenders that no longer
+// exist. The style counts stay in rv, which must not change while the
+// input is rated.
+func styledInput(cs []models.Contender, rv *ratedVotes, sel voteSelection) ratingsInput {
+	return buildInput(cs, rv, sel, true)
+}
+
+// plainInput is the input without the style counts, for the overall
+// board's fast part, which does not fit style; the inputs digest then
+// must come from the sums ratedVotes keeps.
 func plainInput(cs []models.Contender, rv *ratedVotes) ratingsInput {
-	return buildInput(cs, rv, nil, false)
+	return buildInput(cs, rv, voteSelection{}, false)
 }
 
-func buildInput(cs []models.Contender, rv *ratedVotes, idx []int, withStyle bool) ratingsInput {
+func buildInput(cs []models.Contender, rv *ratedVotes, sel voteSelection, withStyle bool) ratingsInput {
 	in := ratingsInput{contenders: cs, names: make([]string, len(cs)), tallies: make([]tallies, len(cs))}
-	index := make(map[uint32]int, len(cs))
+	index := newModelIndex(cs)
 	for i, c := range cs {
-		index[uint32(c.ID)], in.names[i] = i, c.Slug
+		in.names[i] = c.Slug
 	}
 	n := rv.len()
-	if idx != nil {
-		n = len(idx)
+	if sel.idx != nil {
+		n = len(sel.idx)
 	}
-	in.outcomes = make([]rating.Outcome, 0, n)
-	if withStyle {
-		in.style = make([]rating.StyleCounts, 0, n)
-	}
-	in.mark.Count = n
+	in.outcomes = make([]rating.Outcome, 0, sel.count(rv))
+	held := heldBattles{rv: rv, index: index}
 	for k := range n {
 		j := k
-		if idx != nil {
-			j = idx[k]
+		if sel.idx != nil {
+			j = sel.idx[k]
+		} else if sel.sets != nil && !sel.sets[rv.cat[j]] {
+			continue
 		}
+		in.mark.Count++
 		in.mark.LastID = max(in.mark.LastID, uint(rv.id[j]))
-		ia, okA := index[rv.a[j]]
-		ib, okB := index[rv.b[j]]
-		if !okA || !okB || ia == ib {
+		ia, ib := index.of(rv.a[j]), index.of(rv.b[j])
+		if ia < 0 || ib < 0 || ia == ib {
 			continue
 		}
 		res := resultValue(rv.result[j])
+		held.take(len(in.outcomes), j)
 		in.outcomes = append(in.outcomes, rating.Outcome{A: ia, B: ib, Result: res})
-		if withStyle {
-			st := rv.style[j*styleWidth : (j+1)*styleWidth]
-			in.style = append(in.style, rating.StyleCounts{A: styleVector(st[:4]), B: styleVector(st[4:])})
-		}
 		in.tallies[ia].add(res)
 		in.tallies[ib].add(1 - res)
 	}
+	if withStyle {
+		held.n = len(in.outcomes)
+		in.battles = held
+	}
 	return in
+}
+
+// count is the number of votes selected.
+func (sel voteSelection) count(rv *ratedVotes) int {
+	switch {
+	case sel.idx != nil:
+		return len(sel.idx)
+	case sel.sets == nil:
+		return rv.len()
+	}
+	n := 0
+	for _, k := range rv.cat {
+		if sel.sets[k] {
+			n++
+		}
+	}
+	return n
+}
+
+// heldBattles gives the rating package an input's battles again from the
+// held columns: outcome i is held vote rows[i], or vote i while rows is
+// nil (every vote taken, in order), so the common case costs nothing a
+// vote.
+type heldBattles struct {
+	rv    *ratedVotes
+	index modelIndex
+	rows  []int32
+	n     int
+}
+
+// take records that outcome i is held vote j.
+func (h *heldBattles) take(i, j int) {
+	if h.rows == nil && i == j {
+		return
+	}
+	if h.rows == nil {
+		h.rows = make([]int32, i, i+1024)
+		for k := range h.rows {
+			h.rows[k] = int32(k)
+		}
+	}
+	h.rows = append(h.rows, int32(j))
+}
+
+func (h heldBattles) Len() int { return h.n }
+
+func (h heldBattles) Battle(i int) (rating.Outcome, rating.StyleCounts) {
+	j := i
+	if h.rows != nil {
+		j = int(h.rows[i])
+	}
+	o := rating.Outcome{A: h.index.of(h.rv.a[j]), B: h.index.of(h.rv.b[j]), Result: resultValue(h.rv.result[j])}
+	st := h.rv.style[j*styleWidth : (j+1)*styleWidth]
+	return o, rating.StyleCounts{A: styleVector(st[:4]), B: styleVector(st[4:])}
+}
+
+// styleList lists the style counts of battles (nil for none).
+func styleList(battles rating.Battles) []rating.StyleCounts {
+	if battles == nil {
+		return nil
+	}
+	out := make([]rating.StyleCounts, battles.Len())
+	for i := range out {
+		_, out[i] = battles.Battle(i)
+	}
+	return out
+}
+
+// modelIndex finds a contender's model index by id, -1 for none: in a
+// table while the ids are few enough (database ids of contenders are),
+// which the style fit reads every vote through, else in a map.
+type modelIndex struct {
+	dense  []int32
+	sparse map[uint32]int
+}
+
+// denseIDs bounds the table: 4 MB of int32.
+const denseIDs = 1 << 20
+
+func newModelIndex(cs []models.Contender) modelIndex {
+	top := uint(0)
+	for _, c := range cs {
+		top = max(top, c.ID)
+	}
+	var m modelIndex
+	if top >= denseIDs {
+		m.sparse = make(map[uint32]int, len(cs))
+		for i, c := range cs {
+			m.sparse[uint32(c.ID)] = i
+		}
+		return m
+	}
+	m.dense = make([]int32, top+1)
+	for i := range m.dense {
+		m.dense[i] = -1
+	}
+	for i, c := range cs {
+		m.dense[c.ID] = int32(i)
+	}
+	return m
+}
+
+func (m modelIndex) of(id uint32) int {
+	if m.sparse != nil {
+		if i, ok := m.sparse[id]; ok {
+			return i
+		}
+		return -1
+	}
+	if int(id) < len(m.dense) {
+		return int(m.dense[id])
+	}
+	return -1
 }
 
 // resultValue is a kept result as the rating package scores it for A.

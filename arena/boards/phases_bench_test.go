@@ -39,7 +39,7 @@ func BenchmarkOverallPhases(b *testing.B) {
 		ro.StyleControl = true
 		phase(b, "styled", func() { rating.ComputeBoard(ctx, in.names, in.outcomes, in.style, ro) })
 		phase(b, "pairs", func() { pairRecords(in.names, in.outcomes) })
-		phase(b, "robust", func() { topRobustness(in, board) })
+		phase(b, "robust", func() { topRobustness(rating.Cells(in.outcomes), board) })
 		var rb *RatedBoard
 		phase(b, "rate", func() { rb, _ = s.rateCategory(ctx, models.CategoryOverall, in, true) })
 		phase(b, "json", func() { json.Marshal(rb) })

@@ -3,6 +3,8 @@ package boards
 import (
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"openarena.dev/arena/arena/categories"
 	"openarena.dev/arena/models"
@@ -35,7 +37,43 @@ type ratedVotes struct {
 	slugs   map[uint32]string
 	sums    []digestSum
 	missing bool
+
+	// lent counts the views of these columns out to slow jobs (see
+	// lend); while any is, a row is never changed in place.
+	lent *atomic.Int32
 }
+
+// lend returns a view of the votes held, which a slow job rates without
+// computeMu while these change, and the function that gives it back.
+// Appending never touches the rows a view holds (its slices end at its
+// length); patch copies the columns before it changes a row in place
+// while a view is out (see own), so a view needs no copy of its own.
+func (rv *ratedVotes) lend() (*ratedVotes, func()) {
+	if rv.lent == nil {
+		rv.lent = new(atomic.Int32)
+	}
+	lent := rv.lent
+	lent.Add(1)
+	n := rv.len()
+	v := &ratedVotes{
+		id: rv.id[:n:n], a: rv.a[:n:n], b: rv.b[:n:n], result: rv.result[:n:n], cat: rv.cat[:n:n],
+		style: rv.style[: n*styleWidth : n*styleWidth], sets: slices.Clip(rv.sets),
+	}
+	return v, sync.OnceFunc(func() { lent.Add(-1) })
+}
+
+// own makes the columns this ratedVotes' alone before a row is changed in
+// place: while a view of them is out it copies them, capacity kept.
+func (rv *ratedVotes) own() {
+	if rv.lent == nil || rv.lent.Load() == 0 {
+		return
+	}
+	rv.id, rv.a, rv.b, rv.result = cloneCap(rv.id), cloneCap(rv.a), cloneCap(rv.b), cloneCap(rv.result)
+	rv.style, rv.cat = cloneCap(rv.style), cloneCap(rv.cat)
+	rv.lent = nil
+}
+
+func cloneCap[T any](s []T) []T { return append(make([]T, 0, cap(s)), s...) }
 
 // styleWidth is the number of style counts kept per vote.
 const styleWidth = 8
@@ -148,6 +186,7 @@ func (rv *ratedVotes) patch(up []voteRow, gone []uint64) bool {
 			inserts = append(inserts, r)
 		case rv.row(i) != r:
 			rv.account(rv.row(i), false)
+			rv.own()
 			rv.set(i, r)
 			rv.account(r, true)
 			changed = true
@@ -165,6 +204,7 @@ func (rv *ratedVotes) patch(up []voteRow, gone []uint64) bool {
 		for _, i := range drop {
 			rv.account(rv.row(i), false)
 		}
+		rv.own()
 		rv.compact(drop)
 		changed = true
 	}

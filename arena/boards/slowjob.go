@@ -2,37 +2,104 @@ package boards
 
 import (
 	"context"
-	"maps"
 	"slices"
 	"time"
 
 	"openarena.dev/arena/models"
 )
 
-// slowJob is what a slow computation rates: the overall input and every
-// category's, taken under computeMu, so the votes held may change while it
-// runs.
+// slowJob is what a slow computation rates: the overall board and every
+// category's, from a view of the votes held taken under computeMu (see
+// ratedVotes.lend), so the votes held may change while it runs. Each
+// board's input is built from the view when its turn comes and dropped
+// once it is rated, so a job holds one input at a time.
 type slowJob struct {
-	taken   time.Time
-	gen     uint64
-	overall ratingsInput
-	cats    map[string]ratingsInput
+	taken time.Time
+	gen   uint64
+	cs    []models.Contender
+	votes *ratedVotes
+	// release gives the view back; call it once the job is rated.
+	release func()
+	// digest and catDigests are the inputs digest sums of the overall
+	// board and of every category a vote held or an old board names.
+	digest     *digestSum
+	catDigests map[string]*digestSum
+	// hadBoard names the categories with a stored board.
+	hadBoard map[string]bool
 }
 
 // slowJobOf takes the inputs of a slow computation. Call it under
 // computeMu.
 func (s *Service) slowJobOf(ctx context.Context, cs []models.Contender) (slowJob, error) {
-	in := ratingInput(cs, s.rated, nil)
-	in.digest = s.rated.digestOf(nil)
-	cats, err := s.categoryInputs(ctx, cs)
-	return slowJob{taken: time.Now(), gen: s.ratedGen, overall: in, cats: cats}, err
+	previous, err := s.store.LatestSnapshotIDs(ctx)
+	if err != nil {
+		return slowJob{}, err
+	}
+	digests, had := map[string]*digestSum{}, map[string]bool{}
+	for cat := range previous {
+		if cat != models.CategoryOverall {
+			digests[cat], had[cat] = s.rated.categoryDigest(cat), true
+		}
+	}
+	for _, set := range s.rated.sets {
+		for _, cat := range boardCategories(set) {
+			if digests[cat] == nil {
+				digests[cat] = s.rated.categoryDigest(cat)
+			}
+		}
+	}
+	votes, release := s.rated.lend()
+	return slowJob{taken: time.Now(), gen: s.ratedGen, cs: cs, votes: votes, release: release,
+		digest: s.rated.digestOf(nil), catDigests: digests, hadBoard: had}, nil
+}
+
+// overallInput is the job's overall board's input.
+func (j *slowJob) overallInput() ratingsInput {
+	in := styledInput(j.cs, j.votes, voteSelection{})
+	in.digest = j.digest
+	return in
+}
+
+// categoryInput is the input of one of the job's categories.
+func (j *slowJob) categoryInput(cat string) ratingsInput {
+	sets := make([]bool, len(j.votes.sets))
+	for k, set := range j.votes.sets {
+		sets[k] = slices.Contains(boardCategories(set), cat)
+	}
+	in := styledInput(j.cs, j.votes, voteSelection{sets: sets})
+	in.digest = j.catDigests[cat]
+	return in
+}
+
+// categories lists, by name, the categories of the votes in the view and
+// those that had a board but have no votes left (they get an empty board,
+// so their old one is not served).
+func (j *slowJob) categories() []string {
+	votes := make([]int, len(j.votes.sets))
+	for _, k := range j.votes.cat {
+		votes[k]++
+	}
+	with := map[string]bool{}
+	for k, set := range j.votes.sets {
+		for _, cat := range boardCategories(set) {
+			with[cat] = with[cat] || votes[k] > 0
+		}
+	}
+	var out []string
+	for cat := range j.catDigests {
+		if with[cat] || j.hadBoard[cat] {
+			out = append(out, cat)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // rateJob rates every board of a job in full: the overall board first,
 // then the categories by name.
 func (s *Service) rateJob(ctx context.Context, job slowJob, bg bool) ([]*RatedBoard, error) {
 	start := time.Now()
-	overall, err := s.rateWith(ctx, models.CategoryOverall, job.overall, true, bg)
+	overall, err := s.rateWith(ctx, models.CategoryOverall, job.overallInput(), true, bg)
 	if err != nil {
 		return nil, err
 	}
@@ -47,11 +114,12 @@ func (s *Service) rateJob(ctx context.Context, job slowJob, bg bool) ([]*RatedBo
 	return append([]*RatedBoard{overall}, cats...), nil
 }
 
-// rateCategories rates a job's category boards in full, by name.
+// rateCategories rates a job's category boards in full, by name, one
+// input at a time.
 func (s *Service) rateCategories(ctx context.Context, job slowJob, bg bool) ([]*RatedBoard, error) {
 	var out []*RatedBoard
-	for _, cat := range slices.Sorted(maps.Keys(job.cats)) {
-		b, err := s.rateWith(ctx, cat, job.cats[cat], true, bg)
+	for _, cat := range job.categories() {
+		b, err := s.rateWith(ctx, cat, job.categoryInput(cat), true, bg)
 		if err != nil {
 			return nil, err
 		}
@@ -102,6 +170,10 @@ func (s *Service) startSlow(ctx context.Context, job slowJob) {
 	s.slowJobs.Go(func() {
 		lowerPriority(slowNice)
 		boards, err := s.rateJob(ctx, job, true)
+		// Publishing may wait for the ratings lock: the view must not
+		// keep old columns alive meanwhile.
+		job.release()
+		job.votes = nil
 		if err == nil {
 			err = s.publishSlow(ctx, job, boards)
 		}
