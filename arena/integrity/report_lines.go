@@ -64,26 +64,29 @@ func (l *voterLine) summary(id string) VoterSummary {
 // over them sorted: a few bytes a voter besides the ids themselves, where
 // a map and a string header each would take about sixty.
 type voterNames struct {
-	all    string
-	end    []uint32 // voter u's id is all[end[u-1]:end[u]] (from 0 for u = 0)
+	all string
+	end []uint32 // id k is all[end[k-1]:end[k]] (from 0 for k = 0)
+	// perm maps a voter's number to their id's k; nil when they are equal.
+	perm   []int32
 	sorted []int32
 }
 
-func newVoterNames(ids []string) voterNames {
-	var b strings.Builder
-	n := voterNames{end: make([]uint32, len(ids)), sorted: make([]int32, len(ids))}
-	for u, id := range ids {
-		b.WriteString(id)
-		n.end[u] = uint32(b.Len())
+// newVoterNames are the names of the interned ids, voter u's being id
+// perm[u] (u's own when perm is nil).
+func newVoterNames(ids *interner, perm []int32) voterNames {
+	n := voterNames{all: ids.buf.String(), end: ids.end, perm: perm, sorted: make([]int32, ids.Len())}
+	for u := range n.sorted {
 		n.sorted[u] = int32(u)
 	}
-	n.all = b.String()
 	slices.SortFunc(n.sorted, func(i, j int32) int { return strings.Compare(n.at(int(i)), n.at(int(j))) })
 	return n
 }
 
 // at is voter u's id.
 func (n *voterNames) at(u int) string {
+	if n.perm != nil {
+		u = int(n.perm[u])
+	}
 	from := uint32(0)
 	if u > 0 {
 		from = n.end[u-1]

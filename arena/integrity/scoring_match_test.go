@@ -159,7 +159,7 @@ func TestReportMatchesReference(t *testing.T) {
 					}
 					return nil
 				}
-				rep, err := buildReport(context.Background(), each, time.Now(), o, blocked, scores)
+				rep, err := buildReport(context.Background(), each, len(votes), time.Now(), o, blocked, scores)
 				if err != nil {
 					t.Fatal(err)
 				}
