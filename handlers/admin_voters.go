@@ -198,6 +198,9 @@ func (s *Server) adminVoter(c echo.Context) error {
 			Signals: strings.Join(l.Risk.Signals, ", "), P: fmtP(l.P),
 			Status: voteStatus(true, l.Vote.Counted, l.Vote.Excluded, l.Vote.Reason),
 			Risky:  l.Risk.Score >= rep.Options.Threshold-1e-9}
+		if l.Unscored {
+			row.Risk, row.Signals, row.P = "—", "cast since the report: scored in the next", "—"
+		}
 		switch {
 		case models.IntegrityReason(l.Vote.Excluded):
 			row.IncludeURL = "/admin/votes/" + vid + "/include"

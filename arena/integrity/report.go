@@ -44,6 +44,9 @@ type VoteRiskLine struct {
 	Risk Risk
 	// P is the vote's p-value against its pair's history (1 untested).
 	P float64
+	// Unscored says the vote was cast since the report: it has no risk
+	// or p-value until the next.
+	Unscored bool
 }
 
 // Report is every voter's summary and every vote's risk, kept compactly:
@@ -60,7 +63,7 @@ type Report struct {
 	// mu guards what an admin action changes in place (the lines' counts
 	// and blocks, the votes' states) and the rankings.
 	mu    sync.Mutex
-	lines []voterLine // in the order of the voters' first votes
+	lines voterLines // in the order of the voters' first votes
 	names voterNames
 	votes voteRisks
 	// pairs are the tested votes' outcomes per pair, what a vote's
@@ -106,14 +109,18 @@ func buildReport(ctx context.Context, each voteSource, hint int, at time.Time, o
 	order := cols.timeOrder()
 	names := cols.renumber(order)
 	voters := len(names.sorted)
-	rep := &Report{At: at, Options: o, lines: make([]voterLine, voters), names: names}
+	rep := &Report{At: at, Options: o, lines: newVoterLines(cols.voter, voters), names: names}
 	var reads []float64
 	sc := scoreVotes(cols.scoreInput(order, voters), order, o, func(u int, v *voterVerdict) {
-		rep.lines[u].summarise(v, cols, scores, o, &reads)
+		if k, several := rep.lines.where(u); several {
+			rep.lines.full[k].summarise(v, cols, scores, o, &reads)
+		} else {
+			rep.lines.one.setOne(k, v, cols, scores)
+		}
 	})
 	for _, id := range blockedIDs {
 		if u, ok := names.find(id); ok {
-			rep.lines[u].setFlag(lineBlocked, true)
+			rep.lines.setBlocked(u, true)
 		}
 	}
 	rep.Tested, rep.pairs = sc.tested, sc.pairs

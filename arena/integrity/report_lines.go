@@ -36,9 +36,12 @@ func (l *voterLine) setFlag(f uint8, on bool) {
 
 func (l *voterLine) has(f uint8) bool { return l.flags&f != 0 }
 
-// count adds d to the rated or excluded count that a vote of state st is in.
+// count adds d to the rated or excluded count that a vote of state st is
+// in. A nil line is a voter's with one vote, whose counts follow the
+// vote's state: nothing to do.
 func (l *voterLine) count(st uint8, d int32) {
 	switch {
+	case l == nil:
 	case st&stateInRatings != 0:
 		l.rated += d
 	case st&stateCounted != 0:
@@ -104,12 +107,12 @@ func (n *voterNames) find(id string) (int, bool) {
 }
 
 // Len is how many voters the report has.
-func (rep *Report) Len() int { return len(rep.lines) }
+func (rep *Report) Len() int { return rep.lines.n }
 
 // Voter is the summary of the i-th voter, in the order of first votes.
 func (rep *Report) Voter(i int) VoterSummary {
 	rep.mu.Lock()
-	l := rep.lines[i]
+	l := rep.line(i)
 	rep.mu.Unlock()
 	return l.summary(rep.names.at(i))
 }
