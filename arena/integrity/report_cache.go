@@ -131,6 +131,11 @@ func (s *Service) startBuildLocked(ctx context.Context) *reportBuild {
 		b.rep, b.err = s.compute(ctx)
 		s.finishBuild(ctx, b, time.Since(start))
 		close(b.done)
+		if b.err == nil {
+			// The voters page's order, worked out here rather than on
+			// the page's first request (a sort of every voter).
+			b.rep.Ranked(FilterAll)
+		}
 	}()
 	return b
 }
