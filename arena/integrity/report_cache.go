@@ -66,29 +66,27 @@ func (s *Service) currentLocked() bool {
 
 // Report scores every stored vote and summarises every voter, waiting for
 // the computation. The last report is reused while current; fresh asks for
-// one computed after the call (a computation already running is waited
-// for, then another made).
+// a computation, joining one already running rather than making another
+// after it (on a large arena each takes minutes; the votes cast since it
+// began are the next sweep's, and the vote path's checks cover them in
+// between).
 func (s *Service) Report(ctx context.Context, fresh bool) (*Report, error) {
-	for {
-		s.cache.mu.Lock()
-		if !fresh && s.currentLocked() {
-			rep := s.cache.report
-			s.cache.mu.Unlock()
-			return rep, nil
-		}
-		b, own := s.cache.build, false
-		if b == nil {
-			b, own = s.startBuildLocked(ctx), true
-		}
+	s.cache.mu.Lock()
+	if !fresh && s.currentLocked() {
+		rep := s.cache.report
 		s.cache.mu.Unlock()
-		select {
-		case <-b.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		if own || !fresh {
-			return b.rep, b.err
-		}
+		return rep, nil
+	}
+	b := s.cache.build
+	if b == nil {
+		b = s.startBuildLocked(ctx)
+	}
+	s.cache.mu.Unlock()
+	select {
+	case <-b.done:
+		return b.rep, b.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }
 
