@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -93,7 +95,13 @@ func (s *Server) adminVoters(c echo.Context) error {
 		return err
 	}
 	page = max(page, 1)
-	rep, err := s.arena.Integrity().Report(c.Request().Context(), false)
+	rep, refreshing, err := s.arena.Integrity().Latest(c.Request().Context())
+	if errors.Is(err, integrity.ErrFirstReport) {
+		o := s.arena.Integrity().Options()
+		return render(c, http.StatusOK, views.AdminVotersPage(s.meta(c, "Voters", ""), views.VotersView{
+			Threshold: fmt.Sprintf("%.1f", o.Threshold), Alpha: fmt.Sprintf("%g", o.Alpha), Only: only,
+			Notice: integrityNotice(c), Computing: true}))
+	}
 	if err != nil {
 		return err
 	}
@@ -101,7 +109,7 @@ func (s *Server) adminVoters(c echo.Context) error {
 	rows := rep.Ranked(only)
 	o := rep.Options
 	v := views.VotersView{Threshold: fmt.Sprintf("%.1f", o.Threshold), Alpha: fmt.Sprintf("%g", o.Alpha), Tested: rep.Tested,
-		Total: len(rows), Page: page, Only: only, Notice: integrityNotice(c)}
+		Total: len(rows), Page: page, Only: only, Notice: integrityNotice(c), Freshness: freshness(rep.At, refreshing)}
 	for _, i := range rows[min((page-1)*votersPageSize, len(rows)):min(page*votersPageSize, len(rows))] {
 		v.Rows = append(v.Rows, voterRow(rep.Voter(int(i))))
 	}
@@ -120,6 +128,25 @@ func (s *Server) adminVoters(c echo.Context) error {
 	return render(c, http.StatusOK, views.AdminVotersPage(s.meta(c, "Voters", ""), v))
 }
 
+// freshness says how old a report computed at is, and whether a newer one
+// is on its way.
+func freshness(at time.Time, refreshing bool) string {
+	age := time.Since(at)
+	var s string
+	switch {
+	case age < time.Minute:
+		s = "Report as of less than a minute ago"
+	case age < time.Hour:
+		s = fmt.Sprintf("Report as of %d min ago", int(age.Minutes()))
+	default:
+		s = fmt.Sprintf("Report as of %s UTC", at.UTC().Format("2006-01-02 15:04"))
+	}
+	if refreshing {
+		return s + ", refreshing in the background."
+	}
+	return s + "."
+}
+
 // voterParam reads and checks the :id of the path.
 func voterParam(c echo.Context) (string, error) {
 	id := c.Param("id")
@@ -136,7 +163,7 @@ func (s *Server) adminVoter(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	rep, err := s.arena.Integrity().Report(ctx, false)
+	rep, _, err := s.arena.Integrity().Latest(ctx)
 	if err != nil {
 		return err
 	}
@@ -171,6 +198,9 @@ func (s *Server) adminVoter(c echo.Context) error {
 			Signals: strings.Join(l.Risk.Signals, ", "), P: fmtP(l.P),
 			Status: voteStatus(true, l.Vote.Counted, l.Vote.Excluded, l.Vote.Reason),
 			Risky:  l.Risk.Score >= rep.Options.Threshold-1e-9}
+		if l.Unscored {
+			row.Risk, row.Signals, row.P = "—", "cast since the report: scored in the next", "—"
+		}
 		switch {
 		case models.IntegrityReason(l.Vote.Excluded):
 			row.IncludeURL = "/admin/votes/" + vid + "/include"
@@ -304,7 +334,9 @@ const votersAPIMaxLimit = 10000
 // of their first vote, paged by limit (default 1000, at most 10000) and
 // either after (the last voter id of the previous page: a cursor that
 // stays put when voters are added) or offset. "next" is the cursor of the
-// next page, empty on the last.
+// next page, empty on the last. The report is the last computed
+// ("computed_at"); "refreshing" says a newer one is being computed. Before
+// the first report the answer is 503, the first being computed.
 func (s *Server) apiAdminVoters(c echo.Context) error {
 	offset, err := queryInt(c, "offset", 0)
 	if err != nil {
@@ -317,7 +349,7 @@ func (s *Server) apiAdminVoters(c echo.Context) error {
 	if limit == 0 || limit > votersAPIMaxLimit {
 		return fault.New(fault.Invalid, `"limit" must be between 1 and 10000.`)
 	}
-	rep, err := s.arena.Integrity().Report(c.Request().Context(), false)
+	rep, refreshing, err := s.arena.Integrity().Latest(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -343,5 +375,5 @@ func (s *Server) apiAdminVoters(c echo.Context) error {
 	}
 	o := rep.Options
 	return c.JSON(http.StatusOK, map[string]any{"voters": out, "total": total, "offset": offset, "limit": limit, "next": next,
-		"threshold": o.Threshold, "alpha": o.Alpha, "tested": rep.Tested, "computed_at": rep.At})
+		"threshold": o.Threshold, "alpha": o.Alpha, "tested": rep.Tested, "computed_at": rep.At, "refreshing": refreshing})
 }

@@ -315,3 +315,17 @@ func (s *Store) VoteByID(ctx context.Context, id uint) (*Vote, error) {
 	}
 	return &v, nil
 }
+
+// VoteIDSpan is how many vote ids there are from the lowest stored to the
+// highest: at least the number of stored votes (more after deletions),
+// read from the two ends of the primary key, so a reader of every vote
+// can size its columns before the first row.
+func (s *Store) VoteIDSpan(ctx context.Context) (int, error) {
+	var r struct{ Lo, Hi *int64 }
+	// Two sub-queries: SQLite walks the key for a lone MIN or MAX only.
+	err := s.db.WithContext(ctx).Raw(`SELECT (SELECT MIN(id) FROM votes) AS lo, (SELECT MAX(id) FROM votes) AS hi`).Scan(&r).Error
+	if err != nil || r.Lo == nil || r.Hi == nil {
+		return 0, err
+	}
+	return int(*r.Hi - *r.Lo + 1), nil
+}

@@ -311,3 +311,19 @@ func TestIntegrityOverPromptHolds(t *testing.T) {
 		}
 	})
 }
+
+// VoteIDSpan is 0 without votes, then the ids from the first to the last.
+func TestVoteIDSpan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newIntegrityFixture(t, s)
+		if n, err := s.VoteIDSpan(ctx); err != nil || n != 0 {
+			t.Fatalf("span without votes = %d, %v", n, err)
+		}
+		first := f.vote("voter-a", "", models.WinnerA, true)
+		f.vote("voter-b", "", models.WinnerB, true)
+		last := f.vote("voter-a", "", models.WinnerTie, false)
+		if n, err := s.VoteIDSpan(ctx); err != nil || n != int(last.ID-first.ID+1) || n < 3 {
+			t.Errorf("span = %d, %v; want %d", n, err, last.ID-first.ID+1)
+		}
+	})
+}

@@ -22,45 +22,37 @@ const (
 // in id order: 41 bytes a vote, where a stored row with its strings takes
 // several hundred. Voters and addresses are interned once.
 type voteColumns struct {
-	ids        []uint
-	voter      []int32 // index into voterIDs
-	addr       []int32 // −1 without an address
-	a, b       []int32
-	read       []float64
-	at         []int64 // Unix nanoseconds
-	state      []uint8
-	voterIDs   []string
-	voterIdx   map[string]int32
-	addressIdx map[string]int32
+	ids       []uint
+	voter     []int32 // a number of voters
+	addr      []int32 // −1 without an address
+	a, b      []int32
+	read      []float64
+	at        []int64 // Unix nanoseconds
+	state     []uint8
+	voters    *interner
+	addresses *interner
 }
 
-// readColumns streams every vote of each into columns.
-func readColumns(ctx context.Context, each voteSource) (*voteColumns, error) {
-	c := &voteColumns{voterIdx: map[string]int32{}, addressIdx: map[string]int32{}}
+// readColumns streams every vote of each into columns, sized for about
+// hint votes (more take their room as they come).
+func readColumns(ctx context.Context, each voteSource, hint int) (*voteColumns, error) {
+	c := &voteColumns{voters: newInterner(), addresses: newInterner(), ids: make([]uint, 0, hint),
+		voter: make([]int32, 0, hint), addr: make([]int32, 0, hint), a: make([]int32, 0, hint), b: make([]int32, 0, hint),
+		read: make([]float64, 0, hint), at: make([]int64, 0, hint), state: make([]uint8, 0, hint)}
 	err := each(ctx, func(v *models.IntegrityVote) error {
 		c.add(v)
 		return nil
 	})
-	c.addressIdx = nil
+	c.addresses = nil
 	return c, err
 }
 
 // add appends one vote.
 func (c *voteColumns) add(v *models.IntegrityVote) {
-	u, ok := c.voterIdx[v.VoterID]
-	if !ok {
-		u = int32(len(c.voterIDs))
-		c.voterIdx[v.VoterID] = u
-		c.voterIDs = append(c.voterIDs, v.VoterID)
-	}
+	u := c.voters.index(v.VoterID)
 	addr := int32(-1)
 	if v.IPHash != "" {
-		k, ok := c.addressIdx[v.IPHash]
-		if !ok {
-			k = int32(len(c.addressIdx))
-			c.addressIdx[v.IPHash] = k
-		}
-		addr = k
+		addr = c.addresses.index(v.IPHash)
 	}
 	var st uint8
 	switch v.Winner {
@@ -99,23 +91,31 @@ func (c *voteColumns) timeOrder() []int32 {
 
 // renumber numbers the voters in the order of their first vote in order,
 // in place, and returns their ids in that order.
-func (c *voteColumns) renumber(order []int32) []string {
-	renum := make([]int32, len(c.voterIDs))
+func (c *voteColumns) renumber(order []int32) voterNames {
+	n := c.voters.Len()
+	perm := make([]int32, 0, n) // the voters' numbers as read, in the new order
+	renum := make([]int32, n)
 	for i := range renum {
 		renum[i] = -1
 	}
-	ids := make([]string, 0, len(c.voterIDs))
+	identity := true
 	for _, i := range order {
-		if u := c.voter[i]; renum[u] < 0 {
-			renum[u] = int32(len(ids))
-			ids = append(ids, c.voterIDs[u])
+		if k := c.voter[i]; renum[k] < 0 {
+			renum[k] = int32(len(perm))
+			identity = identity && k == int32(len(perm))
+			perm = append(perm, k)
 		}
 	}
-	for i, u := range c.voter {
-		c.voter[i] = renum[u]
+	if !identity {
+		for i, k := range c.voter {
+			c.voter[i] = renum[k]
+		}
+	} else {
+		perm = nil
 	}
-	c.voterIDs, c.voterIdx = nil, nil
-	return ids
+	names := newVoterNames(c.voters, perm)
+	c.voters = nil
+	return names
 }
 
 // scoreInput is the columns as the scoring reads them, with times in

@@ -44,6 +44,9 @@ type VoteRiskLine struct {
 	Risk Risk
 	// P is the vote's p-value against its pair's history (1 untested).
 	P float64
+	// Unscored says the vote was cast since the report: it has no risk
+	// or p-value until the next.
+	Unscored bool
 }
 
 // Report is every voter's summary and every vote's risk, kept compactly:
@@ -60,7 +63,7 @@ type Report struct {
 	// mu guards what an admin action changes in place (the lines' counts
 	// and blocks, the votes' states) and the rankings.
 	mu    sync.Mutex
-	lines []voterLine // in the order of the voters' first votes
+	lines voterLines // in the order of the voters' first votes
 	names voterNames
 	votes voteRisks
 	// pairs are the tested votes' outcomes per pair, what a vote's
@@ -81,39 +84,58 @@ func (s *Service) compute(ctx context.Context) (*Report, error) {
 	if err != nil {
 		scores = nil
 	}
-	return buildReport(ctx, s.store.EachIntegrityVote, s.now(), s.opt, blockedIDs, scores)
+	span, err := s.store.VoteIDSpan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return buildReport(ctx, s.store.EachIntegrityVote, span, s.now(), s.opt, blockedIDs, scores)
 }
 
 // voteSource calls fn with every vote to report on, in id order, reusing
 // the vote passed (models.Store.EachIntegrityVote).
 type voteSource func(ctx context.Context, fn func(*models.IntegrityVote) error) error
 
-// buildReport is the report on the votes of each, with the voters of
+// buildReport is the report on the votes of each (about hint of them, a
+// size to start the columns at), with the voters of
 // blockedIDs blocked and the contenders' published scores. The votes are
 // streamed into columns (never every stored row at once) and scored voter
 // by voter; the report keeps of each vote its id, voter, state and signal
 // byte, and of each voter one line.
-func buildReport(ctx context.Context, each voteSource, at time.Time, o Options, blockedIDs []string, scores map[uint]float64) (*Report, error) {
-	cols, err := readColumns(ctx, each)
+func buildReport(ctx context.Context, each voteSource, hint int, at time.Time, o Options, blockedIDs []string, scores map[uint]float64) (*Report, error) {
+	cols, err := readColumns(ctx, each, hint)
 	if err != nil {
 		return nil, err
 	}
 	order := cols.timeOrder()
-	voterIDs := cols.renumber(order)
-	rep := &Report{At: at, Options: o, lines: make([]voterLine, len(voterIDs))}
-	blocked := make(map[string]bool, len(blockedIDs))
-	for _, id := range blockedIDs {
-		blocked[id] = true
-	}
+	names := cols.renumber(order)
+	voters := len(names.sorted)
+	rep := &Report{At: at, Options: o, lines: newVoterLines(cols.voter, voters), names: names}
 	var reads []float64
-	sc := scoreVotes(cols.scoreInput(order, len(voterIDs)), order, o, func(u int, v *voterVerdict) {
-		rep.lines[u].summarise(v, cols, scores, o, &reads)
-		rep.lines[u].setFlag(lineBlocked, blocked[voterIDs[u]])
+	sc := scoreVotes(cols.scoreInput(order, voters), order, o, func(u int, v *voterVerdict) {
+		if k, several := rep.lines.where(u); several {
+			rep.lines.full[k].summarise(v, cols, scores, o, &reads)
+		} else {
+			rep.lines.one.setOne(k, v, cols, scores)
+		}
 	})
+	for _, id := range blockedIDs {
+		if u, ok := names.find(id); ok {
+			rep.lines.setBlocked(u, true)
+		}
+	}
 	rep.Tested, rep.pairs = sc.tested, sc.pairs
-	rep.votes = voteRisks{ids: cols.ids, voter: cols.voter, state: cols.state, bits: sc.bits}
-	rep.names = newVoterNames(voterIDs)
+	rep.votes = voteRisks{ids: fit(cols.ids), voter: fit(cols.voter), state: fit(cols.state), bits: sc.bits}
 	return rep, nil
+}
+
+// fit is s without room to spare, copied when the columns were sized for
+// many more votes than came (ids left by deleted or side-by-side votes),
+// so the report keeps only what it uses.
+func fit[S ~[]E, E any](s S) S {
+	if cap(s)-len(s) <= len(s)/8 {
+		return s
+	}
+	return slices.Clone(s)
 }
 
 // summarise fills the line from the voter's verdict and votes; reads is

@@ -57,7 +57,7 @@ func benchReport(b *testing.B, each voteSource, n int) {
 	for b.Loop() {
 		base := heapObjects()
 		stop, peak := samplePeak()
-		rep, err := buildReport(ctx, each, time.Now(), o, nil, nil)
+		rep, err := buildReport(ctx, each, n, time.Now(), o, nil, nil)
 		stop()
 		if err != nil {
 			b.Fatal(err)

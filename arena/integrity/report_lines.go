@@ -1,6 +1,7 @@
 package integrity
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -36,9 +37,12 @@ func (l *voterLine) setFlag(f uint8, on bool) {
 
 func (l *voterLine) has(f uint8) bool { return l.flags&f != 0 }
 
-// count adds d to the rated or excluded count that a vote of state st is in.
+// count adds d to the rated or excluded count that a vote of state st is
+// in. A nil line is a voter's with one vote, whose counts follow the
+// vote's state: nothing to do.
 func (l *voterLine) count(st uint8, d int32) {
 	switch {
+	case l == nil:
 	case st&stateInRatings != 0:
 		l.rated += d
 	case st&stateCounted != 0:
@@ -64,26 +68,50 @@ func (l *voterLine) summary(id string) VoterSummary {
 // over them sorted: a few bytes a voter besides the ids themselves, where
 // a map and a string header each would take about sixty.
 type voterNames struct {
-	all    string
-	end    []uint32 // voter u's id is all[end[u-1]:end[u]] (from 0 for u = 0)
+	all string
+	end []uint32 // id k is all[end[k-1]:end[k]] (from 0 for k = 0)
+	// perm maps a voter's number to their id's k; nil when they are equal.
+	perm   []int32
 	sorted []int32
 }
 
-func newVoterNames(ids []string) voterNames {
-	var b strings.Builder
-	n := voterNames{end: make([]uint32, len(ids)), sorted: make([]int32, len(ids))}
-	for u, id := range ids {
-		b.WriteString(id)
-		n.end[u] = uint32(b.Len())
-		n.sorted[u] = int32(u)
+// newVoterNames are the names of the interned ids, voter u's being id
+// perm[u] (u's own when perm is nil).
+func newVoterNames(ids *interner, perm []int32) voterNames {
+	n := voterNames{all: ids.buf.String(), end: ids.end, perm: perm, sorted: make([]int32, ids.Len())}
+	// Sorted by their first eight bytes as a number first: a million ids
+	// sort in a tenth of the time that comparing them as strings takes.
+	prefix := make([]uint64, len(n.sorted))
+	for u := range prefix {
+		prefix[u], n.sorted[u] = prefix8(n.at(u)), int32(u)
 	}
-	n.all = b.String()
-	slices.SortFunc(n.sorted, func(i, j int32) int { return strings.Compare(n.at(int(i)), n.at(int(j))) })
+	slices.SortFunc(n.sorted, func(a, b int32) int {
+		if c := cmp.Compare(prefix[a], prefix[b]); c != 0 {
+			return c
+		}
+		return strings.Compare(n.at(int(a)), n.at(int(b)))
+	})
 	return n
+}
+
+// prefix8 is the first eight bytes of s as a big-endian number, zeros
+// after a shorter s: numbers in the order of the strings, ties aside.
+func prefix8(s string) uint64 {
+	var x uint64
+	for i := range 8 {
+		x <<= 8
+		if i < len(s) {
+			x |= uint64(s[i])
+		}
+	}
+	return x
 }
 
 // at is voter u's id.
 func (n *voterNames) at(u int) string {
+	if n.perm != nil {
+		u = int(n.perm[u])
+	}
 	from := uint32(0)
 	if u > 0 {
 		from = n.end[u-1]
@@ -101,12 +129,12 @@ func (n *voterNames) find(id string) (int, bool) {
 }
 
 // Len is how many voters the report has.
-func (rep *Report) Len() int { return len(rep.lines) }
+func (rep *Report) Len() int { return rep.lines.n }
 
 // Voter is the summary of the i-th voter, in the order of first votes.
 func (rep *Report) Voter(i int) VoterSummary {
 	rep.mu.Lock()
-	l := rep.lines[i]
+	l := rep.line(i)
 	rep.mu.Unlock()
 	return l.summary(rep.names.at(i))
 }

@@ -24,15 +24,15 @@ func (rep *Report) Ranked(filter string) []int32 {
 		return r
 	}
 	var idx []int32
-	for i := range rep.lines {
-		l := &rep.lines[i]
+	for i := range rep.lines.n {
+		l := rep.line(i)
 		if filter == FilterAll || filter == FilterRisky && l.risky > 0 || filter == FilterFlagged && l.has(lineFlagged) ||
 			filter == FilterBlocked && l.has(lineBlocked) {
 			idx = append(idx, int32(i))
 		}
 	}
 	slices.SortStableFunc(idx, func(i, j int32) int {
-		a, b := &rep.lines[i], &rep.lines[j]
+		a, b := rep.rankKey(int(i)), rep.rankKey(int(j))
 		ra, rb := riskScore(a.maxBits), riskScore(b.maxBits)
 		switch {
 		case ra != rb:
@@ -57,4 +57,16 @@ func boolOrder(first bool) int {
 		return -1
 	}
 	return 1
+}
+
+// rankKey is what Ranked sorts voter u by: the signals of the riskiest
+// vote, the test's p-value and the number of votes.
+func (rep *Report) rankKey(u int) voterLine {
+	k, several := rep.lines.where(u)
+	if several {
+		l := &rep.lines.full[k]
+		return voterLine{maxBits: l.maxBits, testP: l.testP, votes: l.votes}
+	}
+	o := &rep.lines.one
+	return voterLine{maxBits: rep.votes.bits[o.pos[k]], testP: o.testP[k], votes: 1}
 }

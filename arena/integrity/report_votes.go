@@ -29,11 +29,12 @@ func (vr *voteRisks) find(id uint) int {
 	return i
 }
 
-// VotesOf returns the voter's votes in the report, in the order cast, each
+// VotesOf returns the voter's votes, in the order cast, each
 // with its risk and p-value. The votes are read afresh for the one voter
 // (an index walk); their scores come from the report, and their p-values
 // are worked out again from the report's pair counts, so a vote cast since
-// is left out until the next report, as on the report's other lines.
+// is unscored (and left out of the p-values) until the next report, as on
+// the report's other lines.
 func (s *Service) VotesOf(ctx context.Context, rep *Report, voterID string) ([]VoteRiskLine, error) {
 	votes, err := s.store.IntegrityVotes(ctx, voterID)
 	if err != nil {
@@ -42,8 +43,8 @@ func (s *Service) VotesOf(ctx context.Context, rep *Report, voterID string) ([]V
 	return rep.riskLines(votes), nil
 }
 
-// riskLines are the votes (one voter's) that the report knows, with their
-// risks and p-values, in the order cast.
+// riskLines are the votes (one voter's), with their risks and p-values
+// from the report, in the order cast; those it does not know unscored.
 func (rep *Report) riskLines(votes []models.IntegrityVote) []VoteRiskLine {
 	var out []VoteRiskLine
 	var tested []bool
@@ -52,6 +53,7 @@ func (rep *Report) riskLines(votes []models.IntegrityVote) []VoteRiskLine {
 	for _, v := range votes {
 		i := rep.votes.find(v.ID)
 		if i < 0 {
+			out, tested = append(out, VoteRiskLine{Vote: v, P: 1, Unscored: true}), append(tested, false)
 			continue
 		}
 		// The test took the votes counted when cast, as the report knew them.
@@ -118,7 +120,7 @@ func (rep *Report) excluded(ids []uint) {
 		if i < 0 || rep.votes.state[i]&stateInRatings == 0 {
 			continue
 		}
-		l := &rep.lines[rep.votes.voter[i]]
+		l := rep.lines.fullLine(int(rep.votes.voter[i]))
 		l.count(rep.votes.state[i], -1)
 		rep.votes.state[i] &^= stateInRatings
 		l.count(rep.votes.state[i], 1)
@@ -129,9 +131,10 @@ func (rep *Report) excluded(ids []uint) {
 // the voter's votes and block as they are now: the votes' states, the
 // line's rated and excluded counts and its block. Nothing else in the
 // report depends on them (the risk scores take every vote counted when
-// cast, whatever happened to it since). It returns false, changing
-// nothing, when the voter has votes the report does not know (cast
-// since): only a new report shows those.
+// cast, whatever happened to it since). It returns false when the voter
+// has votes the report does not know (cast since): the votes it knows and
+// the block are updated all the same, and only a new report shows the
+// others.
 func (rep *Report) voterChanged(voterID string, votes []models.IntegrityVote, blocked bool) bool {
 	u, ok := rep.Find(voterID)
 	if !ok {
@@ -139,15 +142,14 @@ func (rep *Report) voterChanged(voterID string, votes []models.IntegrityVote, bl
 	}
 	rep.mu.Lock()
 	defer rep.mu.Unlock()
-	pos := make([]int, len(votes))
-	for k, v := range votes {
-		if pos[k] = rep.votes.find(v.ID); pos[k] < 0 {
-			return false
+	complete := true
+	l := rep.lines.fullLine(u)
+	for _, v := range votes {
+		i := rep.votes.find(v.ID)
+		if i < 0 {
+			complete = false
+			continue
 		}
-	}
-	l := &rep.lines[u]
-	for k, v := range votes {
-		i := pos[k]
 		l.count(rep.votes.state[i], -1)
 		rep.votes.state[i] &^= stateInRatings | stateCleared
 		if v.InRatings() {
@@ -158,9 +160,9 @@ func (rep *Report) voterChanged(voterID string, votes []models.IntegrityVote, bl
 		}
 		l.count(rep.votes.state[i], 1)
 	}
-	if l.has(lineBlocked) != blocked {
-		l.setFlag(lineBlocked, blocked)
+	if was := rep.line(u); was.has(lineBlocked) != blocked {
+		rep.lines.setBlocked(u, blocked)
 		rep.rank = nil
 	}
-	return true
+	return complete
 }

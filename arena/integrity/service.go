@@ -12,9 +12,7 @@ package integrity
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"openarena.dev/arena/arena/audit"
@@ -44,14 +42,9 @@ type Service struct {
 	opt   Options
 	hooks Hooks
 
-	// mu guards report, the last report kept for a little while: it reads
-	// every vote, which an admin page should not do on each request.
-	mu     sync.Mutex
-	report *Report
+	// cache is the last report and the computation of the next.
+	cache reportCache
 }
-
-// reportTTL is how long a report is reused.
-const reportTTL = 30 * time.Second
 
 // New returns the integrity rules of store, recording admin actions in
 // log, with the clock now; zero fields of opt take DefaultOptions.
@@ -66,57 +59,6 @@ func New(store *models.Store, log *audit.Log, now func() time.Time, opt Options,
 		hooks.Log = slog.Default
 	}
 	return &Service{store: store, audit: log, now: now, opt: opt.withDefaults(), hooks: hooks}
-}
-
-// Report scores every stored vote and summarises every voter. It reads all
-// votes, so it is cached for a short while; fresh forces a new computation.
-func (s *Service) Report(ctx context.Context, fresh bool) (*Report, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !fresh && s.report != nil && s.now().Sub(s.report.At) < reportTTL {
-		return s.report, nil
-	}
-	// Let the old report go first: on a large arena each is hundreds of
-	// megabytes, and two at once is what a recomputation would otherwise hold.
-	s.report = nil
-	rep, err := s.compute(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.report = rep
-	return rep, nil
-}
-
-// voterChanged tells the ratings and the report that an admin action
-// changed the voter's votes or block. The cached report is updated from
-// the voter's votes as they are now (an index walk) rather than computed
-// again; it is dropped, to be computed on the next request, only if they
-// cannot be read or the voter voted since it was computed (their page
-// would lack those votes).
-func (s *Service) voterChanged(ctx context.Context, voterID string) {
-	s.hooks.VotesChanged(ctx)
-	// Holding mu waits for a report being computed, which may have read
-	// the voter before the change.
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.report == nil {
-		return
-	}
-	votes, err := s.store.IntegrityVotes(ctx, voterID)
-	blocked := false
-	if err == nil {
-		var v *models.Voter
-		v, err = s.store.Voter(ctx, voterID)
-		if errors.Is(err, models.ErrNotFound) {
-			// Votes without a voter row (an imported history) are unblocked.
-			err = nil
-		} else if err == nil {
-			blocked = v.Blocked
-		}
-	}
-	if err != nil || !s.report.voterChanged(voterID, votes, blocked) {
-		s.report = nil
-	}
 }
 
 // RiskWindow is what the vote path asks the store about a voter now (see
@@ -147,3 +89,6 @@ func (s *Service) VoteExclusion(f models.VoteRiskFacts, ipHash string, readSecon
 	}
 	return ""
 }
+
+// Options are the settings in force, defaults filled in.
+func (s *Service) Options() Options { return s.opt }

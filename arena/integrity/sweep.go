@@ -20,7 +20,8 @@ const SweepActor = "arena (periodic risk sweep)"
 // SweepRisk scores every vote and leaves out of the ratings those counted
 // votes whose score reaches the threshold, with the signals as the reason.
 // Votes an admin cleared stay in. It does not lift exclusions: only an
-// admin does.
+// admin does. A report being computed when it is called is the one it
+// uses (see Report).
 func (s *Service) SweepRisk(ctx context.Context) (SweepResult, error) {
 	rep, err := s.Report(ctx, true)
 	if err != nil {
