@@ -84,6 +84,8 @@ func (s *Server) pageView(ctx context.Context, d *boardData) (views.LeaderboardV
 		}
 	case boards.DisplayElo:
 		fillElo(&v, d.show.Elo, q.ShowRetired)
+	case boards.DisplayNone:
+		v.Computing = q.Category == "" || q.Category == models.CategoryOverall
 	}
 	return v, nil
 }

@@ -64,12 +64,17 @@ type Options struct {
 	// EloMaxAge bounds how stale the online-Elo board may be when other
 	// instances record votes this one does not see.
 	EloMaxAge time.Duration
+	// EloMaxVotes is the most votes the online-Elo board is read for on
+	// request, before the first rated board: past it (a large history
+	// imported or seeded before the first start) the leaderboard says the
+	// board is being computed instead of reading every vote per request.
+	EloMaxVotes int
 }
 
 // DefaultOptions are used for zero fields of Options.
 var DefaultOptions = Options{
 	Debounce: 2 * time.Second, Interval: time.Minute, BoardCheck: time.Second, CategoryInterval: 30 * time.Second,
-	Rounds: 100, MinVotes: rating.DefaultMinVotes, EloMaxAge: 10 * time.Second,
+	Rounds: 100, MinVotes: rating.DefaultMinVotes, EloMaxAge: 10 * time.Second, EloMaxVotes: 200_000,
 }
 
 // ErrRatingsBusy means another instance is computing the ratings right now.
@@ -190,6 +195,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.EloMaxAge <= 0 {
 		o.EloMaxAge = d.EloMaxAge
+	}
+	if o.EloMaxVotes <= 0 {
+		o.EloMaxVotes = d.EloMaxVotes
 	}
 	if o.Log == nil {
 		o.Log = slog.Default()

@@ -36,7 +36,8 @@ type Display struct {
 
 // Display decides what the leaderboard shows for q: the published view when
 // it rated a vote; for the overall board before that, the online-Elo board,
-// so the first votes show at once; for a known category, nothing yet. A
+// so the first votes show at once (nothing yet past EloMaxVotes); for a
+// known category, nothing yet. A
 // category that is neither known nor published is not found, so a mistyped
 // address says so instead of showing an empty board. A board of the past
 // (q.At) is shown as stored, or not found when none was stored by then.
@@ -59,6 +60,15 @@ func (s *Service) Display(ctx context.Context, q BoardQuery) (Display, error) {
 		return Display{Kind: DisplayRated, View: view}, nil
 	}
 	if q.Category == models.CategoryOverall {
+		// The votes' id span bounds their number from above in two key
+		// lookups; a count would read them all.
+		span, err := s.store.VoteIDSpan(ctx)
+		if err != nil {
+			return Display{}, err
+		}
+		if span > s.opt.EloMaxVotes {
+			return Display{Kind: DisplayNone}, nil
+		}
 		elo, err := s.EloBoard(ctx)
 		if err != nil {
 			return Display{}, err
