@@ -145,6 +145,10 @@ t=$(now)
 start_arena "$OUT/arena.log"
 wait_board -1
 echo "   rated board after $(since "$t") s (load $(load))"
+# With REUSE the database may hold a stored board already; the voting
+# starts once the board rates every vote, as after a fresh seed.
+wait_board "$(counted)"
+echo "   current board after $(since "$t") s (load $(load))"
 
 echo "== vote-to-board: $CLIENTS voters for $LAG_DURATION (load $(load))"
 lag=$(timeout 30m "$BIN/arenaload" lag -url "http://$ADDR" -clients "$CLIENTS" -duration "$LAG_DURATION" -grace "$LAG_GRACE")
@@ -165,10 +169,11 @@ echo "   first board $first_s s, current ($want counted votes, polled on /api/v1
 
 echo "== integrity sweep and export as an admin (load $(load))"
 pw="scale-benchmark-$(date +%s)-pass"
-printf '%s\n' "$pw" | ARENA_DATABASE_URL="$DB" "$BIN/arena" admin create --username scalebench >/dev/null
+admin="scalebench$(date +%s)"
+printf '%s\n' "$pw" | ARENA_DATABASE_URL="$DB" "$BIN/arena" admin create --username "$admin" >/dev/null
 jar="$OUT/cookies"
 curl -fs -o /dev/null -c "$jar" -b "$jar" "http://$ADDR/admin/signin"
-curl -fs -o /dev/null -c "$jar" -b "$jar" --data-urlencode "username=scalebench" --data-urlencode "password=$pw" "http://$ADDR/admin/signin"
+curl -fs -o /dev/null -c "$jar" -b "$jar" --data-urlencode "username=$admin" --data-urlencode "password=$pw" "http://$ADDR/admin/signin"
 t=$(now)
 curl -fs -o /dev/null -b "$jar" -X POST --max-time 1800 "http://$ADDR/admin/voters/sweep" || echo "   sweep failed" >&2
 echo "   sweep $(since "$t") s (load $(load))"
