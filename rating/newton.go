@@ -69,23 +69,26 @@ func newNewton(dim int) *newton {
 func (s *newton) minimize(obj objective, x []float64, tol float64, gauge int) error {
 	obj.evalStep(x, s.g, s.h, nil)
 	f, known := 0.0, false // the value at x, once the line search needed it
+	// last is the factor this call last solved with (l, or start after a
+	// first step with it); nil before any step.
+	var last []float64
 	for s.iterations = 0; s.iterations < s.maxIter; s.iterations++ {
 		converged := maxAbs(s.g) <= tol
-		if converged && s.iterations > 0 {
-			copy(s.step, s.g)
-			cholSolve(s.l, s.dim, s.step)
+		if converged && last != nil {
+			s.solveWith(last)
 			axpy(x, -1, s.step)
 			return nil
 		}
-		if s.iterations == 0 && s.start != nil && !converged {
-			copy(s.step, s.g)
-			cholSolve(s.start, s.dim, s.step)
+		if last == nil && s.start != nil && !converged {
+			s.solveWith(s.start)
+			last = s.start
 			f, known = s.lineSearch(obj, x, f, known)
 			continue
 		}
 		if err := s.solveStep(gauge); err != nil {
 			return err
 		}
+		last = s.l
 		if converged {
 			axpy(x, -1, s.step)
 			return nil
@@ -93,6 +96,12 @@ func (s *newton) minimize(obj objective, x []float64, tol float64, gauge int) er
 		f, known = s.lineSearch(obj, x, f, known)
 	}
 	return ErrNoConvergence
+}
+
+// solveWith sets step to the solution of L·Lᵀ·step = g for a kept factor.
+func (s *newton) solveWith(l []float64) {
+	copy(s.step, s.g)
+	cholSolve(l, s.dim, s.step)
 }
 
 // solveStep solves H·step = g by Cholesky, keeping the factor in l.
@@ -114,8 +123,7 @@ func (s *newton) solveStep(gauge int) error {
 	if err := cholesky(s.l, n); err != nil {
 		return fmt.Errorf("rating: the comparison graph is not connected: %w", err)
 	}
-	copy(s.step, s.g)
-	cholSolve(s.l, n, s.step)
+	s.solveWith(s.l)
 	return nil
 }
 

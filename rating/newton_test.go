@@ -109,3 +109,37 @@ func TestFixedBinomialDrawsAsBinomial(t *testing.T) {
 		}
 	}
 }
+
+// TestNewtonStartFactorClosingStep: a fit started near its optimum with
+// the optimum's Hessian factor converges after that first step; the closing
+// step must then solve with that factor, not with a factor the solver
+// never computed (all zeros in a new solver, which gave NaN).
+func TestNewtonStartFactorClosingStep(t *testing.T) {
+	set, _ := Simulate(SimConfig{Models: 8, Battles: 20000, Seed: 7})
+	cells := Cells(set.Outcomes)
+	n := len(set.Models)
+	prob := newBTProblem(n, cells)
+	prob.fill(cells, nil)
+	full := newBTSolver(n)
+	best := make([]float64, n)
+	if err := full.solve(prob, best, DefaultBT); err != nil {
+		t.Fatal(err)
+	}
+	x := slices.Clone(best)
+	for i := range x {
+		x[i] += 1e-6 * float64(i%3-1)
+	}
+	s := newBTSolver(n)
+	s.nt.start = full.nt.l
+	if err := s.solve(prob, x, DefaultBT); err != nil {
+		t.Fatal(err)
+	}
+	if s.nt.iterations != 1 {
+		t.Errorf("%d iterations, want the start factor's step and the closing step (1)", s.nt.iterations)
+	}
+	for i := range x {
+		if math.IsNaN(x[i]) || math.Abs(x[i]-best[i]) > 1e-9 {
+			t.Fatalf("θ[%d] = %v, want %v", i, x[i], best[i])
+		}
+	}
+}
