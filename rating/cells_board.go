@@ -40,14 +40,7 @@ func cellCounts(n int, cells []Cell) (counts []int, battles int) {
 // cells renumbered over them. The renumbering keeps the model order, so
 // cells sorted as Cells sorts them stay so.
 func activeCells(counts []int, cells []Cell) (active []int, local []Cell) {
-	pos := make([]int, len(counts))
-	for m, c := range counts {
-		pos[m] = -1
-		if c > 0 {
-			pos[m] = len(active)
-			active = append(active, m)
-		}
-	}
+	active, pos := activePositions(counts)
 	if len(active) == len(counts) {
 		return active, cells
 	}

@@ -126,14 +126,7 @@ func checkInput(models []string, outcomes []Outcome, style []StyleCounts, opt Op
 // degenerate. When every model fought, the outcomes are returned as they
 // are rather than copied.
 func activeModels(counts []int, outcomes []Outcome) (active []int, local []Outcome) {
-	pos := make([]int, len(counts))
-	for m, c := range counts {
-		pos[m] = -1
-		if c > 0 {
-			pos[m] = len(active)
-			active = append(active, m)
-		}
-	}
+	active, pos := activePositions(counts)
 	if len(active) == len(counts) {
 		return active, outcomes
 	}
@@ -142,6 +135,20 @@ func activeModels(counts []int, outcomes []Outcome) (active []int, local []Outco
 		local[i] = Outcome{A: pos[o.A], B: pos[o.B], Result: o.Result}
 	}
 	return active, local
+}
+
+// activePositions lists the models that fought (counts[m] > 0) and each
+// model's place among them, −1 for the others.
+func activePositions(counts []int) (active, pos []int) {
+	pos = make([]int, len(counts))
+	for m, c := range counts {
+		pos[m] = -1
+		if c > 0 {
+			pos[m] = len(active)
+			active = append(active, m)
+		}
+	}
+	return active, pos
 }
 
 // arenaScores fits BT and its intervals in the chosen way.
