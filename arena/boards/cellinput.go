@@ -16,7 +16,7 @@ func cellInput(cs []models.Contender, rv *ratedVotes, elo rating.EloParams) rati
 		return plainInput(cs, rv)
 	}
 	in := ratingsInput{contenders: cs, names: make([]string, len(cs)), tallies: make([]tallies, len(cs))}
-	pos := newContenderIndex(cs)
+	pos := newModelIndex(cs)
 	for i, c := range cs {
 		in.names[i] = c.Slug
 	}
@@ -41,50 +41,4 @@ func cellInput(cs []models.Contender, rv *ratedVotes, elo rating.EloParams) rati
 	}
 	in.cells, in.elo = counter.Cells(), replay.Ratings
 	return in
-}
-
-// contenderIndex maps a contender id to its position in the contenders
-// rated, −1 when absent: a slice indexed by id when ids are small (they
-// are a table's serial), a map otherwise.
-type contenderIndex struct {
-	dense  []int32
-	sparse map[uint32]int
-}
-
-// maxDenseID bounds the slice of a contenderIndex (4 MB).
-const maxDenseID = 1 << 20
-
-func newContenderIndex(cs []models.Contender) contenderIndex {
-	top := uint(0)
-	for _, c := range cs {
-		top = max(top, c.ID)
-	}
-	if top >= maxDenseID {
-		m := make(map[uint32]int, len(cs))
-		for i, c := range cs {
-			m[uint32(c.ID)] = i
-		}
-		return contenderIndex{sparse: m}
-	}
-	d := make([]int32, top+1)
-	for i := range d {
-		d[i] = -1
-	}
-	for i, c := range cs {
-		d[c.ID] = int32(i)
-	}
-	return contenderIndex{dense: d}
-}
-
-func (x contenderIndex) of(id uint32) int {
-	if x.sparse != nil {
-		if i, ok := x.sparse[id]; ok {
-			return i
-		}
-		return -1
-	}
-	if int(id) >= len(x.dense) {
-		return -1
-	}
-	return int(x.dense[id])
 }

@@ -18,8 +18,8 @@ func TestCellInputRatesAsOutcomes(t *testing.T) {
 	rv := syntheticVotes(20_000)
 	large := syntheticVotes(20_000)
 	for j := range large.a {
-		large.a[j] += maxDenseID
-		large.b[j] += maxDenseID
+		large.a[j] += denseIDs
+		large.b[j] += denseIDs
 	}
 	for _, tc := range []struct {
 		name string
@@ -28,7 +28,7 @@ func TestCellInputRatesAsOutcomes(t *testing.T) {
 	}{
 		{"every contender", rv, contendersByID(1, 300, 0)},
 		{"some gone", rv, contendersByID(1, 250, 0)},
-		{"large ids", large, contendersByID(1, 300, maxDenseID)},
+		{"large ids", large, contendersByID(1, 300, denseIDs)},
 		{"none of the voted", rv, contendersByID(400, 5, 0)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
