@@ -21,8 +21,10 @@ type BootstrapOptions struct {
 	Progress func(done, total int)
 	// Worker, when set, is called first in each goroutine that runs
 	// rounds, to set it up as the caller needs (a server lowers the
-	// priority of background work's threads, say).
-	Worker func()
+	// priority of background work's threads, say), and the function it
+	// returns, when not nil, last in that goroutine (a server adds up the
+	// CPU time its threads took, say).
+	Worker func() (done func())
 }
 
 // runRounds runs rounds 0..n-1 over workers goroutines. newWorker is called
@@ -56,7 +58,9 @@ func runRounds(ctx context.Context, n int, opt BootstrapOptions, newWorker func(
 		go func() {
 			defer wg.Done()
 			if opt.Worker != nil {
-				opt.Worker()
+				if done := opt.Worker(); done != nil {
+					defer done()
+				}
 			}
 			round := newWorker()
 			for {

@@ -54,6 +54,12 @@ type Options struct {
 	ReweightFloor int
 	// Workers is how many bootstrap rounds run at once; 0 means every core.
 	Workers int
+	// CPU is how many cores, on average, the overall board's bootstrap
+	// rounds may take while votes keep coming: after a computation whose
+	// rounds used c of CPU time over w of wall time, the next waits until
+	// c/CPU − w has passed (see pace.go). 0 takes the default; a negative
+	// value sets no bound (computations then follow every Debounce).
+	CPU float64
 	// Log receives failures of background computations; nil means
 	// slog.Default().
 	Log *slog.Logger
@@ -75,6 +81,7 @@ type Options struct {
 var DefaultOptions = Options{
 	Debounce: 2 * time.Second, Interval: time.Minute, BoardCheck: time.Second, CategoryInterval: 30 * time.Second,
 	Rounds: 100, MinVotes: rating.DefaultMinVotes, EloMaxAge: 10 * time.Second, EloMaxVotes: 200_000,
+	CPU: 0.5,
 }
 
 // ErrRatingsBusy means another instance is computing the ratings right now.
@@ -124,6 +131,9 @@ type Service struct {
 	// took (a background job sets it outside computeMu).
 	slowMu   sync.Mutex
 	slowTook time.Duration
+	// fastCPU adds up the CPU time of the overall board's bootstrap
+	// rounds, for the recomputer to pace itself by (see pace.go).
+	fastCPU cpuMeter
 
 	// stale is set by InvalidateRatings: the next check recomputes even
 	// if the counted votes are the same.
@@ -183,6 +193,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Rounds <= 0 {
 		o.Rounds = d.Rounds
+	}
+	if o.CPU == 0 {
+		o.CPU = d.CPU
 	}
 	switch {
 	case o.MinVotes == 0:

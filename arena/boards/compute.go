@@ -336,9 +336,15 @@ func (s *Service) rateCategory(ctx context.Context, category string, in ratingsI
 // of the lowest.
 func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput, full, bg bool) (*RatedBoard, error) {
 	ro := s.ratingOptions()
-	ro.Bootstrap.Worker = func() { lowerPriority(fastNice) }
+	ro.Bootstrap.Worker = func() func() {
+		lowerPriority(fastNice)
+		return s.fastCPU.thread()
+	}
 	if bg {
-		ro.Bootstrap.Workers, ro.Bootstrap.Worker = slowWorkers, func() { lowerPriority(slowNice) }
+		ro.Bootstrap.Workers, ro.Bootstrap.Worker = slowWorkers, func() func() {
+			lowerPriority(slowNice)
+			return nil
+		}
 	}
 	b := &RatedBoard{
 		Category: category, Method: MethodBradleyTerry, CI: string(ro.CI), Level: ro.Level,

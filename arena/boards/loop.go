@@ -13,10 +13,11 @@ import (
 // It checks at once, so votes cast while no instance was running are rated
 // at start-up. After that it recomputes Debounce after the first vote not
 // yet rated, and every Interval looks for votes other instances recorded.
-// It runs at a lowered thread priority (fastNice), so under heavy voting it
-// takes the CPU serving leaves; where a thread's priority cannot be
-// lowered, the next computation waits as long as the last one took, if
-// longer than Debounce, so that rating takes at most about half the time.
+// It runs at a lowered thread priority (fastNice), and paces itself by
+// the CPU time its bootstrap rounds use, so that under heavy voting they
+// average at most Options.CPU cores (see pace.go); where a thread's
+// priority cannot be lowered, the next computation also waits as long as
+// the last one took, if longer than Debounce.
 // Each check reads only the votes and changes it has not read yet and
 // compares the result with the newest snapshot, so a wake-up for votes
 // already rated (by this or another instance) is cheap. While votes keep
@@ -57,22 +58,27 @@ func (s *Service) ratingsLoop(ctx context.Context) {
 	// priority, as long as the last computation took if that was longer.
 	lowered := lowerPriority(fastNice)
 	wait := s.opt.Debounce
+	// rest is when the CPU budget lets the next computation start.
+	var rest time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-s.kicks:
-			schedule(wait)
+			schedule(max(wait, time.Until(rest)))
 		case <-tick.C:
-			schedule(0)
+			schedule(max(0, time.Until(rest)))
 		case <-cats.C:
-			schedule(0)
+			schedule(max(0, time.Until(rest)))
 		case <-timer.C:
 			pending = false
 			start := time.Now()
+			s.fastCPU.take()
 			_, err := s.recompute(ctx, false)
+			took := time.Since(start)
+			rest = time.Now().Add(restAfter(s.fastCPU.take(), took, s.opt.CPU))
 			if !lowered {
-				wait = max(s.opt.Debounce, time.Since(start))
+				wait = max(s.opt.Debounce, took)
 			}
 			if d, behind := s.categoriesWait(); behind {
 				cats.Reset(max(d, wait))

@@ -2,6 +2,7 @@ package boards
 
 import (
 	"runtime"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -14,4 +15,14 @@ import (
 func lowerPriority(nice int) bool {
 	runtime.LockOSThread()
 	return unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), nice) == nil
+}
+
+// threadCPU is the CPU time the calling thread has used. Only a goroutine
+// pinned to its thread (lowerPriority pins it) measures itself with it.
+func threadCPU() time.Duration {
+	var ts unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts) != nil {
+		return 0
+	}
+	return time.Duration(ts.Nano())
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"openarena.dev/arena/arena"
@@ -166,7 +167,7 @@ func workJobs(ctx context.Context, a *arena.Arena, grace time.Duration, log *slo
 }
 
 // ratingsOptions reads the recomputer's settings (ARENA_MIN_VOTES,
-// ARENA_RATINGS_DEBOUNCE, ARENA_RATINGS_CATEGORY_INTERVAL,
+// ARENA_RATINGS_DEBOUNCE, ARENA_RATINGS_CPU, ARENA_RATINGS_CATEGORY_INTERVAL,
 // ARENA_BOOTSTRAP_ROUNDS and the reweighting) through get, which is
 // getenv or the resolved settings.
 func ratingsOptions(get func(string) string) (boards.Options, error) {
@@ -201,8 +202,29 @@ func ratingsOptions(get func(string) string) (boards.Options, error) {
 	if o.Debounce, err = positiveDuration(get, "ARENA_RATINGS_DEBOUNCE"); err != nil {
 		return o, err
 	}
+	if o.CPU, err = ratingsCPU(get); err != nil {
+		return o, err
+	}
 	o.CategoryInterval, err = positiveDuration(get, "ARENA_RATINGS_CATEGORY_INTERVAL")
 	return o, err
+}
+
+// ratingsCPU reads ARENA_RATINGS_CPU, a number of cores: 0 in the
+// environment means no bound, which boards.Options spells as a negative
+// value (its 0 is the default).
+func ratingsCPU(get func(string) string) (float64, error) {
+	v := settingString(get, "ARENA_RATINGS_CPU")
+	if v == "" {
+		return 0, nil
+	}
+	cores, err := strconv.ParseFloat(v, 64)
+	if err != nil || cores < 0 || cores > 1024 {
+		return 0, fmt.Errorf("ARENA_RATINGS_CPU must be a number of cores from 0 (no bound) up, such as 0.5, not %q", v)
+	}
+	if cores == 0 {
+		return -1, nil
+	}
+	return cores, nil
 }
 
 // positiveDuration reads a duration setting that must be above zero. It is

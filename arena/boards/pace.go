@@ -1,0 +1,41 @@
+package boards
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// While votes keep coming, the overall board is computed again and again,
+// and each computation's bootstrap takes CPU the vote path needs. A lowered
+// thread priority does not bound it: Linux shares the CPU between process
+// groups (autogroups, a container's cgroup) before it looks at a thread's
+// nice value, so niced rating threads still take time PostgreSQL and the
+// vote handlers would use. So the recomputer paces itself by the CPU its
+// bootstrap threads used: after a computation whose rounds used c of CPU
+// over w of wall time, the next starts no sooner than c/Options.CPU − w
+// after it, so that on average the rounds take at most Options.CPU cores.
+
+// cpuMeter adds up the CPU time of the threads a computation's bootstrap
+// rounds run on.
+type cpuMeter struct{ ns atomic.Int64 }
+
+// thread starts measuring the calling thread, which must be pinned to its
+// goroutine (lowerPriority pins it), and returns the function that adds
+// what the thread used since.
+func (m *cpuMeter) thread() func() {
+	start := threadCPU()
+	return func() { m.ns.Add(int64(threadCPU() - start)) }
+}
+
+// take returns the CPU time added since the last take.
+func (m *cpuMeter) take() time.Duration { return time.Duration(m.ns.Swap(0)) }
+
+// restAfter is how long after a computation that used cpu in wall time the
+// next may start, for rating to average at most cores cores: none when
+// cores or cpu is not above zero (no budget, or CPU time not measured).
+func restAfter(cpu, wall time.Duration, cores float64) time.Duration {
+	if cores <= 0 || cpu <= 0 {
+		return 0
+	}
+	return max(0, time.Duration(float64(cpu)/cores)-wall)
+}

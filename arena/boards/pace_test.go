@@ -1,0 +1,58 @@
+package boards
+
+import (
+	"runtime"
+	"testing"
+	"time"
+)
+
+func TestRestAfter(t *testing.T) {
+	tests := []struct {
+		name      string
+		cpu, wall time.Duration
+		cores     float64
+		want      time.Duration
+	}{
+		{"half a core: 2 s of CPU in 1 s waits 3 s more", 2 * time.Second, time.Second, 0.5, 3 * time.Second},
+		{"one core: 2 s of CPU in 1 s waits 1 s more", 2 * time.Second, time.Second, 1, time.Second},
+		{"a computation slower than its budget waits no more", time.Second, 3 * time.Second, 0.5, 0},
+		{"no budget", 2 * time.Second, time.Second, -1, 0},
+		{"CPU time not measured", 0, time.Second, 0.5, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := restAfter(tt.cpu, tt.wall, tt.cores); got != tt.want {
+				t.Fatalf("restAfter(%v, %v, %v) = %v, want %v", tt.cpu, tt.wall, tt.cores, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCPUMeterCountsWorkerThreads checks that the meter adds up the CPU
+// time of pinned threads that spin, and that take starts again from zero.
+func TestCPUMeterCountsWorkerThreads(t *testing.T) {
+	if threadCPU() == 0 {
+		t.Skip("thread CPU time is not measured on this system")
+	}
+	var m cpuMeter
+	done := make(chan struct{})
+	for range 2 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			stop := m.thread()
+			for end := threadCPU() + 30*time.Millisecond; threadCPU() < end; {
+			}
+			stop()
+		}()
+	}
+	<-done
+	<-done
+	if got := m.take(); got < 60*time.Millisecond || got > 2*time.Second {
+		t.Fatalf("two threads spinning 30 ms of CPU each: meter says %v", got)
+	}
+	if got := m.take(); got != 0 {
+		t.Fatalf("after take the meter says %v, want 0", got)
+	}
+}
