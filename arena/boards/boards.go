@@ -131,6 +131,9 @@ type Service struct {
 	// took (a background job sets it outside computeMu).
 	slowMu   sync.Mutex
 	slowTook time.Duration
+	// cells is the fast part's count of the held votes, kept so that
+	// appended votes are counted alone; guarded by computeMu.
+	cells cellCount
 	// fastCPU adds up the CPU time of the overall board's bootstrap
 	// rounds, for the recomputer to pace itself by (see pace.go).
 	fastCPU cpuMeter

@@ -2,10 +2,12 @@ package boards
 
 import (
 	"context"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"openarena.dev/arena/models"
 )
@@ -65,4 +67,54 @@ func contendersByID(first, n int, offset uint) []models.Contender {
 		cs[i] = models.Contender{ID: id + offset, Slug: "model-" + strconv.Itoa(1000+int(id))}
 	}
 	return cs
+}
+
+// TestCellCountKeptMatchesFresh: the count kept between computations gives,
+// after every change the catch-up makes (new votes appended, votes
+// changed, dropped, or inserted below the newest, a lent view out, the
+// contenders changed), the input a pass over every held vote gives.
+func TestCellCountKeptMatchesFresh(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	rv := syntheticVotes(3_000)
+	elo := New(nil, Options{}, nil).ratingOptions().Elo
+	cs := contendersByID(1, 300, 0)
+	var kept cellCount
+	nextID := uint64(rv.len() + 100)
+	row := func(id uint64) voteRow {
+		a := uint32(1 + rng.IntN(300))
+		return voteRow{id: id, a: a, b: 1 + (a+uint32(rng.IntN(299)))%300, result: uint8(rng.IntN(3))}
+	}
+	var release func()
+	for step := range 300 {
+		switch k := rng.IntN(10); {
+		case k < 5: // new votes
+			var up []voteRow
+			for range 1 + rng.IntN(20) {
+				nextID++
+				up = append(up, row(nextID))
+			}
+			rv.patch(up, nil)
+		case k == 5: // a vote's verdict or contenders changed
+			i := rng.IntN(rv.len())
+			rv.patch([]voteRow{row(rv.id[i])}, nil)
+		case k == 6: // a vote left the ratings
+			rv.patch(nil, []uint64{rv.id[rng.IntN(rv.len())]})
+		case k == 7: // a vote committed late, below the newest
+			rv.patch([]voteRow{row(rv.id[rv.len()-1] - 1)}, nil)
+		case k == 8: // a slow job borrows the columns, or gives them back
+			if release == nil {
+				_, release = rv.lend()
+			} else {
+				release()
+				release = nil
+			}
+		case k == 9: // contenders added or gone
+			cs = contendersByID(1, 250+rng.IntN(50), 0)
+		}
+		got := kept.input(cs, rv, elo)
+		want := cellInput(cs, rv, elo)
+		if d := cmp.Diff(want, got, cmp.AllowUnexported(ratingsInput{}, tallies{}), cmpopts.IgnoreFields(ratingsInput{}, "digest")); d != "" {
+			t.Fatalf("step %d: kept count differs from a fresh one (-fresh +kept):\n%s", step, d)
+		}
+	}
 }

@@ -213,7 +213,7 @@ func (s *Service) computeBoards(ctx context.Context, force, fresh, slow bool) ([
 		return s.computeAll(ctx, cs)
 	}
 	cheap := s.slowCheap()
-	in := cellInput(cs, s.rated, s.ratingOptions().Elo)
+	in := s.cells.input(cs, s.rated, s.ratingOptions().Elo)
 	if in.digest = s.rated.digestOf(nil); cheap || in.digest == nil {
 		in = styledInput(cs, s.rated, voteSelection{})
 		in.digest = s.rated.digestOf(nil)

@@ -59,11 +59,22 @@ func phase(b *testing.B, name string, fn func()) {
 // the server keeps it (see slowview.go):
 // go test ./arena/boards -run '^$' -bench OverallFast -benchtime 3x
 func BenchmarkOverallFast(b *testing.B) {
+	b.Run("fresh", func(b *testing.B) { benchOverallFast(b, false) })
+	b.Run("kept", func(b *testing.B) { benchOverallFast(b, true) })
+}
+
+// benchOverallFast is BenchmarkOverallFast counting the votes afresh or,
+// with kept, as the recomputer does: 1,000 new votes appended before each
+// computation, counted alone (cellCount).
+func benchOverallFast(b *testing.B, kept bool) {
 	n := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("ARENA_BENCH_VOTES")); err == nil && v > 0 {
 		n = v
 	}
 	rv := syntheticVotes(n)
+	// The appended votes come from a longer synthetic history (its votes
+	// past n), enough for 50 computations.
+	more := syntheticVotes(n + 50_000)
 	cs := make([]models.Contender, 300)
 	for i := range cs {
 		cs[i] = models.Contender{ID: uint(i + 1), Slug: "model-" + strconv.Itoa(1000+i)}
@@ -78,8 +89,18 @@ func BenchmarkOverallFast(b *testing.B) {
 	elo := s.ratingOptions().Elo
 	c0 := cpuNow()
 	defer func() { reportCPU(b, c0) }()
+	var count *cellCount
+	if kept {
+		count = &cellCount{}
+		count.input(cs, rv, elo)
+	}
 	for b.Loop() {
-		in := cellInput(cs, rv, elo)
+		if kept {
+			for j, end := rv.len(), min(rv.len()+1000, more.len()); j < end; j++ {
+				rv.push(more.row(j))
+			}
+		}
+		in := count.input(cs, rv, elo)
 		in.digest = rv.digestOf(nil)
 		if _, err := s.rateCategory(ctx, models.CategoryOverall, in, false); err != nil {
 			b.Fatal(err)

@@ -41,6 +41,11 @@ type ratedVotes struct {
 	// lent counts the views of these columns out to slow jobs (see
 	// lend); while any is, a row is never changed in place.
 	lent *atomic.Int32
+	// edits counts the changes other than appending a vote newer than
+	// every one held: a row changed, dropped or inserted below the newest.
+	// What was derived from the first rows stays valid while it is the
+	// same (see cellCount).
+	edits uint64
 }
 
 // lend returns a view of the votes held, which a slow job rates without
@@ -187,6 +192,7 @@ func (rv *ratedVotes) patch(up []voteRow, gone []uint64) bool {
 		case rv.row(i) != r:
 			rv.account(rv.row(i), false)
 			rv.own()
+			rv.edits++
 			rv.set(i, r)
 			rv.account(r, true)
 			changed = true
@@ -205,6 +211,7 @@ func (rv *ratedVotes) patch(up []voteRow, gone []uint64) bool {
 			rv.account(rv.row(i), false)
 		}
 		rv.own()
+		rv.edits++
 		rv.compact(drop)
 		changed = true
 	}
@@ -263,7 +270,7 @@ func (rv *ratedVotes) insert(rows []voteRow) {
 	n := old.len() + len(rows)
 	*rv = ratedVotes{id: make([]uint64, 0, n), a: make([]uint32, 0, n), b: make([]uint32, 0, n),
 		result: make([]uint8, 0, n), style: make([]int32, 0, n*styleWidth), cat: make([]uint32, 0, n),
-		sets: old.sets, setIdx: old.setIdx, slugs: old.slugs, sums: old.sums, missing: old.missing}
+		sets: old.sets, setIdx: old.setIdx, slugs: old.slugs, sums: old.sums, missing: old.missing, edits: old.edits + 1}
 	i := 0
 	for _, r := range rows {
 		for i < old.len() && old.id[i] < r.id {
