@@ -54,11 +54,14 @@ type Options struct {
 	ReweightFloor int
 	// Workers is how many bootstrap rounds run at once; 0 means every core.
 	Workers int
-	// CPU is how many cores, on average, the overall board's bootstrap
-	// rounds may take while votes keep coming: after a computation whose
-	// rounds used c of CPU time over w of wall time, the next waits until
-	// c/CPU − w has passed (see pace.go). 0 takes the default; a negative
-	// value sets no bound (computations then follow every Debounce).
+	// CPU is how many cores, on average, rating may take while votes keep
+	// coming: the overall board's bootstrap rounds take at most
+	// 1 − slowShare of it and the background jobs (category boards, the
+	// style-controlled view) the rest. After a computation that used c of
+	// CPU time over w of wall time, the next waits until c/share − w has
+	// passed (see pace.go). 0 takes the default; a negative value sets no
+	// bound (computations then follow every Debounce, the jobs every
+	// CategoryInterval or as long as the last took).
 	CPU float64
 	// Log receives failures of background computations; nil means
 	// slog.Default().
@@ -125,7 +128,10 @@ type Service struct {
 	slowRunning bool
 	// jobTook is how long the last background job took, from taking its
 	// votes to storing its boards.
-	jobTook  time.Duration
+	jobTook time.Duration
+	// jobRest is how long after the last background job the next must
+	// wait for its CPU time to fit its share of Options.CPU.
+	jobRest  time.Duration
 	slowJobs sync.WaitGroup
 	// slowMu guards slowTook, how long the overall board's slow part last
 	// took (a background job sets it outside computeMu).
@@ -135,8 +141,9 @@ type Service struct {
 	// appended votes are counted alone; guarded by computeMu.
 	cells cellCount
 	// fastCPU adds up the CPU time of the overall board's bootstrap
-	// rounds, for the recomputer to pace itself by (see pace.go).
-	fastCPU cpuMeter
+	// rounds, slowCPU that of the background jobs, for each to pace
+	// itself by (see pace.go).
+	fastCPU, slowCPU cpuMeter
 
 	// stale is set by InvalidateRatings: the next check recomputes even
 	// if the counted votes are the same.

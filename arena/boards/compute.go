@@ -343,7 +343,7 @@ func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput
 	if bg {
 		ro.Bootstrap.Workers, ro.Bootstrap.Worker = slowWorkers, func() func() {
 			lowerPriority(slowNice)
-			return nil
+			return s.slowCPU.thread()
 		}
 	}
 	b := &RatedBoard{

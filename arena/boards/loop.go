@@ -76,7 +76,7 @@ func (s *Service) ratingsLoop(ctx context.Context) {
 			s.fastCPU.take()
 			_, err := s.recompute(ctx, false)
 			took := time.Since(start)
-			rest = time.Now().Add(restAfter(s.fastCPU.take(), took, s.opt.CPU))
+			rest = time.Now().Add(restAfter(s.fastCPU.take(), took, s.opt.CPU*(1-slowShare)))
 			if !lowered {
 				wait = max(s.opt.Debounce, took)
 			}
@@ -103,12 +103,13 @@ func (s *Service) categoriesDue(got caught) bool {
 	return !got.newVotes || time.Since(s.catsAt) >= s.slowEvery()
 }
 
-// slowEvery is how often at most the slow part runs while votes keep
-// coming: CategoryInterval, or as long as the last background job took if
-// that was longer, so that it keeps at most about half of one core busy.
-// Call it under computeMu.
+// slowEvery is how long after the last background job the next may start
+// while votes keep coming: CategoryInterval, or as long as the last job
+// took if that was longer (so that it keeps at most about half of one core
+// busy), or until its CPU time fits its share of Options.CPU. Call it
+// under computeMu.
 func (s *Service) slowEvery() time.Duration {
-	return max(s.opt.CategoryInterval, s.jobTook)
+	return max(s.opt.CategoryInterval, s.jobTook, s.jobRest)
 }
 
 // categoriesWait is how long until the category boards left behind are

@@ -12,8 +12,15 @@ import (
 // nice value, so niced rating threads still take time PostgreSQL and the
 // vote handlers would use. So the recomputer paces itself by the CPU its
 // bootstrap threads used: after a computation whose rounds used c of CPU
-// over w of wall time, the next starts no sooner than c/Options.CPU − w
-// after it, so that on average the rounds take at most Options.CPU cores.
+// over w of wall time, the next starts no sooner than c/share − w after
+// it, so that on average the rounds take at most their share of
+// Options.CPU cores; the background jobs (category boards, the
+// style-controlled view) pace themselves the same way by theirs.
+
+// slowShare is the part of Options.CPU the background jobs pace
+// themselves to; the overall board's computations take the rest. The
+// overall board is what a vote waits for, so it has the larger part.
+const slowShare = 0.25
 
 // cpuMeter adds up the CPU time of the threads a computation's bootstrap
 // rounds run on.

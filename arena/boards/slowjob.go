@@ -169,7 +169,9 @@ func (s *Service) startSlow(ctx context.Context, job slowJob) {
 	s.slowRunning = true
 	s.slowJobs.Go(func() {
 		lowerPriority(slowNice)
+		stop := s.slowCPU.thread()
 		boards, err := s.rateJob(ctx, job, true)
+		stop()
 		// Publishing may wait for the ratings lock: the view must not
 		// keep old columns alive meanwhile.
 		job.release()
@@ -224,6 +226,7 @@ func (s *Service) publishSlowOnce(ctx context.Context, job slowJob, boards []*Ra
 	s.opt.Log.Info("slow part of the ratings computed", "boards", len(boards), "votes", boards[0].Votes,
 		"took", time.Since(job.taken).Round(time.Millisecond))
 	s.jobTook = time.Since(job.taken)
+	s.jobRest = restAfter(s.slowCPU.take(), s.jobTook, s.opt.CPU*slowShare)
 	s.view = viewOf(boards[0])
 	s.view.gen, s.catsGen = job.gen, job.gen
 	s.viewNew, s.slowRunning, s.catsAt = true, false, time.Now()
