@@ -19,10 +19,11 @@ const (
 )
 
 // voteColumns is every stored vote as the report needs it, column by column
-// in id order: 41 bytes a vote, where a stored row with its strings takes
-// several hundred. Voters and addresses are interned once.
+// in id order: 34 bytes a vote, where a stored row with its strings takes
+// several hundred. Voters and addresses are interned once; the ids, which
+// only the report keeps, are packed as they come (about a byte each).
 type voteColumns struct {
-	ids       []uint
+	ids       intPacker
 	voter     []int32 // a number of voters
 	addr      []int32 // −1 without an address
 	a, b      []int32
@@ -36,7 +37,7 @@ type voteColumns struct {
 // readColumns streams every vote of each into columns, sized for about
 // hint votes (more take their room as they come).
 func readColumns(ctx context.Context, each voteSource, hint int) (*voteColumns, error) {
-	c := &voteColumns{voters: newInterner(), addresses: newInterner(), ids: make([]uint, 0, hint),
+	c := &voteColumns{voters: newInterner(), addresses: newInterner(),
 		voter: make([]int32, 0, hint), addr: make([]int32, 0, hint), a: make([]int32, 0, hint), b: make([]int32, 0, hint),
 		read: make([]float64, 0, hint), at: make([]int64, 0, hint), state: make([]uint8, 0, hint)}
 	err := each(ctx, func(v *models.IntegrityVote) error {
@@ -70,7 +71,8 @@ func (c *voteColumns) add(v *models.IntegrityVote) {
 	if v.Cleared {
 		st |= stateCleared
 	}
-	c.ids, c.voter, c.addr = append(c.ids, v.ID), append(c.voter, u), append(c.addr, addr)
+	c.ids.add(int64(v.ID))
+	c.voter, c.addr = append(c.voter, u), append(c.addr, addr)
 	c.a, c.b = append(c.a, int32(v.ContenderAID)), append(c.b, int32(v.ContenderBID))
 	c.read, c.at, c.state = append(c.read, v.ReadSeconds), append(c.at, v.CreatedAt.UnixNano()), append(c.state, st)
 }
@@ -79,7 +81,7 @@ func (c *voteColumns) add(v *models.IntegrityVote) {
 // order (votes come in id order, the order cast up to clock skew between
 // replicas; the sliding windows want time order).
 func (c *voteColumns) timeOrder() []int32 {
-	order := make([]int32, len(c.ids))
+	order := make([]int32, len(c.at))
 	for i := range order {
 		order[i] = int32(i)
 	}
@@ -113,6 +115,7 @@ func (c *voteColumns) renumber(order []int32) voterNames {
 	} else {
 		perm = nil
 	}
+	c.voters.slot = nil // the ids are all numbered: the table can go first
 	names := newVoterNames(c.voters, perm)
 	c.voters = nil
 	return names

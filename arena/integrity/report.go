@@ -108,23 +108,24 @@ func buildReport(ctx context.Context, each voteSource, hint int, at time.Time, o
 	}
 	order := cols.timeOrder()
 	names := cols.renumber(order)
-	voters := len(names.sorted)
+	voters := names.Len()
 	rep := &Report{At: at, Options: o, lines: newVoterLines(cols.voter, voters), names: names}
 	var reads []float64
 	sc := scoreVotes(cols.scoreInput(order, voters), order, o, func(u int, v *voterVerdict) {
 		if k, several := rep.lines.where(u); several {
 			rep.lines.full[k].summarise(v, cols, scores, o, &reads)
 		} else {
-			rep.lines.one.setOne(k, v, cols, scores)
+			rep.lines.building.setOne(k, v, cols, scores)
 		}
 	})
+	rep.lines.finish()
 	for _, id := range blockedIDs {
 		if u, ok := names.find(id); ok {
 			rep.lines.setBlocked(u, true)
 		}
 	}
 	rep.Tested, rep.pairs = sc.tested, sc.pairs
-	rep.votes = voteRisks{ids: fit(cols.ids), voter: fit(cols.voter), state: fit(cols.state), bits: sc.bits}
+	rep.votes = voteRisks{ids: cols.ids.done(), voter: packInts(cols.voter), state: fit(cols.state), bits: sc.bits}
 	return rep, nil
 }
 
