@@ -1,10 +1,13 @@
 package integrity
 
-import "math"
+import (
+	"cmp"
+	"math"
+)
 
 // maxFloatCodes is how many distinct values a floatColumn numbers before
-// it keeps its values as they are: the numbering's map is build scratch
-// (about 40 bytes a value), so it is bounded.
+// it keeps its values as they are, unless told fewer: the numbering's map
+// is build scratch (about 40 bytes a value), so it is bounded.
 const maxFloatCodes = 1 << 18
 
 // floatColumn is a column of float64 kept as a numbered list of its
@@ -27,8 +30,10 @@ func (c *floatColumn) at(i int) float64 {
 	return c.values[c.codes.at(i)]
 }
 
-// floatPacker builds a floatColumn from values given one at a time.
+// floatPacker builds a floatColumn from values given one at a time,
+// numbering at most limit distinct values (maxFloatCodes when 0).
 type floatPacker struct {
+	limit  int
 	code   map[uint64]int32
 	codes  intPacker
 	values []float64
@@ -46,7 +51,7 @@ func (q *floatPacker) add(x float64) {
 	}
 	k, ok := q.code[math.Float64bits(x)]
 	if !ok {
-		if len(q.values) == maxFloatCodes {
+		if len(q.values) == cmp.Or(q.limit, maxFloatCodes) {
 			q.unpack()
 			q.raw = append(q.raw, x)
 			return

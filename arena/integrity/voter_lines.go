@@ -115,8 +115,8 @@ func (o *oneVoteBuilder) setOne(k int, v *voterVerdict, cols *voteColumns, score
 		panic("integrity: one-vote lines out of order")
 	}
 	i := v.votes[0]
-	o.at.add(cols.at[i])
-	o.read.add(cols.read[i])
+	o.at.add(cols.at.at(int(i)))
+	o.read.add(cols.read.at(int(i)))
 	o.testP.add(v.test.P)
 	o.pos.add(int64(i))
 	var l voterLine
