@@ -57,6 +57,7 @@ func readColumns(ctx context.Context, each voteSource, hint int) (*voteColumns, 
 		c.add(v)
 		return nil
 	})
+	c.voters.slot = nil // every id is numbered: the table can go
 	return &voteColumns{ids: c.ids.done(), voter: c.voter, addr: c.addr.done(), a: c.a.done(), b: c.b.done(),
 		read: c.read.done(), at: c.at.done(), state: c.state, voters: c.voters}, err
 }
@@ -132,10 +133,11 @@ func (c *voteColumns) renumber(order []int32) voterNames {
 	} else {
 		perm = nil
 	}
-	c.voters.slot = nil // the ids are all numbered: the table can go first
-	names := newVoterNames(c.voters, perm)
+	// The interner goes as soon as the names are copied out of it, before
+	// they are sorted.
+	ids := c.voters
 	c.voters = nil
-	return names
+	return newVoterNames(ids, perm)
 }
 
 // scoreInput is the columns as the scoring reads them, with times in
