@@ -66,7 +66,7 @@ func newVoterLines(voter []int32, voters int) voterLines {
 		n += bits.OnesCount64(x)
 	}
 	ls.full = make([]voterLine, n)
-	ls.building = &oneVoteBuilder{flags: make([]uint8, 0, voters-n)}
+	ls.building = &oneVoteBuilder{read: floatPacker{limit: readTimeCodes}, flags: make([]uint8, 0, voters-n)}
 	return ls
 }
 
