@@ -1,9 +1,13 @@
 package integrity
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
+
+	"openarena.dev/arena/models"
 )
 
 // Packed columns read back every value exactly: sorted and unsorted,
@@ -85,5 +89,27 @@ func TestFloatColumnExact(t *testing.T) {
 				t.Fatalf("%d values: value %d = %v, want %v", n, i, got, x)
 			}
 		}
+	}
+}
+
+// A report of no votes has no voters, finds none, sweeps nothing and
+// ranks nothing (every packed column empty).
+func TestReportOfNoVotes(t *testing.T) {
+	none := func(context.Context, func(*models.IntegrityVote) error) error { return nil }
+	rep, err := buildReport(context.Background(), none, 0, time.Now(), DefaultOptions.withDefaults(), []string{"someone"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Len() != 0 || len(rep.Summaries()) != 0 || len(rep.Ranked(FilterAll)) != 0 {
+		t.Errorf("voters: %d, ranked %v", rep.Len(), rep.Ranked(FilterAll))
+	}
+	if _, ok := rep.Find("someone"); ok {
+		t.Error("found a voter in a report of no votes")
+	}
+	if reasons, risky := rep.sweepReasons(); len(reasons) != 0 || risky != 0 {
+		t.Errorf("sweep: %v, %d risky", reasons, risky)
+	}
+	if lines := rep.riskLines([]models.IntegrityVote{{ID: 7, VoterID: "someone"}}); len(lines) != 1 || !lines[0].Unscored {
+		t.Errorf("a vote cast since: %+v", lines)
 	}
 }
