@@ -108,23 +108,24 @@ func buildReport(ctx context.Context, each voteSource, hint int, at time.Time, o
 	}
 	order := cols.timeOrder()
 	names := cols.renumber(order)
-	voters := len(names.sorted)
+	voters := names.Len()
 	rep := &Report{At: at, Options: o, lines: newVoterLines(cols.voter, voters), names: names}
 	var reads []float64
 	sc := scoreVotes(cols.scoreInput(order, voters), order, o, func(u int, v *voterVerdict) {
 		if k, several := rep.lines.where(u); several {
 			rep.lines.full[k].summarise(v, cols, scores, o, &reads)
 		} else {
-			rep.lines.one.setOne(k, v, cols, scores)
+			rep.lines.building.setOne(k, v, cols, scores)
 		}
 	})
+	rep.lines.finish()
 	for _, id := range blockedIDs {
 		if u, ok := names.find(id); ok {
 			rep.lines.setBlocked(u, true)
 		}
 	}
 	rep.Tested, rep.pairs = sc.tested, sc.pairs
-	rep.votes = voteRisks{ids: fit(cols.ids), voter: fit(cols.voter), state: fit(cols.state), bits: sc.bits}
+	rep.votes = voteRisks{ids: cols.ids, voter: packInts(cols.voter), state: fit(cols.state), bits: sc.bits}
 	return rep, nil
 }
 
@@ -147,7 +148,7 @@ func (l *voterLine) summarise(v *voterVerdict, cols *voteColumns, scores map[uin
 	*reads = (*reads)[:0]
 	maxRisk := 0.0
 	for _, i := range v.votes {
-		at, st := cols.at[i], cols.state[i]
+		at, st := cols.at.at(int(i)), cols.state[i]
 		if l.votes == 0 || at < l.first {
 			l.first = at
 		}
@@ -160,7 +161,7 @@ func (l *voterLine) summarise(v *voterVerdict, cols *voteColumns, scores map[uin
 		if riskScore(v.bits[i]) >= o.Threshold-1e-9 {
 			l.risky++
 		}
-		*reads = append(*reads, cols.read[i])
+		*reads = append(*reads, cols.read.at(int(i)))
 		l.agreement(cols, i, scores)
 	}
 	l.medianRead = median(*reads)
@@ -169,7 +170,7 @@ func (l *voterLine) summarise(v *voterVerdict, cols *voteColumns, scores map[uin
 // agreement counts the vote i among the decisive ones on two rated
 // contenders, and among those that went to the higher-rated one.
 func (l *voterLine) agreement(cols *voteColumns, i int32, scores map[uint]float64) {
-	w, lo := cols.a[i], cols.b[i]
+	w, lo := cols.a.at(int(i)), cols.b.at(int(i))
 	switch {
 	case cols.state[i]&stateBWon != 0:
 		w, lo = lo, w

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -15,19 +16,24 @@ import (
 )
 
 // BenchmarkReportMemory reports the integrity report's heap per vote: what
-// the report keeps once computed (retained) and the most the heap held
-// while computing it (peak, sampled every millisecond; it includes garbage
+// the report keeps once computed (retained; ranked with the voters page's
+// order of every voter, which the server works out next) and the most the
+// heap held while computing it (peak, sampled every millisecond; it includes garbage
 // not yet collected, so it depends on GOGC). The votes are synthetic and
 // made as they are read, as rows from the database would be, so they do not
-// count: 1,000,000 votes by 50,000 voters (20 each) and by 1,000,000 voters
-// (one each, like `arenaload seed`). With ARENA_BENCH_POSTGRES_URL set it
-// also reads a seeded database.
+// count: ARENA_BENCH_VOTES votes (1,000,000 unless set) by a voter for
+// every 20 and by a voter each (like `arenaload seed`). With
+// ARENA_BENCH_POSTGRES_URL set it also reads a seeded database.
 //
 //	go test ./arena/integrity -run '^$' -bench ReportMemory -benchtime 1x
 func BenchmarkReportMemory(b *testing.B) {
-	for _, voters := range []int{50_000, 1_000_000} {
-		b.Run(fmt.Sprintf("votes=1M/voters=%d", voters), func(b *testing.B) {
-			benchReport(b, syntheticVotes(1_000_000, voters), 1_000_000)
+	n := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("ARENA_BENCH_VOTES")); err == nil && v > 0 {
+		n = v
+	}
+	for _, voters := range []int{n / 20, n} {
+		b.Run(fmt.Sprintf("votes=%d/voters=%d", n, voters), func(b *testing.B) {
+			benchReport(b, syntheticVotes(n, voters), n)
 		})
 	}
 	dsn := os.Getenv("ARENA_BENCH_POSTGRES_URL")
@@ -63,8 +69,13 @@ func benchReport(b *testing.B, each voteSource, n int) {
 			b.Fatal(err)
 		}
 		retained := heapObjects() - base
+		// The server ranks every voter for the voters page once a report
+		// is made, and keeps that order with it.
+		rep.Ranked(FilterAll)
+		ranked := heapObjects() - base
 		runtime.KeepAlive(rep)
 		b.ReportMetric(float64(retained)/float64(n), "retained-B/vote")
+		b.ReportMetric(float64(ranked)/float64(n), "ranked-B/vote")
 		b.ReportMetric(float64(*peak-base)/float64(n), "peak-B/vote")
 	}
 }

@@ -1,10 +1,7 @@
 package integrity
 
 import (
-	"cmp"
 	"math"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -62,70 +59,6 @@ func (l *voterLine) summary(id string) VoterSummary {
 		s.Agreement = float64(l.agree) / float64(s.Decisive)
 	}
 	return s
-}
-
-// voterNames are the voters' ids in one string, found by a binary search
-// over them sorted: a few bytes a voter besides the ids themselves, where
-// a map and a string header each would take about sixty.
-type voterNames struct {
-	all string
-	end []uint32 // id k is all[end[k-1]:end[k]] (from 0 for k = 0)
-	// perm maps a voter's number to their id's k; nil when they are equal.
-	perm   []int32
-	sorted []int32
-}
-
-// newVoterNames are the names of the interned ids, voter u's being id
-// perm[u] (u's own when perm is nil).
-func newVoterNames(ids *interner, perm []int32) voterNames {
-	n := voterNames{all: ids.buf.String(), end: ids.end, perm: perm, sorted: make([]int32, ids.Len())}
-	// Sorted by their first eight bytes as a number first: a million ids
-	// sort in a tenth of the time that comparing them as strings takes.
-	prefix := make([]uint64, len(n.sorted))
-	for u := range prefix {
-		prefix[u], n.sorted[u] = prefix8(n.at(u)), int32(u)
-	}
-	slices.SortFunc(n.sorted, func(a, b int32) int {
-		if c := cmp.Compare(prefix[a], prefix[b]); c != 0 {
-			return c
-		}
-		return strings.Compare(n.at(int(a)), n.at(int(b)))
-	})
-	return n
-}
-
-// prefix8 is the first eight bytes of s as a big-endian number, zeros
-// after a shorter s: numbers in the order of the strings, ties aside.
-func prefix8(s string) uint64 {
-	var x uint64
-	for i := range 8 {
-		x <<= 8
-		if i < len(s) {
-			x |= uint64(s[i])
-		}
-	}
-	return x
-}
-
-// at is voter u's id.
-func (n *voterNames) at(u int) string {
-	if n.perm != nil {
-		u = int(n.perm[u])
-	}
-	from := uint32(0)
-	if u > 0 {
-		from = n.end[u-1]
-	}
-	return n.all[from:n.end[u]]
-}
-
-// find is the number of the voter with the id.
-func (n *voterNames) find(id string) (int, bool) {
-	k, ok := slices.BinarySearchFunc(n.sorted, id, func(u int32, id string) int { return strings.Compare(n.at(int(u)), id) })
-	if !ok {
-		return 0, false
-	}
-	return int(n.sorted[k]), true
 }
 
 // Len is how many voters the report has.

@@ -68,5 +68,5 @@ func (rep *Report) rankKey(u int) voterLine {
 		return voterLine{maxBits: l.maxBits, testP: l.testP, votes: l.votes}
 	}
 	o := &rep.lines.one
-	return voterLine{maxBits: rep.votes.bits[o.pos[k]], testP: o.testP[k], votes: 1}
+	return voterLine{maxBits: rep.votes.bits[o.pos.at(k)], testP: o.testP.at(k), votes: 1}
 }

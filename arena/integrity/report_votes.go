@@ -2,19 +2,19 @@ package integrity
 
 import (
 	"context"
-	"slices"
 	"sort"
 
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
 )
 
-// voteRisks are the scored votes in id order: 14 bytes a vote (id, voter,
-// state bits, signal bits), which is what the sweep, a voter's page and an
-// admin action's update of the report need of every vote.
+// voteRisks are the scored votes in id order: about 4 bytes a vote (the
+// id and the voter packed, a byte or two each, the state bits and the
+// signal bits), which is what the sweep, a voter's page and an admin
+// action's update of the report need of every vote.
 type voteRisks struct {
-	ids   []uint
-	voter []int32
+	ids   packedInts // increasing
+	voter packedInts
 	state []uint8
 	bits  []uint8
 }
@@ -22,7 +22,7 @@ type voteRisks struct {
 // find returns the position of the vote with the id, or −1 when the report
 // does not know it (cast since).
 func (vr *voteRisks) find(id uint) int {
-	i, ok := slices.BinarySearch(vr.ids, id)
+	i, ok := vr.ids.search(int64(id))
 	if !ok {
 		return -1
 	}
@@ -105,7 +105,7 @@ func (rep *Report) sweepReasons() (reasons map[uint]string, risky int64) {
 		}
 		risky++
 		if st := rep.votes.state[i]; st&stateInRatings != 0 && st&stateCleared == 0 {
-			reasons[rep.votes.ids[i]] = riskOf(bits).Reason()
+			reasons[uint(rep.votes.ids.at(i))] = riskOf(bits).Reason()
 		}
 	}
 	return reasons, risky
@@ -120,7 +120,7 @@ func (rep *Report) excluded(ids []uint) {
 		if i < 0 || rep.votes.state[i]&stateInRatings == 0 {
 			continue
 		}
-		l := rep.lines.fullLine(int(rep.votes.voter[i]))
+		l := rep.lines.fullLine(int(rep.votes.voter.at(i)))
 		l.count(rep.votes.state[i], -1)
 		rep.votes.state[i] &^= stateInRatings
 		l.count(rep.votes.state[i], 1)

@@ -84,16 +84,23 @@ type RiskReport struct {
 func ScoreVotes(votes []RiskVote, nVoters int, o Options) RiskReport {
 	o = o.withDefaults()
 	n := len(votes)
-	in := &scoreInput{voter: make([]int32, n), addr: make([]int32, n), a: make([]int32, n), b: make([]int32, n),
-		read: make([]float64, n), state: make([]uint8, n), voters: nVoters, at: func(i int32) float64 { return votes[i].At }}
+	var addr, a, b intPacker
+	var read floatPacker
+	in := &scoreInput{voter: make([]int32, n), state: make([]uint8, n), voters: nVoters, at: func(i int32) float64 { return votes[i].At }}
 	order := make([]int32, n)
 	for i, v := range votes {
-		in.voter[i], in.addr[i], in.a[i], in.b[i] = int32(v.Voter), int32(max(v.Address, -1)), int32(v.A), int32(v.B)
-		in.read[i], in.state[i], order[i] = v.ReadSeconds, outcomeState(v.Result), int32(i)
+		in.voter[i], in.state[i], order[i] = int32(v.Voter), outcomeState(v.Result), int32(i)
+		addr.add(int64(max(v.Address, -1)))
+		a.add(int64(v.A))
+		b.add(int64(v.B))
+		read.add(v.ReadSeconds)
 		if v.Tested {
 			in.state[i] |= stateCounted
 		}
 	}
+	packed := [...]packedInts{addr.done(), a.done(), b.done()}
+	readTimes := read.done()
+	in.addr, in.a, in.b, in.read = &packed[0], &packed[1], &packed[2], &readTimes
 	rep := RiskReport{Votes: make([]Risk, n), Tests: make([]rating.VoterTest, nVoters),
 		Flagged: make([]bool, nVoters), Unusual: make([]bool, nVoters)}
 	sc := scoreVotes(in, order, o, func(u int, v *voterVerdict) {

@@ -10,10 +10,10 @@ import (
 // position, so that it costs a few bytes a vote instead of a struct with
 // ints and an outcome (RiskVote).
 type scoreInput struct {
-	voter []int32 // 0..voters−1
-	addr  []int32 // −1 without an address
-	a, b  []int32
-	read  []float64
+	voter []int32     // 0..voters−1
+	addr  *packedInts // −1 without an address
+	a, b  *packedInts
+	read  *floatColumn
 	// state holds stateCounted (the vote is tested) and the outcome
 	// (stateAWon, stateBWon, neither for a tie).
 	state  []uint8
@@ -31,7 +31,7 @@ func (in *scoreInput) outcome(i int32) rating.Outcome {
 	case in.state[i]&stateBWon != 0:
 		res = 0
 	}
-	return rating.Outcome{A: int(in.a[i]), B: int(in.b[i]), Result: res}
+	return rating.Outcome{A: int(in.a.at(int(i))), B: int(in.b.at(int(i))), Result: res}
 }
 
 // outcomeState is the state bits of an outcome's result.
@@ -80,13 +80,13 @@ type scored struct {
 // it holds per vote is its columns, its signal byte and two int32 lists.
 func scoreVotes(in *scoreInput, order []int32, o Options, verdict func(u int, v *voterVerdict)) scored {
 	sc := scored{bits: make([]uint8, len(in.state))}
-	for i, r := range in.read {
-		if r < o.FastRead.Seconds() {
+	for i := range sc.bits {
+		if in.read.at(i) < o.FastRead.Seconds() {
 			sc.bits[i] |= bitFast
 		}
 	}
 	sharedSignals(in, order, o, sc.bits)
-	byVoter, start := groupBy(order, in.voter, in.voters)
+	byVoter, start := groupBy(order, func(i int32) int32 { return in.voter[i] }, in.voters)
 	p := tallyPopulation(in)
 	sc.pairs = p.pairs
 	for u := range in.voters {
@@ -121,10 +121,10 @@ func countTested(in *scoreInput, idx []int32) int {
 // groupBy sorts the positions of order by key (a counting sort, keeping
 // order within a key; negative keys are left out): key k's are
 // out[start[k]:start[k+1]].
-func groupBy(order []int32, key []int32, keys int) (out, start []int32) {
+func groupBy(order []int32, key func(i int32) int32, keys int) (out, start []int32) {
 	start = make([]int32, keys+1)
 	for _, i := range order {
-		if k := key[i]; k >= 0 {
+		if k := key(i); k >= 0 {
 			start[k+1]++
 		}
 	}
@@ -132,12 +132,15 @@ func groupBy(order []int32, key []int32, keys int) (out, start []int32) {
 		start[k] += start[k-1]
 	}
 	out = make([]int32, start[keys])
-	fill := make([]int32, keys)
-	copy(fill, start[:keys])
+	// start[k+1] is key k's next place while filling (no second array of
+	// a number a key), and key k's end after it: where k+1's begin.
+	for k := keys; k > 0; k-- {
+		start[k] = start[k-1]
+	}
 	for _, i := range order {
-		if k := key[i]; k >= 0 {
-			out[fill[k]] = i
-			fill[k]++
+		if k := key(i); k >= 0 {
+			out[start[k+1]] = i
+			start[k+1]++
 		}
 	}
 	return out, start
@@ -148,10 +151,10 @@ func groupBy(order []int32, key []int32, keys int) (out, start []int32) {
 // it, going address by address through each one's votes in the order cast.
 func sharedSignals(in *scoreInput, order []int32, o Options, bits []uint8) {
 	addrs := int32(0)
-	for _, a := range in.addr {
-		addrs = max(addrs, a+1)
+	for i := range in.addr.Len() {
+		addrs = max(addrs, int32(in.addr.at(i))+1)
 	}
-	byAddr, start := groupBy(order, in.addr, int(addrs))
+	byAddr, start := groupBy(order, func(i int32) int32 { return int32(in.addr.at(int(i))) }, int(addrs))
 	span := o.AddressWindow.Seconds()
 	voters := map[int32]int{}
 	for a := range addrs {

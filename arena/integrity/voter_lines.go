@@ -4,9 +4,9 @@ import "math/bits"
 
 // voterLines are every voter's line in one of two forms. A voter with
 // several votes has a full line (64 bytes). A voter with one vote (every
-// voter, on an arena whose voters do not keep their cookie) keeps 29
+// voter, on an arena whose voters do not keep their cookie) keeps about 7
 // bytes: what their vote's position in the report does not give (its
-// time, read time, p-value and the agreement), the counts and the
+// time, read time, p-value and the agreement), packed, the counts and the
 // highest risk being those of that one vote as it is now.
 type voterLines struct {
 	n int
@@ -17,14 +17,27 @@ type voterLines struct {
 	before  []uint32
 	full    []voterLine
 	one     oneVoteLines
+	// building are the one-vote lines while the report is computed.
+	building *oneVoteBuilder
 }
 
-// oneVoteLines are the lines of the voters with one vote, by column.
+// oneVoteLines are the lines of the voters with one vote, by column. In
+// voter order their times do not decrease and their votes' positions
+// nearly increase, which packs them in a few bytes; read times and
+// p-values take few distinct values (one of three per pair of contenders
+// for the p-value of a single vote).
 type oneVoteLines struct {
-	at          []int64 // Unix nanoseconds
-	read, testP []float64
-	pos         []int32 // the vote's position in the report's votes
-	flags       []uint8 // voterLine's flags, and lineDecisive and lineAgree
+	at          packedInts // Unix nanoseconds
+	read, testP floatColumn
+	pos         packedInts // the vote's position in the report's votes
+	flags       []uint8    // voterLine's flags, and lineDecisive and lineAgree
+}
+
+// oneVoteBuilder builds oneVoteLines a line at a time, in voter order.
+type oneVoteBuilder struct {
+	at, pos     intPacker
+	read, testP floatPacker
+	flags       []uint8
 }
 
 // Flags of oneVoteLines.flags beyond voterLine's: the vote was decisive
@@ -52,11 +65,16 @@ func newVoterLines(voter []int32, voters int) voterLines {
 		ls.before[w] = uint32(n)
 		n += bits.OnesCount64(x)
 	}
-	solo := voters - n
 	ls.full = make([]voterLine, n)
-	ls.one = oneVoteLines{at: make([]int64, solo), read: make([]float64, solo), testP: make([]float64, solo),
-		pos: make([]int32, solo), flags: make([]uint8, solo)}
+	ls.building = &oneVoteBuilder{read: floatPacker{limit: readTimeCodes}, flags: make([]uint8, 0, voters-n)}
 	return ls
+}
+
+// finish packs the one-vote lines built.
+func (ls *voterLines) finish() {
+	b := ls.building
+	ls.one = oneVoteLines{at: b.at.done(), read: b.read.done(), testP: b.testP.done(), pos: b.pos.done(), flags: b.flags}
+	ls.building = nil
 }
 
 // where is voter u's place in full when several, in one otherwise.
@@ -90,17 +108,24 @@ func (ls *voterLines) setBlocked(u int, on bool) {
 }
 
 // setOne fills the line of a voter with one vote, the k-th such, from
-// their verdict, as summarise would.
-func (o *oneVoteLines) setOne(k int, v *voterVerdict, cols *voteColumns, scores map[uint]float64) {
+// their verdict, as summarise would. The lines are packed as they come, so
+// they must come in order.
+func (o *oneVoteBuilder) setOne(k int, v *voterVerdict, cols *voteColumns, scores map[uint]float64) {
+	if k != len(o.flags) {
+		panic("integrity: one-vote lines out of order")
+	}
 	i := v.votes[0]
-	o.at[k], o.read[k], o.testP[k], o.pos[k] = cols.at[i], cols.read[i], v.test.P, i
+	o.at.add(cols.at.at(int(i)))
+	o.read.add(cols.read.at(int(i)))
+	o.testP.add(v.test.P)
+	o.pos.add(int64(i))
 	var l voterLine
 	l.agreement(cols, i, scores)
 	l.setFlag(lineTested, v.enough)
 	l.setFlag(lineFlagged, v.flagged)
 	l.setFlag(lineDecisive, l.decisive > 0)
 	l.setFlag(lineAgree, l.agree > 0)
-	o.flags[k] = l.flags
+	o.flags = append(o.flags, l.flags)
 }
 
 // line is voter u's line; call it under rep.mu.
@@ -110,9 +135,9 @@ func (rep *Report) line(u int) voterLine {
 		return rep.lines.full[k]
 	}
 	o := &rep.lines.one
-	i, f := o.pos[k], o.flags[k]
+	i, f, at := o.pos.at(k), o.flags[k], o.at.at(k)
 	b := rep.votes.bits[i]
-	l := voterLine{first: o.at[k], last: o.at[k], medianRead: o.read[k], testP: o.testP[k], votes: 1, maxBits: b,
+	l := voterLine{first: at, last: at, medianRead: o.read.at(k), testP: o.testP.at(k), votes: 1, maxBits: b,
 		flags: f &^ (lineDecisive | lineAgree)}
 	l.count(rep.votes.state[i], 1)
 	if f&lineDecisive != 0 {
