@@ -149,8 +149,8 @@ type Service struct {
 	// if the counted votes are the same.
 	stale atomic.Bool
 	// catsLate mirrors catsBehind for Readiness, which must not wait for
-	// computeMu.
-	catsLate atomic.Bool
+	// computeMu; reading is set while readAll reads every vote.
+	catsLate, reading atomic.Bool
 
 	// cacheMu guards boards, the newest board of every category, and
 	// checkedAt, when the database was last asked for newer ones.

@@ -106,6 +106,8 @@ func dedupe(rows []voteRow) []voteRow {
 // is for the caller to compare; a re-read asked for by the change log
 // counts as a change.
 func (s *Service) readAll(ctx context.Context, again bool) (caught, error) {
+	s.reading.Store(true)
+	defer s.reading.Store(false)
 	head, err := s.store.RatingChangesHead(ctx)
 	if err != nil {
 		return caught{}, err

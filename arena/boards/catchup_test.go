@@ -198,3 +198,36 @@ func TestRestartServesStoredBoardWhileCatchingUp(t *testing.T) {
 		}
 	})
 }
+
+// TestReadinessNotCurrentWhileReadingAll checks that a restarted process
+// whose stored board rated every vote does not call it current while it
+// reads every vote (a vote cast meanwhile would wait for the read), and
+// does once its first computation is done.
+func TestReadinessNotCurrentWhileReadingAll(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		rng := rand.New(rand.NewPCG(7, 8))
+		f := newIncrementalFixture(t, s, rng)
+		for range 12 {
+			f.vote(t, rng)
+		}
+		if _, err := New(s, Options{Rounds: 4, Workers: 1}, nil).RecomputeRatings(ctx); err != nil {
+			t.Fatal(err)
+		}
+		restarted := New(s, Options{Rounds: 4, Workers: 1}, nil)
+		restarted.reading.Store(true) // as readAll does while it reads
+		if r, err := restarted.Readiness(ctx); err != nil || r.Current || r.BehindVotes != 0 {
+			t.Fatalf("readiness while reading every vote = %+v, %v; want not current, 0 behind", r, err)
+		}
+		// Left set: the read clears it when it is done.
+		if _, err := restarted.RecomputeRatings(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if restarted.rated == nil || restarted.reading.Load() {
+			t.Fatal("the first computation did not read the votes, or left the reading flag set")
+		}
+		if r, err := restarted.Readiness(ctx); err != nil || !r.Current {
+			t.Fatalf("readiness after the first computation = %+v, %v; want current", r, err)
+		}
+	})
+}

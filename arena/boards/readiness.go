@@ -14,9 +14,12 @@ const behindLimit = 1_000_000
 // Readiness says how current the published boards are.
 type Readiness struct {
 	// Current is true when the newest overall board rated every vote now
-	// in the ratings and this process has no invalidation pending.
-	// Exclusions and label edits of the last few seconds may still be on
-	// their way.
+	// in the ratings, this process has no invalidation pending and it is
+	// not reading every vote (at start-up, or when the change log asks
+	// for it): votes cast during such a read wait for it, so a restarted
+	// server serving a stored board that happens to be current is not
+	// current yet. Exclusions and label edits of the last few seconds may
+	// still be on their way.
 	Current bool
 	// ViewsBehind is true while the parts recomputed at most every
 	// CategoryInterval under heavy voting — the category boards, the
@@ -44,5 +47,5 @@ func (s *Service) Readiness(ctx context.Context) (Readiness, error) {
 	if err != nil {
 		return Readiness{}, err
 	}
-	return Readiness{BehindVotes: n, Current: n == 0 && !s.stale.Load(), ViewsBehind: s.catsLate.Load()}, nil
+	return Readiness{BehindVotes: n, Current: n == 0 && !s.stale.Load() && !s.reading.Load(), ViewsBehind: s.catsLate.Load()}, nil
 }

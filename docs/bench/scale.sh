@@ -18,8 +18,9 @@
 #  4. restarts the server and times the first board it serves (any rated
 #     board, as /api/v1/leaderboard answers it) and the moment it is current.
 #     "current" is when the board's `votes` equals the counted votes in the
-#     database, what a reader sees (/readyz's board_current says the same
-#     from the server's side);
+#     database, what a reader sees, and /readyz's board_current is true: a
+#     server still reading every vote says false even when the stored board
+#     rated them all, since a vote cast meanwhile waits for that read;
 #  5. creates an admin (`arena admin create`, password on stdin), signs in,
 #     runs the integrity sweep (POST /admin/voters/sweep) and downloads the
 #     admin export of every battle, served bank prompts included
@@ -116,6 +117,17 @@ wait_board() { # want: -1 any rated board, else that many votes; prints nothing,
 	echo "no board with ${1} votes within $RATED_WAIT s" >&2
 	return 1
 }
+board_current() { curl -fs --max-time 5 "http://$ADDR/readyz" | python3 -c 'import sys, json; print(1 if json.load(sys.stdin).get("board_current") else 0)' 2>/dev/null || echo 0; }
+wait_current() { # waits until /readyz says the board is current: a restarted server reading every vote is not, even when the stored board rated them all
+	local start=$SECONDS
+	while [ $((SECONDS - start)) -lt "$RATED_WAIT" ]; do
+		kill -0 "$arena_pid" 2>/dev/null || { echo "arena exited; its log:" >&2; tail -20 "$OUT/arena.log" >&2; return 1; }
+		[ "$(board_current)" = 1 ] && return 0
+		sleep 0.2
+	done
+	echo "/readyz did not say board_current within $RATED_WAIT s" >&2
+	return 1
+}
 counted() { psql -Atc "SELECT count(*) FROM votes WHERE counted AND excluded = ''" $DB_NAME; }
 
 echo "== $(date -u '+%F %T UTC'), HEAD $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, load $(load)"
@@ -146,8 +158,10 @@ start_arena "$OUT/arena.log"
 wait_board -1
 echo "   rated board after $(since "$t") s (load $(load))"
 # With REUSE the database may hold a stored board already; the voting
-# starts once the board rates every vote, as after a fresh seed.
+# starts once the board rates every vote and /readyz says it is current
+# (the server has read every vote itself), as after a fresh seed.
 wait_board "$(counted)"
+wait_current
 echo "   current board after $(since "$t") s (load $(load))"
 
 echo "== vote-to-board: $CLIENTS voters for $LAG_DURATION (load $(load))"
@@ -164,8 +178,9 @@ start_arena "$OUT/arena.log"
 wait_board -1
 first_s=$(since "$t")
 wait_board "$want"
+wait_current
 current_s=$(since "$t")
-echo "   first board $first_s s, current ($want counted votes, polled on /api/v1/leaderboard) $current_s s (load $(load))"
+echo "   first board $first_s s, current ($want counted votes on /api/v1/leaderboard, and board_current on /readyz) $current_s s (load $(load))"
 
 echo "== integrity sweep and export as an admin (load $(load))"
 pw="scale-benchmark-$(date +%s)-pass"
