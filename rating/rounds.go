@@ -21,10 +21,21 @@ type BootstrapOptions struct {
 	Progress func(done, total int)
 	// Worker, when set, is called first in each goroutine that runs
 	// rounds, to set it up as the caller needs (a server lowers the
-	// priority of background work's threads, say), and the function it
-	// returns, when not nil, last in that goroutine (a server adds up the
-	// CPU time its threads took, say).
-	Worker func() (done func())
+	// priority of background work's threads, say), and returns that
+	// goroutine's hooks.
+	Worker func() WorkerHooks
+}
+
+// WorkerHooks are what a goroutine running bootstrap rounds calls besides
+// the rounds; either may be nil.
+type WorkerHooks struct {
+	// Pause is called after each of the goroutine's rounds, outside any
+	// lock: a server pauses background work there so that it takes at
+	// most its share of the CPU, say. It never changes a result.
+	Pause func()
+	// Done is called last in the goroutine (a server adds up the CPU
+	// time its threads took, say).
+	Done func()
 }
 
 // runRounds runs rounds 0..n-1 over workers goroutines. newWorker is called
@@ -57,10 +68,12 @@ func runRounds(ctx context.Context, n int, opt BootstrapOptions, newWorker func(
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var hooks WorkerHooks
 			if opt.Worker != nil {
-				if done := opt.Worker(); done != nil {
-					defer done()
-				}
+				hooks = opt.Worker()
+			}
+			if hooks.Done != nil {
+				defer hooks.Done()
 			}
 			round := newWorker()
 			for {
@@ -78,6 +91,9 @@ func runRounds(ctx context.Context, n int, opt BootstrapOptions, newWorker func(
 					opt.Progress(done, n)
 				}
 				mu.Unlock()
+				if hooks.Pause != nil {
+					hooks.Pause()
+				}
 			}
 		}()
 	}

@@ -151,6 +151,9 @@ type Service struct {
 	// catsLate mirrors catsBehind for Readiness, which must not wait for
 	// computeMu; reading is set while readAll reads every vote.
 	catsLate, reading atomic.Bool
+	// voteAt is when VotesChanged was last called (Unix nanoseconds), for
+	// background jobs to tell whether votes keep coming (see slowPause).
+	voteAt atomic.Int64
 
 	// cacheMu guards boards, the newest board of every category, and
 	// checkedAt, when the database was last asked for newer ones.
@@ -238,6 +241,7 @@ func (s *Service) Logger() *slog.Logger { return s.opt.Log }
 // restored. It takes no lock: a vote never waits for a recomputation.
 func (s *Service) VotesChanged() {
 	s.votesGen.Add(1)
+	s.voteAt.Store(time.Now().UnixNano())
 	s.kick()
 }
 

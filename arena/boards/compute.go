@@ -336,14 +336,14 @@ func (s *Service) rateCategory(ctx context.Context, category string, in ratingsI
 // of the lowest.
 func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput, full, bg bool) (*RatedBoard, error) {
 	ro := s.ratingOptions()
-	ro.Bootstrap.Worker = func() func() {
+	ro.Bootstrap.Worker = func() rating.WorkerHooks {
 		lowerPriority(fastNice)
-		return s.fastCPU.thread()
+		return rating.WorkerHooks{Done: s.fastCPU.thread()}
 	}
 	if bg {
-		ro.Bootstrap.Workers, ro.Bootstrap.Worker = slowWorkers, func() func() {
+		ro.Bootstrap.Workers, ro.Bootstrap.Worker = slowWorkers, func() rating.WorkerHooks {
 			lowerPriority(slowNice)
-			return s.slowCPU.thread()
+			return rating.WorkerHooks{Pause: s.slowPause(), Done: s.slowCPU.thread()}
 		}
 	}
 	b := &RatedBoard{

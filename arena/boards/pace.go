@@ -46,3 +46,40 @@ func restAfter(cpu, wall time.Duration, cores float64) time.Duration {
 	}
 	return max(0, time.Duration(float64(cpu)/cores)-wall)
 }
+
+// votingWindow is how recently a vote must have come for a background
+// job to count the voting as going on and pace itself (see slowPause).
+const votingWindow = 10 * time.Second
+
+// slowPause returns the pause a background job's bootstrap goroutine takes
+// after each round, for a goroutine pinned to its thread: while votes keep
+// coming it sleeps until the CPU time the thread used since the last pause
+// fits the job's share of Options.CPU, so that even the first job after a
+// start-up, whose cost no earlier job measured, leaves the votes their CPU.
+// With no vote in the last votingWindow it does not wait, and the job runs
+// at full speed.
+func (s *Service) slowPause() func() {
+	cpu, at := threadCPU(), time.Now()
+	return func() {
+		now, used := time.Now(), threadCPU()
+		voting := now.UnixNano()-s.voteAt.Load() < int64(votingWindow)
+		if d := pauseFor(used-cpu, now.Sub(at), voting, s.opt.CPU*slowShare); d > 0 {
+			time.Sleep(d)
+		}
+		cpu, at = threadCPU(), time.Now()
+	}
+}
+
+// maxPause bounds one pause, so that a job stopping (shutdown) waits at
+// most this long for its thread.
+const maxPause = 5 * time.Second
+
+// pauseFor is how long a background goroutine that used cpu of CPU time
+// in wall time since its last pause waits now: nothing unless votes are
+// coming, else until the CPU time fits cores (at most maxPause).
+func pauseFor(cpu, wall time.Duration, voting bool, cores float64) time.Duration {
+	if !voting {
+		return 0
+	}
+	return min(maxPause, restAfter(cpu, wall, cores))
+}

@@ -56,3 +56,25 @@ func TestCPUMeterCountsWorkerThreads(t *testing.T) {
 		t.Fatalf("after take the meter says %v, want 0", got)
 	}
 }
+
+func TestPauseFor(t *testing.T) {
+	tests := []struct {
+		name      string
+		cpu, wall time.Duration
+		voting    bool
+		cores     float64
+		want      time.Duration
+	}{
+		{"no votes coming: no pause", time.Second, time.Second, false, 0.125, 0},
+		{"votes coming: until the CPU fits an eighth of a core", 250 * time.Millisecond, 250 * time.Millisecond, true, 0.125, 1750 * time.Millisecond},
+		{"a long round waits at most maxPause", 10 * time.Second, 10 * time.Second, true, 0.125, maxPause},
+		{"no bound", time.Second, time.Second, true, -0.25, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := pauseFor(tt.cpu, tt.wall, tt.voting, tt.cores); got != tt.want {
+				t.Fatalf("pauseFor(%v, %v, %v, %v) = %v, want %v", tt.cpu, tt.wall, tt.voting, tt.cores, got, tt.want)
+			}
+		})
+	}
+}
