@@ -172,14 +172,7 @@ func TestPatchKeepsVoteOrder(t *testing.T) {
 func TestRestartServesStoredBoardWhileCatchingUp(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
-		rng := rand.New(rand.NewPCG(5, 6))
-		f := newIncrementalFixture(t, s, rng)
-		for range 12 {
-			f.vote(t, rng)
-		}
-		if _, err := New(s, Options{Rounds: 4, Workers: 1}, nil).RecomputeRatings(ctx); err != nil {
-			t.Fatal(err)
-		}
+		f, rng := storedBoardFixture(t, s, 5)
 		f.vote(t, rng) // cast while the server was down
 		restarted := New(s, Options{Rounds: 4, Workers: 1}, nil)
 		restarted.computeMu.Lock() // the first computation is still running
@@ -206,14 +199,7 @@ func TestRestartServesStoredBoardWhileCatchingUp(t *testing.T) {
 func TestReadinessNotCurrentWhileReadingAll(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
-		rng := rand.New(rand.NewPCG(7, 8))
-		f := newIncrementalFixture(t, s, rng)
-		for range 12 {
-			f.vote(t, rng)
-		}
-		if _, err := New(s, Options{Rounds: 4, Workers: 1}, nil).RecomputeRatings(ctx); err != nil {
-			t.Fatal(err)
-		}
+		storedBoardFixture(t, s, 7)
 		restarted := New(s, Options{Rounds: 4, Workers: 1}, nil)
 		restarted.reading.Store(true) // as readAll does while it reads
 		if r, err := restarted.Readiness(ctx); err != nil || r.Current || r.BehindVotes != 0 {
@@ -230,4 +216,19 @@ func TestReadinessNotCurrentWhileReadingAll(t *testing.T) {
 			t.Fatalf("readiness after the first computation = %+v, %v; want current", r, err)
 		}
 	})
+}
+
+// storedBoardFixture casts 12 votes and stores the board a first process
+// rated from them, as a server leaves them when it stops.
+func storedBoardFixture(t *testing.T, s *models.Store, seed uint64) (*incrementalFixture, *rand.Rand) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	f := newIncrementalFixture(t, s, rng)
+	for range 12 {
+		f.vote(t, rng)
+	}
+	if _, err := New(s, Options{Rounds: 4, Workers: 1}, nil).RecomputeRatings(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return f, rng
 }
