@@ -42,8 +42,8 @@ type cellCount struct {
 }
 
 // input brings the count up to rv and returns the fast part's input from
-// it; c may be nil (count afresh, keep nothing). It returns the count to
-// keep for the next computation through c's fields.
+// it, leaving the count in c for the next computation; a nil c counts
+// afresh and keeps nothing.
 func (c *cellCount) input(cs []models.Contender, rv *ratedVotes, elo rating.EloParams) ratingsInput {
 	if len(cs) > min(rating.MaxCounterModels, denseModels) {
 		return plainInput(cs, rv)
