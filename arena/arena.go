@@ -13,6 +13,7 @@ import (
 	"openarena.dev/arena/arena/audit"
 	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/categories"
+	"openarena.dev/arena/arena/heavy"
 	"openarena.dev/arena/arena/integrity"
 	"openarena.dev/arena/arena/jobs"
 	"openarena.dev/arena/arena/moderation"
@@ -111,13 +112,18 @@ func New(store *models.Store, opt Options) *Arena {
 	// The clock is read through a.now so tests that move it move the log's
 	// too.
 	a.audit = audit.New(store, func() time.Time { return a.now() })
-	a.boards = boards.New(store, opt.Ratings, func() time.Time { return a.now() })
+	// The ratings' background job and the integrity report each hold a
+	// large part of every vote; the gate keeps them from running at once.
+	gate := heavy.New()
+	ratingsOpt := opt.Ratings
+	ratingsOpt.Gate = gate
+	a.boards = boards.New(store, ratingsOpt, func() time.Time { return a.now() })
 	a.accounts = accounts.New(store, a.audit, func() time.Time { return a.now() })
 	a.jobs = jobs.New(store, jobOptions(opt.Jobs, a.live.Timeout))
 	a.moderation = moderation.New(store, a.audit, func() time.Time { return a.now() },
 		moderation.Options{Rules: a.live.Rules, Backend: a.live.Backend, Timeout: a.live.Timeout, RulesRefresh: opt.FilterRefresh, Queue: a.jobs},
 		moderation.Hooks{BankChanged: a.forgetBank, RatingsChanged: a.boards.InvalidateRatings, Battle: a.Battle})
-	a.integ = integrity.New(store, a.audit, func() time.Time { return a.now() }, opt.Integrity, a.integrityHooks())
+	a.integ = integrity.New(store, a.audit, func() time.Time { return a.now() }, opt.Integrity, a.integrityHooks(gate))
 	// The release screens with the live filter's lists, read through
 	// moderation's cache of them.
 	a.release = release.New(store, a.moderation.PromptRules)
@@ -126,7 +132,7 @@ func New(store *models.Store, opt Options) *Arena {
 
 // integrityHooks are the ratings as integrity sees them: the published
 // scores for the voters page, and what must happen when votes go in or out.
-func (a *Arena) integrityHooks() integrity.Hooks {
+func (a *Arena) integrityHooks(gate *heavy.Gate) integrity.Hooks {
 	return integrity.Hooks{
 		Scores: a.ratedScores,
 		VotesChanged: func(ctx context.Context) {
@@ -135,7 +141,8 @@ func (a *Arena) integrityHooks() integrity.Hooks {
 			// is seen by the recomputer's next check anyway.
 			_ = a.boards.InvalidateRatings(ctx)
 		},
-		Log: a.boards.Logger,
+		Log:  a.boards.Logger,
+		Gate: gate,
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"openarena.dev/arena/arena/heavy"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/rating"
 )
@@ -70,6 +71,9 @@ type Options struct {
 	// every lock) and the function it returns when it ends: a hook for
 	// tests and metrics.
 	OnCompute func() (done func())
+	// Gate makes the background job give way to an integrity report's
+	// build (see package heavy); nil orders nothing.
+	Gate *heavy.Gate
 	// EloMaxAge bounds how stale the online-Elo board may be when other
 	// instances record votes this one does not see.
 	EloMaxAge time.Duration

@@ -343,7 +343,7 @@ func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput
 	if bg {
 		ro.Bootstrap.Workers, ro.Bootstrap.Worker = slowWorkers, func() rating.WorkerHooks {
 			lowerPriority(slowNice)
-			return rating.WorkerHooks{Pause: s.slowPause(), Done: s.slowCPU.thread()}
+			return rating.WorkerHooks{Pause: s.slowPause(ctx), Done: s.slowCPU.thread()}
 		}
 	}
 	b := &RatedBoard{

@@ -1,6 +1,7 @@
 package boards
 
 import (
+	"context"
 	"sync/atomic"
 	"time"
 )
@@ -58,13 +59,20 @@ const votingWindow = 10 * time.Second
 // start-up, whose cost no earlier job measured, leaves the votes their CPU.
 // With no vote in the last votingWindow it does not wait, and the job runs
 // at full speed.
-func (s *Service) slowPause() func() {
+func (s *Service) slowPause(ctx context.Context) func() {
 	cpu, at := threadCPU(), time.Now()
 	return func() {
 		now, used := time.Now(), threadCPU()
 		voting := now.UnixNano()-s.voteAt.Load() < int64(votingWindow)
 		if d := pauseFor(used-cpu, now.Sub(at), voting, s.opt.CPU*slowShare); d > 0 {
-			time.Sleep(d)
+			// A job told to stop (shutdown, or giving way to an
+			// integrity report) stops pausing at once.
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+			}
 		}
 		cpu, at = threadCPU(), time.Now()
 	}

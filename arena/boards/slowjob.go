@@ -2,9 +2,11 @@ package boards
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
+	"openarena.dev/arena/arena/heavy"
 	"openarena.dev/arena/models"
 )
 
@@ -169,13 +171,7 @@ func (s *Service) startSlow(ctx context.Context, job slowJob) {
 	s.slowRunning = true
 	s.slowJobs.Go(func() {
 		lowerPriority(slowNice)
-		stop := s.slowCPU.thread()
-		boards, err := s.rateJob(ctx, job, true)
-		stop()
-		// Publishing may wait for the ratings lock: the view must not
-		// keep old columns alive meanwhile.
-		job.release()
-		job.votes = nil
+		boards, err := s.rateJobGated(ctx, &job)
 		if err == nil {
 			err = s.publishSlow(ctx, job, boards)
 		}
@@ -183,11 +179,41 @@ func (s *Service) startSlow(ctx context.Context, job slowJob) {
 			s.computeMu.Lock()
 			s.slowRunning = false
 			s.computeMu.Unlock()
-			if ctx.Err() == nil {
+			if ctx.Err() == nil && !errors.Is(err, heavy.ErrGaveWay) {
 				s.opt.Log.Error("rate the category boards and the style-controlled view", "err", err)
 			}
 		}
+		if errors.Is(err, heavy.ErrGaveWay) && s.opt.Gate.Idle(ctx) == nil {
+			// Started again once the reports are built: the recomputer
+			// finds the views still behind.
+			s.opt.Log.Info("the category boards and the style-controlled view gave way to an integrity report; they are computed again now")
+			s.kick()
+		}
 	})
+}
+
+// rateJobGated rates a background job once no integrity report is being
+// built (see package heavy), and gives the job's view back. A report
+// that begins meanwhile stops it: the error is then heavy.ErrGaveWay.
+func (s *Service) rateJobGated(ctx context.Context, job *slowJob) ([]*RatedBoard, error) {
+	// Publishing may wait for the ratings lock: the view must not keep
+	// old columns alive meanwhile.
+	defer func() {
+		job.release()
+		job.votes = nil
+	}()
+	jctx, letGo, err := s.opt.Gate.Background(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer letGo()
+	stop := s.slowCPU.thread()
+	boards, err := s.rateJob(jctx, *job, true)
+	stop()
+	if err != nil && heavy.GaveWay(jctx) {
+		return nil, heavy.ErrGaveWay
+	}
+	return boards, err
 }
 
 // publishSlow stores a slow job's category boards and makes its overall

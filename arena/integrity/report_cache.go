@@ -126,7 +126,7 @@ func (s *Service) startBuildLocked(ctx context.Context) *reportBuild {
 	go func() {
 		lowerPriority(buildNice)
 		start := time.Now()
-		b.rep, b.err = s.compute(ctx)
+		b.rep, b.err = s.computeGated(ctx)
 		s.finishBuild(ctx, b, time.Since(start))
 		close(b.done)
 		if b.err == nil {
@@ -136,6 +136,18 @@ func (s *Service) startBuildLocked(ctx context.Context) *reportBuild {
 		}
 	}()
 	return b
+}
+
+// computeGated computes a report once the ratings' background job, if
+// one runs, has given way: the two side by side would hold twice the
+// memory (see package heavy).
+func (s *Service) computeGated(ctx context.Context) (*Report, error) {
+	end, err := s.hooks.Gate.Build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	return s.compute(ctx)
 }
 
 // finishBuild makes a computed report the cached one, with the admin

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"openarena.dev/arena/arena/audit"
+	"openarena.dev/arena/arena/heavy"
 	"openarena.dev/arena/models"
 )
 
@@ -32,6 +33,9 @@ type Hooks struct {
 	// function so the ratings' logger is read when needed, not fixed at
 	// construction.
 	Log func() *slog.Logger
+	// Gate orders report builds with the ratings' background job, which
+	// gives way to them (see package heavy); nil orders nothing.
+	Gate *heavy.Gate
 }
 
 // Service applies the integrity rules over a store.

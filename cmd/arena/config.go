@@ -12,6 +12,7 @@ import (
 
 	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/integrity"
+	"openarena.dev/arena/internal/gcheadroom"
 	"openarena.dev/arena/rating"
 )
 
@@ -45,6 +46,9 @@ type Config struct {
 	// Ratings tunes the recomputer (ARENA_MIN_VOTES, ARENA_BOOTSTRAP_ROUNDS,
 	// ARENA_RATINGS_DEBOUNCE, see ratingsOptions).
 	Ratings boards.Options
+	// GCHeadroom is the memory garbage may take above the live heap
+	// (ARENA_GC_HEADROOM, see gcheadroom); 0 leaves Go's default.
+	GCHeadroom int64
 }
 
 // loadConfig reads the serve command's settings: the table's defaults, the
@@ -130,6 +134,9 @@ func configFrom(get func(string) string) (Config, error) {
 	}
 	if cfg.Ratings, err = ratingsOptions(get); err != nil {
 		return cfg, err
+	}
+	if cfg.GCHeadroom, err = gcheadroom.ParseSize(settingString(get, "ARENA_GC_HEADROOM")); err != nil {
+		return cfg, fmt.Errorf("ARENA_GC_HEADROOM: %w", err)
 	}
 	return cfg, nil
 }

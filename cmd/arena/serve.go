@@ -17,6 +17,7 @@ import (
 	"openarena.dev/arena/arena/boards"
 	"openarena.dev/arena/arena/jobs"
 	"openarena.dev/arena/handlers"
+	"openarena.dev/arena/internal/gcheadroom"
 	"openarena.dev/arena/metrics"
 	"openarena.dev/arena/models"
 )
@@ -29,6 +30,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	defer gcheadroom.Start(cfg.GCHeadroom).Stop()
 	store, err := openStore(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err

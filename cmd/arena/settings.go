@@ -82,6 +82,8 @@ var settings = []setting{
 		Doc: "while votes keep coming, how often at most the category boards are recomputed (the overall board follows every `ARENA_RATINGS_DEBOUNCE`, within `ARENA_RATINGS_CPU`); they catch up as soon as votes pause"},
 	{Env: "ARENA_RATINGS_CPU", Default: strconv.FormatFloat(boards.DefaultOptions.CPU, 'g', -1, 64),
 		Doc: "while votes keep coming, how many cores the overall board's recomputations may take on average (the recomputer waits after each one until its CPU time fits); `0` sets no bound, so it follows every `ARENA_RATINGS_DEBOUNCE`"},
+	{Env: "ARENA_GC_HEADROOM", Default: "256MiB",
+		Doc: "how much memory garbage may take above what the server holds before the Go collector runs (Go's own default lets it take as much as is held, which doubles the memory of a large arena); `off` keeps Go's default; with `GOMEMLIMIT` set, the lower limit applies"},
 	{Env: "ARENA_RISK_THRESHOLD", Default: strconv.FormatFloat(integrity.DefaultOptions.Threshold, 'g', -1, 64),
 		Doc: "vote risk at which a vote is stored but left out of the ratings (see *Contenders and voter integrity*)"},
 	{Env: "ARENA_RISK_FAST_READ", Default: shortDuration(integrity.DefaultOptions.FastRead),
