@@ -1,6 +1,7 @@
 package boards
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -47,5 +48,68 @@ func TestLentViewKeepsRows(t *testing.T) {
 	}
 	if rv.row(3) != again {
 		t.Error("the votes held did not take the second patch")
+	}
+}
+
+// TestLateVotesInsertedInPlace checks that votes committed after newer
+// ones (concurrent voters) are merged into place in id order, that the
+// columns are not copied for it when the merge stays past every lent
+// view's rows, and are copied when it reaches into them.
+func TestLateVotesInsertedInPlace(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		at       int // the late vote goes just before row at
+		wantCopy bool
+	}{
+		{"past the view", 1005, false},
+		{"into the view", 500, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rv := syntheticVotes(1000)
+			for i := range rv.id {
+				rv.id[i] *= 10 // room for late votes between any two
+			}
+			rv.reserve(2000)
+			view, release := rv.lend()
+			defer release()
+			want := make([]voteRow, view.len())
+			for i := range want {
+				want[i] = view.row(i)
+			}
+			// Ten newer votes, with gaps between their ids.
+			next := rv.id[rv.len()-1]
+			for k := range 10 {
+				r := rv.row(k)
+				r.id = next + 10*uint64(k+1)
+				rv.push(r)
+			}
+			first, edits := &rv.id[0], rv.edits
+			late := rv.row(7)
+			late.id = rv.id[tc.at] - 1
+			late2 := late
+			late2.id = rv.id[rv.len()-1] - 1
+			rv.patch([]voteRow{late2, late}, nil)
+
+			if copied := &rv.id[0] != first; copied != tc.wantCopy {
+				t.Errorf("columns copied: %v, want %v", copied, tc.wantCopy)
+			}
+			if rv.edits != edits+1 {
+				t.Errorf("edits went from %d to %d, want one more", edits, rv.edits)
+			}
+			if !slices.IsSorted(rv.id) || rv.len() != 1012 {
+				t.Fatalf("after the late votes: %d rows, sorted %v", rv.len(), slices.IsSorted(rv.id))
+			}
+			for _, r := range []voteRow{late, late2} {
+				i, found := slices.BinarySearch(rv.id, r.id)
+				if !found || rv.row(i) != r {
+					t.Errorf("late vote %d not held as sent", r.id)
+				}
+			}
+			for i := range want {
+				if view.row(i) != want[i] {
+					t.Fatalf("the lent view's row %d changed", i)
+				}
+			}
+		})
 	}
 }

@@ -41,6 +41,10 @@ type ratedVotes struct {
 	// lent counts the views of these columns out to slow jobs (see
 	// lend); while any is, a row is never changed in place.
 	lent *atomic.Int32
+	// lentLen is the most rows any view lent since the columns were last
+	// copied holds: rows from there on are seen by no view, so they may
+	// change in place while views are out.
+	lentLen int
 	// edits counts the changes other than appending a vote newer than
 	// every one held: a row changed, dropped or inserted below the newest.
 	// What was derived from the first rows stays valid while it is the
@@ -51,8 +55,9 @@ type ratedVotes struct {
 // lend returns a view of the votes held, which a slow job rates without
 // computeMu while these change, and the function that gives it back.
 // Appending never touches the rows a view holds (its slices end at its
-// length); patch copies the columns before it changes a row in place
-// while a view is out (see own), so a view needs no copy of its own.
+// length); patch copies the columns before it changes in place a row a
+// view holds while the view is out (see own and ownFrom), so a view needs
+// no copy of its own.
 func (rv *ratedVotes) lend() (*ratedVotes, func()) {
 	if rv.lent == nil {
 		rv.lent = new(atomic.Int32)
@@ -60,6 +65,7 @@ func (rv *ratedVotes) lend() (*ratedVotes, func()) {
 	lent := rv.lent
 	lent.Add(1)
 	n := rv.len()
+	rv.lentLen = max(rv.lentLen, n)
 	v := &ratedVotes{
 		id: rv.id[:n:n], a: rv.a[:n:n], b: rv.b[:n:n], result: rv.result[:n:n], cat: rv.cat[:n:n],
 		style: rv.style[: n*styleWidth : n*styleWidth], sets: slices.Clip(rv.sets),
@@ -75,7 +81,15 @@ func (rv *ratedVotes) own() {
 	}
 	rv.id, rv.a, rv.b, rv.result = cloneCap(rv.id), cloneCap(rv.a), cloneCap(rv.b), cloneCap(rv.result)
 	rv.style, rv.cat = cloneCap(rv.style), cloneCap(rv.cat)
-	rv.lent = nil
+	rv.lent, rv.lentLen = nil, 0
+}
+
+// ownFrom is own for a change to rows from index i on: those past every
+// lent view's rows change in place, whatever views are out.
+func (rv *ratedVotes) ownFrom(i int) {
+	if i < rv.lentLen {
+		rv.own()
+	}
 }
 
 func cloneCap[T any](s []T) []T { return append(make([]T, 0, cap(s)), s...) }
@@ -191,7 +205,7 @@ func (rv *ratedVotes) patch(up []voteRow, gone []uint64) bool {
 			inserts = append(inserts, r)
 		case rv.row(i) != r:
 			rv.account(rv.row(i), false)
-			rv.own()
+			rv.ownFrom(i)
 			rv.edits++
 			rv.set(i, r)
 			rv.account(r, true)
@@ -210,7 +224,7 @@ func (rv *ratedVotes) patch(up []voteRow, gone []uint64) bool {
 		for _, i := range drop {
 			rv.account(rv.row(i), false)
 		}
-		rv.own()
+		rv.ownFrom(drop[0])
 		rv.edits++
 		rv.compact(drop)
 		changed = true
@@ -253,12 +267,14 @@ func (rv *ratedVotes) compact(drop []int) {
 		copy(rv.style[n*styleWidth:], rv.style[(d+1)*styleWidth:end*styleWidth])
 		n += end - d - 1
 	}
-	rv.id, rv.a, rv.b, rv.result, rv.cat = rv.id[:n], rv.a[:n], rv.b[:n], rv.result[:n], rv.cat[:n]
-	rv.style = rv.style[:n*styleWidth]
+	rv.truncate(n)
 }
 
 // insert adds rows sorted by id, none of them held: appended when all are
-// newer than the newest held (the usual case, new votes), else merged.
+// newer than the newest held (the usual case, new votes), else merged in
+// place from the first row's position on. A vote committed after a newer
+// one (concurrent voters) lands near the end, so the merge moves a few
+// rows, not every vote, and touches no row a lent view holds.
 func (rv *ratedVotes) insert(rows []voteRow) {
 	if rv.len() == 0 || rows[0].id > rv.id[rv.len()-1] {
 		for _, r := range rows {
@@ -266,22 +282,30 @@ func (rv *ratedVotes) insert(rows []voteRow) {
 		}
 		return
 	}
-	old := *rv
-	n := old.len() + len(rows)
-	*rv = ratedVotes{id: make([]uint64, 0, n), a: make([]uint32, 0, n), b: make([]uint32, 0, n),
-		result: make([]uint8, 0, n), style: make([]int32, 0, n*styleWidth), cat: make([]uint32, 0, n),
-		sets: old.sets, setIdx: old.setIdx, slugs: old.slugs, sums: old.sums, missing: old.missing, edits: old.edits + 1}
+	p, _ := slices.BinarySearch(rv.id, rows[0].id)
+	rv.ownFrom(p)
+	rv.edits++
+	tail := make([]voteRow, rv.len()-p)
+	for k := range tail {
+		tail[k] = rv.row(p + k)
+	}
+	rv.truncate(p)
 	i := 0
 	for _, r := range rows {
-		for i < old.len() && old.id[i] < r.id {
-			rv.add(old.row(i))
-			i++
+		for ; i < len(tail) && tail[i].id < r.id; i++ {
+			rv.add(tail[i])
 		}
 		rv.add(r)
 	}
-	for ; i < old.len(); i++ {
-		rv.add(old.row(i))
+	for ; i < len(tail); i++ {
+		rv.add(tail[i])
 	}
+}
+
+// truncate keeps the first n rows.
+func (rv *ratedVotes) truncate(n int) {
+	rv.id, rv.a, rv.b, rv.result, rv.cat = rv.id[:n], rv.a[:n], rv.b[:n], rv.result[:n], rv.cat[:n]
+	rv.style = rv.style[:n*styleWidth]
 }
 
 // mark identifies the votes held as models.VoteMark does the stored ones.
