@@ -27,7 +27,6 @@ type Keeper struct {
 	stopped  atomic.Bool
 	// before is the limit there was, restored by Stop.
 	before  int64
-	stop    sync.Once
 	samples []metrics.Sample
 	mu      sync.Mutex
 }
@@ -63,14 +62,12 @@ func Start(headroom int64) *Keeper {
 
 // Stop stops following the live heap and puts the limit back as it was.
 func (k *Keeper) Stop() {
-	k.stop.Do(func() {
-		if k.stopped.Swap(true) {
-			return
-		}
-		k.mu.Lock()
-		defer k.mu.Unlock()
-		debug.SetMemoryLimit(k.before)
-	})
+	if k.stopped.Swap(true) {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	debug.SetMemoryLimit(k.before)
 }
 
 // Limit is the limit the keeper would set now.
