@@ -31,6 +31,11 @@ type Options struct {
 	// (see ReadBootstrapCounts).
 	GivenCells  []Cell
 	GivenCounts [][]int
+	// Draws, when set, keeps the arena score's bootstrap draws for the
+	// next computation of the same board, which then redraws only the
+	// cells whose counts changed (see DrawCache). It never changes a
+	// result.
+	Draws *DrawCache
 	// MinVotes marks models with fewer battles as preliminary.
 	MinVotes int
 	// Reweight fits the arena score with pair reweighting (see

@@ -6,19 +6,25 @@ import (
 )
 
 // BootstrapBT resamples the battles opt.Rounds times (a multinomial draw
-// over the cells per round, seat mirrors pooled: see pairCells) and fits
-// Bradley–Terry to each, returning samples[round][model] on the arena
-// scale.
+// over the cells per round, seat mirrors pooled: see pairCells and
+// resampler) and fits Bradley–Terry to each, returning
+// samples[round][model] on the arena scale.
 func BootstrapBT(ctx context.Context, n int, cells []Cell, p BTParams, opt BootstrapOptions) ([][]float64, error) {
+	return bootstrapCached(ctx, n, cells, p, opt, nil, nil)
+}
+
+// bootstrapCached is BootstrapBT keeping the draws in cache (nil for
+// none) between computations over the named models.
+func bootstrapCached(ctx context.Context, n int, cells []Cell, p BTParams, opt BootstrapOptions, cache *DrawCache, names []string) ([][]float64, error) {
 	cells = pairCells(cells)
-	weights := make([]int, len(cells))
-	for i, c := range cells {
-		weights[i] = c.Count
-	}
-	mn := newMultinomial(weights)
-	return bootstrapBT(ctx, n, cells, p, opt, opt.Rounds, func(round int, out []int32) {
-		mn.draw(roundRand(opt.Seed, round), out)
+	view := cache.open(names, cells, opt.Seed, opt.Rounds)
+	rs := newResampler(cells, opt.Seed, view)
+	samples, err := bootstrapBT(ctx, n, cells, p, opt, opt.Rounds, func(round int, out []int32) {
+		var buf []int
+		rs.draw(round, out, &buf)
 	})
+	view.close(cells, err == nil)
+	return samples, err
 }
 
 // BootstrapBTCounts fits Bradley–Terry to given per-round cell counts,
@@ -51,9 +57,10 @@ func bootstrapBT(ctx context.Context, n int, cells []Cell, p BTParams, opt Boots
 	// data's by the resampling alone: its first step solves with the full
 	// fit's last factor, and the round factors only once it is close.
 	factor := fullSolver.nt.l
+	startPr := full.sigmoids(start, p.alpha())
 	samples := make([][]float64, rounds)
 	err := runRounds(ctx, rounds, opt, func() func(int) error {
-		prob := newBTProblem(n, cells)
+		prob := full.twin()
 		solver := newBTSolver(n)
 		solver.nt.start = factor
 		counts := make([]int32, len(cells))
@@ -61,7 +68,7 @@ func bootstrapBT(ctx context.Context, n int, cells []Cell, p BTParams, opt Boots
 			draw(round, counts)
 			prob.fill(cells, counts)
 			theta := append([]float64(nil), start...)
-			if err := solver.solve(prob, theta, p); err != nil {
+			if err := solver.solveFrom(prob, theta, p, startPr); err != nil {
 				return fmt.Errorf("bootstrap round %d: %w", round, err)
 			}
 			samples[round] = p.ratings(theta)

@@ -1,6 +1,9 @@
 package rating
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+)
 
 // pairCells pools each cell with its seat mirror: (a, b, r) and (b, a, 1−r)
 // become one cell (min, max, r seen from min) with both counts, when their
@@ -10,36 +13,46 @@ import "sort"
 // the pooled cells draws the rounds from exactly the same distribution,
 // over about half the cells.
 func pairCells(cells []Cell) []Cell {
-	type key struct {
-		a, b int
-		r, w float64
-	}
-	index := make(map[key]int, len(cells))
-	out := make([]Cell, 0, len(cells))
-	for _, c := range cells {
-		k := key{c.A, c.B, c.Result, c.weight()}
-		if k.a > k.b {
-			k.a, k.b, k.r = k.b, k.a, 1-k.r
+	// Each cell seen from its lower model, sorted, then runs of the same
+	// cell summed: no map, and one sort of plain values.
+	out := make([]Cell, len(cells))
+	for i, c := range cells {
+		if c.A > c.B {
+			c.A, c.B, c.Result = c.B, c.A, 1-c.Result
 		}
-		if i, ok := index[k]; ok {
-			out[i].Count += c.Count
+		out[i] = c
+	}
+	slices.SortFunc(out, func(x, y Cell) int {
+		// Cells that pool keep the smallest Weight as written (0 and 1
+		// both mean 1), whatever order the sort leaves them in.
+		if c := comparePooled(x, y); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Weight, y.Weight)
+	})
+	n := 0
+	for _, c := range out {
+		if n > 0 && comparePooled(out[n-1], c) == 0 {
+			out[n-1].Count += c.Count
 			continue
 		}
-		index[k] = len(out)
-		out = append(out, Cell{A: k.a, B: k.b, Result: k.r, Count: c.Count, Weight: c.Weight})
+		out[n] = c
+		n++
 	}
-	sort.Slice(out, func(i, j int) bool {
-		x, y := out[i], out[j]
-		if x.A != y.A {
-			return x.A < y.A
-		}
-		if x.B != y.B {
-			return x.B < y.B
-		}
-		if x.Result != y.Result {
-			return x.Result < y.Result
-		}
-		return x.weight() < y.weight()
-	})
-	return out
+	return slices.Clip(out[:n])
+}
+
+// comparePooled orders cells by models, result and weight; cells equal
+// under it pool.
+func comparePooled(x, y Cell) int {
+	if c := cmp.Compare(x.A, y.A); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(x.B, y.B); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(x.Result, y.Result); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.weight(), y.weight())
 }

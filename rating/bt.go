@@ -90,6 +90,7 @@ type btProblem struct {
 	// hasMLE's pair lists per model and search buffers, built on first use
 	incStart, incident, stack []int
 	seen                      []bool
+	parent                    []int32
 }
 
 // newBTProblem lays out the pairs once, so a bootstrap round only refills
@@ -114,6 +115,21 @@ func newBTProblem(n int, cells []Cell) *btProblem {
 	p.count = make([]float64, len(p.pi))
 	p.score = make([]float64, len(p.pi))
 	return p
+}
+
+// twin is a problem over the same cells with sums of its own: the layout
+// and the pair lists, when built, are shared, read only (twins are made
+// on several goroutines, so twin never builds them).
+func (p *btProblem) twin() *btProblem {
+	t := &btProblem{
+		n: p.n, pi: p.pi, pj: p.pj, cellPair: p.cellPair, cellFlip: p.cellFlip,
+		count: make([]float64, len(p.pi)), score: make([]float64, len(p.pi)),
+	}
+	if p.incident != nil {
+		t.incStart, t.incident = p.incStart, p.incident
+		t.stack, t.seen, t.parent = make([]int, 0, p.n), make([]bool, p.n), make([]int32, p.n)
+	}
+	return t
 }
 
 // fill sets the pair sums from cell counts, or from counts when given
@@ -160,7 +176,39 @@ func (p *btProblem) hasMLE() bool {
 	if p.incident == nil {
 		p.buildIncidence()
 	}
+	if p.twoWayConnected() {
+		return true
+	}
 	return p.reachesAll(true) && p.reachesAll(false)
+}
+
+// twoWayConnected reports whether the pairs in which each side took
+// points (an edge both ways) join every model: then the graph is strongly
+// connected. With many battles a pair it nearly always is, and a union
+// of pairs costs far less than the two searches.
+func (p *btProblem) twoWayConnected() bool {
+	parent := p.parent
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	root := func(v int32) int32 {
+		for parent[v] != v {
+			parent[v] = parent[parent[v]]
+			v = parent[v]
+		}
+		return v
+	}
+	groups := p.n
+	for k, c := range p.count {
+		if s := p.score[k]; s > 0 && s < c {
+			a, b := root(int32(p.pi[k])), root(int32(p.pj[k]))
+			if a != b {
+				parent[a] = b
+				groups--
+			}
+		}
+	}
+	return groups == 1
 }
 
 // buildIncidence lists each model's pairs, CSR style.
@@ -183,6 +231,7 @@ func (p *btProblem) buildIncidence() {
 	}
 	p.seen = make([]bool, p.n)
 	p.stack = make([]int, 0, p.n)
+	p.parent = make([]int32, p.n)
 }
 
 // reachesAll reports whether every model is reachable from model 0 along
@@ -229,7 +278,14 @@ func newBTSolver(n int) *btSolver { return &btSolver{n: n, nt: newNewton(n)} }
 // solve moves theta (a warm start is fine: the optimum is unique) to the
 // optimum, centred at zero.
 func (s *btSolver) solve(prob *btProblem, theta []float64, p BTParams) error {
-	obj := &btObjective{prob: prob, alpha: p.alpha()}
+	return s.solveFrom(prob, theta, p, nil)
+}
+
+// solveFrom is solve given, when not nil, each pair's win chance at theta
+// as sigmoids gives it: every bootstrap round starts from the same point,
+// so its first pass over the pairs need not work them out again.
+func (s *btSolver) solveFrom(prob *btProblem, theta []float64, p BTParams, startPr []float64) error {
+	obj := &btObjective{prob: prob, alpha: p.alpha(), startPr: startPr}
 	gauge := s.n
 	if !prob.hasMLE() {
 		obj.ridge = p.FallbackRidge
@@ -250,11 +306,25 @@ func (s *btSolver) solve(prob *btProblem, theta []float64, p BTParams) error {
 type btObjective struct {
 	prob         *btProblem
 	alpha, ridge float64
+	// startPr, when set, are the pairs' win chances at the point of the
+	// first evalStep (the minimisation's start), used there and dropped.
+	startPr []float64
 }
 
 func (o *btObjective) evalStep(theta, g, h, step []float64) float64 {
 	_, move := o.pass(theta, g, h, step, false)
+	o.startPr = nil
 	return move
+}
+
+// sigmoids are each pair's chance that pi beats pj at theta, exactly as
+// a pass works them out.
+func (p *btProblem) sigmoids(theta []float64, alpha float64) []float64 {
+	pr := make([]float64, len(p.pi))
+	for k := range pr {
+		pr[k] = sigmoid(alpha * (theta[p.pi[k]] - theta[p.pj[k]]))
+	}
+	return pr
 }
 
 func (o *btObjective) value(theta []float64) float64 {
@@ -294,7 +364,12 @@ func (o *btObjective) pass(theta, g, h, step []float64, wantF bool) (f, move flo
 		if g == nil {
 			continue
 		}
-		pr := sigmoid(d)
+		var pr float64
+		if o.startPr != nil {
+			pr = o.startPr[k]
+		} else {
+			pr = sigmoid(d)
+		}
 		r := alpha * (w*pr - prob.score[k])
 		g[i] += r
 		g[j] -= r

@@ -81,7 +81,7 @@ func plainBoard(ctx context.Context, models []string, counts, active []int, cell
 		a.Model = slices.Index(active, a.Model)
 		bt.Anchor = &a
 	}
-	scores, ci, err := arenaScores(ctx, n, cells, bt, opt)
+	scores, ci, err := arenaScores(ctx, activeNames(models, active), cells, bt, opt)
 	if err != nil {
 		return nil, bt, err
 	}
@@ -151,8 +151,19 @@ func activePositions(counts []int) (active, pos []int) {
 	return active, pos
 }
 
-// arenaScores fits BT and its intervals in the chosen way.
-func arenaScores(ctx context.Context, n int, cells []Cell, bt BTParams, opt Options) ([]float64, []Interval, error) {
+// activeNames are the names of the active models, in their order.
+func activeNames(models []string, active []int) []string {
+	names := make([]string, len(active))
+	for i, m := range active {
+		names[i] = models[m]
+	}
+	return names
+}
+
+// arenaScores fits BT and its intervals in the chosen way, over the named
+// models.
+func arenaScores(ctx context.Context, names []string, cells []Cell, bt BTParams, opt Options) ([]float64, []Interval, error) {
+	n := len(names)
 	given := opt.GivenCells
 	if opt.Reweight {
 		cells = ReweightCells(cells, opt.MinPairCount)
@@ -179,7 +190,7 @@ func arenaScores(ctx context.Context, n int, cells []Cell, bt BTParams, opt Opti
 	if opt.GivenCounts != nil {
 		samples, err = BootstrapBTCounts(ctx, n, given, opt.GivenCounts, bt, bo)
 	} else {
-		samples, err = BootstrapBT(ctx, n, cells, bt, bo)
+		samples, err = bootstrapCached(ctx, n, cells, bt, bo, opt.Draws, names)
 	}
 	if err != nil {
 		return nil, nil, err

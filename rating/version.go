@@ -6,4 +6,4 @@ package rating
 // version is told the numbers may differ for that reason alone. Change it
 // whenever a change here can move any score, interval or rank of the same
 // input by more than rounding.
-const EngineVersion = "arena-rating/2"
+const EngineVersion = "arena-rating/3"

@@ -336,6 +336,9 @@ func (s *Service) rateCategory(ctx context.Context, category string, in ratingsI
 // of the lowest.
 func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput, full, bg bool) (*RatedBoard, error) {
 	ro := s.ratingOptions()
+	if category == models.CategoryOverall {
+		ro.Draws = &s.draws
+	}
 	ro.Bootstrap.Worker = func() rating.WorkerHooks {
 		lowerPriority(fastNice)
 		return rating.WorkerHooks{Done: s.fastCPU.thread()}
