@@ -84,9 +84,11 @@ type btProblem struct {
 	pi, pj []int
 	count  []float64 // battles per pair, times their weights
 	score  []float64 // points of pi against pj, ties half, weighted alike
-	// per cell: which pair it feeds and whether its A is the pair's pj
-	cellPair []int
-	cellFlip []bool
+	// per cell: which pair it feeds, its battles' weight, and its result
+	// seen from the pair's pi (a round's fill reads these alone)
+	cellPair   []int32
+	cellWeight []float64
+	cellResult []float64
 	// hasMLE's pair lists per model and search buffers, built on first use
 	incStart, incident, stack []int
 	seen                      []bool
@@ -96,7 +98,7 @@ type btProblem struct {
 // newBTProblem lays out the pairs once, so a bootstrap round only refills
 // the per-pair sums.
 func newBTProblem(n int, cells []Cell) *btProblem {
-	p := &btProblem{n: n, cellPair: make([]int, len(cells)), cellFlip: make([]bool, len(cells))}
+	p := &btProblem{n: n, cellPair: make([]int32, len(cells)), cellWeight: make([]float64, len(cells)), cellResult: make([]float64, len(cells))}
 	index := make(map[[2]int]int)
 	for c, cell := range cells {
 		i, j, flip := cell.A, cell.B, false
@@ -110,7 +112,11 @@ func newBTProblem(n int, cells []Cell) *btProblem {
 			p.pi = append(p.pi, i)
 			p.pj = append(p.pj, j)
 		}
-		p.cellPair[c], p.cellFlip[c] = k, flip
+		r := cell.Result
+		if flip {
+			r = 1 - r
+		}
+		p.cellPair[c], p.cellWeight[c], p.cellResult[c] = int32(k), cell.weight(), r
 	}
 	p.count = make([]float64, len(p.pi))
 	p.score = make([]float64, len(p.pi))
@@ -122,7 +128,7 @@ func newBTProblem(n int, cells []Cell) *btProblem {
 // on several goroutines, so twin never builds them).
 func (p *btProblem) twin() *btProblem {
 	t := &btProblem{
-		n: p.n, pi: p.pi, pj: p.pj, cellPair: p.cellPair, cellFlip: p.cellFlip,
+		n: p.n, pi: p.pi, pj: p.pj, cellPair: p.cellPair, cellWeight: p.cellWeight, cellResult: p.cellResult,
 		count: make([]float64, len(p.pi)), score: make([]float64, len(p.pi)),
 	}
 	if p.incident != nil {
@@ -137,22 +143,19 @@ func (p *btProblem) twin() *btProblem {
 func (p *btProblem) fill(cells []Cell, counts []int32) {
 	clear(p.count)
 	clear(p.score)
-	for c, cell := range cells {
-		w := float64(cell.Count)
+	for c, k := range p.cellPair {
+		var w float64
 		if counts != nil {
 			w = float64(counts[c])
+		} else {
+			w = float64(cells[c].Count)
 		}
 		if w == 0 {
 			continue
 		}
-		w *= cell.weight()
-		r := cell.Result
-		if p.cellFlip[c] {
-			r = 1 - r
-		}
-		k := p.cellPair[c]
+		w *= p.cellWeight[c]
 		p.count[k] += w
-		p.score[k] += w * r
+		p.score[k] += w * p.cellResult[c]
 	}
 }
 
