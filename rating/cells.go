@@ -83,7 +83,18 @@ func (c *CellCounter) Add(a, b int, result float64) {
 
 // Cells lists the cells counted, ordered by (A, B, Result).
 func (c *CellCounter) Cells() []Cell {
-	var cells []Cell
+	n := 0
+	for _, cnt := range c.counts {
+		if cnt > 0 {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	// Sized once: grown by appends the list would be allocated several
+	// times over on each computation.
+	cells := make([]Cell, 0, n)
 	for k, cnt := range c.counts {
 		if cnt > 0 {
 			ab, slot := k/3, k%3
