@@ -336,7 +336,10 @@ func (s *Service) rateCategory(ctx context.Context, category string, in ratingsI
 // of the lowest.
 func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput, full, bg bool) (*RatedBoard, error) {
 	ro := s.ratingOptions()
-	if category == models.CategoryOverall {
+	if category == models.CategoryOverall && !bg {
+		// A background job holds its bootstrap for minutes at its slow
+		// pace: the overall board's computations would find the draws
+		// taken all that time.
 		ro.Draws = &s.draws
 	}
 	ro.Bootstrap.Worker = func() rating.WorkerHooks {
