@@ -172,7 +172,7 @@ func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move floa
 	for i, word := range p.active {
 		for ; word != 0; word &= word - 1 {
 			r := int32(i<<6 | bits.TrailingZeros64(word))
-			w, sr := float64(p.w[r]), float64(p.s2[r])*0.5
+			w, sr := p.w.at(r)
 			a, b := p.a[r], p.b[r]
 			fr := [NumStyleFeatures]float64{c0.at(r), c1.at(r), c2.at(r), c3.at(r)}
 			var pr float64
