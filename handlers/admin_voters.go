@@ -335,8 +335,9 @@ const votersAPIMaxLimit = 10000
 // either after (the last voter id of the previous page: a cursor that
 // stays put when voters are added) or offset. "next" is the cursor of the
 // next page, empty on the last. The report is the last computed
-// ("computed_at"); "refreshing" says a newer one is being computed. Before
-// the first report the answer is 503, the first being computed.
+// ("computed_at"); "refreshing" says a newer one is being computed. With no
+// report to serve (before the first, or once one went unread for two
+// minutes and was let go) the answer is 503, the next being computed.
 func (s *Server) apiAdminVoters(c echo.Context) error {
 	offset, err := queryInt(c, "offset", 0)
 	if err != nil {

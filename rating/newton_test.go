@@ -70,7 +70,7 @@ func TestLineSearchBoundKeepsIterates(t *testing.T) {
 	counts := make([]int32, len(mn.weights))
 	mn.draw(roundRand(1, 0), counts)
 	round := *prob
-	round.w, round.s2, round.active = make([]uint32, len(prob.w)), make([]uint32, len(prob.s2)), nil
+	round.w, round.active = newRowWeights(len(prob.a)), nil
 	round.fillFromCounts(counts)
 	warm, warmValues := fits(&round, cold)
 	if !slices.Equal(warm, warmValues) {

@@ -37,7 +37,7 @@ func bootstrapStyle(ctx context.Context, full *styleProblem, start []float64, p 
 	// The rounds weigh the rows afresh: the full data's weights would only
 	// be held through them.
 	rows := len(full.a)
-	full.w, full.s2, full.active = nil, nil, nil
+	full.w, full.active = rowWeights{}, nil
 	out := &StyleSamples{
 		Ratings:      make([][]float64, opt.Rounds),
 		Coefficients: make([][NumStyleFeatures]float64, opt.Rounds),
@@ -45,8 +45,7 @@ func bootstrapStyle(ctx context.Context, full *styleProblem, start []float64, p 
 	err := runRounds(ctx, opt.Rounds, opt, func() func(int) error {
 		// Rows are shared read-only; each worker has its own W and S.
 		prob := *full
-		prob.w = make([]uint32, rows)
-		prob.s2 = make([]uint32, rows)
+		prob.w = newRowWeights(rows)
 		prob.active = nil
 		solver := newStyleSolver(&prob, p)
 		solver.obj.start, solver.obj.startPr = start, startPr

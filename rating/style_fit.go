@@ -2,6 +2,7 @@ package rating
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -143,7 +144,9 @@ func (o *styleObjective) value(x []float64) float64 {
 
 // pass goes over the rows once, gathering the value when wantF, the
 // gradient and Hessian when g is not nil, and the largest logit change
-// along step when it is not nil.
+// along step when it is not nil. One exp a row serves the probability and
+// the log loss; log(1+e) in place of Log1p costs only absolute rounding of
+// ~1e-16 a row in a value used solely to compare line-search points.
 func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move float64) {
 	p := o.prob
 	n := p.n
@@ -166,53 +169,53 @@ func (o *styleObjective) pass(x, g, h, step []float64, wantF bool) (f, move floa
 	// The columns in locals: read through p they would be loaded again
 	// after every store to g and the sums.
 	c0, c1, c2, c3 := p.cols[0], p.cols[1], p.cols[2], p.cols[3]
-	for _, r := range p.active {
-		w, sr := float64(p.w[r]), float64(p.s2[r])*0.5
-		a, b := p.a[r], p.b[r]
-		fr := [NumStyleFeatures]float64{c0.at(r), c1.at(r), c2.at(r), c3.at(r)}
-		var pr float64
-		if prs != nil {
-			pr = prs[r]
-		} else {
-			eta := alpha*(theta[a]-theta[b]) + fr[0]*b0 + fr[1]*b1 + fr[2]*b2 + fr[3]*b3
-			if step != nil {
-				d := math.Abs(alpha*(step[a]-step[b]) + fr[0]*s0 + fr[1]*s1 + fr[2]*s2 + fr[3]*s3)
-				if d > move {
-					move = d
+	for i, word := range p.active {
+		for ; word != 0; word &= word - 1 {
+			r := int32(i<<6 | bits.TrailingZeros64(word))
+			w, sr := p.w.at(r)
+			a, b := p.a[r], p.b[r]
+			fr := [NumStyleFeatures]float64{c0.at(r), c1.at(r), c2.at(r), c3.at(r)}
+			var pr float64
+			if prs != nil {
+				pr = prs[r]
+			} else {
+				eta := alpha*(theta[a]-theta[b]) + fr[0]*b0 + fr[1]*b1 + fr[2]*b2 + fr[3]*b3
+				if step != nil {
+					d := math.Abs(alpha*(step[a]-step[b]) + fr[0]*s0 + fr[1]*s1 + fr[2]*s2 + fr[3]*s3)
+					if d > move {
+						move = d
+					}
 				}
-			}
-			// One exp serves the probability and the log loss; log(1+e)
-			// in place of Log1p costs only absolute rounding of ~1e-16 per
-			// row in a value used solely to compare line-search points.
-			e := math.Exp(-math.Abs(eta))
-			if wantF {
-				sp := math.Log(1 + e)
-				if eta >= 0 {
-					sp += eta
+				e := math.Exp(-math.Abs(eta))
+				if wantF {
+					sp := math.Log(1 + e)
+					if eta >= 0 {
+						sp += eta
+					}
+					f += w*sp - sr*eta
 				}
-				f += w*sp - sr*eta
+				if g == nil {
+					continue
+				}
+				pr = sigmoidFromExp(eta, e)
 			}
-			if g == nil {
-				continue
+			gr := w*pr - sr
+			hr := w * pr * (1 - pr)
+			if o.outer {
+				hr = outerWeight(p.counts.at(int(r)), pr)
 			}
-			pr = sigmoidFromExp(eta, e)
-		}
-		gr := w*pr - sr
-		hr := w * pr * (1 - pr)
-		if o.outer {
-			hr = outerWeight(p.counts.at(int(r)), pr)
-		}
-		g[a] += alpha * gr
-		g[b] -= alpha * gr
-		o.pair[int(a)*n+int(b)] += hr
-		ca, cb := &o.cross[a], &o.cross[b]
-		for k := range NumStyleFeatures {
-			hf := hr * fr[k]
-			gb[k] += gr * fr[k]
-			ca[k] += hf
-			cb[k] -= hf
-			for l := k; l < NumStyleFeatures; l++ {
-				bb[k][l] += hf * fr[l]
+			g[a] += alpha * gr
+			g[b] -= alpha * gr
+			o.pair[int(a)*n+int(b)] += hr
+			ca, cb := &o.cross[a], &o.cross[b]
+			for k := range NumStyleFeatures {
+				hf := hr * fr[k]
+				gb[k] += gr * fr[k]
+				ca[k] += hf
+				cb[k] -= hf
+				for l := k; l < NumStyleFeatures; l++ {
+					bb[k][l] += hf * fr[l]
+				}
 			}
 		}
 	}

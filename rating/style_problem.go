@@ -13,16 +13,19 @@ import (
 // battle total W and points S, its sufficient statistics. At scale
 // nearly every battle is a row of its own, so a row's bytes are what the
 // fit costs a battle (see style_rows.go): W and twice S are kept as
-// integers (exact, and half the size of floats).
+// integers (exact), narrowed (see rowWeights).
 type styleProblem struct {
 	n    int // models, at most maxStyleModels
 	a, b []uint16
 	cols [NumStyleFeatures]featColumn
 	// counts are the battles of each row won by b, tied, and won by a.
 	counts rowCounts
-	w, s2  []uint32
+	w      rowWeights
 	total  float64
-	active []int32 // rows with w > 0, in order
+	// active has bit r%64 of word r/64 set for each row r with w > 0: a
+	// bootstrap round leaves about a third of the rows empty, and a bit a
+	// row is a 32nd of what a list of their indices would take.
+	active []uint64
 }
 
 // maxStyleModels is the most models a style fit takes: a row names its
@@ -65,8 +68,7 @@ func newStyleProblem(n int, battles Battles, norm *StyleNormalisation) *stylePro
 		p.counts.add(r, outcomeSlot(res))
 	}
 	p.clip()
-	p.w = make([]uint32, len(p.a))
-	p.s2 = make([]uint32, len(p.a))
+	p.w = newRowWeights(len(p.a))
 	p.fillFromCounts(nil)
 	return p
 }
@@ -148,31 +150,33 @@ func (p *styleProblem) fillFromCounts(cellCounts []int32) {
 	}
 	for r := range p.counts.len() {
 		k := p.counts.at(r)
-		p.w[r] = uint32(k[0] + k[1] + k[2])
-		p.s2[r] = uint32(k[1] + 2*k[2])
-		p.total += float64(p.w[r])
+		w := uint32(k[0] + k[1] + k[2])
+		p.w.set(r, w, uint32(k[1]+2*k[2]))
+		p.total += float64(w)
 	}
 	p.listActive()
 }
 
-// listActive lists the rows with battles, in order. A bootstrap round
-// leaves about a third of the rows empty, at random; a pass that skipped
-// them by testing each row would mispredict that test a third of the time.
+// listActive marks the rows with battles in active. A pass over them
+// visits the set bits in order (see pass), rather than testing each row:
+// a round leaves a third of the rows empty, at random, and a test per row
+// would mispredict a third of the time.
 func (p *styleProblem) listActive() {
-	if cap(p.active) < len(p.w) {
-		p.active = make([]int32, len(p.w))
+	packed := p.w.packed
+	words := (len(packed) + 63) / 64
+	if cap(p.active) < words {
+		p.active = make([]uint64, words)
 	}
-	active := p.active[:len(p.w)]
-	n := 0
-	for r, w := range p.w {
-		active[n] = int32(r)
-		inc := 0
-		if w != 0 {
-			inc = 1
+	active := p.active[:words]
+	for i := range active {
+		var word uint64
+		// A row's packed weights are 0 exactly when W is: S ≤ 2W.
+		for k, v := range packed[i*64 : min(i*64+64, len(packed))] {
+			word |= uint64(b2u(v != 0)) << k
 		}
-		n += inc
+		active[i] = word
 	}
-	p.active = active[:n]
+	p.active = active
 }
 
 // fillFromCells is fillFromCounts for a bootstrap round, given the
@@ -193,7 +197,7 @@ func (p *styleProblem) fillFromCells(cellCounts []int32) {
 			s2 += d * slot
 			c += int(listed)
 		}
-		p.w[r], p.s2[r] = w, s2
+		p.w.set(r, w, s2)
 		total += uint64(w)
 	}
 	p.total = float64(total)

@@ -23,8 +23,8 @@ type VotersView struct {
 	Only   string
 	Notice string
 	// Freshness says how old the report shown is and whether a newer one
-	// is being computed; Computing that there is no report yet, the first
-	// being computed.
+	// is being computed; Computing that there is no report to show (none
+	// yet, or the last let go unread) and one is being computed.
 	Freshness string
 	Computing bool
 }
@@ -204,7 +204,7 @@ func AdminVotersPage(m Meta, v VotersView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Computing {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<p class=\"notice\" id=\"report-state\" role=\"status\">Computing the first report: it reads every vote, which takes a while on a large arena. Reload this page in a minute.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<p class=\"notice\" id=\"report-state\" role=\"status\">Computing the report: it reads every vote, which takes a while on a large arena. Reload this page in a minute. (A report no page has read for two minutes is let go, to free its memory.)</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -172,7 +172,7 @@ func (h heldBattles) Battle(i int) (rating.Outcome, rating.StyleCounts) {
 		j = int(h.rows[i])
 	}
 	o := rating.Outcome{A: h.index.of(h.rv.a[j]), B: h.index.of(h.rv.b[j]), Result: resultValue(h.rv.result[j])}
-	st := h.rv.style[j*styleWidth : (j+1)*styleWidth]
+	st := h.rv.styleAt(j)
 	return o, rating.StyleCounts{A: styleVector(st[:4]), B: styleVector(st[4:])}
 }
 

@@ -12,18 +12,24 @@ import (
 
 // ratedVotes holds the votes in the ratings as the recomputer last read
 // them, column-wise and in ascending vote id, the canonical order every
-// board is rated in (the order of a full read). Per vote it keeps 53 bytes:
+// board is rated in (the order of a full read). Per vote it keeps 31 bytes:
 // the id, both contenders' ids, the result, both answers' four style counts
-// and the index of the vote's category set, which holds the categories
-// ForBattle gives for it (prompts share few distinct sets).
+// (narrowed, see styleRow) and the index of the vote's category set, which
+// holds the categories ForBattle gives for it (prompts share few distinct
+// sets).
 type ratedVotes struct {
 	id     []uint64
 	a, b   []uint32
 	result []uint8
-	// style holds styleWidth counts per vote: A's tokens, headers, lists
-	// and bold, then B's, as read (tokens -1 when never measured).
-	style []int32
-	cat   []uint32
+	// style holds each vote's counts: A's tokens, headers, lists and
+	// bold, then B's, as read (tokens -1 when never measured), narrowed;
+	// wide holds by vote id the counts of the rows too large to narrow.
+	// wideLent says a lent view reads wide, which is then copied before
+	// it changes (see writeWide).
+	style    []styleRow
+	wide     map[uint64][styleWidth]int32
+	wideLent bool
+	cat      []uint32
 
 	sets   [][]string
 	setIdx map[string]uint32
@@ -68,8 +74,9 @@ func (rv *ratedVotes) lend() (*ratedVotes, func()) {
 	rv.lentLen = max(rv.lentLen, n)
 	v := &ratedVotes{
 		id: rv.id[:n:n], a: rv.a[:n:n], b: rv.b[:n:n], result: rv.result[:n:n], cat: rv.cat[:n:n],
-		style: rv.style[: n*styleWidth : n*styleWidth], sets: slices.Clip(rv.sets),
+		style: rv.style[:n:n], wide: rv.wide, sets: slices.Clip(rv.sets),
 	}
+	rv.wideLent = rv.wide != nil
 	return v, sync.OnceFunc(func() { lent.Add(-1) })
 }
 
@@ -81,6 +88,7 @@ func (rv *ratedVotes) own() {
 	}
 	rv.id, rv.a, rv.b, rv.result = cloneCap(rv.id), cloneCap(rv.a), cloneCap(rv.b), cloneCap(rv.result)
 	rv.style, rv.cat = cloneCap(rv.style), cloneCap(rv.cat)
+	rv.writeWide()
 	rv.lent, rv.lentLen = nil, 0
 }
 
@@ -159,7 +167,7 @@ func (rv *ratedVotes) reserve(n int) {
 	rv.b = slices.Grow(rv.b, n-rv.len())
 	rv.result = slices.Grow(rv.result, n-rv.len())
 	rv.cat = slices.Grow(rv.cat, n-rv.len())
-	rv.style = slices.Grow(rv.style, (n-rv.len())*styleWidth)
+	rv.style = slices.Grow(rv.style, n-rv.len())
 }
 
 // add appends a row; its id must be above every id held.
@@ -168,8 +176,9 @@ func (rv *ratedVotes) add(r voteRow) {
 	rv.a = append(rv.a, r.a)
 	rv.b = append(rv.b, r.b)
 	rv.result = append(rv.result, r.result)
-	rv.style = append(rv.style, r.style[:]...)
+	rv.style = append(rv.style, styleRow{})
 	rv.cat = append(rv.cat, r.cat)
+	rv.setStyle(rv.len()-1, &r.style)
 }
 
 // push appends a row and puts it into the digest sums; its id must be
@@ -181,15 +190,13 @@ func (rv *ratedVotes) push(r voteRow) {
 
 // row returns the row at index i.
 func (rv *ratedVotes) row(i int) voteRow {
-	r := voteRow{id: rv.id[i], a: rv.a[i], b: rv.b[i], result: rv.result[i], cat: rv.cat[i]}
-	copy(r.style[:], rv.style[i*styleWidth:])
-	return r
+	return voteRow{id: rv.id[i], a: rv.a[i], b: rv.b[i], result: rv.result[i], style: rv.styleAt(i), cat: rv.cat[i]}
 }
 
-// set overwrites the row at index i.
+// set overwrites the row at index i with the same vote's new row.
 func (rv *ratedVotes) set(i int, r voteRow) {
 	rv.id[i], rv.a[i], rv.b[i], rv.result[i], rv.cat[i] = r.id, r.a, r.b, r.result, r.cat
-	copy(rv.style[i*styleWidth:], r.style[:])
+	rv.setStyle(i, &r.style)
 }
 
 // patch applies what one catch-up read: up rows to insert or replace and
@@ -253,6 +260,11 @@ func cmpID(x, y uint64) int {
 // compact removes the rows at the indices in drop (sorted, distinct), in
 // place, moving each run of kept rows once.
 func (rv *ratedVotes) compact(drop []int) {
+	for _, d := range drop {
+		if rv.style[d].tok[0] == wideRow {
+			rv.dropWide(rv.id[d])
+		}
+	}
 	n := drop[0]
 	for k, d := range drop {
 		end := rv.len()
@@ -264,7 +276,7 @@ func (rv *ratedVotes) compact(drop []int) {
 		copy(rv.b[n:], rv.b[d+1:end])
 		copy(rv.result[n:], rv.result[d+1:end])
 		copy(rv.cat[n:], rv.cat[d+1:end])
-		copy(rv.style[n*styleWidth:], rv.style[(d+1)*styleWidth:end*styleWidth])
+		copy(rv.style[n:], rv.style[d+1:end])
 		n += end - d - 1
 	}
 	rv.truncate(n)
@@ -305,7 +317,7 @@ func (rv *ratedVotes) insert(rows []voteRow) {
 // truncate keeps the first n rows.
 func (rv *ratedVotes) truncate(n int) {
 	rv.id, rv.a, rv.b, rv.result, rv.cat = rv.id[:n], rv.a[:n], rv.b[:n], rv.result[:n], rv.cat[:n]
-	rv.style = rv.style[:n*styleWidth]
+	rv.style = rv.style[:n]
 }
 
 // mark identifies the votes held as models.VoteMark does the stored ones.

@@ -26,10 +26,11 @@ func syntheticVotes(n int) *ratedVotes {
 }
 
 // BenchmarkRatedVotesMemory reports the heap the recomputer's votes take
-// per vote at 1,000,000 votes (bytes/vote), slack of the grown arrays
-// included: go test ./arena/boards -run '^$' -bench RatedVotesMemory -benchmem
+// per vote at ARENA_BENCH_VOTES votes (default 1,000,000; bytes/vote),
+// slack of the grown arrays included:
+// go test ./arena/boards -run '^$' -bench RatedVotesMemory -benchtime 1x
 func BenchmarkRatedVotesMemory(b *testing.B) {
-	const n = 1_000_000
+	n := benchEnv("ARENA_BENCH_VOTES", 1_000_000)
 	var perVote float64
 	for b.Loop() {
 		var before, after runtime.MemStats
@@ -38,7 +39,7 @@ func BenchmarkRatedVotesMemory(b *testing.B) {
 		rv := syntheticVotes(n)
 		runtime.GC()
 		runtime.ReadMemStats(&after)
-		perVote = float64(after.HeapAlloc-before.HeapAlloc) / n
+		perVote = float64(after.HeapAlloc-before.HeapAlloc) / float64(n)
 		runtime.KeepAlive(rv)
 	}
 	b.ReportMetric(perVote, "bytes/vote")

@@ -13,10 +13,15 @@ import (
 // reportCache is the last report and the computation of the next. A report
 // reads every vote (minutes on a large arena), so pages are served the last
 // one while the next is computed in the background, one computation at a
-// time.
+// time. A report no page reads for reportIdle is let go.
 type reportCache struct {
 	mu     sync.Mutex
 	report *Report
+	// read is when a page last read report, or when it was built if no
+	// page has since; idle checks it, from when the first report is kept
+	// until one is let go (nil while none is kept).
+	read time.Time
+	idle *time.Timer
 	// stale says an admin action could not update report in place (the
 	// voter voted since it was computed): it is served until the next.
 	stale bool
@@ -51,12 +56,22 @@ const (
 	// buildNice is the priority of the thread computing a report, so that
 	// votes and pages take the CPU before it.
 	buildNice = 10
+	// reportIdle is how long a report is kept with no page reading it
+	// before it is let go. At 10M votes one holds about 420 MB (one voter
+	// per vote), the most the server keeps beside the votes, and the
+	// ratings' background job starts again beside it once it is built: a
+	// report the hourly sweep built, or one an admin looked at once, would
+	// otherwise sit in memory until the next. An admin going through the
+	// voters page reads it at every click, so it stays while someone works
+	// with it; two minutes covers reading one voter's page. A page after it
+	// was let go has it computed again, as before the first.
+	reportIdle = 2 * time.Minute
 )
 
-// ErrFirstReport says that there is no report yet and that the first is
-// being computed.
+// ErrFirstReport says that there is no report to serve, none yet or the
+// last let go unread (see reportIdle), and that one is being computed.
 var ErrFirstReport = fault.New(fault.Unavailable,
-	"The first integrity report is being computed: it reads every vote, which takes a while on a large arena. Try again in a minute.")
+	"The integrity report is being computed: it reads every vote, which takes a while on a large arena. Try again in a minute.")
 
 // currentLocked says whether the cached report may be served as it is.
 func (s *Service) currentLocked() bool {
@@ -74,6 +89,7 @@ func (s *Service) Report(ctx context.Context, fresh bool) (*Report, error) {
 	s.cache.mu.Lock()
 	if !fresh && s.currentLocked() {
 		rep := s.cache.report
+		s.cache.read = s.now()
 		s.cache.mu.Unlock()
 		return rep, nil
 	}
@@ -92,14 +108,17 @@ func (s *Service) Report(ctx context.Context, fresh bool) (*Report, error) {
 
 // Latest returns the last report without waiting for the next: when it
 // is no longer current the next is started in the background, and
-// refreshing says one is being computed. Before the first report there is
-// nothing to serve: Latest waits a little for it, then returns
-// ErrFirstReport.
+// refreshing says one is being computed. Before the first report, and
+// after one was let go unread, there is nothing to serve: Latest waits a
+// little for the next, then returns ErrFirstReport.
 func (s *Service) Latest(ctx context.Context) (rep *Report, refreshing bool, err error) {
 	s.cache.mu.Lock()
 	rep, b := s.cache.report, s.cache.build
 	if b == nil && !s.currentLocked() {
 		b = s.startBuildLocked(ctx)
+	}
+	if rep != nil {
+		s.cache.read = s.now()
 	}
 	s.cache.mu.Unlock()
 	if rep != nil {
@@ -161,13 +180,33 @@ func (s *Service) finishBuild(ctx context.Context, b *reportBuild, took time.Dur
 		s.hooks.Log().Warn("integrity report failed", "err", b.err)
 		return
 	}
-	c.report, c.stale, c.took = b.rep, false, took
+	c.report, c.stale, c.took, c.read = b.rep, false, took, s.now()
+	if c.idle == nil {
+		c.idle = time.AfterFunc(reportIdle, s.letGoIdle)
+	}
 	for _, id := range c.changed {
 		if !s.refreshVoter(ctx, b.rep, id) {
 			c.stale = true
 		}
 	}
 	c.changed = nil
+}
+
+// letGoIdle lets the kept report go when no page has read it for
+// reportIdle, so that its memory is free for the votes and the ratings;
+// else it checks again once that could be so.
+func (s *Service) letGoIdle() {
+	c := &s.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if wait := reportIdle - s.now().Sub(c.read); c.report != nil && wait > 0 {
+		c.idle.Reset(wait)
+		return
+	}
+	if c.idle != nil {
+		c.idle.Stop()
+	}
+	c.report, c.stale, c.idle = nil, false, nil
 }
 
 // voterChanged tells the ratings and the report that an admin action
