@@ -22,6 +22,9 @@ type reportCache struct {
 	// until one is let go (nil while none is kept).
 	read time.Time
 	idle *time.Timer
+	// asked is when a page last asked for the report, kept or not: a
+	// report built with no page asking (an API sweep) is not kept.
+	asked time.Time
 	// stale says an admin action could not update report in place (the
 	// voter voted since it was computed): it is served until the next.
 	stale bool
@@ -37,9 +40,10 @@ type reportCache struct {
 // reportBuild is one computation of the report; rep and err are set when
 // done is closed.
 type reportBuild struct {
-	done chan struct{}
-	rep  *Report
-	err  error
+	done    chan struct{}
+	rep     *Report
+	err     error
+	started time.Time
 }
 
 const (
@@ -87,6 +91,9 @@ func (s *Service) currentLocked() bool {
 // between).
 func (s *Service) Report(ctx context.Context, fresh bool) (*Report, error) {
 	s.cache.mu.Lock()
+	if !fresh {
+		s.cache.asked = s.now()
+	}
 	if !fresh && s.currentLocked() {
 		rep := s.cache.report
 		s.cache.read = s.now()
@@ -113,6 +120,7 @@ func (s *Service) Report(ctx context.Context, fresh bool) (*Report, error) {
 // little for the next, then returns ErrFirstReport.
 func (s *Service) Latest(ctx context.Context) (rep *Report, refreshing bool, err error) {
 	s.cache.mu.Lock()
+	s.cache.asked = s.now()
 	rep, b := s.cache.report, s.cache.build
 	if b == nil && !s.currentLocked() {
 		b = s.startBuildLocked(ctx)
@@ -139,7 +147,7 @@ func (s *Service) Latest(ctx context.Context) (rep *Report, refreshing bool, err
 // startBuildLocked starts computing a report in the background, at a
 // lowered priority and apart from ctx's end (others may wait for it).
 func (s *Service) startBuildLocked(ctx context.Context) *reportBuild {
-	b := &reportBuild{done: make(chan struct{})}
+	b := &reportBuild{done: make(chan struct{}), started: s.now()}
 	s.cache.build, s.cache.changed = b, nil
 	ctx = context.WithoutCancel(ctx)
 	go func() {
@@ -180,7 +188,16 @@ func (s *Service) finishBuild(ctx context.Context, b *reportBuild, took time.Dur
 		s.hooks.Log().Warn("integrity report failed", "err", b.err)
 		return
 	}
-	c.report, c.stale, c.took, c.read = b.rep, false, took, s.now()
+	c.took = took
+	if c.asked.Before(b.started.Add(-reportIdle)) {
+		// Built for a sweep with no page asking since a while before
+		// it began (an API call, not an admin on the voters page):
+		// nobody will read it, so its memory goes back at once.
+		c.dropLocked()
+		c.changed = nil
+		return
+	}
+	c.report, c.stale, c.read = b.rep, false, s.now()
 	if c.idle == nil {
 		c.idle = time.AfterFunc(reportIdle, s.letGoIdle)
 	}
@@ -203,6 +220,11 @@ func (s *Service) letGoIdle() {
 		c.idle.Reset(wait)
 		return
 	}
+	c.dropLocked()
+}
+
+// dropLocked lets the kept report go.
+func (c *reportCache) dropLocked() {
 	if c.idle != nil {
 		c.idle.Stop()
 	}

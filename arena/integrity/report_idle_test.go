@@ -75,7 +75,8 @@ func runIdleSteps(t *testing.T, st *models.Store, steps []idleStep) {
 	ctx := context.Background()
 	clock := &fakeClock{t: time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)}
 	s := New(st, audit.New(st, clock.now), clock.now, Options{}, Hooks{})
-	first, err := s.Report(ctx, true)
+	// Asked for as a page asks (not fresh), so that it is kept.
+	first, err := s.Report(ctx, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +139,7 @@ func TestPageAfterLetGoSaysComputing(t *testing.T) {
 	clock := &fakeClock{t: time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)}
 	gate := heavy.New()
 	s := New(st, audit.New(st, clock.now), clock.now, Options{}, Hooks{Gate: gate})
-	if _, err := s.Report(ctx, true); err != nil {
+	if _, err := s.Report(ctx, false); err != nil {
 		t.Fatal(err)
 	}
 	clock.add(reportIdle)
@@ -155,5 +156,47 @@ func TestPageAfterLetGoSaysComputing(t *testing.T) {
 	s.waitBuild()
 	if s.kept() == nil {
 		t.Error("the report was not computed once the job let go")
+	}
+}
+
+// TestSweepReportKeptOnlyForAPage checks that a sweep's report is kept
+// when a page asked for the report not long before the sweep began (an
+// admin sweeping from the voters page, which the sweep returns to), and
+// let go at once when none did (a sweep through the API).
+func TestSweepReportKeptOnlyForAPage(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		asked  bool
+		before time.Duration // from the page's ask to the sweep
+		kept   bool
+	}{
+		{"no page asked", false, 0, false},
+		{"a page asked just before", true, 10 * time.Second, true},
+		{"a page asked long before", true, reportIdle + time.Second, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, st *models.Store) {
+				ctx := context.Background()
+				clock := &fakeClock{t: time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)}
+				s := New(st, audit.New(st, clock.now), clock.now, Options{}, Hooks{})
+				if tc.asked {
+					// As Latest and Report(ctx, false) record a page's ask.
+					s.cache.mu.Lock()
+					s.cache.asked = clock.now()
+					s.cache.mu.Unlock()
+				}
+				clock.add(tc.before)
+				rep, err := s.Report(ctx, true)
+				if err != nil || rep == nil {
+					t.Fatalf("sweep's report: %v, %v", rep, err)
+				}
+				if kept := s.kept() == rep; kept != tc.kept {
+					t.Errorf("sweep's report kept %v, want %v", kept, tc.kept)
+				}
+				if !tc.kept && (s.kept() != nil || s.idleArmed()) {
+					t.Error("a report is still kept, or its idle check armed")
+				}
+			})
+		})
 	}
 }
