@@ -143,7 +143,13 @@ func (s *Server) endExport(ctx context.Context, who string, a exportAudit, faile
 		return
 	}
 	a.Error = failed.Error()
-	s.log.Error("export failed midway, connection cut", "admin", who, "exported", a.Exported, "err", failed)
+	if errors.Is(failed, context.Canceled) {
+		// The admin's client went away (closed, cut off by a timeout):
+		// nothing for the operator to fix, but the audit says it.
+		s.log.Info("export stopped by the client", "admin", who, "exported", a.Exported)
+	} else {
+		s.log.Error("export failed midway, connection cut", "admin", who, "exported", a.Exported, "err", failed)
+	}
 	if err := s.arena.Audit(ctx, who, exportFailedAction, "battles.json", nil, a); err != nil {
 		s.log.Error("failed export not audited", "admin", who, "err", err)
 	}
