@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"syscall"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -143,7 +144,7 @@ func (s *Server) endExport(ctx context.Context, who string, a exportAudit, faile
 		return
 	}
 	a.Error = failed.Error()
-	if errors.Is(failed, context.Canceled) {
+	if clientWentAway(failed) {
 		// The admin's client went away (closed, cut off by a timeout):
 		// nothing for the operator to fix, but the audit says it.
 		s.log.Info("export stopped by the client", "admin", who, "exported", a.Exported)
@@ -166,4 +167,11 @@ func includeServedBank(c echo.Context) bool {
 // release.ExportOptions.IncludeNamed).
 func includeNamed(c echo.Context) bool {
 	return c.QueryParam("named") == "include"
+}
+
+// clientWentAway says whether a failed write was the client closing the
+// connection (the request cancelled, or the socket gone under a write)
+// rather than a fault of the server's.
+func clientWentAway(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }
