@@ -5,11 +5,10 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"strconv"
-	"sync"
 	"testing"
-	"time"
+
+	"openarena.dev/arena/internal/heappeak"
 )
 
 // hashBattles is Battles worked out from each battle's index, so that the
@@ -68,21 +67,21 @@ func BenchmarkStyleMemory(b *testing.B) {
 	per := func(v uint64, base uint64) float64 { return (float64(v) - float64(base)) / float64(n) }
 	for b.Loop() {
 		runtime.GC()
-		base := heapLive()
-		stop := samplePeak()
+		base := heappeak.Live()
+		stop := heappeak.Sample()
 		_, full, start, err := fitStyle(battles.models, battles, DefaultStyle)
 		if err != nil {
 			b.Fatal(err)
 		}
 		fitPeak := stop()
 		runtime.GC()
-		held := heapLive()
+		held := heappeak.Live()
 		var roundsHeld uint64
 		opt := BootstrapOptions{Rounds: rounds, Seed: 1, Workers: 1, Progress: func(int, int) {
 			runtime.GC()
-			roundsHeld = max(roundsHeld, heapLive())
+			roundsHeld = max(roundsHeld, heappeak.Live())
 		}}
-		stop = samplePeak()
+		stop = heappeak.Sample()
 		if _, err := bootstrapStyle(context.Background(), full, start, DefaultStyle, opt); err != nil {
 			b.Fatal(err)
 		}
@@ -101,42 +100,4 @@ func envInt(name string, def int) int {
 		return v
 	}
 	return def
-}
-
-// heapLive is the heap the last collection found live.
-func heapLive() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-// samplePeak samples the live heap every millisecond until the returned
-// function is called, which returns the largest seen.
-func samplePeak() func() uint64 {
-	var (
-		mu   sync.Mutex
-		peak uint64
-		done = make(chan struct{})
-		wg   sync.WaitGroup
-	)
-	wg.Go(func() {
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			v := heapLive()
-			mu.Lock()
-			peak = max(peak, v)
-			mu.Unlock()
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	return func() uint64 {
-		close(done)
-		wg.Wait()
-		return max(peak, heapLive())
-	}
 }

@@ -5,12 +5,10 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"strconv"
-	"sync"
 	"testing"
-	"time"
 
+	"openarena.dev/arena/internal/heappeak"
 	"openarena.dev/arena/models"
 	"openarena.dev/arena/models/storetest"
 )
@@ -38,9 +36,9 @@ func BenchmarkSlowJobMemory(b *testing.B) {
 	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	for b.Loop() {
 		runtime.GC()
-		base := heapLive()
-		allocs := heapAllocs()
-		stop := samplePeak()
+		base := heappeak.Live()
+		allocs := heappeak.Read("/gc/heap/allocs:bytes")
+		stop := heappeak.Sample()
 		func() {
 			s.computeMu.Lock()
 			job, err := s.slowJobOf(ctx, cs)
@@ -54,12 +52,12 @@ func BenchmarkSlowJobMemory(b *testing.B) {
 			}
 		}()
 		peak := stop()
-		allocated := heapAllocs() - allocs
+		allocated := heappeak.Read("/gc/heap/allocs:bytes") - allocs
 		runtime.GC()
 		b.ReportMetric(float64(base)/float64(n), "held-B/vote")
 		b.ReportMetric(float64(allocated)/float64(n), "alloc-B/vote")
 		b.ReportMetric((float64(peak)-float64(base))/float64(n), "peak-B/vote")
-		b.ReportMetric((float64(heapLive())-float64(base))/float64(n), "left-B/vote")
+		b.ReportMetric((float64(heappeak.Live())-float64(base))/float64(n), "left-B/vote")
 	}
 }
 
@@ -68,46 +66,4 @@ func benchEnv(name string, def int) int {
 		return v
 	}
 	return def
-}
-
-func readMetric(name string) uint64 {
-	s := []metrics.Sample{{Name: name}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-// heapLive is the heap the last collection found live.
-func heapLive() uint64 { return readMetric("/gc/heap/live:bytes") }
-
-func heapAllocs() uint64 { return readMetric("/gc/heap/allocs:bytes") }
-
-// samplePeak samples the live heap every millisecond until the returned
-// function is called, which returns the largest seen.
-func samplePeak() func() uint64 {
-	var (
-		mu   sync.Mutex
-		peak uint64
-		done = make(chan struct{})
-		wg   sync.WaitGroup
-	)
-	wg.Go(func() {
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			v := heapLive()
-			mu.Lock()
-			peak = max(peak, v)
-			mu.Unlock()
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	return func() uint64 {
-		close(done)
-		wg.Wait()
-		return max(peak, heapLive())
-	}
 }
