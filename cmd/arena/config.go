@@ -34,6 +34,8 @@ type Config struct {
 	// unguarded (ARENA_METRICS_TOKEN, ARENA_METRICS_ADDR).
 	MetricsToken string
 	MetricsAddr  string
+	// DebugAddr serves Go's runtime profiles apart (ARENA_DEBUG_ADDR).
+	DebugAddr string
 	// Demo registers the built-in demo bots as contenders at start-up.
 	Demo bool
 	// Sampling is the live pair policy (ARENA_SAMPLING: informative, the
@@ -100,6 +102,7 @@ func configFrom(get func(string) string) (Config, error) {
 		BodyLimit:    settingString(get, "ARENA_BODY_LIMIT"),
 		MetricsToken: settingString(get, "ARENA_METRICS_TOKEN"),
 		MetricsAddr:  settingString(get, "ARENA_METRICS_ADDR"),
+		DebugAddr:    settingString(get, "ARENA_DEBUG_ADDR"),
 	}
 	var err error
 	if cfg.ShutdownGrace, err = settingDuration(get, "ARENA_SHUTDOWN_GRACE", true); err != nil {

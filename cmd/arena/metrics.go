@@ -62,8 +62,9 @@ func serveMetrics(m *metrics.Metrics, addr string, stdout io.Writer) (*http.Serv
 	return srv, nil
 }
 
-// closeMetrics stops the metrics address, if any, letting a scrape finish.
-func closeMetrics(srv *http.Server) {
+// closeSideServer stops a side address (metrics, profiles), if any,
+// letting a request in flight finish.
+func closeSideServer(srv *http.Server) {
 	if srv == nil {
 		return
 	}

@@ -31,6 +31,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	defer gcheadroom.Start(cfg.GCHeadroom).Stop()
+	// First, so start-up itself (the full read of the votes) can be profiled.
+	dsrv, err := serveDebug(cfg.DebugAddr, stdout)
+	if err != nil {
+		return err
+	}
+	defer closeSideServer(dsrv)
 	store, err := openStore(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
@@ -82,7 +88,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	select {
 	case err := <-errc:
-		closeMetrics(msrv)
+		closeSideServer(msrv)
 		return err
 	case <-ctx.Done():
 	}

@@ -100,6 +100,8 @@ var settings = []setting{
 		Doc: "serve `/metrics` (Prometheus) on `ARENA_ADDR` to requests with `Authorization: Bearer <token>`; at least 16 characters; empty: not served there (see *Metrics*)"},
 	{Env: "ARENA_METRICS_ADDR",
 		Doc: "also serve `/metrics`, without a token, on this separate address, e.g. `127.0.0.1:9090` (keep it off the public network: the metrics name the models); empty: none"},
+	{Env: "ARENA_DEBUG_ADDR",
+		Doc: "serve Go's runtime profiles (`/debug/pprof/`, for `go tool pprof`) on this separate address, e.g. `127.0.0.1:6060`; for an operator on the machine, never the public network; empty: none"},
 	{Env: "OLLAMA_HOST", Flag: "ollama", FlagCommand: "contenders discover", Default: defaultOllama,
 		Doc: "where `arena contenders discover` and the start-up hint of `serve` look for a local Ollama"},
 }

@@ -29,7 +29,7 @@ func shutdown(a *arena.Arena, srv, msrv *http.Server, grace time.Duration, log *
 	if n := a.Drain(dctx); n > 0 {
 		log.Warn("grace period over: live streams cut and their battles voided", "streams", n)
 	}
-	defer closeMetrics(msrv)
+	defer closeSideServer(msrv)
 	sctx, cancelRequests := context.WithTimeout(context.Background(), requestsGrace)
 	defer cancelRequests()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
