@@ -3,10 +3,10 @@ package arena
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
+	"time"
 
 	"openarena.dev/arena/arena/leak"
 	"openarena.dev/arena/models"
@@ -117,11 +117,18 @@ func (a *Arena) forgetBank() {
 	a.bankMu.Unlock()
 }
 
-// newID returns 128 random bits in hex: battle ids must not be guessable.
+// newID returns a new battle's id: its second, then 96 random bits
+// (models.IDAt). Battle ids must not be guessable.
 func newID() string {
-	b := make([]byte, 16)
+	return NewIDAt(time.Now())
+}
+
+// NewIDAt is the id of a battle or voter made at t, with its random part
+// from crypto/rand (see models.IDAt).
+func NewIDAt(t time.Time) string {
+	b := make([]byte, 12)
 	rand.Read(b)
-	return hex.EncodeToString(b)
+	return models.IDAt(t, b)
 }
 
 // Battle returns the voter's battle; another voter's battle is not found.

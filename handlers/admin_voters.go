@@ -22,8 +22,8 @@ import (
 // votersPageSize is how many voters one page lists.
 const votersPageSize = 50
 
-// voterIDPattern is what a voter id looks like (the cookie's 128 random
-// bits in hex); anything else cannot be a voter.
+// voterIDPattern is what a voter id looks like (the cookie's 32 hex digits,
+// or a seeded or imported voter's name); anything else cannot be a voter.
 var voterIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // integrityNotices are the messages a redirect after an integrity action

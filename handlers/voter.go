@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"openarena.dev/arena/arena"
 )
 
 const (
@@ -17,8 +18,9 @@ const (
 	voterKey        = "voter"
 )
 
-// voterCookie identifies the anonymous voter by a random id in a cookie
-// signed with the server secret; a missing or forged cookie gets a new id.
+// voterCookie identifies the anonymous voter by an unguessable id (its
+// first second, then 96 random bits: see models.IDAt) in a cookie signed
+// with the server secret; a missing or forged cookie gets a new id.
 // The cookie is only set on responses, never trusted unsigned.
 func (s *Server) voterCookie(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -27,7 +29,7 @@ func (s *Server) voterCookie(next echo.HandlerFunc) echo.HandlerFunc {
 			id, ok = s.verifyVoter(ck.Value)
 		}
 		if !ok {
-			id = randomHex(16)
+			id = arena.NewIDAt(time.Now())
 			c.SetCookie(&http.Cookie{
 				Name: voterCookieName, Value: id + "." + s.sign("voter:"+id), Path: "/",
 				MaxAge: int((365 * 24 * time.Hour).Seconds()), HttpOnly: true,
@@ -62,10 +64,4 @@ func (s *Server) ipHash(c echo.Context) string {
 func voterID(c echo.Context) string {
 	id, _ := c.Get(voterKey).(string)
 	return id
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }

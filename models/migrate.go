@@ -48,6 +48,12 @@ var migrations = []migration{
 		`UPDATE prompts SET source = 'live' WHERE source = 'user' AND id IN (SELECT prompt_id FROM turns)`},
 	{80, "rate-limit buckets shared by the instances (unlogged on PostgreSQL: a crash only refills them; unused on SQLite)",
 		`CREATE TABLE IF NOT EXISTS rate_limits (key TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL)`},
+	{90, "drop the votes' voter index: idx_votes_voter_created begins with the voter",
+		`DROP INDEX IF EXISTS idx_votes_voter_id`},
+	{91, "drop the battles' voter index: idx_battles_voter_state_created begins with the voter",
+		`DROP INDEX IF EXISTS idx_battles_voter_id`},
+	{92, "drop the index on the votes' counted flag: the partial indexes on counted votes serve every read",
+		`DROP INDEX IF EXISTS idx_votes_counted`},
 }
 
 // schemaMigration records an applied step.

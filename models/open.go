@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -22,7 +23,9 @@ const DefaultDSN = "data/arena.db"
 
 // Store is the arena's only door to the database.
 type Store struct {
-	db       *gorm.DB
+	db *gorm.DB
+	// sql is db's pool, for the vote path's statements (see hotSQL).
+	sql      *sql.DB
 	postgres bool
 	// dsn is kept for the connections that must be their own: the one
 	// that listens for signals (see ListenSignals) and the job queue's
@@ -58,7 +61,7 @@ func Open(dsn string) (*Store, error) {
 		sqlDB.SetMaxOpenConns(32)
 		sqlDB.SetMaxIdleConns(32)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-		return &Store{db: db, postgres: true, dsn: dsn}, nil
+		return &Store{db: db, sql: sqlDB, postgres: true, dsn: dsn}, nil
 	}
 	path := strings.TrimPrefix(dsn, "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -80,7 +83,7 @@ func Open(dsn string) (*Store, error) {
 	// One connection serialises writers in-process, so SQLite never answers
 	// "database is locked" under concurrent votes; WAL keeps it fast.
 	sqlDB.SetMaxOpenConns(1)
-	return &Store{db: db}, nil
+	return &Store{db: db, sql: sqlDB}, nil
 }
 
 func isPostgres(dsn string) bool {

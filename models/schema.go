@@ -144,9 +144,11 @@ type Battle struct {
 	ResponseBID  *uint
 	ResponseA    *Response `gorm:"foreignKey:ResponseAID;constraint:OnDelete:SET NULL"`
 	ResponseB    *Response `gorm:"foreignKey:ResponseBID;constraint:OnDelete:SET NULL"`
-	VoterID      string    `gorm:"size:64;not null;index"`
-	Mode         string    `gorm:"size:8;not null"`
-	State        string    `gorm:"size:16;not null;index"`
+	// VoterID is looked up through idx_battles_voter_state_created, whose
+	// first column it is: an index of its own would only slow the inserts.
+	VoterID string `gorm:"size:64;not null"`
+	Mode    string `gorm:"size:8;not null"`
+	State   string `gorm:"size:16;not null;index"`
 	// Leak names the term by which an answer revealed its model; votes on
 	// such a battle are stored but not counted.
 	Leak       string `gorm:"size:256;not null;default:''"`
@@ -193,12 +195,16 @@ type Vote struct {
 	BattleID string  `gorm:"size:32;not null;uniqueIndex"`
 	Battle   *Battle `gorm:"constraint:OnDelete:CASCADE"`
 	Winner   string  `gorm:"size:16;not null"`
-	VoterID  string  `gorm:"size:64;not null;index"`
-	IPHash   string  `gorm:"size:64;not null;default:''"`
+	// VoterID is looked up through idx_votes_voter_created (see Battle's).
+	VoterID string `gorm:"size:64;not null"`
+	IPHash  string `gorm:"size:64;not null;default:''"`
 	// ReadSeconds is the time between the battle being shown and the vote.
 	ReadSeconds float64 `gorm:"not null;default:0"`
-	Counted     bool    `gorm:"not null;index"`
-	Reason      string  `gorm:"size:256;not null;default:''"`
+	// Counted is read through the partial indexes idx_votes_counted_id and
+	// idx_votes_rated_id: nearly every vote counts, so an index on the
+	// flag alone is never worth reading.
+	Counted bool   `gorm:"not null"`
+	Reason  string `gorm:"size:256;not null;default:''"`
 	// Excluded, when not empty, says why a vote counted at the time it was
 	// cast has since been left out of the ratings (a rejected prompt, a
 	// blocked voter, a risk score, an admin's decision). It is kept apart

@@ -29,12 +29,18 @@ type RiskWindow struct {
 // index entries even from an address shared by thousands — a proxy whose
 // X-Forwarded-For is not trusted makes every voter share one. The address
 // count reads the voters table, one row per voter with the address it was
-// last seen on, through its (ip_hash, last_seen) index. An unknown voter
-// is not blocked; an empty ipHash counts no address voters.
+// last seen on, through its (ip_hash, last_seen) index. Each count walks
+// its index newest first (ORDER BY … DESC): without the order,
+// PostgreSQL may choose a bitmap scan, which reads every matching entry
+// before the LIMIT applies, 20,000 of them for an address 20,000 voters
+// share. An unknown voter is not blocked; an empty ipHash counts no
+// address voters.
 const voteRiskColumns = `COALESCE((SELECT blocked FROM voters WHERE id = ?), false),
 		(SELECT COUNT(*) FROM (SELECT 1 FROM votes WHERE voter_id = ? AND created_at >= ?
-			AND NOT EXISTS (SELECT 1 FROM battles nb WHERE nb.id = votes.battle_id AND nb.mode = ?) LIMIT ?) b),
-		(SELECT COUNT(*) FROM (SELECT 1 FROM voters WHERE ip_hash = ? AND ip_hash <> '' AND last_seen >= ? AND id <> ? LIMIT ?) a)`
+			AND NOT EXISTS (SELECT 1 FROM battles nb WHERE nb.id = votes.battle_id AND nb.mode = ?)
+			ORDER BY created_at DESC LIMIT ?) b),
+		(SELECT COUNT(*) FROM (SELECT 1 FROM voters WHERE ip_hash = ? AND ip_hash <> '' AND last_seen >= ? AND id <> ?
+			ORDER BY last_seen DESC LIMIT ?) a)`
 
 func riskArgs(voterID, ipHash string, w RiskWindow) []any {
 	return []any{voterID, voterID, w.BurstSince, ModeNamed, w.BurstCap, ipHash, w.AddressSince, voterID, w.AddressCap}

@@ -9,7 +9,7 @@ import (
 // voteReadSQL reads a battle's header, the names of its two contenders,
 // the voter's integrity facts and the battle's prompt hold in one
 // statement (arguments: riskArgs, the two hold statuses, the battle id).
-const voteReadSQL = `SELECT b.id, b.voter_id, b.mode, b.state, b.leak, b.created_at,
+var voteReadSQL = newHotSQL(`SELECT b.id, b.voter_id, b.mode, b.state, b.leak, b.created_at,
 		b.contender_a_id, ca.slug, ca.display_name, ca.organization,
 		b.contender_b_id, cb.slug, cb.display_name, cb.organization,
 		` + voteRiskColumns + `,
@@ -19,7 +19,7 @@ const voteReadSQL = `SELECT b.id, b.voter_id, b.mode, b.state, b.leak, b.created
 	FROM battles b
 	JOIN contenders ca ON ca.id = b.contender_a_id
 	JOIN contenders cb ON cb.id = b.contender_b_id
-	WHERE b.id = ?`
+	WHERE b.id = ?`)
 
 // VoteRead is the vote path's one read before its insert: the battle (its
 // header and the slug, display name and organisation of each contender,
@@ -32,7 +32,7 @@ func (s *Store) VoteRead(ctx context.Context, battleID, voterID, ipHash string, 
 	var c VoteChecks
 	var hold *int
 	ca, cb := b.ContenderA, b.ContenderB
-	err := s.db.WithContext(ctx).Raw(voteReadSQL, args...).Row().Scan(
+	err := s.sql.QueryRowContext(ctx, s.text(voteReadSQL), args...).Scan(
 		&b.ID, &b.VoterID, &b.Mode, &b.State, &b.Leak, &b.CreatedAt,
 		&b.ContenderAID, &ca.Slug, &ca.DisplayName, &ca.Organization,
 		&b.ContenderBID, &cb.Slug, &cb.DisplayName, &cb.Organization,

@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -37,6 +39,14 @@ func (s *Store) RecordVote(ctx context.Context, v *Vote) (*Vote, error) {
 	return v, nil
 }
 
+// recordVoteSQL is recordVotePostgres's statement: it returns the new
+// vote's id, and no row when the battle already had a vote.
+var recordVoteSQL = newHotSQL(`WITH ins AS (
+		INSERT INTO votes (battle_id, winner, voter_id, ip_hash, read_seconds, counted, reason, excluded, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (battle_id) DO NOTHING RETURNING id),
+	upd AS (UPDATE battles SET state = ?, updated_at = ? WHERE id = ? AND EXISTS (SELECT 1 FROM ins))
+	SELECT id FROM ins`)
+
 // recordVotePostgres is RecordVote in one statement, so one round trip
 // instead of four (BEGIN, INSERT, UPDATE, COMMIT): the battle is marked
 // voted by a data-modifying CTE that runs only when the insert did, and a
@@ -47,20 +57,14 @@ func (s *Store) recordVotePostgres(ctx context.Context, v *Vote) (*Vote, error) 
 	if v.CreatedAt.IsZero() {
 		v.CreatedAt = now
 	}
-	var ids []uint
-	err := s.db.WithContext(ctx).Raw(`WITH ins AS (
-			INSERT INTO votes (battle_id, winner, voter_id, ip_hash, read_seconds, counted, reason, excluded, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (battle_id) DO NOTHING RETURNING id),
-		upd AS (UPDATE battles SET state = ?, updated_at = ? WHERE id = ? AND EXISTS (SELECT 1 FROM ins))
-		SELECT id FROM ins`,
+	err := s.sql.QueryRowContext(ctx, recordVoteSQL.postgres,
 		v.BattleID, v.Winner, v.VoterID, v.IPHash, v.ReadSeconds, v.Counted, v.Reason, v.Excluded, v.CreatedAt,
-		StateVoted, now, v.BattleID).Scan(&ids).Error
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) == 1 {
-		v.ID = ids[0]
+		StateVoted, now, v.BattleID).Scan(&v.ID)
+	if err == nil {
 		return v, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
 	}
 	existing, err := s.Vote(ctx, v.BattleID)
 	if err != nil {

@@ -342,6 +342,7 @@ func (s *Service) rateWith(ctx context.Context, category string, in ratingsInput
 		// taken all that time.
 		ro.Draws = &s.draws
 	}
+	ro.Bootstrap.Workers = s.fastWorkers(time.Now())
 	ro.Bootstrap.Worker = func() rating.WorkerHooks {
 		lowerPriority(fastNice)
 		return rating.WorkerHooks{Done: s.fastCPU.thread()}

@@ -2,6 +2,7 @@ package boards
 
 import (
 	"context"
+	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -63,8 +64,7 @@ func (s *Service) slowPause(ctx context.Context) func() {
 	cpu, at := threadCPU(), time.Now()
 	return func() {
 		now, used := time.Now(), threadCPU()
-		voting := now.UnixNano()-s.voteAt.Load() < int64(votingWindow)
-		if d := pauseFor(used-cpu, now.Sub(at), voting, s.opt.CPU*slowShare); d > 0 {
+		if d := pauseFor(used-cpu, now.Sub(at), s.voting(now), s.opt.CPU*slowShare); d > 0 {
 			// A job told to stop (shutdown, or giving way to an
 			// integrity report) stops pausing at once.
 			t := time.NewTimer(d)
@@ -76,6 +76,27 @@ func (s *Service) slowPause(ctx context.Context) func() {
 		}
 		cpu, at = threadCPU(), time.Now()
 	}
+}
+
+// voting says whether a vote came within votingWindow before now.
+func (s *Service) voting(now time.Time) bool {
+	return now.UnixNano()-s.voteAt.Load() < int64(votingWindow)
+}
+
+// fastWorkers is how many bootstrap rounds one of the overall board's
+// computations runs at once: Options.Workers when set; else every core
+// when no vote is coming, and half of them while votes keep coming. The
+// budget bounds rating's average CPU, not its bursts: a computation on
+// every core leaves the votes arriving meanwhile none, for as long as it
+// runs (half a second at a million votes on the 2-core test machine), and
+// those votes wait in line; on half the cores the same work takes about
+// twice as long while the vote path keeps the rest. The board is the same
+// whatever the number of workers.
+func (s *Service) fastWorkers(now time.Time) int {
+	if s.opt.Workers > 0 || !s.voting(now) {
+		return s.opt.Workers
+	}
+	return max(1, runtime.GOMAXPROCS(0)/2)
 }
 
 // maxPause bounds one pause, so that a job stopping (shutdown) waits at

@@ -78,3 +78,31 @@ func TestPauseFor(t *testing.T) {
 		})
 	}
 }
+
+func TestFastWorkers(t *testing.T) {
+	now := time.Now()
+	half := max(1, runtime.GOMAXPROCS(0)/2)
+	tests := []struct {
+		name     string
+		workers  int
+		lastVote time.Time
+		want     int
+	}{
+		{"no vote yet: every core", 0, time.Time{}, 0},
+		{"votes coming: half the cores", 0, now.Add(-time.Second), half},
+		{"voting stopped: every core", 0, now.Add(-votingWindow - time.Second), 0},
+		{"set workers kept while voting", 3, now.Add(-time.Second), 3},
+		{"set workers kept without votes", 1, time.Time{}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &Service{opt: Options{Workers: tc.workers}}
+			if !tc.lastVote.IsZero() {
+				s.voteAt.Store(tc.lastVote.UnixNano())
+			}
+			if got := s.fastWorkers(now); got != tc.want {
+				t.Errorf("fastWorkers = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}

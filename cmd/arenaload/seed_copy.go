@@ -154,7 +154,7 @@ func (s *seeder) drawBattles(done, m int, strength []float64, offset map[string]
 		}
 		// Spread over the last 90 days, oldest first.
 		at := s.now.Add(-time.Duration(float64(90*24*time.Hour) * float64(s.o.votes-done-k) / float64(s.o.votes)))
-		bs[k] = battleRow{id: seedBattleID(rng), winner: w, prompt: p, a: a, b: b, at: at}
+		bs[k] = battleRow{id: seedBattleID(rng, at), winner: w, prompt: p, a: a, b: b, at: at}
 	}
 	return bs
 }
@@ -167,7 +167,7 @@ func (s *seeder) copyBattles(ctx context.Context, bs []battleRow) error {
 			r := bs[k]
 			pid, ca, cb := s.promptIDs[r.prompt], s.ids[s.cs[r.a].Slug], s.ids[s.cs[r.b].Slug]
 			return []any{r.id, pid, ca, cb, s.respID[[2]uint{pid, ca}], s.respID[[2]uint{pid, cb}],
-				"bench-voter-" + r.id[:8], models.ModeBank, models.StateVoted, r.at, r.at}, nil
+				seedVoterID(r.id), models.ModeBank, models.StateVoted, r.at, r.at}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy battles: %w", err)
@@ -176,7 +176,7 @@ func (s *seeder) copyBattles(ctx context.Context, bs []battleRow) error {
 		[]string{"battle_id", "winner", "voter_id", "ip_hash", "read_seconds", "counted", "reason", "excluded", "created_at"},
 		pgx.CopyFromSlice(len(bs), func(k int) ([]any, error) {
 			r := bs[k]
-			return []any{r.id, r.winner, "bench-voter-" + r.id[:8], "", 20.0, true, "", "", r.at.Add(20 * time.Second)}, nil
+			return []any{r.id, r.winner, seedVoterID(r.id), "", 20.0, true, "", "", r.at.Add(20 * time.Second)}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy votes: %w", err)

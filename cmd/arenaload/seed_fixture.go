@@ -2,22 +2,28 @@ package main
 
 import (
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	mrand "math/rand/v2"
 	"strings"
+	"time"
 
 	"openarena.dev/arena/models"
 )
 
-// seedBattleID is a battle id shaped like the arena's (32 hex digits),
-// drawn from the seed's generator so that the same -seed gives the same
-// ids.
-func seedBattleID(rng *mrand.Rand) string {
-	var b [16]byte
+// seedBattleID is a battle id made at as the arena makes one
+// (models.IDAt), its random part drawn from the seed's generator so that
+// the same -seed gives the same ids.
+func seedBattleID(rng *mrand.Rand, at time.Time) string {
+	var b [12]byte
 	binary.LittleEndian.PutUint64(b[:8], rng.Uint64())
-	binary.LittleEndian.PutUint64(b[8:], rng.Uint64())
-	return hex.EncodeToString(b[:])
+	binary.LittleEndian.PutUint32(b[8:], rng.Uint32())
+	return models.IDAt(at, b[:])
+}
+
+// seedVoterID is the voter of a seeded battle: one of about four billion,
+// named by the first random digits of the battle's id (after its time).
+func seedVoterID(battleID string) string {
+	return "bench-voter-" + battleID[8:16]
 }
 
 // seedContenders are n benchmark contenders spread over organisations,

@@ -23,6 +23,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -67,7 +68,7 @@ func run(ctx context.Context, addr, dsn string, conns int32) error {
 		return err
 	}
 	defer pool.Close()
-	if _, err := pool.Exec(ctx, schema); err != nil {
+	if _, err := pool.Exec(ctx, schema+upgrade); err != nil {
 		return fmt.Errorf("create tables: %w", err)
 	}
 	key := make([]byte, 32)
@@ -146,7 +147,6 @@ CREATE INDEX IF NOT EXISTS idx_battles_contender_a_id ON battles (contender_a_id
 CREATE INDEX IF NOT EXISTS idx_battles_contender_b_id ON battles (contender_b_id);
 CREATE INDEX IF NOT EXISTS idx_battles_prompt_id ON battles (prompt_id);
 CREATE INDEX IF NOT EXISTS idx_battles_state ON battles (state);
-CREATE INDEX IF NOT EXISTS idx_battles_voter_id ON battles (voter_id);
 CREATE INDEX IF NOT EXISTS idx_battles_voter_state_created ON battles (voter_id, state, created_at);
 CREATE TABLE IF NOT EXISTS votes (
     id bigserial PRIMARY KEY,
@@ -157,12 +157,24 @@ CREATE TABLE IF NOT EXISTS votes (
     read_seconds numeric NOT NULL DEFAULT 0,
     counted boolean NOT NULL,
     reason varchar(256) NOT NULL DEFAULT '',
+    excluded varchar(256) NOT NULL DEFAULT '',
     created_at timestamptz
 );
 CREATE UNIQUE INDEX IF NOT EXISTS idx_votes_battle_id ON votes (battle_id);
-CREATE INDEX IF NOT EXISTS idx_votes_counted ON votes (counted);
 CREATE INDEX IF NOT EXISTS idx_votes_counted_id ON votes (id) WHERE counted = true;
-CREATE INDEX IF NOT EXISTS idx_votes_voter_id ON votes (voter_id);
+CREATE INDEX IF NOT EXISTS idx_votes_voter_created ON votes (voter_id, created_at);
+`
+
+// upgrade runs after schema: it brings a baseline database made before the
+// arena's schema changed to the same shape (the excluded column, the
+// arena's dropped indexes gone), and makes the partial index on excluded,
+// which needs the column to exist first.
+const upgrade = `
+ALTER TABLE votes ADD COLUMN IF NOT EXISTS excluded varchar(256) NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS idx_votes_rated_id ON votes (id) WHERE counted = true AND excluded = '';
+DROP INDEX IF EXISTS idx_votes_counted;
+DROP INDEX IF EXISTS idx_votes_voter_id;
+DROP INDEX IF EXISTS idx_battles_voter_id;
 `
 
 type server struct {
@@ -187,10 +199,10 @@ func (s *server) createBattle(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(cookieName); err == nil && len(c.Value) == 32 {
 		voter = c.Value
 	} else {
-		voter = randomHex(16)
+		voter = newID()
 		http.SetCookie(w, &http.Cookie{Name: cookieName, Value: voter, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	}
-	id := randomHex(16)
+	id := newID()
 	_, err := s.pool.Exec(r.Context(), `INSERT INTO battles
 		(id, prompt_id, contender_a_id, contender_b_id, response_a_id, response_b_id, voter_id, mode, state, created_at, updated_at)
 		VALUES ($1, 1, 1, 2, 1, 2, $2, 'bank', 'ready', now(), now())`, id, voter)
@@ -273,8 +285,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
+// newID makes battle and voter ids as the arena does (models.IDAt): the
+// Unix second, then 96 random bits, so the indexes on them take new
+// entries on their last pages in both servers.
+func newID() string {
+	var b [16]byte
+	binary.BigEndian.PutUint32(b[:4], uint32(time.Now().Unix()))
+	rand.Read(b[4:])
+	return hex.EncodeToString(b[:])
 }
