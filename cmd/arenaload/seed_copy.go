@@ -153,8 +153,9 @@ func (s *seeder) drawBattles(done, m int, strength []float64, offset map[string]
 			w = models.WinnerB
 		}
 		// Spread over the last 90 days, oldest first.
-		at := s.now.Add(-time.Duration(float64(90*24*time.Hour) * float64(s.o.votes-done-k) / float64(s.o.votes)))
-		bs[k] = battleRow{id: seedBattleID(rng, at), winner: w, prompt: p, a: a, b: b, at: at}
+		age := time.Duration(float64(90*24*time.Hour) * float64(s.o.votes-done-k) / float64(s.o.votes))
+		at := s.now.Add(-age)
+		bs[k] = battleRow{id: seedBattleID(rng, age), winner: w, prompt: p, a: a, b: b, at: at}
 	}
 	return bs
 }

@@ -10,15 +10,20 @@ import (
 	"openarena.dev/arena/models"
 )
 
-// seedBattleID is a battle id made at as the arena makes one
-// (models.IDAt), its random part drawn from the seed's generator so that
-// the same -seed gives the same ids.
-func seedBattleID(rng *mrand.Rand, at time.Time) string {
+// seedBattleID is the id of a battle seeded age before the seed ran,
+// made as the arena makes one (models.IDAt) but from a fixed day rather
+// than the clock, and with its random part drawn from the seed's
+// generator, so that the same -seed gives the same ids. Older battles
+// still sort first.
+func seedBattleID(rng *mrand.Rand, age time.Duration) string {
 	var b [12]byte
 	binary.LittleEndian.PutUint64(b[:8], rng.Uint64())
 	binary.LittleEndian.PutUint32(b[8:], rng.Uint32())
-	return models.IDAt(at, b[:])
+	return models.IDAt(seedIDDay.Add(-age), b[:])
 }
+
+// seedIDDay is the day seeded ids count back from.
+var seedIDDay = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // seedVoterID is the voter of a seeded battle: one of about four billion,
 // named by the first random digits of the battle's id (after its time).

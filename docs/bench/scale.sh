@@ -27,8 +27,9 @@
 #     (/admin/export/battles.json?served_bank=include, cut off after
 #     EXPORT_WAIT s);
 #  6. the vote endpoint at 64 clients against cmd/votebaseline in the same
-#     run (`arenaload`, BASE_VOTES votes each), the ratio being arena votes/s
-#     over baseline votes/s;
+#     run (`arenaload`, BASE_VOTES votes each, 20,000 by default: several
+#     seconds, so that the arena's phase holds several recomputations rather
+#     than one or none), the ratio being arena votes/s over baseline votes/s;
 #  7. peak RSS: VmHWM of both server processes (/proc/PID/status), the
 #     larger, covering start-up, the recomputations, the sweep, the export
 #     and the votes.
@@ -59,7 +60,7 @@ LAG_DURATION=${LAG_DURATION:-60s}
 LAG_GRACE=${LAG_GRACE:-15m}
 RATED_WAIT=${RATED_WAIT:-1800}
 EXPORT_WAIT=${EXPORT_WAIT:-300}
-BASE_VOTES=${BASE_VOTES:-5000}
+BASE_VOTES=${BASE_VOTES:-20000}
 REUSE=${REUSE:-0}
 DB_NAME=${DB_NAME:-arena_scale}
 BASE_NAME=${DB_NAME}_baseline
