@@ -63,18 +63,33 @@ const votingWindow = 10 * time.Second
 func (s *Service) slowPause(ctx context.Context) func() {
 	cpu, at := threadCPU(), time.Now()
 	return func() {
-		now, used := time.Now(), threadCPU()
-		if d := pauseFor(used-cpu, now.Sub(at), s.voting(now), s.opt.CPU*slowShare); d > 0 {
-			// A job told to stop (shutdown, or giving way to an
-			// integrity report) stops pausing at once.
-			t := time.NewTimer(d)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-			}
-		}
+		now := time.Now()
+		s.sleepWhileVoting(ctx, pauseFor(threadCPU()-cpu, now.Sub(at), s.voting(now), s.opt.CPU*slowShare), maxPause)
 		cpu, at = threadCPU(), time.Now()
+	}
+}
+
+// sleepWhileVoting sleeps d, in steps of at most step, and stops
+// early once votes stop coming (the job may then run at full speed) or ctx
+// ends (a job told to stop, at shutdown or giving way to an integrity
+// report, stops pausing at once). The whole of d is slept while votes
+// keep coming: a style round at ten million votes takes about a
+// CPU-second, which at an eighth of a core owes seven seconds; a pause cut
+// short at one step would let the job take more than its share.
+func (s *Service) sleepWhileVoting(ctx context.Context, d, step time.Duration) {
+	for d > 0 {
+		step := min(d, step)
+		t := time.NewTimer(step)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return
+		}
+		d -= step
+		if !s.voting(time.Now()) {
+			return
+		}
 	}
 }
 
@@ -99,16 +114,16 @@ func (s *Service) fastWorkers(now time.Time) int {
 	return max(1, runtime.GOMAXPROCS(0)/2)
 }
 
-// maxPause bounds one pause, so that a job stopping (shutdown) waits at
-// most this long for its thread.
+// maxPause is the longest a background job sleeps before it looks again
+// whether votes are still coming.
 const maxPause = 5 * time.Second
 
 // pauseFor is how long a background goroutine that used cpu of CPU time
 // in wall time since its last pause waits now: nothing unless votes are
-// coming, else until the CPU time fits cores (at most maxPause).
+// coming, else until the CPU time fits cores.
 func pauseFor(cpu, wall time.Duration, voting bool, cores float64) time.Duration {
 	if !voting {
 		return 0
 	}
-	return min(maxPause, restAfter(cpu, wall, cores))
+	return restAfter(cpu, wall, cores)
 }

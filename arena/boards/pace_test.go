@@ -1,6 +1,7 @@
 package boards
 
 import (
+	"context"
 	"runtime"
 	"testing"
 	"time"
@@ -67,7 +68,7 @@ func TestPauseFor(t *testing.T) {
 	}{
 		{"no votes coming: no pause", time.Second, time.Second, false, 0.125, 0},
 		{"votes coming: until the CPU fits an eighth of a core", 250 * time.Millisecond, 250 * time.Millisecond, true, 0.125, 1750 * time.Millisecond},
-		{"a long round waits at most maxPause", 10 * time.Second, 10 * time.Second, true, 0.125, maxPause},
+		{"a long round waits its whole share", 10 * time.Second, 10 * time.Second, true, 0.125, 70 * time.Second},
 		{"no bound", time.Second, time.Second, true, -0.25, 0},
 	}
 	for _, tt := range tests {
@@ -102,6 +103,41 @@ func TestFastWorkers(t *testing.T) {
 			}
 			if got := s.fastWorkers(now); got != tc.want {
 				t.Errorf("fastWorkers = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSleepWhileVoting(t *testing.T) {
+	long := 10 * time.Second
+	tests := []struct {
+		name      string
+		voting    bool
+		cancelled bool
+		d         time.Duration
+		atLeast   time.Duration
+		below     time.Duration
+	}{
+		{"votes coming: the whole pause, in steps", true, false, 120 * time.Millisecond, 120 * time.Millisecond, long},
+		{"votes stopped: one step, then on", false, false, long, 20 * time.Millisecond, long},
+		{"told to stop: at once", true, true, long, 0, long},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &Service{}
+			if tc.voting {
+				// Votes keep coming for the whole test.
+				s.voteAt.Store(time.Now().Add(time.Hour).UnixNano())
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tc.cancelled {
+				cancel()
+			}
+			start := time.Now()
+			s.sleepWhileVoting(ctx, tc.d, 20*time.Millisecond)
+			if took := time.Since(start); took < tc.atLeast || took >= tc.below {
+				t.Errorf("slept %v, want at least %v and under %v", took, tc.atLeast, tc.below)
 			}
 		})
 	}
