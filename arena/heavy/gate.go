@@ -15,6 +15,7 @@ package heavy
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 )
 
@@ -75,6 +76,17 @@ func (g *Gate) Build(ctx context.Context) (end func(), err error) {
 }
 
 func (g *Gate) endBuild() {
+	g.mu.Lock()
+	last := g.builds == 1
+	g.mu.Unlock()
+	if last {
+		// What the builds held is garbage now, but the collector's limit
+		// (internal/gcheadroom: the live heap at the last collection plus
+		// a headroom) still counts it as live: a job starting now would
+		// add its memory on top of it before any collection. One
+		// collection first sets the limit from what is really held.
+		runtime.GC()
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.builds--

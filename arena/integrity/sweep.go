@@ -23,6 +23,14 @@ const SweepActor = "arena (periodic risk sweep)"
 // admin does. A report being computed when it is called is the one it
 // uses (see Report).
 func (s *Service) SweepRisk(ctx context.Context) (SweepResult, error) {
+	// The ratings' background job stays stopped until the sweep is done
+	// with its report, not only while the report is built: else the job
+	// would start again while the report is still held (see package heavy).
+	end, err := s.hooks.Gate.Build(ctx)
+	if err != nil {
+		return SweepResult{}, err
+	}
+	defer end()
 	rep, err := s.Report(ctx, true)
 	if err != nil {
 		return SweepResult{}, err

@@ -30,6 +30,7 @@
 #     run (`arenaload`, BASE_VOTES votes each, 20,000 by default: several
 #     seconds, so that the arena's phase holds several recomputations rather
 #     than one or none), the ratio being arena votes/s over baseline votes/s;
+#     the arena process is stopped while the baseline runs;
 #  7. peak RSS: VmHWM of both server processes (/proc/PID/status), the
 #     larger, covering start-up, the recomputations, the sweep, the export
 #     and the votes.
@@ -81,6 +82,7 @@ base_pid=
 stop_pid() { # pid
 	[ -n "$1" ] || return 0
 	kill -TERM "$1" 2>/dev/null || true
+	kill -CONT "$1" 2>/dev/null || true # a stopped process takes TERM only once continued
 	for _ in $(seq 1 100); do
 		kill -0 "$1" 2>/dev/null || return 0
 		sleep 0.2
@@ -206,8 +208,13 @@ res="$OUT/votes.jsonl"
 : >"$res"
 "$BIN/arenaload" -url "http://$ADDR" -mode arena -clients 64 -votes "$BASE_VOTES" -timeout 10m -out "$res" \
 	-server-pid "$arena_pid" -pg-db $DB_NAME >/dev/null
+# The arena is stopped (SIGSTOP) while the baseline is measured: once its
+# votes stop, its background rating job runs at full speed and would take
+# a core from the baseline, flattering the ratio.
+kill -STOP "$arena_pid"
 "$BIN/arenaload" -url "http://$BASE_ADDR" -mode baseline -clients 64 -votes "$BASE_VOTES" -timeout 10m -out "$res" \
 	-server-pid "$base_pid" -pg-db $BASE_NAME >/dev/null
+kill -CONT "$arena_pid"
 ratio=$(python3 -c '
 import json, sys
 r = {}
