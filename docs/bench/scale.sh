@@ -27,7 +27,8 @@
 #     (/admin/export/battles.json?served_bank=include, cut off after
 #     EXPORT_WAIT s);
 #  6. the vote endpoint at 64 clients against cmd/votebaseline in the same
-#     run (`arenaload`, BASE_VOTES votes each, 20,000 by default: several
+#     run, taking turns RATIO_ROUNDS times (3 by default)
+#     (`arenaload`, BASE_VOTES votes each turn, 20,000 by default: several
 #     seconds, so that the arena's phase holds several recomputations rather
 #     than one or none), the ratio being arena votes/s over baseline votes/s;
 #     the arena process is stopped while the baseline runs;
@@ -62,6 +63,7 @@ LAG_GRACE=${LAG_GRACE:-15m}
 RATED_WAIT=${RATED_WAIT:-1800}
 EXPORT_WAIT=${EXPORT_WAIT:-300}
 BASE_VOTES=${BASE_VOTES:-20000}
+RATIO_ROUNDS=${RATIO_ROUNDS:-3}
 REUSE=${REUSE:-0}
 DB_NAME=${DB_NAME:-arena_scale}
 BASE_NAME=${DB_NAME}_baseline
@@ -206,28 +208,36 @@ base_pid=$!
 for _ in $(seq 1 150); do curl -fs -o /dev/null --max-time 1 "http://$BASE_ADDR/healthz" && break; sleep 0.2; done
 res="$OUT/votes.jsonl"
 : >"$res"
-"$BIN/arenaload" -url "http://$ADDR" -mode arena -clients 64 -votes "$BASE_VOTES" -timeout 10m -out "$res" \
-	-server-pid "$arena_pid" -pg-db $DB_NAME >/dev/null
-# The arena is stopped (SIGSTOP) while the baseline is measured: once its
-# votes stop, its background rating job runs at full speed and would take
-# a core from the baseline, flattering the ratio.
-kill -STOP "$arena_pid"
-"$BIN/arenaload" -url "http://$BASE_ADDR" -mode baseline -clients 64 -votes "$BASE_VOTES" -timeout 10m -out "$res" \
-	-server-pid "$base_pid" -pg-db $BASE_NAME >/dev/null
-kill -CONT "$arena_pid"
+# Arena and baseline take turns, RATIO_ROUNDS times, so that a slow
+# moment of a shared machine weighs on both. The arena is stopped (SIGSTOP)
+# while the baseline is measured: once its votes stop, its background
+# rating job runs at full speed and would take a core from the baseline,
+# flattering the ratio.
+for _ in $(seq 1 "$RATIO_ROUNDS"); do
+	"$BIN/arenaload" -url "http://$ADDR" -mode arena -clients 64 -votes "$BASE_VOTES" -timeout 10m -out "$res" \
+		-server-pid "$arena_pid" -pg-db $DB_NAME >/dev/null
+	kill -STOP "$arena_pid"
+	"$BIN/arenaload" -url "http://$BASE_ADDR" -mode baseline -clients 64 -votes "$BASE_VOTES" -timeout 10m -out "$res" \
+		-server-pid "$base_pid" -pg-db $BASE_NAME >/dev/null
+	kill -CONT "$arena_pid"
+done
+# The ratio is of all the rounds' votes over all their time; each round's
+# figures are printed too.
 ratio=$(python3 -c '
 import json, sys
-r = {}
+rounds = {"arena": [], "baseline": []}
 for line in open(sys.argv[1]):
     d = json.loads(line)
-    r[d["mode"]] = d
-a, b = r["arena"], r["baseline"]
-print("%.2f" % (a["votes_per_sec"] / b["votes_per_sec"]))
+    rounds[d["mode"]].append(d)
+def rate(m):
+    return sum(d["votes"] for d in rounds[m]) / sum(d["seconds"] for d in rounds[m])
+print("%.2f" % (rate("arena") / rate("baseline")))
 for m in ("arena", "baseline"):
-    d = r[m]
-    print("   %s: %.0f votes/s, p50 %.1f ms, p99 %.1f ms, errors %d; CPU per vote: server %.2f ms, PostgreSQL %.2f ms, load generator %.2f ms" % (
-        m, d["votes_per_sec"], d["p50_ms"], d["p99_ms"], d["errors"],
-        d.get("server_cpu_ms_per_vote", 0), d.get("pg_cpu_ms_per_vote", 0), d.get("client_cpu_ms_per_vote", 0)), file=sys.stderr)
+    for i, d in enumerate(rounds[m]):
+        print("   %s %d: %.0f votes/s, p50 %.1f ms, p99 %.1f ms, errors %d; CPU per vote: server %.2f ms, PostgreSQL %.2f ms, load generator %.2f ms" % (
+            m, i + 1, d["votes_per_sec"], d["p50_ms"], d["p99_ms"], d["errors"],
+            d.get("server_cpu_ms_per_vote", 0), d.get("pg_cpu_ms_per_vote", 0), d.get("client_cpu_ms_per_vote", 0)), file=sys.stderr)
+    print("   %s, all rounds: %.0f votes/s" % (m, rate(m)), file=sys.stderr)
 ' "$res")
 hwm2=$(hwm_mb "$arena_pid")
 peak=$((hwm1 > hwm2 ? hwm1 : hwm2))
