@@ -88,7 +88,7 @@ type Options struct {
 var DefaultOptions = Options{
 	Debounce: 2 * time.Second, Interval: time.Minute, BoardCheck: time.Second, CategoryInterval: 30 * time.Second,
 	Rounds: 100, MinVotes: rating.DefaultMinVotes, EloMaxAge: 10 * time.Second, EloMaxVotes: 200_000,
-	CPU: 0.5,
+	CPU: 0.25,
 }
 
 // ErrRatingsBusy means another instance is computing the ratings right now.
