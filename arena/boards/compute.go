@@ -238,7 +238,7 @@ func (s *Service) computeBoards(ctx context.Context, force, fresh, slow bool) ([
 		s.startSlow(ctx, job)
 		return out, nil
 	}
-	cats, err := s.rateCategories(ctx, job, false)
+	cats, err := s.rateCategories(ctx, job, false, func() {})
 	job.release()
 	if err != nil {
 		return nil, err

@@ -100,13 +100,23 @@ func (j *slowJob) categories() []string {
 // rateJob rates every board of a job in full: the overall board first,
 // then the categories by name.
 func (s *Service) rateJob(ctx context.Context, job slowJob, bg bool) ([]*RatedBoard, error) {
+	// In the background, the job's own thread pauses between boards as
+	// its rounds' threads do between rounds: building each board's input
+	// and its fits outside the rounds read every vote too (a second of
+	// CPU a board at 10M votes), and unpaced they took a core from the
+	// votes each time.
+	pause := func() {}
+	if bg {
+		pause = s.slowPause(ctx)
+	}
 	start := time.Now()
 	overall, err := s.rateWith(ctx, models.CategoryOverall, job.overallInput(), true, bg)
 	if err != nil {
 		return nil, err
 	}
 	took := time.Since(start)
-	cats, err := s.rateCategories(ctx, job, bg)
+	pause()
+	cats, err := s.rateCategories(ctx, job, bg, pause)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +128,7 @@ func (s *Service) rateJob(ctx context.Context, job slowJob, bg bool) ([]*RatedBo
 
 // rateCategories rates a job's category boards in full, by name, one
 // input at a time.
-func (s *Service) rateCategories(ctx context.Context, job slowJob, bg bool) ([]*RatedBoard, error) {
+func (s *Service) rateCategories(ctx context.Context, job slowJob, bg bool, pause func()) ([]*RatedBoard, error) {
 	var out []*RatedBoard
 	for _, cat := range job.categories() {
 		b, err := s.rateWith(ctx, cat, job.categoryInput(cat), true, bg)
@@ -126,6 +136,7 @@ func (s *Service) rateCategories(ctx context.Context, job slowJob, bg bool) ([]*
 			return nil, err
 		}
 		out = append(out, b)
+		pause()
 	}
 	return out, nil
 }
