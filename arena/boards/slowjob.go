@@ -102,9 +102,8 @@ func (j *slowJob) categories() []string {
 func (s *Service) rateJob(ctx context.Context, job slowJob, bg bool) ([]*RatedBoard, error) {
 	// In the background, the job's own thread pauses between boards as
 	// its rounds' threads do between rounds: building each board's input
-	// and its fits outside the rounds read every vote too (a second of
-	// CPU a board at 10M votes), and unpaced they took a core from the
-	// votes each time.
+	// and its fits outside the rounds read every vote too, and unpaced
+	// they took a core from the votes each time.
 	pause := func() {}
 	if bg {
 		pause = s.slowPause(ctx)
